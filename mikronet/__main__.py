@@ -1,0 +1,3 @@
+from mikronet.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Entry point and command table.
+
+Sub-command groups live in their own modules and are imported only when invoked, so
+``mikronet --help`` and ``mikronet --version`` start fast (``bench/bench_startup.py`` measures it).
+Exit status: 0 success, 1 some routers failed, 2 bad input. A command that finished with failed
+routers ends with ``ctx.exit(1)``; bad input raises an :class:`~mikronet.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mikronet import __version__
+from mikronet.errors import MikronetError
+
+# command name -> ("module:attribute", one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "inventory": ("mikronet.cli.inventory:inventory", "Check, list, show, import and export the inventory."),
+    "config": ("mikronet.cli.config:config", "Parse, diff and normalise RouterOS script files."),
+    "sim": ("mikronet.cli.sim:sim", "Start and stop simulated RouterOS routers on loopback."),
+    "trust": ("mikronet.cli.push:trust", "Pin a router's SSH host key and TLS certificate."),
+    "render": ("mikronet.cli.push:render", "Print a router's rendered template."),
+    "plan": ("mikronet.cli.push:plan", "Show what a push would change on the selected routers."),
+    "push": ("mikronet.cli.push:push", "Bring the selected routers to their templates, safely."),
+    "demo": ("mikronet.cli.demo:demo", "Rehearse the main job on a simulated fleet."),
+}
+
+DEFAULT_INVENTORY = Path("inventory")
+
+
+@dataclass
+class AppContext:
+    """Global options, handed to every command."""
+
+    inventory_path: Path = DEFAULT_INVENTORY
+    ledger_url: str | None = None
+    json_output: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = COMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        module_name, attr = spec[0].split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None  # not built yet
+            raise
+        command = getattr(module, attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="mikronet")
+@click.option(
+    "-i",
+    "--inventory",
+    "inventory_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_INVENTORY,
+    show_default=True,
+    envvar="MIKRONET_INVENTORY",
+    help="Inventory file or folder.",
+)
+@click.option("--ledger", "ledger_url", default=None, envvar="MIKRONET_LEDGER", help="Ledger URL.")
+@click.option("--json", "json_output", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def cli(ctx: click.Context, inventory_path: Path, ledger_url: str | None, json_output: bool) -> None:
+    """mikronet: run the MikroTik RouterOS routers of Latvian schools.
+
+    Exit status: 0 success, 1 some routers failed, 2 bad input.
+    """
+    ctx.obj = AppContext(inventory_path=inventory_path, ledger_url=ledger_url, json_output=json_output)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status instead of exiting (tests call this)."""
+    try:
+        cli.main(args=argv, prog_name="mikronet", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if exc.exit_code in (1, 2) else exc.exit_code
+    except MikronetError as exc:
+        from mikronet.secret import REDACTOR
+
+        click.echo(f"error: {REDACTOR.redact(str(exc))}", err=True)
+        return exc.exit_status
+    except BrokenPipeError:  # e.g. `mikronet inventory list | head`
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+def get_app(ctx: click.Context) -> AppContext:
+    """The :class:`AppContext` of the running invocation."""
+    obj = ctx.find_object(AppContext)
+    if obj is None:  # a sub-command invoked on its own in a test
+        obj = AppContext()
+        ctx.obj = obj
+    return obj

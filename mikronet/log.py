@@ -1,0 +1,43 @@
+"""Library-grade logging: a NullHandler at the root and one redacting filter everywhere.
+
+librouteros logs the password at DEBUG; :func:`install_redaction` puts the redacting filter on its
+logger too, so even with DEBUG turned on no secret reaches a handler.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mikronet.secret import RedactingFilter
+
+__all__ = ["install_redaction", "router_logger"]
+
+_FILTER = RedactingFilter()
+_GUARDED = ("mikronet", "librouteros", "netmiko", "paramiko", "asyncssh")
+
+logging.getLogger("mikronet").addHandler(logging.NullHandler())
+
+
+def install_redaction() -> None:
+    """Attach the redacting filter to mikronet's and the router libraries' loggers (idempotent)."""
+    for name in _GUARDED:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+    for handler in logging.getLogger().handlers:
+        if _FILTER not in handler.filters:
+            handler.addFilter(_FILTER)
+
+
+def router_logger(name: str, router: str) -> logging.LoggerAdapter[logging.Logger]:
+    """A logger whose records carry the router id (``extra={'router': …}``) and name it in the text."""
+
+    class _Adapter(logging.LoggerAdapter[logging.Logger]):
+        def process(self, msg: object, kwargs: dict) -> tuple[object, dict]:  # type: ignore[override,type-arg]
+            kwargs.setdefault("extra", {})["router"] = router
+            return f"{router}: {msg}", kwargs
+
+    return _Adapter(logging.getLogger(name), {})
+
+
+install_redaction()
