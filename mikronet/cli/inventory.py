@@ -1,0 +1,297 @@
+"""``mikronet inventory``: check, list, show, import and export the inventory.
+
+A thin shell: each command parses its options, calls :mod:`mikronet.inventory`, and prints. Bad
+input raises an :class:`~mikronet.errors.InputError` (exit status 2, ``error: …`` on stderr).
+Every line printed passes the secret redactor as a last guard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mikronet.cli.main import get_app
+from mikronet.errors import InputError, SecretError, SelectionError
+from mikronet.secret import REDACTOR
+
+__all__ = ["inventory"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _json_option(func: F) -> F:
+    return click.option("--json", "json_local", is_flag=True, help="Machine-readable output.")(func)
+
+
+def _limit_option(func: F) -> F:
+    return click.option(
+        "-l",
+        "--limit",
+        default=None,
+        metavar="PATTERN",
+        help="Routers to include: ids or globs (LV-00*), key=value (municipality=Rīga), group:NAME, "
+        "!negation, &intersection; comma-separated.",
+    )(func)
+
+
+def _echo(text: str, *, err: bool = False) -> None:
+    click.echo(REDACTOR.redact(text), err=err)
+
+
+def _emit_json(data: Any) -> None:
+    _echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _wants_json(ctx: click.Context, local: bool) -> bool:
+    return local or get_app(ctx).json_output
+
+
+def _load(ctx: click.Context) -> Any:
+    from mikronet.inventory import load_inventory
+
+    return load_inventory(get_app(ctx).inventory_path)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None = None) -> None:
+    """A rich table on a terminal; plain space-aligned columns otherwise (for grep, awk, cut)."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*headers, title=title, header_style="bold", show_lines=False)
+        for row in rows:
+            table.add_row(*(REDACTOR.redact(cell) for cell in row))
+        Console().print(table)
+        return
+    if title:
+        _echo(title)
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    for row in [list(headers), *rows]:
+        _echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+def _write_atomic(path: Path, text: str, *, force: bool) -> None:
+    """Write the whole file or nothing (a temporary file renamed into place)."""
+    if path.exists() and not force:
+        raise InputError(f"{path}: already exists; use --force to replace it")
+    if path.parent and not path.parent.exists():
+        raise InputError(f"{path.parent}: no such folder")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.group("inventory")
+def inventory() -> None:
+    """Check, list, show, import and export the inventory."""
+
+
+@inventory.command("check")
+@_limit_option
+@_json_option
+@click.pass_context
+def check(ctx: click.Context, limit: str | None, json_local: bool) -> None:
+    """Validate the inventory and resolve the secrets of the selected routers.
+
+    Prints one line: schools, routers and municipalities. Any problem is an error naming the file,
+    line and field (exit status 2).
+    """
+    from mikronet.inventory import resolve_secrets, select, summary
+
+    inv = _load(ctx)
+    routers = select(inv, limit)
+    resolved = resolve_secrets(routers)
+    data = summary(inv) | {"selected": len(routers), "secrets_resolved": len(resolved)}
+    if _wants_json(ctx, json_local):
+        _emit_json(data)
+        return
+    selected = f"; {len(routers)} selected" if limit else ""
+    _echo(
+        f"ok: {data['schools']} schools, {data['routers']} routers, {data['municipalities']} municipalities "
+        f"({inv.path}, {data['files']} files){selected}; secrets resolve for {len(resolved)} routers"
+    )
+
+
+@inventory.command("list")
+@_limit_option
+@_json_option
+@click.pass_context
+def list_(ctx: click.Context, limit: str | None, json_local: bool) -> None:
+    """List the selected routers (secrets are not needed)."""
+    from mikronet.inventory import router_record, select
+
+    routers = select(_load(ctx), limit)
+    if _wants_json(ctx, json_local):
+        _emit_json([router_record(r) for r in routers])
+        return
+    rows = [
+        [r.id, r.school.name, r.school.municipality, r.host, r.model, r.routeros or "", r.transport]
+        for r in routers
+    ]
+    _table(["ROUTER", "SCHOOL", "MUNICIPALITY", "HOST", "MODEL", "ROUTEROS", "TRANSPORT"], rows)
+
+
+@inventory.command("show")
+@click.argument("router_id", metavar="ROUTER")
+@_json_option
+@click.pass_context
+def show(ctx: click.Context, router_id: str, json_local: bool) -> None:
+    """Show every resolved value of one router and where it came from."""
+    import difflib
+
+    from mikronet.inventory import describe, resolve_secrets
+
+    inv = _load(ctx)
+    try:
+        router = inv.router(router_id)
+    except KeyError:
+        ids = [r.id for r in inv.routers]
+        if router_id in {s.id for s in inv.schools}:
+            raise SelectionError(
+                f"{router_id!r} is a school; its routers: {', '.join(inv.school(router_id).routers)}"
+            ) from None
+        close = difflib.get_close_matches(router_id, ids, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise SelectionError(f"no router {router_id!r} in {inv.path}{hint}") from None
+    problem = None
+    try:
+        router = resolve_secrets([router])[0]
+    except SecretError as exc:
+        problem = exc.message.splitlines()[0]
+    rows = describe(router, password_problem=problem)
+    if _wants_json(ctx, json_local):
+        _emit_json({"router": router.id, "values": [row.record() for row in rows]})
+        return
+    _table(
+        ["FIELD", "VALUE", "FROM"],
+        [[row.name, row.value, str(row.origin or "")] for row in rows],
+        title=f"{router.id}  ({router.location})",
+    )
+
+
+@inventory.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the YAML here (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--encoding",
+    default="auto",
+    show_default=True,
+    help="CSV text encoding; auto reads UTF-8 (with or without BOM), UTF-16 with BOM, else cp1257.",
+)
+@click.option("--sheet", default=None, help="XLSX sheet name (default: the first sheet).")
+@_json_option
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    file: Path,
+    output: Path | None,
+    force: bool,
+    encoding: str,
+    sheet: str | None,
+    json_local: bool,
+) -> None:
+    """Turn a municipality's spreadsheet (FILE.csv or FILE.xlsx, one row per router) into inventory YAML.
+
+    Every bad row is reported by its row number, and nothing is written unless all rows are good.
+    """
+    from mikronet.inventory.tabular import import_table, schools_yaml
+
+    result = import_table(file, encoding=encoding, sheet=sheet)
+    for note in result.notes:
+        _echo(f"note: {note}", err=True)
+    if result.ignored_columns:
+        _echo(f"note: ignored columns: {', '.join(result.ignored_columns)}", err=True)
+    if _wants_json(ctx, json_local) and output is None:
+        _emit_json(
+            {
+                "schools": list(result.schools),
+                "rows": result.rows,
+                "ignored_columns": list(result.ignored_columns),
+            }
+        )
+        return
+    text = schools_yaml(result.schools, source=file.name)
+    if output is None:
+        _echo(text.rstrip("\n"))
+    else:
+        _write_atomic(output, text, force=force)
+    _echo(
+        f"imported {len(result.schools)} schools, {result.routers} routers from {result.rows} rows"
+        + (f" → {output}" if output else ""),
+        err=True,
+    )
+
+
+@inventory.command("export")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "ansible", "nornir"]),
+    required=True,
+    help="csv (the import format), ansible (YAML inventory), nornir (SimpleInventory folder).",
+)
+@_limit_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (csv, ansible; default standard output) or folder (nornir, required).",
+)
+@click.option("--force", is_flag=True, help="Replace existing files.")
+@click.option(
+    "--excel", is_flag=True, help="csv: the way Excel in Latvia reads it (BOM, ';', decimal comma)."
+)
+@click.pass_context
+def export(
+    ctx: click.Context, fmt: str, limit: str | None, output: Path | None, force: bool, excel: bool
+) -> None:
+    """Write the inventory for another tool. No secret is written."""
+    from mikronet.inventory import select
+    from mikronet.inventory.export import ansible_inventory, csv_text, nornir_inventory
+
+    inv = _load(ctx)
+    routers = select(inv, limit)
+    if fmt == "nornir":
+        if output is None:
+            raise InputError(
+                "--format nornir writes a folder (hosts.yaml, groups.yaml, defaults.yaml): give -o DIR"
+            )
+        files = nornir_inventory(inv, routers)
+        if output.exists() and not output.is_dir():
+            raise InputError(f"{output}: not a folder")
+        if not force:
+            existing = [name for name in files if (output / name).exists()]
+            if existing:
+                raise InputError(f"{output}: {', '.join(existing)} already exist; use --force to replace")
+        output.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            _write_atomic(output / name, text, force=True)
+        _echo(f"wrote {len(routers)} hosts to {output}/", err=True)
+        return
+    text = csv_text(inv, routers, excel=excel) if fmt == "csv" else ansible_inventory(inv, routers)
+    if output is None:
+        click.echo(REDACTOR.redact(text), nl=False)
+    else:
+        _write_atomic(output, text, force=force)
+        _echo(f"wrote {len(routers)} routers to {output}", err=True)

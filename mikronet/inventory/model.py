@@ -1,0 +1,245 @@
+"""The resolved inventory: frozen values, no I/O.
+
+A :class:`Router` carries everything needed to reach and configure one router, already resolved
+through the layers ``defaults → groups (in the order the school lists them) → school → router``;
+each resolved value remembers where it came from (:class:`Origin`). A :class:`School` carries the
+school's own facts and the ids of its routers (not the routers themselves, so that the two never
+point at each other); :meth:`Inventory.routers_of` gives the routers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from mikronet.secret import Secret
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "ConnectionType",
+    "Group",
+    "Inventory",
+    "Origin",
+    "Ports",
+    "Router",
+    "School",
+    "SchoolConnection",
+    "SecretRef",
+    "Transport",
+]
+
+Transport = Literal["api", "api-ssl", "ssh"]
+ConnectionType = Literal["optical", "other"]
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _empty() -> Mapping[str, Any]:
+    return EMPTY
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resolved value was set: a layer and the file and line that set it.
+
+    ``layer`` is ``builtin``, ``defaults``, ``group:NAME``, ``school`` or ``router``.
+    """
+
+    layer: str
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line``, or the empty string for built-in values."""
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def __str__(self) -> str:
+        return f"{self.layer} ({self.where})" if self.where else self.layer
+
+
+BUILTIN = Origin("builtin")
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The router's service ports (RouterOS defaults: API 8728, API-SSL 8729, SSH 22)."""
+
+    api: int = 8728
+    api_ssl: int = 8729
+    ssh: int = 22
+
+    def for_transport(self, transport: Transport) -> int:
+        """The port a given transport connects to."""
+        return {"api": self.api, "api-ssl": self.api_ssl, "ssh": self.ssh}[transport]
+
+
+DEFAULT_PORTS = Ports()
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A reference to a secret in the inventory: ``{env: NAME}`` or ``{file: PATH}``.
+
+    ``file``/``line`` say where the reference is written; ``path`` is the resolved path of a
+    ``{file: …}`` reference (relative references are relative to the inventory file that holds them).
+    """
+
+    kind: Literal["env", "file"]
+    name: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    path: Path | None = None
+
+    @property
+    def source(self) -> str:
+        """``env:NAME`` or ``file:PATH``: safe to show."""
+        return f"{self.kind}:{self.name}"
+
+    def __str__(self) -> str:
+        return self.source
+
+
+@dataclass(frozen=True)
+class SchoolConnection:
+    """The school's internet connection, as the compensation rules need it."""
+
+    type: ConnectionType
+    monthly_fee_eur: Decimal | None = None
+    contracted_mbps: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named group of schools with its own variables and settings."""
+
+    name: str
+    description: str | None = None
+    vars: Mapping[str, Any] = field(default_factory=_empty)
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class School:
+    """One school. ``routers`` holds router ids; :meth:`Inventory.routers_of` gives the routers."""
+
+    id: str
+    name: str
+    municipality: str
+    municipality_before_2021: str | None
+    groups: tuple[str, ...]
+    connection: SchoolConnection
+    vars: Mapping[str, Any]
+    routers: tuple[str, ...]
+    file: str | None = None
+    line: int | None = None
+
+    def __hash__(self) -> int:
+        return hash(("School", self.id))
+
+
+@dataclass(frozen=True)
+class Router:
+    """One router, every value resolved. ``password`` is ``None`` until secrets are resolved."""
+
+    id: str
+    name: str
+    school: School
+    host: str
+    model: str
+    serial: str | None
+    ports: Ports
+    transport: Transport
+    username: str
+    password_ref: SecretRef
+    template: str
+    routeros: str | None = None
+    tls_fingerprint: str | None = None
+    ca_file: Path | None = None
+    encoding: str = "utf-8"
+    vars: Mapping[str, Any] = field(default_factory=_empty)
+    provenance: Mapping[str, Origin] = field(default_factory=_empty)
+    """Variable name → where its value came from."""
+    origins: Mapping[str, Origin] = field(default_factory=_empty)
+    """Setting (``transport``, ``username``, ``password``, ``ports.api`` …) → where it came from."""
+    password: Secret | None = None
+    file: str | None = None
+    line: int | None = None
+
+    def __hash__(self) -> int:
+        return hash(("Router", self.id))
+
+    @property
+    def port(self) -> int:
+        """The port of the router's transport."""
+        return self.ports.for_transport(self.transport)
+
+    @property
+    def location(self) -> str:
+        """``file:line`` where the router is declared."""
+        return Origin("router", self.file, self.line).where
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """A loaded, validated inventory."""
+
+    path: Path
+    files: tuple[Path, ...]
+    schools: tuple[School, ...]
+    routers: tuple[Router, ...]
+    groups: Mapping[str, Group] = field(default_factory=_empty)
+    known_hosts: Path = field(default=Path("known_hosts"))
+    """The file of pinned SSH host keys and TLS fingerprints (default ``<inventory dir>/known_hosts``)."""
+
+    @cached_property
+    def _routers_by_id(self) -> Mapping[str, Router]:
+        return {router.id: router for router in self.routers}
+
+    @cached_property
+    def _schools_by_id(self) -> Mapping[str, School]:
+        return {school.id: school for school in self.schools}
+
+    def router(self, router_id: str) -> Router:
+        """The router with this id (``LV-0042/gw``); ``KeyError`` if there is none."""
+        return self._routers_by_id[router_id]
+
+    def school(self, school_id: str) -> School:
+        """The school with this id; ``KeyError`` if there is none."""
+        return self._schools_by_id[school_id]
+
+    def routers_of(self, school_id: str) -> tuple[Router, ...]:
+        """The routers of one school, in inventory order."""
+        school = self.school(school_id)
+        return tuple(self._routers_by_id[rid] for rid in school.routers)
+
+    @property
+    def municipalities(self) -> tuple[str, ...]:
+        """The municipalities that have schools, sorted."""
+        return tuple(sorted({school.municipality for school in self.schools}))
+
+    @property
+    def trust_dir(self) -> Path:
+        """The folder that holds :attr:`known_hosts`."""
+        return self.known_hosts.parent
+
+    def with_routers(self, routers: tuple[Router, ...] | list[Router]) -> Inventory:
+        """A copy where the given routers replace the ones with the same id (e.g. after resolving secrets)."""
+        replaced = {router.id: router for router in routers}
+        return Inventory(
+            path=self.path,
+            files=self.files,
+            schools=self.schools,
+            routers=tuple(replaced.get(router.id, router) for router in self.routers),
+            groups=self.groups,
+            known_hosts=self.known_hosts,
+        )

@@ -1,0 +1,195 @@
+"""Reading inventory YAML with line numbers.
+
+PyYAML's composer gives every node its start mark. :func:`read_yaml` turns the node tree into plain
+Python values (dicts, lists, scalars) and, beside them, a map from each value's path
+(``("schools", 3, "connection", "type")``) to the line it was written on, so every later check can
+name the file and line of the field it complains about. Duplicate mapping keys, which PyYAML
+silently accepts (the last one wins), are refused here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from mikronet.errors import InventoryError
+
+__all__ = ["Located", "Problem", "YamlPath", "decode_utf8", "field_name", "read_yaml"]
+
+YamlPath = tuple[str | int, ...]
+"""A value's path inside one YAML document: mapping keys and list indexes."""
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Located:
+    """A YAML document as plain values, with the line of every path in it."""
+
+    file: Path
+    data: Any
+    lines: Mapping[YamlPath, int]
+    raw: Mapping[YamlPath, str]
+    """The source text of each scalar, so a message can show ``0123`` rather than ``83``."""
+
+    def line_of(self, path: YamlPath) -> int | None:
+        """The line of ``path`` or, if it is not written down (a missing key), of its nearest parent."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(path[:cut])
+            if line is not None:
+                return line
+        return None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an inventory: where, which field, what."""
+
+    file: str | None
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.file and self.line else (self.file or "")
+        parts = [p for p in (where, self.field) if p]
+        return f"{': '.join(parts)}: {self.message}" if parts else self.message
+
+
+def field_name(path: YamlPath) -> str:
+    """``("schools", 3, "connection", "type")`` → ``schools[3].connection.type``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def decode_utf8(data: bytes, file: Path) -> str:
+    """Decode a file's bytes as UTF-8 (a BOM is allowed), naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = exc.start - line_start + 1
+        byte = data[exc.start]
+        raise InventoryError(
+            f"not UTF-8 text (byte 0x{byte:02x} at column {column}); save the file as UTF-8",
+            file=file,
+            line=line,
+        ) from None
+
+
+class _Builder:
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.lines: dict[YamlPath, int] = {}
+        self.raw: dict[YamlPath, str] = {}
+        self.constructor = SafeConstructor()
+
+    def build(self, node: Node, path: YamlPath, depth: int = 0) -> Any:
+        if depth > _MAX_DEPTH:
+            raise InventoryError(
+                "nested too deeply (a recursive alias?)",
+                file=self.file,
+                line=node.start_mark.line + 1,
+                field=field_name(path) or None,
+            )
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, ScalarNode):
+            self.raw[path] = str(node.value)
+            try:
+                return self.constructor.construct_object(node, deep=True)
+            except yaml.YAMLError as exc:
+                raise InventoryError(
+                    f"cannot read value {node.value!r}: {exc}",
+                    file=self.file,
+                    line=node.start_mark.line + 1,
+                    field=field_name(path) or None,
+                ) from None
+        if isinstance(node, SequenceNode):
+            return [self.build(child, (*path, index), depth + 1) for index, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        raise InventoryError(
+            f"unsupported YAML node {node.tag}",
+            file=self.file,
+            line=node.start_mark.line + 1,
+            field=field_name(path) or None,
+        )
+
+    def _key(self, node: Node, path: YamlPath) -> str:
+        if not isinstance(node, ScalarNode):
+            raise InventoryError(
+                "a mapping key must be plain text",
+                file=self.file,
+                line=node.start_mark.line + 1,
+                field=field_name(path) or None,
+            )
+        value = self.constructor.construct_object(node, deep=True)
+        return str(value) if not isinstance(value, str) else value
+
+    def _mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        merged: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in sources:
+                    if not isinstance(source, MappingNode):
+                        raise InventoryError(
+                            "'<<' must merge a mapping",
+                            file=self.file,
+                            line=source.start_mark.line + 1,
+                            field=field_name(path) or None,
+                        )
+                    for key, value in self._mapping(source, path, depth + 1).items():
+                        result.setdefault(key, value)
+                        merged.add(key)
+                continue
+            key = self._key(key_node, path)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise InventoryError(
+                    f"duplicate key {key!r} (first written on line {seen[key]})",
+                    file=self.file,
+                    line=line,
+                    field=field_name((*path, key)),
+                )
+            seen[key] = line
+            self.lines[(*path, key)] = line
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+            self.lines[(*path, key)] = line  # the key's line, not the value's
+        return result
+
+
+def read_yaml(text: str, file: Path) -> Located:
+    """Parse one YAML document into plain values with the line of every path.
+
+    Raises :class:`InventoryError` naming the file and line for malformed YAML, duplicate keys,
+    or more than one document in the file.
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or "malformed YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        raise InventoryError(f"malformed YAML: {problem}{context}", file=file, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InventoryError(f"malformed YAML: {exc}", file=file) from None
+    builder = _Builder(file)
+    data = None if node is None else builder.build(node, ())
+    return Located(file=file, data=data, lines=builder.lines, raw=builder.raw)

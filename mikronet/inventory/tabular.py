@@ -1,0 +1,523 @@
+"""Importing the spreadsheet a municipality sends (CSV or XLSX) into inventory YAML.
+
+One row per router; rows that share a school id are one school (a school with one router is one
+row). Column names may be English or Latvian, with or without diacritics, in any order; unknown
+columns are ignored and reported. CSV files may be UTF-8 (with or without a BOM), UTF-16 with a
+BOM, or — as Excel writes "CSV" on Latvian Windows — cp1257; ``;`` or ``,`` or tab separated;
+numbers may use a decimal comma. Every bad row is reported by its row number in the spreadsheet
+(the header is row 1), and nothing is produced unless every row is good.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mikronet.errors import ImportFileError
+from mikronet.inventory.source import Located, YamlPath
+
+__all__ = ["COLUMNS", "ImportResult", "import_table", "read_table", "schools_yaml"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    aliases: tuple[str, ...]
+    required: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", ("school_id", "skolas_id", "kods", "skolas_kods"), required=True),
+    Column("name", ("school_name", "nosaukums", "skola", "skolas_nosaukums"), required=True),
+    Column("municipality", ("pašvaldība", "novads"), required=True),
+    Column("municipality_before_2021", ("former_municipality", "pašvaldība_līdz_2021", "novads_līdz_2021")),
+    Column("groups", ("grupas",)),
+    Column("connection_type", ("connection", "pieslēguma_veids", "pieslēgums"), required=True),
+    Column("monthly_fee_eur", ("fee_eur", "maksa_eur", "maksa_mēnesī_eur", "ikmēneša_maksa_eur")),
+    Column("contracted_mbps", ("mbps", "ātrums_mbps", "līguma_ātrums_mbps")),
+    Column("router_name", ("router", "maršrutētājs", "iekārta")),
+    Column("router_host", ("host", "ip", "ip_adrese", "adrese"), required=True),
+    Column("router_model", ("model", "modelis"), required=True),
+    Column("router_serial", ("serial", "sērijas_numurs", "sērijas_nr")),
+    Column("routeros", ("routeros_version", "routeros_versija")),
+)
+_REQUIRED_FOR_ROUTER = ("router_host", "router_model")
+_SCHOOL_COLUMNS = (
+    "name",
+    "municipality",
+    "municipality_before_2021",
+    "groups",
+    "connection_type",
+    "monthly_fee_eur",
+    "contracted_mbps",
+)
+_CONNECTION_WORDS = {
+    "optical": "optical",
+    "optiskais": "optical",
+    "optiska": "optical",
+    "other": "other",
+    "cits": "other",
+    "cita": "other",
+    "cits_veids": "other",
+}
+_DEFAULT_ROUTER = "gw"
+
+
+def _key(text: str) -> str:
+    """Normalise a header or word: case, diacritics, spaces, punctuation (``Pašvaldība`` → ``pasvaldiba``)."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = re.sub(r"[()\[\]:]", "", plain)
+    return re.sub(r"[\s\-_/]+", "_", plain).strip("_")
+
+
+_ALIASES: dict[str, str] = {
+    _key(alias): spec.name for spec in COLUMNS for alias in (spec.name, *spec.aliases)
+} | {_key("lan_subnet"): "var.lan_subnet"}
+
+
+def _column_for(header: str) -> str | None:
+    text = header.strip()
+    for prefix in ("var.", "router_var."):
+        if text.casefold().startswith(prefix) and len(text) > len(prefix):
+            return prefix + text[len(prefix) :].strip()
+    return _ALIASES.get(_key(text))
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of a spreadsheet as text cells, with their row numbers; how the file was read."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[Any, ...]], ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _decode(data: bytes, encoding: str, file: Path) -> tuple[str, str]:
+    if encoding != "auto":
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ImportFileError(file, [(None, f"cannot read as {encoding}: {exc}")]) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1257"), "cp1257"
+
+
+def _pick_delimiter(first_line: str) -> str:
+    best, best_score = ",", (-1, -1)
+    for delimiter in (";", ",", "\t"):
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        score = (sum(1 for c in cells if _column_for(c)), len(cells))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(file: Path, encoding: str) -> Table:
+    text, used = _decode(file.read_bytes(), encoding, file)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = _pick_delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    header: tuple[str, ...] | None = None
+    try:
+        for record in reader:
+            number = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if header is None:
+                header = tuple(record)
+            else:
+                rows.append((number, tuple(record)))
+    except csv.Error as exc:
+        raise ImportFileError(file, [(reader.line_num, f"cannot read CSV: {exc}")]) from None
+    notes: tuple[str, ...] = ()
+    if used == "cp1257":
+        notes = ("not UTF-8: read as cp1257 (Baltic Windows); check the Latvian letters in the result",)
+    return Table(header or (), tuple(rows), used, delimiter, notes)
+
+
+def _read_xlsx(file: Path, sheet: str | None) -> Table:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors … for a bad file
+        raise ImportFileError(file, [(None, f"cannot open as an Excel workbook: {exc}")]) from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ImportFileError(
+                file, [(None, f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")]
+            )
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        header: tuple[str, ...] | None = None
+        rows: list[tuple[int, tuple[Any, ...]]] = []
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if header is None:
+                header = tuple("" if v is None else str(v) for v in values)
+            else:
+                rows.append((number, tuple(values)))
+    finally:
+        book.close()
+    return Table(header or (), tuple(rows))
+
+
+def read_table(file: Path, *, encoding: str = "auto", sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file into a :class:`Table` (no interpretation of the cells yet)."""
+    if not file.is_file():
+        raise ImportFileError(file, [(None, "no such file")])
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(file, sheet)
+    if file.suffix.lower() in (".csv", ".txt", ".tsv"):
+        return _read_csv(file, encoding)
+    raise ImportFileError(file, [(None, "expected a .csv or .xlsx file")])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _decimal(text: str) -> Decimal:
+    cleaned = re.sub(r"(?i)(eur|€)", "", text).replace("\u00a0", "").replace(" ", "")
+    if "," in cleaned and "." in cleaned:  # 1.080,50 or 1,080.50
+        cleaned = (
+            cleaned.replace(".", "").replace(",", ".")
+            if cleaned.rfind(",") > cleaned.rfind(".")
+            else cleaned.replace(",", "")
+        )
+    cleaned = cleaned.replace(",", ".")
+    value = Decimal(cleaned)
+    if not value.is_finite():
+        raise InvalidOperation
+    return value
+
+
+def _whole(text: str) -> int:
+    cleaned = re.sub(r"(?i)\s*(mbit/s|mbps|mb/s)$", "", text).replace("\u00a0", "").replace(" ", "")
+    number = _decimal(cleaned)
+    if number != number.to_integral_value():
+        raise InvalidOperation
+    return int(number)
+
+
+def _var_value(text: str) -> Any:
+    """A ``var.*`` cell: YAML scalar or flow value (``300``, ``[a, b]``); plain text otherwise."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return text if value is None else value
+
+
+@dataclass
+class _Builder:
+    file: Path
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+    schools: dict[str, dict[str, Any]] = field(default_factory=dict)
+    first_row: dict[str, int] = field(default_factory=dict)
+    school_values: dict[str, dict[str, str]] = field(default_factory=dict)
+    lines: dict[YamlPath, int] = field(default_factory=dict)
+    raw: dict[YamlPath, str] = field(default_factory=dict)
+    columns: dict[YamlPath, str] = field(default_factory=dict)
+
+    def row(self, number: int, cells: dict[str, str], headers: dict[str, str]) -> None:
+        school_id = cells.get("id", "")
+        if not school_id:
+            self.problems.append((number, f"column {headers['id']}: empty school id"))
+            return
+        school = self.schools.get(school_id)
+        index = list(self.schools).index(school_id) if school is not None else len(self.schools)
+        base: YamlPath = ("schools", index)
+        if school is None:
+            school = self._new_school(number, cells, headers, base)
+            if school is None:
+                return
+            self.schools[school_id] = school
+            self.first_row[school_id] = number
+            self.school_values[school_id] = {c: cells.get(c, "") for c in _SCHOOL_COLUMNS}
+        else:
+            for column in _SCHOOL_COLUMNS:
+                mine, theirs = cells.get(column, ""), self.school_values[school_id][column]
+                if mine and mine != theirs:
+                    self.problems.append(
+                        (
+                            number,
+                            f"column {headers[column]}: {mine!r} differs from "
+                            f"{theirs!r} on row {self.first_row[school_id]} (same school {school_id})",
+                        )
+                    )
+        self._router(number, cells, headers, school, base)
+
+    def _new_school(
+        self, number: int, cells: dict[str, str], headers: dict[str, str], base: YamlPath
+    ) -> dict[str, Any] | None:
+        school: dict[str, Any] = {
+            "id": cells["id"],
+            "name": cells.get("name", ""),
+            "municipality": cells.get("municipality", ""),
+        }
+        self._note(base, number, "id", headers, "id", cells["id"])
+        self._note(base, number, "name", headers, "name", cells.get("name", ""))
+        self._note(base, number, "municipality", headers, "municipality", cells.get("municipality", ""))
+        if cells.get("municipality_before_2021"):
+            school["municipality_before_2021"] = cells["municipality_before_2021"]
+            self._note(
+                base,
+                number,
+                "municipality_before_2021",
+                headers,
+                "municipality_before_2021",
+                cells["municipality_before_2021"],
+            )
+        if cells.get("groups"):
+            school["groups"] = [g for g in re.split(r"[\s|;,]+", cells["groups"]) if g]
+        raw_type = cells.get("connection_type", "")
+        conn_type = _CONNECTION_WORDS.get(_key(raw_type), raw_type)
+        connection: dict[str, Any] = {"type": conn_type}
+        self._note(base, number, ("connection", "type"), headers, "connection_type", raw_type)
+        ok = True
+        if cells.get("monthly_fee_eur"):
+            try:
+                fee = _decimal(cells["monthly_fee_eur"])
+                connection["monthly_fee_eur"] = int(fee) if fee == fee.to_integral_value() else float(fee)
+            except (InvalidOperation, ValueError):
+                self.problems.append(
+                    (
+                        number,
+                        f"column {headers['monthly_fee_eur']}: "
+                        f"{cells['monthly_fee_eur']!r} is not an amount in euro",
+                    )
+                )
+                ok = False
+            self._note(
+                base,
+                number,
+                ("connection", "monthly_fee_eur"),
+                headers,
+                "monthly_fee_eur",
+                cells["monthly_fee_eur"],
+            )
+        if cells.get("contracted_mbps"):
+            try:
+                connection["contracted_mbps"] = _whole(cells["contracted_mbps"])
+            except (InvalidOperation, ValueError):
+                self.problems.append(
+                    (
+                        number,
+                        f"column {headers['contracted_mbps']}: "
+                        f"{cells['contracted_mbps']!r} is not a whole number of Mbit/s",
+                    )
+                )
+                ok = False
+            self._note(
+                base,
+                number,
+                ("connection", "contracted_mbps"),
+                headers,
+                "contracted_mbps",
+                cells["contracted_mbps"],
+            )
+        school["connection"] = connection
+        variables = {k[4:]: _var_value(v) for k, v in cells.items() if k.startswith("var.") and v}
+        if variables:
+            school["vars"] = variables
+            for name, value in cells.items():
+                if name.startswith("var.") and value:
+                    self._note(base, number, ("vars", name[4:]), headers, name, value)
+        school["routers"] = []
+        return school if ok else None
+
+    def _router(
+        self,
+        number: int,
+        cells: dict[str, str],
+        headers: dict[str, str],
+        school: dict[str, Any],
+        base: YamlPath,
+    ) -> None:
+        missing = [headers.get(c, c) for c in _REQUIRED_FOR_ROUTER if not cells.get(c)]
+        if missing:
+            self.problems.append(
+                (number, f"empty {', '.join(missing)}: every row needs the router's host and model")
+            )
+            return
+        name = cells.get("router_name") or _DEFAULT_ROUTER
+        taken = {r["name"]: r for r in school["routers"]}
+        if name in taken:
+            hint = "" if cells.get("router_name") else "; fill the router_name column"
+            self.problems.append(
+                (
+                    number,
+                    f"router {school['id']}/{name} is already on row "
+                    f"{self.lines[(*base, 'routers', list(taken).index(name))]}{hint}",
+                )
+            )
+            return
+        router: dict[str, Any] = {"name": name, "host": cells["router_host"], "model": cells["router_model"]}
+        r_base: YamlPath = (*base, "routers", len(school["routers"]))
+        self.lines[r_base] = number
+        self._note(r_base, number, "name", headers, "router_name", name)
+        self._note(r_base, number, "host", headers, "router_host", cells["router_host"])
+        self._note(r_base, number, "model", headers, "router_model", cells["router_model"])
+        for column, key in (("router_serial", "serial"), ("routeros", "routeros")):
+            if cells.get(column):
+                router[key] = cells[column]
+                self._note(r_base, number, key, headers, column, cells[column])
+        variables = {k[11:]: _var_value(v) for k, v in cells.items() if k.startswith("router_var.") and v}
+        if variables:
+            router["vars"] = variables
+            for name_, value in cells.items():
+                if name_.startswith("router_var.") and value:
+                    self._note(r_base, number, ("vars", name_[11:]), headers, name_, value)
+        school["routers"].append(router)
+
+    def _note(
+        self,
+        base: YamlPath,
+        number: int,
+        key: str | tuple[str, ...],
+        headers: dict[str, str],
+        column: str,
+        raw: str,
+    ) -> None:
+        path = (*base, *((key,) if isinstance(key, str) else key))
+        self.lines[path] = number
+        self.raw[path] = raw
+        self.columns[path] = headers.get(column, column)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Schools read from a spreadsheet, ready to be written as inventory YAML."""
+
+    schools: tuple[dict[str, Any], ...]
+    rows: int
+    ignored_columns: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def routers(self) -> int:
+        return sum(len(s["routers"]) for s in self.schools)
+
+
+def import_table(file: Path, *, encoding: str = "auto", sheet: str | None = None) -> ImportResult:
+    """Read a municipality's spreadsheet into schools (inventory-shaped dicts), validated.
+
+    Raises :class:`ImportFileError` listing every bad row (by spreadsheet row number) or missing column.
+    """
+    table = read_table(file, encoding=encoding, sheet=sheet)
+    if not table.header:
+        raise ImportFileError(file, [(None, "the file is empty: no header row")])
+    headers: dict[str, str] = {}
+    ignored: list[str] = []
+    problems: list[tuple[int | None, str]] = []
+    positions: dict[str, int] = {}
+    for position, header in enumerate(table.header):
+        column = _column_for(str(header))
+        if column is None:
+            if str(header).strip():
+                ignored.append(str(header))
+            continue
+        if column in positions:
+            problems.append((1, f"columns {headers[column]!r} and {header!r} both mean {column}"))
+            continue
+        headers[column] = str(header)
+        positions[column] = position
+    for spec in COLUMNS:
+        if spec.required and spec.name not in headers:
+            accepted = ", ".join((spec.name, *spec.aliases))
+            problems.append(
+                (
+                    None,
+                    f"missing column {spec.name!r} (accepted names: {accepted}); "
+                    f"columns found: {', '.join(map(str, table.header))}",
+                )
+            )
+    if problems:
+        raise ImportFileError(file, problems)
+    if not table.rows:
+        raise ImportFileError(file, [(None, "no data rows under the header")])
+    builder = _Builder(file)
+    for number, values in table.rows:
+        if len(values) > len(table.header) and any(_cell(v) for v in values[len(table.header) :]):
+            builder.problems.append(
+                (
+                    number,
+                    f"{len(values)} cells but {len(table.header)} columns "
+                    f"(is the separator {table.delimiter!r} right?)",
+                )
+            )
+            continue
+        cells = {c: _cell(values[p]) if p < len(values) else "" for c, p in positions.items()}
+        builder.row(number, cells, headers)
+    builder.problems.extend(_validate(builder))
+    if builder.problems:
+        raise ImportFileError(file, sorted(builder.problems, key=lambda p: p[0] or 0))
+    return ImportResult(tuple(builder.schools.values()), len(table.rows), tuple(ignored), table.notes)
+
+
+def _validate(builder: _Builder) -> Iterator[tuple[int | None, str]]:
+    """Check each school with the inventory schema; report errors by row and column."""
+    from pydantic import ValidationError
+
+    from mikronet.inventory.schema import SchoolIn, problems_from
+
+    document = {"schools": list(builder.schools.values())}
+    located = Located(builder.file, document, builder.lines, builder.raw)
+    for index, school in enumerate(document["schools"]):
+        try:
+            SchoolIn.model_validate(school)
+        except ValidationError as exc:
+            for problem in problems_from(exc, located, SchoolIn, prefix=("schools", index)):
+                path = _path_of(problem.field)
+                column = builder.columns.get(path) if path else None
+                label = f"column {column}: " if column else (f"{problem.field}: " if problem.field else "")
+                yield (problem.line, f"{label}{problem.message}")
+
+
+def _path_of(field_text: str | None) -> YamlPath | None:
+    if not field_text:
+        return None
+    parts: list[str | int] = []
+    for token in re.findall(r"[^.\[\]]+|\[\d+\]", field_text):
+        parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    return tuple(parts)
+
+
+def schools_yaml(schools: Iterable[dict[str, Any]], *, source: str | None = None) -> str:
+    """Inventory YAML (a ``schools:`` list) for imported schools, with a header comment."""
+    header = "# Schools imported"
+    header += f" from {source}" if source else ""
+    header += ".\n# Put this file into the inventory folder; defaults and groups come from the other files.\n"
+    body = yaml.safe_dump({"schools": list(schools)}, allow_unicode=True, sort_keys=False, width=110)
+    return header + body
+
+
+def var_cell(value: Any) -> str:
+    """How a variable's value is written to a ``var.*`` cell so that :func:`_var_value` reads it back."""
+    if isinstance(value, str):
+        return value if _var_value(value) == value else json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=str)
