@@ -1,0 +1,292 @@
+"""Generic configuration menus: print/add/set/remove/move/enable/disable/unset/get over a :class:`PathSpec`.
+
+One :class:`ConfigMenu` per path, built by the device from the schema. Behaviour a path has beyond
+the generic (computed fields such as ``network`` on ``/ip address``, a check that an address is an
+address) comes from a :class:`PathHooks` the device attaches; the generic code never names a path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mikronet.sim import messages as msg
+from mikronet.sim.menus import Handler, Request, reject_queries
+from mikronet.sim.query import QueryError, compile_query, matches
+from mikronet.sim.reply import CommandTrap, Reply
+from mikronet.sim.specs import PathSpec
+from mikronet.sim.store import Item, Table, parse_id
+
+if TYPE_CHECKING:
+    from mikronet.sim.device import SimDevice
+
+__all__ = ["ConfigMenu", "PathHooks", "api_bool", "print_rows"]
+
+_TRUE = frozenset({"yes", "true"})
+_FALSE = frozenset({"no", "false"})
+_API_WORDS = frozenset({".id", "numbers", ".proplist", "number"})
+
+
+def api_bool(value: str) -> str:
+    """``yes``/``true`` -> ``true``, ``no``/``false`` -> ``false``; other text unchanged."""
+    low = value.lower()
+    if low in _TRUE:
+        return "true"
+    if low in _FALSE:
+        return "false"
+    return value
+
+
+@dataclass
+class PathHooks:
+    """Per-path behaviour beyond the generic menu (all optional)."""
+
+    computed: Callable[[Item, Request | None], dict[str, str]] | None = None
+    """Extra read-only fields of an item's printed row (``network``, counters, ``running``)."""
+    validate: Callable[[dict[str, str], Item | None], None] | None = None
+    """Check the values an add/set would leave; raise :class:`CommandTrap` to refuse."""
+    visible: Callable[[Item], bool] | None = None
+    """Whether an item of the (shared) table belongs to this menu."""
+    before_remove: Callable[[Item], None] | None = None
+    after_change: Callable[[Item, dict[str, str]], None] | None = None
+    """Called with the item and its previous values after an add (previous empty) or set."""
+    extra_verbs: dict[str, Handler] = field(default_factory=dict)
+
+
+def print_rows(rows: list[dict[str, str]], request: Request, *, empty_ok: bool = True) -> Reply:
+    """Apply queries, ``count-only`` and ``.proplist`` to ready rows (shared by every print)."""
+    if request.queries:
+        try:
+            query = compile_query(request.queries)
+        except QueryError as exc:
+            raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT) from exc
+        rows = [row for row in rows if matches(row, query)]
+    if request.flag("count-only"):
+        return Reply(ret=str(len(rows)))
+    proplist = request.args.get(".proplist")
+    if proplist:
+        keep = [name for name in proplist.split(",") if name]
+        rows = [{name: row[name] for name in keep if name in row} for row in rows]
+    return Reply(rows=rows)
+
+
+class ConfigMenu:
+    """The menu of one configuration path, over the device's store."""
+
+    def __init__(self, device: SimDevice, spec: PathSpec, hooks: PathHooks | None = None) -> None:
+        self.device = device
+        self.spec = spec
+        self.hooks = hooks or PathHooks()
+
+    # --- plumbing ---------------------------------------------------------------------------
+    @property
+    def table(self) -> Table:
+        return self.device.store.table(self.spec.table_path, singleton=self.spec.singleton)
+
+    def verbs(self) -> dict[str, Handler]:
+        verbs: dict[str, Handler] = {
+            "print": self.print_,
+            "getall": self.print_,
+            "set": self.set_,
+            "get": self.get,
+            "export": self.export,
+        }
+        if not self.spec.singleton:
+            verbs.update(
+                add=self.add,
+                remove=self.remove,
+                enable=self.enable,
+                disable=self.disable,
+                move=self.move,
+                unset=self.unset,
+                comment=self.comment,
+            )
+        verbs.update(self.hooks.extra_verbs)
+        return verbs
+
+    def items(self) -> list[Item]:
+        if self.spec.singleton:
+            return [self.table.single()]
+        visible = self.hooks.visible
+        return [item for item in self.table if visible is None or visible(item)]
+
+    def row(self, item: Item, request: Request | None = None) -> dict[str, str]:
+        """The item as ``print`` shows it: ``.id``, set values over defaults, computed fields."""
+        spec = self.spec
+        row: dict[str, str] = {} if spec.singleton else {".id": item.id}
+        merged = {**spec.defaults, **item.values}
+        for name in spec.fields:
+            if name in merged:
+                row[name] = merged[name]
+        for name in sorted(merged):
+            if name not in row:
+                row[name] = merged[name]
+        if self.hooks.computed is not None:
+            row.update(self.hooks.computed(item, request))
+        for name in spec.write_only:
+            row.pop(name, None)
+        for name in spec.booleans:
+            if name in row:
+                row[name] = api_bool(row[name])
+        if not spec.singleton and "dynamic" not in row and ("dynamic" in spec.fields or item.dynamic):
+            row["dynamic"] = "true" if item.dynamic else "false"
+        return row
+
+    def find(self, ref: str) -> Item:
+        """An item by ``*ID`` or, where the path has names, by name; else ``no such item``."""
+        number = parse_id(ref)
+        for item in self.items():
+            if number is not None and item.number == number:
+                return item
+            if number is None and self.spec.name_field and item.values.get(self.spec.name_field) == ref:
+                return item
+        raise CommandTrap(msg.NO_SUCH_ITEM, msg.NO_SUCH_CATEGORY)
+
+    def targets(self, request: Request) -> list[Item]:
+        refs = request.args.get(".id") or request.args.get("numbers") or request.args.get("number")
+        if self.spec.singleton:
+            return [self.table.single()]
+        if not refs:
+            raise CommandTrap(msg.NO_SUCH_ITEM, msg.NO_SUCH_CATEGORY)
+        return [self.find(ref.strip()) for ref in refs.split(",") if ref.strip()]
+
+    # --- value checks -------------------------------------------------------------------------
+    def _normalise(self, values: Mapping[str, str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, value in values.items():
+            if name in self.spec.read_only:
+                raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
+            if name in self.spec.booleans:
+                low = value.lower()
+                if low not in _TRUE and low not in _FALSE:
+                    raise CommandTrap(msg.INVALID_VALUE.format(name=name), msg.CATEGORY_ARGUMENT)
+                value = "true" if low in _TRUE else "false"
+            out[name] = value
+        return out
+
+    def _check(self, values: dict[str, str], item: Item | None) -> None:
+        for name, kind in self.spec.references.items():
+            value = values.get(name)
+            if value and not self.device.has_named(kind, value):
+                raise CommandTrap(msg.INPUT_DOES_NOT_MATCH.format(name=name), msg.CATEGORY_ARGUMENT)
+        for name in self.spec.required:
+            if not values.get(name):
+                raise CommandTrap(msg.VALUE_NEEDED.format(name=name), msg.CATEGORY_ARGUMENT)
+        for combo in self.spec.unique:
+            wanted = tuple(values.get(name, self.spec.defaults.get(name, "")) for name in combo)
+            if not any(wanted):
+                continue
+            for other in self.items():
+                if other is item:
+                    continue
+                merged = {**self.spec.defaults, **other.values}
+                if tuple(merged.get(name, "") for name in combo) == wanted:
+                    if combo == ("address", "interface") or combo == ("address",):
+                        raise CommandTrap(msg.ALREADY_HAVE_ADDRESS, msg.CATEGORY_GENERAL)
+                    if combo == (self.spec.name_field,):
+                        raise CommandTrap(msg.ALREADY_HAVE_NAME, msg.CATEGORY_GENERAL)
+                    raise CommandTrap(msg.ALREADY_HAVE_ITEM, msg.CATEGORY_GENERAL)
+        if self.hooks.validate is not None:
+            self.hooks.validate(values, item)
+
+    def _changed(self, item: Item, before: dict[str, str]) -> None:
+        if self.hooks.after_change is not None:
+            self.hooks.after_change(item, before)
+        self.device.config_changed(self.spec.path)
+
+    # --- verbs ---------------------------------------------------------------------------------
+    def print_(self, request: Request) -> Reply:
+        rows = [self.row(item, request) for item in self.items()]
+        return print_rows(rows, request)
+
+    def add(self, request: Request) -> Reply:
+        reject_queries(request)
+        values = self._normalise({k: v for k, v in request.args.items() if k not in _API_WORDS and v != ""})
+        for name in list(values):
+            if name.startswith("!"):
+                values.pop(name)
+        if self.spec.type_value is not None:
+            values.setdefault("type", self.spec.type_value)
+        self._check(values, None)
+        self.device.ensure_space(sum(len(v) for v in values.values()))
+        item = self.table.add(values)
+        self._changed(item, {})
+        return Reply(ret=item.id)
+
+    def _apply(self, item: Item, changes: Mapping[str, str]) -> None:
+        before = dict(item.values)
+        updated = dict(item.values)
+        for name, value in changes.items():
+            if name.startswith("!"):
+                updated.pop(name[1:], None)
+            elif value == "" and name == "comment":
+                updated.pop(name, None)
+            else:
+                updated[name] = value
+        if item.dynamic:
+            raise CommandTrap(msg.CANNOT_CHANGE_DYNAMIC, msg.CATEGORY_GENERAL)
+        self._check(updated, item)
+        item.values = updated
+        self._changed(item, before)
+
+    def set_(self, request: Request) -> Reply:
+        reject_queries(request)
+        changes = self._normalise(
+            {k: v for k, v in request.args.items() if k not in _API_WORDS and not k.startswith("!")}
+        )
+        changes.update({k: v for k, v in request.args.items() if k.startswith("!")})
+        for item in self.targets(request):
+            self._apply(item, changes)
+        return Reply()
+
+    def unset(self, request: Request) -> Reply:
+        name = request.args.get("value-name", "")
+        for item in self.targets(request):
+            self._apply(item, {"!" + name: ""})
+        return Reply()
+
+    def comment(self, request: Request) -> Reply:
+        for item in self.targets(request):
+            self._apply(item, {"comment": request.args.get("comment", "")})
+        return Reply()
+
+    def enable(self, request: Request) -> Reply:
+        for item in self.targets(request):
+            self._apply(item, {"disabled": "false"})
+        return Reply()
+
+    def disable(self, request: Request) -> Reply:
+        for item in self.targets(request):
+            self._apply(item, {"disabled": "true"})
+        return Reply()
+
+    def remove(self, request: Request) -> Reply:
+        reject_queries(request)
+        for item in self.targets(request):
+            if item.builtin or item.dynamic:
+                raise CommandTrap(msg.CANNOT_REMOVE_BUILTIN, msg.CATEGORY_GENERAL)
+            if self.hooks.before_remove is not None:
+                self.hooks.before_remove(item)
+            self.table.remove(item)
+        self.device.config_changed(self.spec.path)
+        return Reply()
+
+    def move(self, request: Request) -> Reply:
+        moving = self.targets(request)
+        destination = request.args.get("destination")
+        before = self.find(destination) if destination else None
+        self.table.move(moving, before)
+        self.device.config_changed(self.spec.path)
+        return Reply()
+
+    def get(self, request: Request) -> Reply:
+        name = request.args.get("value-name", "")
+        item = self.targets(request)[0]
+        row = self.row(item, request)
+        if name not in row:
+            raise CommandTrap(msg.NO_SUCH_ITEM if name == "" else msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
+        return Reply(ret=row[name])
+
+    def export(self, request: Request) -> Reply:
+        return self.device.export_command(request, self.spec.path)

@@ -1,0 +1,198 @@
+"""Factory state of a simulated router: its ports, the admin user, the services, the identity.
+
+Also the device-only behaviour of a few configuration paths (computed fields and checks a schema
+cannot express): ``/interface`` (one table for every kind, with counters and ``running``) and
+``/ip address`` (``network``, ``actual-interface``, ``invalid``; the address must be an address).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import zlib
+from typing import TYPE_CHECKING
+
+from mikronet.sim import messages as msg
+from mikronet.sim.config import PathHooks
+from mikronet.sim.menus import Request
+from mikronet.sim.reply import CommandTrap
+from mikronet.sim.store import Item
+
+if TYPE_CHECKING:
+    from mikronet.sim.device import SimDevice
+
+__all__ = ["SERVICES", "factory_reset", "interface_hooks", "ip_address_hooks", "kind_hooks"]
+
+# name, port, disabled (RouterOS 7 defaults; www-ssl has no certificate and is off)
+SERVICES: tuple[tuple[str, int, bool], ...] = (
+    ("telnet", 23, False),
+    ("ftp", 21, False),
+    ("www", 80, False),
+    ("ssh", 22, False),
+    ("www-ssl", 443, True),
+    ("api", 8728, False),
+    ("winbox", 8291, False),
+    ("api-ssl", 8729, False),
+)
+
+
+def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
+    """Put the factory tables in place: ports, users, groups, services, identity."""
+    store = device.store
+    users = store.tables.get(("user",)) if keep_users else None
+    store.tables.clear()
+    interfaces = store.table(("interface",))
+    for index, port in enumerate(device.profile.ports(device.parsed_version.major)):
+        mac = device.mac_base[:5] + bytes(((device.mac_base[5] + index) & 0xFF,))
+        values = {
+            "name": port.name,
+            "default-name": port.name,
+            "type": port.type,
+            "mac-address": ":".join(f"{b:02X}" for b in mac),
+        }
+        if port.type in ("wlan", "wifi"):
+            values["disabled"] = "true"
+        interfaces.add(values, builtin=True)
+    if users is not None:
+        store.tables[("user",)] = users
+    else:
+        store.table(("user",)).add(
+            {"name": device.spec.username, "group": "full", "password": device.spec.password}, builtin=False
+        )
+    groups = store.table(("user", "group"))
+    for name, policy in (
+        ("read", "local,telnet,ssh,reboot,read,test,winbox,password,web,sniff,sensitive,api,romon,rest-api"),
+        ("write", "local,telnet,ssh,reboot,read,write,test,winbox,password,web,sniff,sensitive,api,romon,rest-api"),
+        ("full", "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,password,web,sniff,sensitive,api,"
+                 "romon,rest-api"),
+    ):
+        groups.add({"name": name, "policy": policy}, builtin=True)
+    services = store.table(("ip", "service"))
+    for name, port, disabled in SERVICES:
+        values = {"name": name, "port": str(port)}
+        if disabled:
+            values["disabled"] = "true"
+        services.add(values, builtin=True)
+    store.table(("system", "identity"), singleton=True).single().values["name"] = "MikroTik"
+
+
+# --- /interface ------------------------------------------------------------------------------------
+
+def _counter(device: SimDevice, item: Item, salt: str, per_second: int) -> int:
+    seed = zlib.crc32(f"{device.serial}:{item.number}:{salt}".encode())
+    return (seed % 100_000) + per_second * device.uptime_seconds()
+
+
+def interface_hooks(device: SimDevice) -> PathHooks:
+    """``/interface``: running state and traffic counters that grow with uptime."""
+
+    def running(item: Item) -> bool:
+        if item.values.get("disabled") == "true":
+            return False
+        kind = item.values.get("type", "ether")
+        if kind == "ether":
+            return item.values.get("default-name") == "ether1" or item.number == 2
+        return kind not in ("wlan", "wifi")
+
+    def computed(item: Item, request: Request | None) -> dict[str, str]:
+        live = running(item)
+        mtu = item.values.get("mtu", "1500")
+        row = {
+            "actual-mtu": mtu if mtu.isdigit() else "1500",
+            "running": "true" if live else "false",
+            "disabled": item.values.get("disabled", "false"),
+            "link-downs": "0",
+        }
+        if item.values.get("type") == "ether":
+            row.setdefault("l2mtu", "1598")
+            row.setdefault("max-l2mtu", "9578")
+        rate = 250_000 if live else 0
+        row.update(
+            {
+                "rx-byte": str(_counter(device, item, "rx", rate)),
+                "tx-byte": str(_counter(device, item, "tx", rate // 3)),
+                "rx-packet": str(_counter(device, item, "rxp", rate // 900)),
+                "tx-packet": str(_counter(device, item, "txp", rate // 2700)),
+                "tx-queue-drop": "0",
+                "fp-rx-byte": "0",
+                "fp-tx-byte": "0",
+                "fp-rx-packet": "0",
+                "fp-tx-packet": "0",
+            }
+        )
+        if request is not None and request.args.get("stats") is not None:
+            row.update({"rx-drop": "0", "tx-drop": "0", "rx-error": "0", "tx-error": "0"})
+        return row
+
+    def after_change(item: Item, before: dict[str, str]) -> None:
+        old, new = before.get("name"), item.values.get("name")
+        if old and new and old != new:
+            _rename_references(device, old, new)
+
+    def before_remove(item: Item) -> None:
+        name = item.values.get("name", "")
+        for table in device.store.tables.values():
+            if table.path == ("interface",):
+                continue
+            for other in table:
+                if name and name in (other.values.get("interface"), other.values.get("bridge")):
+                    raise CommandTrap(msg.INTERFACE_IN_USE, msg.CATEGORY_GENERAL)
+
+    return PathHooks(computed=computed, after_change=after_change, before_remove=before_remove)
+
+
+def _rename_references(device: SimDevice, old: str, new: str) -> None:
+    """RouterOS keeps references by id: a renamed interface is renamed wherever it is used."""
+    for path, table in device.store.tables.items():
+        if path == ("interface",):
+            continue
+        menu = device.config_menus.get(path)
+        fields = set(menu.spec.references) if menu is not None else set()
+        fields |= {"interface", "bridge", "in-interface", "out-interface", "master-interface"}
+        for item in table:
+            for name in fields:
+                if item.values.get(name) == old:
+                    item.values[name] = new
+
+
+def kind_hooks(device: SimDevice, kind: str) -> PathHooks:
+    """A kind view (``/interface bridge``) over the shared interface table."""
+    base = interface_hooks(device)
+    return PathHooks(
+        computed=base.computed,
+        visible=lambda item: item.values.get("type") == kind,
+        after_change=base.after_change,
+        before_remove=base.before_remove,
+    )
+
+
+# --- /ip address -----------------------------------------------------------------------------------
+
+def ip_address_hooks(device: SimDevice) -> PathHooks:
+    def parse(address: str) -> ipaddress.IPv4Interface:
+        try:
+            return ipaddress.IPv4Interface(address)
+        except ValueError as exc:
+            raise CommandTrap(msg.INVALID_VALUE.format(name="address"), msg.CATEGORY_ARGUMENT) from exc
+
+    def validate(values: dict[str, str], item: Item | None) -> None:
+        address = values.get("address")
+        if not address:
+            raise CommandTrap(msg.VALUE_NEEDED.format(name="address"), msg.CATEGORY_ARGUMENT)
+        if not values.get("interface"):
+            raise CommandTrap(msg.VALUE_NEEDED.format(name="interface"), msg.CATEGORY_ARGUMENT)
+        parsed = parse(address)
+        if "/" not in address:
+            values["address"] = f"{parsed.ip}/32"
+
+    def computed(item: Item, request: Request | None) -> dict[str, str]:
+        address = item.values.get("address", "")
+        try:
+            network = str(ipaddress.IPv4Interface(address).network.network_address)
+        except ValueError:
+            network = ""
+        interface = item.values.get("interface", "")
+        row = {"network": item.values.get("network", network), "actual-interface": interface}
+        row["invalid"] = "false" if device.has_named("interface", interface) else "true"
+        return row
+
+    return PathHooks(computed=computed, validate=validate)

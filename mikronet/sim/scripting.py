@@ -1,0 +1,408 @@
+"""Scripts on a simulated router: ``/import``, ``/system script run``, ``/execute`` and the scheduler.
+
+Script text is read with the project's RouterOS parser (:mod:`mikronet.routeros`: the lexer splits
+statements, the syntax module builds a :class:`~mikronet.routeros.model.Command` from each), and
+every command runs through :meth:`SimDevice.call`, exactly as if a client had sent it. The handful of
+scripting statements a revert or start-up script needs are understood here (``:log``, ``:put``,
+``:delay``, which does not wait); anything else stops the script with RouterOS's error text.
+
+The scheduler really runs: each enabled entry gets a timer from its ``interval`` (and ``start-time``),
+``startup`` entries run a few seconds after each boot, and ``on-event`` is the name of a
+``/system script`` or script text itself. That is what arms a push's automatic revert.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from mikronet.sim import messages as msg
+from mikronet.sim.config import PathHooks
+from mikronet.sim.formats import format_date, parse_duration
+from mikronet.sim.menus import Request, split_command
+from mikronet.sim.reply import CommandTrap, Reply
+from mikronet.sim.store import Item, parse_id
+
+if TYPE_CHECKING:
+    from mikronet.routeros.model import Command
+    from mikronet.sim.device import SimDevice
+
+__all__ = [
+    "ScriptResult",
+    "arm_scheduler",
+    "load_initial_config",
+    "register_scripting",
+    "run_file_later",
+    "run_script",
+    "scheduler_hooks",
+    "script_hooks",
+]
+
+LOG = logging.getLogger(__name__)
+STARTUP_DELAY = 3.0
+"""Seconds after boot at which ``start-time=startup`` entries run (RouterOS waits a few seconds)."""
+
+
+@dataclass
+class ScriptResult:
+    """What running a script gave: printed lines, and the first error (which stopped it) if any."""
+
+    output: list[str] = field(default_factory=list)
+    error: str | None = None
+    line: int | None = None
+    column: int | None = None
+    commands: int = 0
+    rebooting: bool = False
+
+    @property
+    def located_error(self) -> str | None:
+        if self.error is None:
+            return None
+        if self.line is not None and "(line " not in self.error:
+            return f"{self.error} (line {self.line} column {self.column or 1})"
+        return self.error
+
+
+def _scripting_statement(device: SimDevice, text: str, result: ScriptResult) -> bool:
+    """Handle ``:log``/``:put``/``:delay``; False when ``text`` is another scripting command."""
+    word, _, rest = text.partition(" ")
+    rest = rest.strip()
+    if rest.startswith('"') and rest.endswith('"') and len(rest) >= 2:
+        rest = rest[1:-1]
+    if word == ":put":
+        result.output.append(rest)
+        return True
+    if word == ":log":
+        from mikronet.sim.system import log_event
+
+        level, _, message = rest.partition(" ")
+        message = message.strip().strip('"')
+        log_event(device, f"script,{level}", message)
+        return True
+    return word == ":delay"
+
+
+def _selector_ids(device: SimDevice, command_word: str, cmd: Command, user: str) -> str | None:
+    from mikronet.routeros.model import Find, Ref
+
+    selector = cmd.selector
+    if selector is None:
+        return None
+    path, _ = split_command(command_word)
+    if isinstance(selector, Ref):
+        if selector.is_number:
+            rows = device.call("/" + "/".join((*path, "print")), {}, user=user).rows
+            ids = []
+            for number in selector.values:
+                index = int(number)
+                if index >= len(rows):
+                    raise CommandTrap(msg.NO_SUCH_ITEM, msg.NO_SUCH_CATEGORY)
+                ids.append(rows[index].get(".id", ""))
+            return ",".join(ids)
+        return ",".join(selector.values)
+    assert isinstance(selector, Find)
+    rows = device.call("/" + "/".join((*path, "print")), {}, user=user).rows
+    chosen = []
+    for row in rows:
+        ok = True
+        for cond in selector.conds:
+            actual = row.get(cond.key, "")
+            if cond.op == "=":
+                ok = _same(actual, cond.value)
+            elif cond.op == "!=":
+                ok = not _same(actual, cond.value)
+            else:
+                ok = re.search(cond.value, actual) is not None
+            if not ok:
+                break
+        if ok and ".id" in row:
+            chosen.append(row[".id"])
+    return ",".join(chosen)
+
+
+def _same(actual: str, wanted: str) -> bool:
+    from mikronet.sim.config import api_bool
+
+    return actual == wanted or api_bool(actual) == api_bool(wanted)
+
+
+def _run_command(device: SimDevice, cmd: Command, menu: str, user: str) -> Reply:
+    assert cmd.verb is not None
+    parts = tuple(cmd.menu(menu)[1:].split())
+    command_word = "/" + "/".join((*parts, cmd.verb))
+    args: dict[str, str] = {}
+    for key, value in cmd.args:
+        if value is None:
+            args["!" + key] = ""
+        else:
+            args[key] = value
+    for flag in cmd.flags:
+        args[flag] = ""
+    ids = _selector_ids(device, command_word, cmd, user)
+    if ids is not None:
+        if ids == "":
+            return Reply()  # [ find … ] matched nothing: RouterOS does nothing
+        args[".id"] = ids
+    return device.call(command_word, args, user=user)
+
+
+def run_script(device: SimDevice, text: str, *, user: str = "admin", stop_on_error: bool = True) -> ScriptResult:
+    """Run RouterOS script text on ``device``; a failing command stops it (unless told otherwise)."""
+    from mikronet.routeros.lexer import LexError, Source, tokenize_statements
+    from mikronet.routeros.syntax import SyntaxProblem, build_command
+
+    result = ScriptResult()
+    body = text.replace("\r\n", "\n")
+    source = Source(body)
+    menu = "/"
+    for statement in tokenize_statements(body, recover=True):
+        if isinstance(statement, LexError):
+            line, column = source.position(statement.offset)
+            result.error, result.line, result.column = msg.SYNTAX_ERROR.format(line=line, column=column), line, column
+            if stop_on_error:
+                return result
+            continue
+        first = statement[0]
+        if first.kind == "comment":
+            continue
+        if first.text.startswith(":"):
+            piece = body[first.start:statement[-1].end]
+            if _scripting_statement(device, piece, result):
+                continue
+        line, column = source.position(first.start)
+        try:
+            cmd = build_command(statement, {}, (line, column))
+        except SyntaxProblem as exc:
+            line, column = source.position(exc.offset)
+            result.error, result.line, result.column = exc.message, line, column
+            if stop_on_error:
+                return result
+            continue
+        if cmd.verb is None:
+            menu = cmd.menu(menu)
+            continue
+        try:
+            reply = _run_command(device, cmd, menu, user)
+        except CommandTrap as trap:
+            reply = Reply(trap=trap.trap)
+        result.commands += 1
+        if reply.trap is not None:
+            result.error, result.line, result.column = reply.trap.message, line, column
+            LOG.info("%s: script stopped at line %s: %s", device.spec.router_id, line, reply.trap.message)
+            if stop_on_error:
+                return result
+        if reply.disconnect:
+            result.rebooting = True
+            return result
+    return result
+
+
+# --- /import, /execute, /system script run ---------------------------------------------------------
+
+def _import(device: SimDevice, request: Request) -> Reply:
+    name = request.args.get("file-name", "")
+    item = device.find_file(name)
+    if item is None:
+        raise CommandTrap(msg.NO_SUCH_FILE, msg.CATEGORY_GENERAL)
+    text = item.values.get("contents", "")
+    if request.flag("dry-run"):
+        if not device.behaviour.import_dry_run:
+            raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
+        saved, files = device.store.snapshot(), list(device.files.items)
+        try:
+            result = run_script(device, _without_reboots(text), user=request.user)
+        finally:
+            device.store.restore(saved)
+            device.files.items = files
+    else:
+        result = run_script(device, text, user=request.user)
+    if result.rebooting:
+        return Reply(disconnect=True)
+    if result.error is not None:
+        raise CommandTrap(result.located_error or result.error, msg.CATEGORY_SCRIPT)
+    return Reply()
+
+
+def _without_reboots(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not re.search(r"\b(reboot|backup load)\b", line))
+
+
+def _execute(device: SimDevice, request: Request) -> Reply:
+    if request.flag("as-string") and not device.behaviour.execute_as_string:
+        raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
+    script = request.args.get("script", "")
+    output = _console_output(device, script, request.user)
+    if request.flag("as-string"):
+        return Reply(ret=output) if output else Reply()
+    device.tool_runs += 1
+    if request.args.get("file"):
+        device.write_file(request.args["file"] + ".txt", output)
+    return Reply(ret=f"*{device.tool_runs:X}")
+
+
+def _console_output(device: SimDevice, script: str, user: str) -> str:
+    """What the script prints on a console (the console module formats; scripts run line by line)."""
+    try:
+        from mikronet.sim.console import Console
+    except ImportError:  # the console is optional: fall back to running the commands silently
+        result = run_script(device, script, user=user)
+        return "\n".join(result.output + ([result.located_error] if result.error else []))
+    console = Console(device, user=user, width=200, height=10000)
+    pieces = []
+    for line in script.replace("\r\n", "\n").split("\n"):
+        if line.strip():
+            pieces.append(console.feed(line).text)
+    return "".join(pieces)
+
+
+def _script_run(device: SimDevice, request: Request) -> Reply:
+    menu = device.config_menus[("system", "script")]
+    ref = request.args.get(".id") or request.args.get("number") or request.args.get("numbers") or ""
+    item = menu.find(ref)
+    result = _run_item(device, item, request.user)
+    if result.rebooting:
+        return Reply(disconnect=True)
+    if result.error is not None:
+        raise CommandTrap(result.located_error or result.error, msg.CATEGORY_SCRIPT)
+    return Reply()
+
+
+def _run_item(device: SimDevice, item: Item, user: str) -> ScriptResult:
+    item.values["run-count"] = str(int(item.values.get("run-count", "0")) + 1)
+    item.values["last-started"] = format_date(device.clock.wall(), iso=device.behaviour.iso_dates)
+    return run_script(device, item.values.get("source", ""), user=user)
+
+
+def script_hooks(device: SimDevice) -> PathHooks:
+    def computed(item: Item, request: Request | None) -> dict[str, str]:
+        return {"owner": item.values.get("owner", "admin"), "run-count": item.values.get("run-count", "0")}
+
+    return PathHooks(computed=computed, extra_verbs={"run": lambda r: _script_run(device, r)})
+
+
+# --- scheduler -------------------------------------------------------------------------------------
+
+def scheduler_hooks(device: SimDevice) -> PathHooks:
+    def computed(item: Item, request: Request | None) -> dict[str, str]:
+        row = {"owner": item.values.get("owner", "admin"), "run-count": item.values.get("run-count", "0")}
+        if "next-run" in item.values:
+            row["next-run"] = item.values["next-run"]
+        return row
+
+    return PathHooks(computed=computed)
+
+
+def _fire(device: SimDevice, number: int) -> None:
+    table = device.store.table(("system", "scheduler"))
+    item = table.get(number)
+    if item is None or item.values.get("disabled") == "true":
+        return
+    item.values["run-count"] = str(int(item.values.get("run-count", "0")) + 1)
+    event = item.values.get("on-event", "")
+    scripts = device.config_menus.get(("system", "script"))
+    target = None
+    if scripts is not None and event and "\n" not in event and " " not in event.strip():
+        target = next((s for s in scripts.items() if s.values.get("name") == event.strip()), None)
+    LOG.info("%s: scheduler %s runs", device.spec.router_id, item.values.get("name"))
+    result = _run_item(device, target, "admin") if target else run_script(device, event)
+    if result.error is not None:
+        from mikronet.sim.system import log_event
+
+        log_event(device, "script,error", f"scheduler {item.values.get('name')}: {result.located_error}")
+    if not result.rebooting and device.online:
+        _arm_one(device, item, after_run=True)
+
+
+def _first_delay(device: SimDevice, item: Item, booting: bool, after_run: bool) -> float | None:
+    try:
+        interval = parse_duration(item.values.get("interval", "0s"))
+    except ValueError:
+        return None
+    start = item.values.get("start-time", "startup")
+    if after_run:
+        return interval if interval > 0 else None
+    if start == "startup":
+        if booting:
+            return STARTUP_DELAY
+        return interval if interval > 0 else None
+    try:
+        clock_time = datetime.strptime(start, "%H:%M:%S").time()
+    except ValueError:
+        return interval if interval > 0 else None
+    now = device.clock.wall()
+    date_text = item.values.get("start-date", "")
+    try:
+        day = datetime.strptime(date_text, "%Y-%m-%d").date() if date_text else now.date()
+    except ValueError:
+        day = now.date()
+    when = datetime.combine(day, clock_time)
+    if when < now:
+        if interval <= 0:
+            return None
+        steps = int((now - when).total_seconds() // interval) + 1
+        when += timedelta(seconds=steps * interval)
+    return (when - now).total_seconds()
+
+
+def _signature(item: Item) -> tuple[str, ...]:
+    v = item.values
+    return (v.get("interval", ""), v.get("start-time", ""), v.get("start-date", ""), v.get("disabled", ""),
+            v.get("on-event", ""))
+
+
+def _arm_one(device: SimDevice, item: Item, *, booting: bool = False, after_run: bool = False) -> None:
+    old = device.scheduler_timers.pop(item.number, None)
+    if old is not None:
+        old[1].cancel()
+    item.values.pop("next-run", None)
+    if item.values.get("disabled") == "true":
+        return
+    delay = _first_delay(device, item, booting, after_run)
+    if delay is None:
+        return
+    item.values["next-run"] = format_date(device.clock.wall() + timedelta(seconds=delay),
+                                          iso=device.behaviour.iso_dates)
+    number = item.number
+    device.scheduler_timers[number] = (_signature(item), device.call_later(delay, lambda: _fire(device, number)))
+
+
+def arm_scheduler(device: SimDevice, *, booting: bool = False) -> None:
+    """(Re)arm a timer for every enabled scheduler entry; called on change and on each boot."""
+    table = device.store.table(("system", "scheduler"))
+    present = {item.number for item in table}
+    for number in list(device.scheduler_timers):
+        if number not in present:
+            device.scheduler_timers.pop(number)[1].cancel()
+    for item in table:
+        armed = device.scheduler_timers.get(item.number)
+        if booting or armed is None or armed[0] != _signature(item):
+            _arm_one(device, item, booting=booting)
+
+
+def run_file_later(device: SimDevice, filename: str) -> None:
+    """Run a file's script once the router is up (``reset-configuration run-after-reset=``)."""
+
+    def run() -> None:
+        item = device.find_file(filename)
+        if item is not None:
+            run_script(device, item.values.get("contents", ""), stop_on_error=False)
+
+    device.call_later(STARTUP_DELAY, run)
+
+
+def load_initial_config(device: SimDevice, text: str) -> ScriptResult:
+    """Bring a factory router to the state an export describes (``sim up --from-backups``)."""
+    result = run_script(device, text, stop_on_error=False)
+    if result.error is not None:
+        LOG.warning("%s: initial configuration: %s", device.spec.router_id, result.located_error)
+    return result
+
+
+def register_scripting(device: SimDevice) -> None:
+    device.menus.register((), "import", lambda r: _import(device, r))
+    device.menus.register((), "execute", lambda r: _execute(device, r))
+    device.menus.register(("system", "script", "job"), "print", lambda r: Reply())
+    _ = parse_id  # ids of scripts are resolved by the script menu itself

@@ -1,0 +1,111 @@
+"""The configuration store of one simulated router: tables of items with RouterOS ``.id``s.
+
+Pure data, no RouterOS behaviour: a :class:`Table` keeps items in their RouterOS order with their
+values as raw text (what a script or the API wrote, UTF-8 or not), hands out ``*HEX`` ids that are
+never reused, and can be snapshotted for ``/system backup``. What a path means (its defaults,
+keys, flags) lives in the path specs; how a command changes it lives in the menus.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+__all__ = ["ConfigStore", "Item", "Table", "format_id", "parse_id"]
+
+
+def format_id(number: int) -> str:
+    """RouterOS's item id: ``*`` and uppercase hex (``*1``, ``*A``, ``*1F``)."""
+    return f"*{number:X}"
+
+
+def parse_id(text: str) -> int | None:
+    """The number in ``*1F``, or None when ``text`` is not an id."""
+    if len(text) < 2 or text[0] != "*":
+        return None
+    try:
+        return int(text[1:], 16)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Item:
+    """One entry of a table. ``values`` hold only what was set (defaults are the spec's business)."""
+
+    number: int
+    values: dict[str, str]
+    builtin: bool = False
+    """A factory item (an ethernet port, the ``admin`` user, a service): cannot be removed."""
+    dynamic: bool = False
+    """Created by the router itself (e.g. a DHCP-client address): not exported, not editable."""
+
+    @property
+    def id(self) -> str:
+        return format_id(self.number)
+
+
+@dataclass
+class Table:
+    """The items of one menu, in order. A singleton table holds exactly one item without an id."""
+
+    path: tuple[str, ...]
+    singleton: bool = False
+    items: list[Item] = field(default_factory=list)
+    next_number: int = 1
+
+    def add(self, values: dict[str, str], *, builtin: bool = False, dynamic: bool = False) -> Item:
+        item = Item(self.next_number, dict(values), builtin=builtin, dynamic=dynamic)
+        self.next_number += 1
+        self.items.append(item)
+        return item
+
+    def get(self, number: int) -> Item | None:
+        for item in self.items:
+            if item.number == number:
+                return item
+        return None
+
+    def remove(self, item: Item) -> None:
+        self.items.remove(item)
+
+    def move(self, moving: list[Item], before: Item | None) -> None:
+        """Put ``moving`` (in that order) just before ``before``, or at the end when it is None."""
+        rest = [item for item in self.items if item not in moving]
+        index = rest.index(before) if before is not None and before in rest else len(rest)
+        self.items = rest[:index] + moving + rest[index:]
+
+    def single(self) -> Item:
+        """The one item of a singleton table (created empty on first use)."""
+        if not self.items:
+            self.items.append(Item(0, {}))
+        return self.items[0]
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(list(self.items))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class ConfigStore:
+    """Every table of one router, by path (``("ip", "address")``)."""
+
+    tables: dict[tuple[str, ...], Table] = field(default_factory=dict)
+
+    def table(self, path: tuple[str, ...], *, singleton: bool = False) -> Table:
+        found = self.tables.get(path)
+        if found is None:
+            found = Table(path, singleton=singleton)
+            self.tables[path] = found
+        return found
+
+    def snapshot(self) -> ConfigStore:
+        """A deep copy, for ``/system backup save`` and for reverting."""
+        return copy.deepcopy(self)
+
+    def restore(self, other: ConfigStore) -> None:
+        """Replace every table with a deep copy of ``other``'s (``/system backup load``)."""
+        self.tables = copy.deepcopy(other.tables)

@@ -1,0 +1,159 @@
+"""``/system package update``: channel, check-for-updates, download, install (section 6 of the reference).
+
+Long-running commands answer with ``.section``-numbered progress rows, each repeating ``channel``,
+``installed-version`` and ``latest-version``, then ``!done``. ``install`` sends its rows and then drops
+the session without ``!done``; the router reboots into the new version (longer boot), unless the
+``old_version`` fault makes it come back unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mikronet.sim import messages as msg
+from mikronet.sim.config import print_rows
+from mikronet.sim.menus import Request
+from mikronet.sim.reply import CommandTrap, Reply
+from mikronet.sim.system import log_event
+from mikronet.sim.versions import parse_version
+
+if TYPE_CHECKING:
+    from mikronet.sim.device import SimDevice
+
+__all__ = ["CHANNELS", "register_update"]
+
+CHANNELS = {6: ("long-term", "stable", "testing", "development", "upgrade"),
+            7: ("long-term", "stable", "testing", "development")}
+MIB = 1024 * 1024
+_PACKAGE_MIB = {"mipsbe": 11.6, "mmips": 12.1, "arm": 12.9, "arm64": 13.4, "x86_64": 14.8, "tile": 13.0}
+
+
+class UpdateState:
+    """What ``/system package update`` remembers between commands (lost on reboot)."""
+
+    def __init__(self) -> None:
+        self.latest: str | None = None
+        self.status: str | None = None
+        self.downloaded: str | None = None
+
+
+def _base(device: SimDevice, state: UpdateState) -> dict[str, str]:
+    row = {"channel": device.channel, "installed-version": device.version}
+    if state.latest is not None:
+        row["latest-version"] = state.latest
+    return row
+
+
+def _row(device: SimDevice, state: UpdateState, section: int | None, status: str) -> dict[str, str]:
+    state.status = status
+    row = {} if section is None else {".section": str(section)}
+    row.update(_base(device, state))
+    row["status"] = status
+    return row
+
+
+def _check(device: SimDevice, state: UpdateState) -> list[dict[str, str]]:
+    state.latest = None
+    rows = [_row(device, state, 0, msg.FINDING_OUT_LATEST)]
+    major = "7" if device.parsed_version.major >= 7 else "6"
+    latest = device.options.latest.get(major, {}).get(device.channel)
+    if latest is None:
+        rows.append(_row(device, state, 1, msg.ERROR_DOWNLOAD_FAILED))
+        return rows
+    state.latest = latest
+    newer = parse_version(latest) > device.parsed_version
+    rows.append(_row(device, state, 1, msg.NEW_VERSION_AVAILABLE if newer else msg.UP_TO_DATE))
+    return rows
+
+
+def _download(device: SimDevice, state: UpdateState) -> tuple[list[dict[str, str]], bool]:
+    """Progress rows, and whether the packages are now on the router."""
+    rows = []
+    if state.latest is None:
+        rows.extend(_check(device, state))
+    if state.latest is None or parse_version(state.latest) <= device.parsed_version:
+        return rows, False
+    if state.downloaded == state.latest:
+        rows.append(_row(device, state, len(rows), msg.DOWNLOADED_REBOOT))
+        return rows, True
+    size = _PACKAGE_MIB.get(device.profile.architecture, 13.0)
+    rows.append(_row(device, state, len(rows), msg.DOWNLOAD_CALCULATING))
+    if device.faults.disk_full:
+        rows.append(_row(device, state, len(rows), msg.ERROR_NOT_ENOUGH_DISK))
+        return rows, False
+    rows.append(_row(device, state, len(rows), msg.DOWNLOADING))
+    for percent in range(8, 100, 9):
+        if device.faults.download_fail and percent > 40:
+            rows.append(_row(device, state, len(rows), msg.ERROR_DOWNLOAD_FAILED))
+            return rows, False
+        rows.append(_row(device, state, len(rows), msg.DOWNLOAD_PROGRESS.format(percent=percent,
+                                                                               mib=size * percent / 100)))
+    arch = device.profile.architecture
+    names = [f"routeros-{state.latest}-{arch}.npk"]
+    if device.parsed_version.major >= 7:
+        names += [f"{extra}-{state.latest}-{arch}.npk" for extra in device.profile.extra_packages(7)]
+    for name in names:
+        device.write_file(name, "\x00" * 64, kind="package", size=int(size * MIB / len(names)))
+    state.downloaded = state.latest
+    rows.append(_row(device, state, len(rows), msg.DOWNLOADED_REBOOT))
+    return rows, True
+
+
+def register_update(device: SimDevice) -> None:
+    state = UpdateState()
+    device.update_state = state
+    path = ("system", "package", "update")
+
+    def print_(request: Request) -> Reply:
+        row = _base(device, state)
+        if state.status is not None:
+            row["status"] = state.status
+        return print_rows([row], request)
+
+    def set_(request: Request) -> Reply:
+        channel = request.args.get("channel")
+        if channel is not None:
+            if channel not in CHANNELS[7 if device.parsed_version.major >= 7 else 6]:
+                raise CommandTrap(msg.INVALID_VALUE.format(name="channel"), msg.CATEGORY_ARGUMENT)
+            device.channel = channel
+            state.latest = state.status = None
+        return Reply()
+
+    def check(request: Request) -> Reply:
+        return Reply(rows=_check(device, state))
+
+    def download(request: Request) -> Reply:
+        return Reply(rows=_download(device, state)[0])
+
+    def install(request: Request) -> Reply:
+        rows, ready = _download(device, state)
+        if not ready:
+            return Reply(rows=rows)
+        rows.append(_row(device, state, len(rows), msg.DOWNLOADED_REBOOTING))
+        target = state.downloaded or device.version
+
+        def apply() -> None:
+            for item in list(device.files):
+                if item.values.get("type") == "package":
+                    device.files.remove(item)
+            state.latest = state.status = state.downloaded = None
+            if device.faults.old_version:
+                log_event(device, "system,error,critical", "upgrade failed, booting previous version")
+                return
+            old = device.version
+            device.set_version(target)
+            log_event(device, "system,info", f"installed system-{target} (was {old})")
+            settings = device.store.table(("system", "routerboard", "settings"), singleton=True).single()
+            if device.profile.routerboard and settings.values.get("auto-upgrade") == "true":
+                device.firmware_flashed = True
+                log_event(device, "system,info,critical", msg.FIRMWARE_UPGRADED)
+
+        device.reboot(install=True, then=apply)
+        return Reply(rows=rows, disconnect=True)
+
+    def cancel(request: Request) -> Reply:
+        return Reply()
+
+    device.menus.register_many(path, {"print": print_, "getall": print_, "set": set_,
+                                      "check-for-updates": check, "download": download,
+                                      "install": install, "cancel": cancel})
