@@ -273,10 +273,15 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
             },
         },
     }
-    ids = sorted(rng.sample(range(1, 564), SCHOOLS))
+    ids = rng.sample(range(1, 564), SCHOOLS)
+    if 42 not in ids:  # the README's examples show LV-0042/gw, a school in Rīga
+        ids[0] = 42
+    ids.sort()
     counts = school_counts(rng)
     order = [m for m in MUNICIPALITIES for _ in range(counts[m])]
     rng.shuffle(order)
+    first_riga, at_42 = order.index("Rīga"), ids.index(42)
+    order[first_riga], order[at_42] = order[at_42], order[first_riga]
     by_municipality: dict[str, list[dict[str, object]]] = {}
     used_names: set[str] = set()
     for number, (school_id, municipality) in enumerate(zip(ids, order, strict=True), start=1):

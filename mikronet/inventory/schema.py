@@ -276,7 +276,17 @@ def problems_from(
     ``prefix`` is prepended to each error's ``loc`` when the validated value sits inside the document.
     """
     problems = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    suggested: set[YamlPath] = set()  # a 'did you mean X' makes "missing required key X" redundant
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+            allowed = _allowed_keys(_model_at(root, loc[:-1]))
+            for close in difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6):
+                suggested.add((*loc[:-1], close))
+    for error in errors:
+        if error["type"] == "missing" and tuple(error["loc"]) in suggested:
+            continue
         loc: YamlPath = tuple(p for p in error["loc"] if isinstance(p, str | int))
         path = (*prefix, *loc)
         kind = error["type"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import logging
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from mikronet.errors import SelectionError
 from mikronet.inventory.model import Inventory, Router
 
 __all__ = ["FIELDS", "Term", "parse_limit", "select"]
+
+log = logging.getLogger(__name__)
 
 
 def _school_fields(router: Router) -> dict[str, str | None]:
@@ -152,6 +155,9 @@ def select(inventory: Inventory, limit: str | None) -> list[Router]:
         else:
             chosen &= hits
     result = [r for r in routers if r.id in chosen]
+    for term in unmatched:
+        if result:
+            log.warning("--limit term %r matched no router", term.text)
     if not result:
         if unmatched:
             details = "; ".join(_why(term, inventory) for term in unmatched)

@@ -81,7 +81,7 @@ def decode_utf8(data: bytes, file: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = exc.start - line_start + 1
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         byte = data[exc.start]
         raise InventoryError(
             f"not UTF-8 text (byte 0x{byte:02x} at column {column}); save the file as UTF-8",
