@@ -1,0 +1,249 @@
+"""Tokens of RouterOS script, with their offsets, grouped into statements.
+
+One regular expression does the work (the parser's throughput rests on it). What it knows:
+
+* ``\\`` at the end of a line continues the line; the next line's indentation is dropped, also
+  inside a quoted string (export wraps long strings mid-word and writes ``\\_`` for a space that
+  would start a line). A continuation is whitespace between tokens.
+* ``key=value``, ``key="quoted"``, ``key!=value`` and ``key~value`` are one token (``ARG``); a
+  value may start on a continuation line (``name=\\`` then ``    bridge``).
+* ``[ ] { } ( ) ;`` are punctuation; a newline ends a statement unless a bracket or brace is open,
+  so a ``do={ … }`` block spanning lines is one statement.
+* ``#`` starts a comment only where a statement could start.
+
+Offsets are into the text after CRLF became LF; :class:`Source` turns them into line and column.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+__all__ = [
+    "ARG",
+    "COMMENT",
+    "PUNCT",
+    "STRING",
+    "WORD",
+    "LexError",
+    "Source",
+    "Token",
+    "strip_continuations",
+    "tokenize_statements",
+]
+
+ARG: Final = "arg"
+WORD: Final = "word"
+STRING: Final = "string"
+PUNCT: Final = "punct"
+COMMENT: Final = "comment"
+
+_QUOTED = r'"[^"\\\n]*(?:\\(?:\n[ \t]*|.)[^"\\\n]*)*"'
+_MASTER: Final = re.compile(
+    r"(?:[ \t\r]+|\\\n[ \t]*)*"  # whitespace and continuations between tokens
+    r"(?:"
+    r"(?P<arg>(?P<key>!?[A-Za-z0-9_.][A-Za-z0-9_./-]*)(?P<op>=|!=|~)(?:\\\n[ \t]*)?"
+    rf"(?P<val>{_QUOTED}|[^\s\"\[\]{{}}();\\]*))"
+    rf"|(?P<string>{_QUOTED})"
+    r"|(?P<nl>\n)"
+    r"|(?P<punct>[\[\]{}();])"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<word>[^\s\"\[\]{}();=\\#][^\s\"\[\]{}();=\\]*)"
+    r"|(?P<end>\Z)"
+    r"|(?P<bad>\\\Z|.)"
+    r")",
+    re.DOTALL,
+)
+_CONTINUATION: Final = re.compile(r"\\\n[ \t]*")
+_OPEN: Final = {"[": "]", "{": "}", "(": ")"}
+_CLOSE: Final = frozenset("]})")
+
+
+class Token(NamedTuple):
+    """One token. For ``ARG`` tokens ``key``, ``op`` and ``value`` (raw, quotes kept) are set."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    key: str = ""
+    op: str = ""
+    value: str = ""
+
+
+class LexError(Exception):
+    """A text that cannot be split into tokens; ``offset`` is where, in the LF text."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Source:
+    """A script text (CRLF turned into LF) and where its lines start, for line and column."""
+
+    text: str
+    name: str | None = None
+
+    @classmethod
+    def of(cls, text: str | bytes, name: str | None = None) -> Source:
+        if isinstance(text, bytes):
+            from mikronet.routeros.quoting import decode_bytes
+
+            text = decode_bytes(text)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        return cls(text, name)
+
+    @property
+    def line_starts(self) -> list[int]:
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos >= 0:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            object.__setattr__(self, "_starts", starts)
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset."""
+        starts = self.line_starts
+        index = bisect.bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def line_text(self, line: int) -> str:
+        starts = self.line_starts
+        begin = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        return self.text[begin:end]
+
+
+def strip_continuations(raw: str) -> str:
+    """Remove ``\\``-newline-indentation sequences from a raw token text."""
+    if "\\\n" not in raw:
+        return raw
+    return _CONTINUATION.sub("", raw)
+
+
+def _bad_message(text: str, pos: int) -> str:
+    ch = text[pos] if pos < len(text) else ""
+    if ch == '"':
+        return "unterminated string (the input may be cut short)"
+    if ch == "\\":
+        if pos + 1 >= len(text):
+            return "line continuation at the end of the input"
+        return "unexpected backslash outside a string"
+    if ch == "=":
+        return "'=' without a property name"
+    return f"unexpected character {ch!r}"
+
+
+def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> list[list[Token] | LexError]:
+    """Split LF text into statements (lists of tokens); comments are one-token statements.
+
+    A statement ends at a newline or ``;`` outside brackets and braces. With ``recover``, a
+    statement that cannot be tokenized becomes a :class:`LexError` in the list and the scan goes
+    on after the end of its line; otherwise the error is raised.
+    """
+    statements: list[list[Token] | LexError] = []
+    current: list[Token] = []
+    stack: list[tuple[str, int]] = []
+    pos = start
+    n = len(text)
+    match = _MASTER.match
+    while True:
+        m = match(text, pos)
+        assert m is not None  # the pattern always matches something
+        kind = m.lastgroup
+        if kind == "arg":
+            current.append(Token(ARG, m.group("arg"), m.start("arg"), m.end(), m.group("key"),
+                                 m.group("op"), m.group("val")))
+        elif kind == "word":
+            current.append(Token(WORD, m.group("word"), m.start("word"), m.end()))
+        elif kind == "nl" or kind == "end":
+            if stack and kind == "nl":
+                current.append(Token(PUNCT, ";", m.start("nl"), m.end()))
+            else:
+                if stack:
+                    opener, where = stack[-1]
+                    error = LexError(f"'{opener}' is never closed", where)
+                    if not recover:
+                        raise error
+                    statements.append(error)
+                elif current:
+                    statements.append(current)
+                current = []
+                stack = []
+                if kind == "end":
+                    return statements
+        elif kind == "string":
+            current.append(Token(STRING, m.group("string"), m.start("string"), m.end()))
+        elif kind == "punct":
+            ch = m.group("punct")
+            at = m.start("punct")
+            if ch == ";" and not stack:
+                if current:
+                    statements.append(current)
+                current = []
+            else:
+                if ch in _OPEN:
+                    stack.append((ch, at))
+                elif ch in _CLOSE:
+                    if not stack or _OPEN[stack[-1][0]] != ch:
+                        error = LexError(f"unexpected '{ch}'", at)
+                        if not recover:
+                            raise error
+                        statements.append(error)
+                        current, stack = [], []
+                        pos = _skip_line(text, at)
+                        continue
+                    stack.pop()
+                current.append(Token(PUNCT, ch, at, at + 1))
+        elif kind == "comment":
+            at = m.start("comment")
+            if current and current[-1].text not in ("{", ";"):
+                error = LexError("'#' inside a command (comments take a line of their own)", at)
+                if not recover:
+                    raise error
+                statements.append(error)
+                current, stack = [], []
+                pos = _skip_line(text, at)
+                continue
+            if not stack:
+                statements.append([Token(COMMENT, m.group("comment"), at, m.end())])
+        else:  # bad
+            at = m.start("bad")
+            error = LexError(_bad_message(text, at), at)
+            if not recover:
+                raise error
+            statements.append(error)
+            current, stack = [], []
+            pos = _skip_line(text, at)
+            if pos >= n:
+                return statements
+            continue
+        pos = m.end()
+
+
+def _skip_line(text: str, pos: int) -> int:
+    """The offset after the end of the logical line holding ``pos`` (continuations followed)."""
+    while True:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return len(text)
+        if nl > 0 and text[nl - 1] == "\\":
+            pos = nl + 1
+            continue
+        return nl + 1

@@ -1,0 +1,297 @@
+"""RouterOS script -> :class:`~mikronet.routeros.model.Config` (and single console commands).
+
+Reads what ``/export`` writes (compact, verbose, terse; v6 and v7; CRLF or LF; wrapped lines) and
+what people write as templates. Header comments become a :class:`Header`; ``#error exporting``
+lines become warnings; ``#mikronet: own PATH`` / ``#mikronet: merge PATH`` directives say which
+menus a template owns whole (see :mod:`mikronet.routeros.diff`).
+
+Templates may use a small, clear subset of scripting: ``:local``/``:global``/``:set NAME VALUE``
+with a literal or ``$other`` value, and ``$NAME`` in values. Every other scripting statement
+(``:if``, ``:foreach``, ``:put`` …) and every command that is not a configuration change
+(``/system reboot``, ``print``) is refused with its line and column -- never skipped.
+
+Errors raise :class:`~mikronet.errors.ScriptError` (file, line, column). With ``recover=True`` a
+statement that cannot be read is skipped and reported as a :class:`ParseWarning` instead, for
+damaged exports (cut short, pasted with a shell prompt) that are still worth comparing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from mikronet.errors import ScriptError
+from mikronet.routeros.lexer import COMMENT, WORD, LexError, Source, Token, tokenize_statements
+from mikronet.routeros.model import (
+    Command,
+    Config,
+    Header,
+    Item,
+    Ownership,
+    ParseWarning,
+    Props,
+    Section,
+    Value,
+    canonical_path,
+)
+from mikronet.routeros.schema import Schema, default_schema
+from mikronet.routeros.syntax import SyntaxProblem, build_command, decode_value
+
+__all__ = ["parse", "parse_command", "parse_commands", "parse_file"]
+
+_HEADER: Final = (
+    ("by", re.compile(r"#\s*(?P<date>.+?)\s+by RouterOS\s+(?P<value>\S+)\s*$")),
+    ("bare", re.compile(r"#\s*RouterOS\s+(?P<value>\d\S*)\s*$")),
+    ("software_id", re.compile(r"#\s*software id\s*=\s?(?P<value>.*?)\s*$")),
+    ("model", re.compile(r"#\s*model\s*=\s?(?P<value>.*?)\s*$")),
+    ("serial_number", re.compile(r"#\s*serial number\s*=\s?(?P<value>.*?)\s*$")),
+)
+_ERROR_EXPORTING: Final = re.compile(r"#\s*error exporting\s*(?P<what>.*?)\s*$")
+_DIRECTIVE: Final = re.compile(r"#\s*mikronet:\s*(?P<body>.*?)\s*$")
+_CONFIG_VERBS: Final = frozenset({"add", "set", "remove", "enable", "disable", "unset", "comment"})
+_VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _Builder:
+    def __init__(self, source: Source, variables: Mapping[str, str] | None) -> None:
+        self.source = source
+        self.menu = "/"
+        self.sections: dict[str, tuple[dict[str, Value], list[Item]]] = {}
+        self.header: dict[str, str] = {}
+        self.ownership: dict[str, Ownership] = {}
+        self.warnings: list[ParseWarning] = []
+        self.variables: dict[str, str] = dict(variables or {})
+        self.seen_command = False
+
+    def error(self, message: str, offset: int) -> ScriptError:
+        line, column = self.source.position(offset)
+        return ScriptError(message, file=self.source.name, line=line, column=column)
+
+    # comments -------------------------------------------------------------------------------
+    def comment(self, token: Token) -> None:
+        text = token.text
+        if not self.seen_command:
+            for field, pattern in _HEADER:
+                m = pattern.match(text)
+                if m:
+                    if field == "by":
+                        self.header["date"] = m.group("date")
+                        self.header["version"] = m.group("value")
+                    elif field == "bare":
+                        self.header["version"] = m.group("value")
+                    elif "version" in self.header:
+                        self.header[field] = m.group("value")
+                    return
+        m = _ERROR_EXPORTING.match(text)
+        if m:
+            line = self.source.line(token.start)
+            self.warnings.append(ParseWarning(line, f"error exporting {m.group('what')}"))
+            return
+        m = _DIRECTIVE.match(text)
+        if m:
+            self.directive(m.group("body"), token.start)
+
+    def directive(self, body: str, offset: int) -> None:
+        words = body.split(None, 1)
+        if len(words) != 2 or words[0] not in ("own", "merge"):
+            raise self.error(f"unknown directive {body!r} (expected 'own PATH' or 'merge PATH')", offset)
+        path = canonical_path(words[1])
+        if path == "/":
+            raise self.error("a directive needs a menu path: '#mikronet: own /ip firewall filter'", offset)
+        self.ownership[path] = "own" if words[0] == "own" else "merge"
+
+    # scripting subset -----------------------------------------------------------------------
+    def scripting(self, tokens: list[Token]) -> None:
+        head = tokens[0].text
+        if head not in (":local", ":global", ":set"):
+            raise SyntaxProblem(
+                f"scripting command {head} is not supported in a configuration "
+                "(supported: :local, :global, :set with a literal value)",
+                tokens[0].start,
+            )
+        if len(tokens) < 2 or tokens[1].kind != WORD or not _VARIABLE_NAME.fullmatch(tokens[1].text):
+            at = tokens[-1].end if len(tokens) < 2 else tokens[1].start
+            raise SyntaxProblem(f"{head} needs a variable name", at)
+        name = tokens[1].text
+        if len(tokens) == 2:
+            if head == ":set":
+                raise SyntaxProblem(":set needs a value", tokens[1].end)
+            self.variables.setdefault(name, "")
+            return
+        value_token = tokens[2]
+        if len(tokens) > 3 or value_token.kind not in ("word", "string"):
+            raise SyntaxProblem(
+                f"{head} {name}: only a literal value or a $variable is supported", value_token.start
+            )
+        if head == ":set" and name not in self.variables:
+            raise SyntaxProblem(f"undefined variable ${name}", tokens[1].start)
+        self.variables[name] = decode_value(value_token.text, value_token.start, self.variables)
+
+    # commands -------------------------------------------------------------------------------
+    def section(self, path: str) -> tuple[dict[str, Value], list[Item]]:
+        entry = self.sections.get(path)
+        if entry is None:
+            entry = self.sections[path] = ({}, [])
+        return entry
+
+    def command(self, cmd: Command, offset: int) -> None:
+        self.seen_command = True
+        if cmd.verb is None:
+            self.menu = cmd.menu(self.menu)
+            return
+        path = cmd.menu(self.menu)
+        verb = cmd.verb
+        if verb not in _CONFIG_VERBS:
+            raise SyntaxProblem(
+                f"'{verb}' is not a configuration command (a configuration may only add, set, remove, "
+                "enable, disable, unset or comment)",
+                offset,
+            )
+        if path == "/":
+            raise SyntaxProblem(f"'{verb}' needs a menu (e.g. '/ip address {verb} …')", offset)
+        settings, items = self.section(path)
+        line = cmd.line
+        props: dict[str, Value] = dict(cmd.args)
+        if verb == "add":
+            if cmd.selector is not None:
+                raise SyntaxProblem("add takes no item selector", offset)
+            items.append(Item(Props(props), None, "add", line))
+            return
+        if verb == "remove":
+            if cmd.selector is None:
+                raise SyntaxProblem("remove needs its items ([ find … ], a name or a number)", offset)
+            if props:
+                raise SyntaxProblem("remove takes no properties", offset)
+            items.append(Item(Props(), cmd.selector, "remove", line))
+            return
+        if verb in ("enable", "disable"):
+            props = {"disabled": "no" if verb == "enable" else "yes"}
+        elif verb == "unset":
+            names = props.pop("value-name", None)
+            if props or not names:
+                raise SyntaxProblem("unset takes value-name=NAME[,NAME…] only", offset)
+            props = {name: None for name in names.split(",")}
+        if cmd.selector is None:
+            if verb in ("enable", "disable", "comment"):
+                raise SyntaxProblem(f"{verb} needs the items to change", offset)
+            settings.update(props)
+        else:
+            items.append(Item(Props(props), cmd.selector, "set", line))
+
+    def config(self) -> Config:
+        sections = {
+            path: Section(path, Props(settings), tuple(items))
+            for path, (settings, items) in self.sections.items()
+            if settings or items
+        }
+        header = None
+        if self.header:
+            header = Header(
+                version=self.header.get("version"),
+                date=self.header.get("date"),
+                software_id=self.header.get("software_id"),
+                model=self.header.get("model"),
+                serial_number=self.header.get("serial_number"),
+            )
+        return Config(sections, header, dict(self.ownership), tuple(self.warnings))
+
+
+def parse(
+    text: str | bytes,
+    *,
+    file: str | Path | None = None,
+    recover: bool = False,
+    variables: Mapping[str, str] | None = None,
+    schema: Schema | None = None,
+) -> Config:
+    """Parse a whole script (an export or a template) into a :class:`Config`.
+
+    ``file`` names the source in errors. ``variables`` pre-defines ``$NAME`` values. With
+    ``recover``, unreadable statements become warnings instead of a :class:`ScriptError`.
+    """
+    source = Source.of(text, str(file) if file is not None else None)
+    builder = _Builder(source, variables)
+    menus = (schema or default_schema()).menus
+    try:
+        statements = tokenize_statements(source.text, recover=recover)
+    except LexError as exc:
+        raise builder.error(exc.message, exc.offset) from None
+    for statement in statements:
+        if isinstance(statement, LexError):
+            line, column = source.position(statement.offset)
+            builder.warnings.append(ParseWarning(line, statement.message, column))
+            continue
+        first = statement[0]
+        try:
+            if first.kind == COMMENT:
+                builder.comment(first)
+            elif first.kind == WORD and first.text.startswith(":"):
+                builder.seen_command = True
+                builder.scripting(statement)
+            else:
+                line, column = source.position(first.start)
+                cmd = build_command(statement, builder.variables, (line, column), menus)
+                builder.command(cmd, first.start)
+        except SyntaxProblem as exc:
+            if not recover:
+                raise builder.error(exc.message, exc.offset) from None
+            line, column = source.position(exc.offset)
+            builder.warnings.append(ParseWarning(line, exc.message, column))
+        except ScriptError:
+            if not recover:
+                raise
+            line, column = source.position(first.start)
+            builder.warnings.append(ParseWarning(line, "unreadable directive", column))
+    return builder.config()
+
+
+def parse_file(path: str | Path, *, recover: bool = False, schema: Schema | None = None) -> Config:
+    """Parse a ``.rsc`` file (bytes read as UTF-8, other bytes as latin-1)."""
+    data = Path(path).read_bytes()
+    return parse(data, file=path, recover=recover, schema=schema)
+
+
+def parse_commands(
+    text: str, *, variables: Mapping[str, str] | None = None, schema: Schema | None = None
+) -> tuple[Command, ...]:
+    """The console commands in ``text`` (``;`` or newlines between them); comments are skipped."""
+    source = Source.of(text)
+    menus = (schema or default_schema()).menus
+    try:
+        statements = tokenize_statements(source.text)
+    except LexError as exc:
+        line, column = source.position(exc.offset)
+        raise ScriptError(exc.message, line=line, column=column) from None
+    commands: list[Command] = []
+    for statement in statements:
+        assert not isinstance(statement, LexError)
+        first = statement[0]
+        if first.kind == COMMENT:
+            continue
+        try:
+            commands.append(build_command(statement, variables, source.position(first.start), menus))
+        except SyntaxProblem as exc:
+            line, column = source.position(exc.offset)
+            raise ScriptError(exc.message, line=line, column=column) from None
+    return tuple(commands)
+
+
+def parse_command(
+    line: str, *, variables: Mapping[str, str] | None = None, schema: Schema | None = None
+) -> Command | None:
+    """One console line as a :class:`Command` (``None`` for a blank or comment-only line).
+
+    ``/ip address add address=1.2.3.4/24 interface=ether1``, ``set [ find default-name=ether1 ]
+    comment=x`` and ``print detail where disabled=no`` all parse; more than one command (``;``)
+    is a :class:`ScriptError`, as is anything the grammar refuses, with its column.
+    """
+    commands = parse_commands(line, variables=variables, schema=schema)
+    if len(commands) > 1:
+        raise ScriptError("one command expected, found several", line=1, column=commands[1].column)
+    return commands[0] if commands else None
+
+
+
+

@@ -1,0 +1,329 @@
+"""Per-path RouterOS knowledge, kept as data in ``schema/*.yaml`` (one file per top-level menu).
+
+Each path entry says::
+
+    /ip address:
+      keys: [address, interface]   # what identifies an item when diffing (none: the whole item)
+      ordered: true                # item order is meaning (firewall, NAT, mangle, queue tree)
+      singleton: true              # one set of settings, no items (/ip dns, /system identity)
+      builtin: [default-name]      # properties that name built-in items in [ find … ] selectors
+      name: name                   # what ``set NAME`` refers to (default ``name``)
+      since: "7.13"                # the path exists from this version on …
+      until: "7.13"                # … or only before this one
+      was: /interface wifiwave2    # its name before ``since``
+      builtins:                    # factory items and their own defaults, by selector
+        telnet: port=23            #   (``set telnet``, ``set 0``, ``set [ find default=yes ]``)
+        default=yes: name=default
+      props:
+        disabled: bool = no                        # TYPE [= DEFAULT]; then flags, ';'-separated
+        network: text; computed                    # the device fills it in when not given
+        routing-table: text = main; since 7.0; was routing-mark
+        lease-time: duration = 10m; 7.9+ = 30m     # a default that changed with a version
+        password: text; sensitive; write-only
+        interface: text; ref interface; required
+        name: text = $default-name                 # a default naming another property
+
+Types (see :mod:`mikronet.routeros.normalize`): ``text bool flag int rate size kib duration list
+set iset mac``. Flags: ``sensitive`` (hidden by ``hide-sensitive``, ``***`` in diffs),
+``read-only`` (never written), ``write-only`` (never printed), ``computed``, ``required``,
+``ref KIND``, ``since V``, ``until V``, ``was NAME``. List paths get ``comment`` and ``disabled``
+unless they say otherwise. Paths nobody described still parse and compare as opaque ordered lists.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final
+
+import yaml
+
+from mikronet.routeros.model import Props, Ref, Selector, canonical_path
+
+__all__ = [
+    "TYPES",
+    "PathSchema",
+    "PropSpec",
+    "Schema",
+    "SchemaError",
+    "default_schema",
+    "parse_version",
+    "selector_key",
+]
+
+SCHEMA_DIR: Final = Path(__file__).with_name("schema")
+TYPES: Final = frozenset({"text", "bool", "flag", "int", "rate", "size", "kib", "duration", "list", "set",
+                          "iset", "mac"})
+_FLAGS: Final = frozenset({"sensitive", "read-only", "write-only", "computed", "required"})
+_VERSION_PART: Final = re.compile(r"(\d+)|([a-z]+)")
+_VERSIONED_DEFAULT: Final = re.compile(r"(?P<version>\d[\w.]*)\+\s*=\s*(?P<value>.*)")
+
+Version = tuple[int, ...]
+
+
+class SchemaError(ValueError):
+    """A schema file that does not say what this module expects (a bug in the data, not input)."""
+
+
+def parse_version(text: str) -> Version:
+    """``7.14.3`` -> (7, 14, 3); ``6.45beta27`` -> (6, 45, -3, 27); ``7.1rc6`` -> (7, 1, -1, 6).
+
+    Pre-releases sort before the release: beta < rc < final.
+    """
+    out: list[int] = []
+    for number, word in _VERSION_PART.findall(text.split(" ", 1)[0]):
+        if number:
+            out.append(int(number))
+        else:
+            out.append({"alpha": -4, "beta": -3, "rc": -1}.get(word, -2))
+    return tuple(out)
+
+
+def selector_key(selector: Selector) -> str:
+    """The text a ``builtins`` entry is keyed by: ``telnet``, ``0``, ``*0``, ``default=yes``."""
+    if isinstance(selector, Ref):
+        return ",".join(selector.values)
+    return " ".join(f"{c.key}{c.op}{c.value}" for c in selector.conds)
+
+
+def _parse_args(text: str, where: str) -> Props:
+    from mikronet.routeros.lexer import LexError, tokenize_statements
+    from mikronet.routeros.syntax import SyntaxProblem, build_command
+
+    try:
+        statements = tokenize_statements("set x " + text)
+        assert len(statements) == 1 and isinstance(statements[0], list)
+        command = build_command(statements[0])
+    except (LexError, SyntaxProblem, AssertionError) as exc:  # the data is ours; say where it is wrong
+        raise SchemaError(f"{where}: {exc}") from None
+    return Props(command.args)
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        from mikronet.routeros.quoting import unescape
+
+        return unescape(text[1:-1])
+    return text
+
+
+@dataclass(frozen=True)
+class PropSpec:
+    """What is known about one property of a path."""
+
+    name: str
+    type: str = "text"
+    default: str | None = None
+    versioned_defaults: tuple[tuple[Version, str], ...] = ()
+    sensitive: bool = False
+    read_only: bool = False
+    write_only: bool = False
+    computed: bool = False
+    required: bool = False
+    ref: str | None = None
+    since: Version | None = None
+    until: Version | None = None
+    was: str | None = None
+
+    def default_for(self, version: Version | None) -> str | None:
+        """The default at ``version`` (the base default when the version is unknown)."""
+        value = self.default
+        if version is not None:
+            for since, versioned in self.versioned_defaults:
+                if version >= since:
+                    value = versioned
+        return value
+
+    def exists_in(self, version: Version | None) -> bool:
+        if version is None:
+            return True
+        return (self.since is None or version >= self.since) and (self.until is None or version < self.until)
+
+    @classmethod
+    def parse(cls, name: str, spec: Any, where: str) -> PropSpec:
+        if spec is None:
+            return cls(name)
+        if not isinstance(spec, str):
+            raise SchemaError(f"{where}: property {name}: expected a string, got {type(spec).__name__}")
+        parts = [p.strip() for p in spec.split(";")]
+        head = parts[0]
+        type_, _, default = head.partition("=")
+        type_ = type_.strip() or "text"
+        kwargs: dict[str, Any] = {}
+        if type_ in _FLAGS:  # "read-only" alone
+            parts.insert(1, type_)
+            type_ = "text"
+        if type_ not in TYPES:
+            raise SchemaError(f"{where}: property {name}: unknown type {type_!r}")
+        if default:
+            kwargs["default"] = _unquote(default)
+        versioned: list[tuple[Version, str]] = []
+        for part in parts[1:]:
+            if not part:
+                continue
+            m = _VERSIONED_DEFAULT.fullmatch(part)
+            word, _, arg = part.partition(" ")
+            if m:
+                versioned.append((parse_version(m.group("version")), _unquote(m.group("value"))))
+            elif part in _FLAGS:
+                kwargs[part.replace("-", "_")] = True
+            elif word in ("since", "until"):
+                kwargs[word] = parse_version(arg)
+            elif word in ("was", "ref"):
+                kwargs[word] = arg.strip()
+            else:
+                raise SchemaError(f"{where}: property {name}: unknown flag {part!r}")
+        return cls(name, type_, versioned_defaults=tuple(sorted(versioned)), **kwargs)
+
+
+@dataclass(frozen=True)
+class PathSchema:
+    """What is known about one menu path. An unknown path gets an ``opaque`` one."""
+
+    path: str
+    singleton: bool = False
+    keys: tuple[str, ...] = ()
+    ordered: bool = False
+    builtin: tuple[str, ...] = ()
+    name_key: str = "name"
+    props: Mapping[str, PropSpec] = field(default_factory=lambda: MappingProxyType({}))
+    since: Version | None = None
+    until: Version | None = None
+    was: str | None = None
+    opaque: bool = False
+    builtins: Mapping[str, Props] = field(default_factory=lambda: MappingProxyType({}))
+
+    def builtin_defaults(self, selector: Selector | None) -> Props | None:
+        """The factory values of the built-in item ``selector`` names, if the schema knows it."""
+        if selector is None or not self.builtins:
+            return None
+        return self.builtins.get(selector_key(selector))
+
+    def prop(self, name: str) -> PropSpec:
+        spec = self.props.get(name)
+        if spec is None:
+            return PropSpec(name)
+        return spec
+
+    def type_of(self, name: str) -> str:
+        spec = self.props.get(name)
+        return spec.type if spec is not None else "text"
+
+    def default(self, name: str, version: Version | None = None) -> str | None:
+        spec = self.props.get(name)
+        return spec.default_for(version) if spec is not None else None
+
+    @functools.cached_property
+    def sensitive(self) -> frozenset[str]:
+        return frozenset(n for n, p in self.props.items() if p.sensitive)
+
+    @functools.cached_property
+    def read_only(self) -> frozenset[str]:
+        return frozenset(n for n, p in self.props.items() if p.read_only)
+
+    @functools.cached_property
+    def computed(self) -> frozenset[str]:
+        return frozenset(n for n, p in self.props.items() if p.computed)
+
+    @functools.cached_property
+    def renamed(self) -> Mapping[str, str]:
+        """Old property name -> new name (``routing-mark`` -> ``routing-table``)."""
+        return MappingProxyType({p.was: n for n, p in self.props.items() if p.was})
+
+    def exists_in(self, version: Version | None) -> bool:
+        if version is None:
+            return True
+        return (self.since is None or version >= self.since) and (self.until is None or version < self.until)
+
+    @classmethod
+    def parse(cls, path: str, data: Any, where: str) -> PathSchema:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise SchemaError(f"{where}: {path}: expected a mapping")
+        known = {"keys", "ordered", "singleton", "builtin", "name", "since", "until", "was", "props",
+                 "no-common", "builtins"}
+        unknown = set(data) - known
+        if unknown:
+            raise SchemaError(f"{where}: {path}: unknown fields {sorted(unknown)}")
+        singleton = bool(data.get("singleton", False))
+        raw_props = dict(data.get("props") or {})
+        if not singleton and not data.get("no-common", False):
+            raw_props.setdefault("comment", 'text = ""')
+            raw_props.setdefault("disabled", "bool = no")
+        props = {name: PropSpec.parse(name, spec, f"{where}: {path}") for name, spec in raw_props.items()}
+        return cls(
+            path=canonical_path(path),
+            singleton=singleton,
+            keys=tuple(data.get("keys") or ()),
+            ordered=bool(data.get("ordered", False)),
+            builtin=tuple(data.get("builtin") or ()),
+            name_key=str(data.get("name", "name")),
+            props=MappingProxyType(props),
+            since=parse_version(str(data["since"])) if "since" in data else None,
+            until=parse_version(str(data["until"])) if "until" in data else None,
+            was=canonical_path(data["was"]) if data.get("was") else None,
+            builtins=MappingProxyType({
+                str(key): _parse_args(str(value or ""), f"{where}: {path}: builtins: {key}")
+                for key, value in (data.get("builtins") or {}).items()
+            }),
+        )
+
+
+class Schema:
+    """All known paths. Build one with :meth:`load`; :func:`default_schema` shares the bundled one."""
+
+    def __init__(self, paths: Iterable[PathSchema]) -> None:
+        self._paths: dict[str, PathSchema] = {p.path: p for p in paths}
+        menus: set[str] = set()
+        for path in self._paths:
+            words = path[1:].split()
+            for depth in range(1, len(words) + 1):
+                menus.add("/" + " ".join(words[:depth]))
+        self.menus: frozenset[str] = frozenset(menus)
+        self.renamed_paths: Mapping[str, str] = MappingProxyType(
+            {p.was: p.path for p in self._paths.values() if p.was}
+        )
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Schema:
+        directory = directory or SCHEMA_DIR
+        paths: list[PathSchema] = []
+        for file in sorted(directory.glob("*.yaml")):
+            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            if not isinstance(data, dict):
+                raise SchemaError(f"{file.name}: expected a mapping of paths")
+            for path, body in data.items():
+                paths.append(PathSchema.parse(str(path), body, file.name))
+        return cls(paths)
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and canonical_path(path) in self._paths
+
+    def __iter__(self) -> Any:
+        return iter(self._paths.values())
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def get(self, path: str) -> PathSchema:
+        """The schema of ``path``; an opaque one (ordered, no keys) for a path nobody described."""
+        path = canonical_path(path)
+        found = self._paths.get(path)
+        if found is not None:
+            return found
+        return PathSchema(path, ordered=True, opaque=True)
+
+    def is_menu(self, path: str) -> bool:
+        return canonical_path(path) in self.menus
+
+
+@functools.cache
+def default_schema() -> Schema:
+    """The bundled schema (loaded once; it is immutable)."""
+    return Schema.load()
