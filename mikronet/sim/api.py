@@ -1,0 +1,298 @@
+"""The RouterOS API (8728, and 8729 over TLS) of a simulated router, on asyncio.
+
+Wire only: words and sentences in, :meth:`SimDevice.call` in the middle, sentences out. Length
+prefixes are librouteros's own functions (``determine_length``/``decode_length``/``encode_length``);
+the 5-byte form (``0xF0`` + 4 bytes), which librouteros lacks, is accepted on input and never sent.
+Word text is UTF-8 with ``surrogateescape``, so bytes that are not UTF-8 (cp1252 from WinBox)
+travel through unchanged.
+
+Replies follow ``../shared/docs/routeros.md`` section 1: ``!re`` rows, ``!trap`` with only
+``=message=``/``=category=`` then ``!done``, ``!empty`` on 7.18+, ``.tag`` on every reply sentence
+if and only if the request had one, ``!fatal`` after ``/quit``, and no ``!done`` at all when the
+router drops the session (reboot, install, backup load). Faults and latency apply here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import ssl
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from librouteros.exceptions import ProtocolError
+from librouteros.protocol import decode_length, determine_length, encode_length
+
+from mikronet.sim import messages as msg
+from mikronet.sim.device import SimDevice
+from mikronet.sim.reply import Reply
+
+__all__ = ["ApiServer", "decode_sentence_words", "encode_sentence", "read_sentence"]
+
+LOG = logging.getLogger(__name__)
+MAX_WORD = 64 * 1024 * 1024
+"""Largest word accepted (a guard, far above anything a client sends)."""
+
+
+class WireError(Exception):
+    """The peer broke the framing (a reserved control byte, an absurd length): the session ends."""
+
+
+async def _read_word(reader: asyncio.StreamReader) -> bytes | None:
+    """One word's bytes; ``None`` for the end-of-sentence (a zero length)."""
+    first = await reader.readexactly(1)
+    control = first[0]
+    if control == 0:
+        return None
+    if control >= 0xF8:
+        raise WireError(f"reserved control byte 0x{control:02x}")
+    if control >= 0xF0:  # 5-byte form: 0xF0 then the length in 4 bytes
+        length = int.from_bytes(await reader.readexactly(4), "big")
+    else:
+        try:
+            extra = determine_length(first)
+            length = decode_length(first + (await reader.readexactly(extra) if extra else b""))
+        except ProtocolError as exc:
+            raise WireError(str(exc)) from exc
+    if length > MAX_WORD:
+        raise WireError(f"word of {length} bytes")
+    return await reader.readexactly(length)
+
+
+async def read_sentence(reader: asyncio.StreamReader) -> list[str]:
+    """The words of one sentence, decoded (UTF-8, undecodable bytes kept as surrogates)."""
+    words: list[str] = []
+    while (word := await _read_word(reader)) is not None:
+        words.append(word.decode("utf-8", "surrogateescape"))
+    return words
+
+
+def encode_sentence(words: Iterable[str]) -> bytes:
+    """Encode a sentence; each word's bytes go out exactly as they came in."""
+    out = bytearray()
+    for word in words:
+        data = word.encode("utf-8", "surrogateescape")
+        out += encode_length(len(data))
+        out += data
+    out += b"\x00"
+    return bytes(out)
+
+
+@dataclass
+class ParsedSentence:
+    command: str
+    args: dict[str, str] = field(default_factory=dict)
+    queries: list[str] = field(default_factory=list)
+    tag: str | None = None
+
+
+def decode_sentence_words(words: list[str]) -> ParsedSentence:
+    """Split a request into command, ``=k=v`` arguments (``=k`` alone means empty), queries and tag."""
+    parsed = ParsedSentence(words[0])
+    for word in words[1:]:
+        if word.startswith("="):
+            key, _, value = word[1:].partition("=")
+            parsed.args[key] = value
+        elif word.startswith("?"):
+            parsed.queries.append(word)
+        elif word.startswith(".tag="):
+            parsed.tag = word[5:] or None
+        # other API attribute words are ignored, as RouterOS ignores unknown ones
+    return parsed
+
+
+class _Session:
+    """One client connection."""
+
+    def __init__(self, server: ApiServer, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.server = server
+        self.device = server.device
+        self.reader = reader
+        self.writer = writer
+        self.user: str | None = None
+        self.challenge: bytes | None = None
+        self.pending: dict[str, str] = {}
+        self.dropped_once = False
+
+    async def send(self, *sentences: list[str]) -> None:
+        if self.server.latency > 0:
+            await asyncio.sleep(self.server.latency)
+        self.writer.write(b"".join(encode_sentence(s) for s in sentences))
+        await self.writer.drain()
+
+    def tagged(self, reply_word: str, tag: str | None, *words: str) -> list[str]:
+        return [reply_word, *([f".tag={tag}"] if tag is not None else []), *words]
+
+    async def run(self) -> None:
+        while True:
+            words = await read_sentence(self.reader)
+            if not words:
+                continue  # empty sentences are ignored
+            if self.device.faults.hang:
+                continue
+            request = decode_sentence_words(words)
+            if not await self.handle(request):
+                return
+
+    async def handle(self, request: ParsedSentence) -> bool:
+        """Answer one request; False when the session is over."""
+        command, tag = request.command, request.tag
+        if command == "/quit":
+            await self.send(["!fatal", msg.SESSION_TERMINATED])
+            return False
+        if command == "/login":
+            await self.login(request)
+            return True
+        if self.user is None:
+            await self.send(self.tagged("!trap", tag, f"=message={msg.NOT_LOGGED_IN}"), self.tagged("!done", tag))
+            return True
+        if self.device.faults.drop_mid_command and not self.dropped_once:
+            self.dropped_once = True
+            self.writer.write(encode_sentence(["!re"])[:-1] + b"\x0c=name=ether")
+            await self.writer.drain()
+            return False
+        if command == "/cancel":
+            await self.cancel(request)
+            return True
+        verb = command.rsplit("/", 1)[-1]
+        if verb == "listen" or request.args.get("follow") is not None or request.args.get("follow-only") is not None:
+            await self.follow(request)
+            return True
+        reply = self.device.call(command, request.args, request.queries, user=self.user)
+        return await self.answer(reply, request)
+
+    async def answer(self, reply: Reply, request: ParsedSentence) -> bool:
+        tag = request.tag
+        sentences = [self.tagged("!re", tag, *(f"={k}={v}" for k, v in row.items())) for row in reply.rows]
+        if reply.disconnect:
+            if sentences:
+                await self.send(*sentences)
+            return False
+        if reply.trap is not None:
+            words = [f"=message={reply.trap.message}"]
+            if reply.trap.category is not None:
+                words.insert(0, f"=category={reply.trap.category}")
+            sentences.append(self.tagged("!trap", tag, *words))
+        elif self.device.wants_empty(request.command, reply):
+            sentences.append(self.tagged("!empty", tag))
+        done = [f"=ret={reply.ret}"] if reply.ret is not None and reply.trap is None else []
+        sentences.append(self.tagged("!done", tag, *done))
+        await self.send(*sentences)
+        return True
+
+    async def follow(self, request: ParsedSentence) -> None:
+        """``listen`` and ``print follow``: rows now, then nothing until ``/cancel``."""
+        if request.command.endswith("/listen"):
+            rows: list[dict[str, str]] = []
+        else:
+            args = {k: v for k, v in request.args.items() if k not in ("follow", "follow-only")}
+            reply = self.device.call(request.command, args, request.queries, user=self.user or "admin")
+            if reply.trap is not None or request.args.get("follow-only") is not None:
+                if reply.trap is not None:
+                    await self.answer(reply, request)
+                    return
+                reply = Reply()
+            rows = reply.rows
+        if rows:
+            await self.send(*(self.tagged("!re", request.tag, *(f"={k}={v}" for k, v in r.items())) for r in rows))
+        self.pending[request.tag or ""] = request.command
+
+    async def cancel(self, request: ParsedSentence) -> None:
+        wanted = request.args.get("tag")
+        tags = [wanted] if wanted is not None else list(self.pending)
+        out: list[list[str]] = []
+        finished: list[list[str]] = []
+        for tag in tags:
+            if tag in self.pending:
+                del self.pending[tag]
+                shown = tag or None
+                out.append(self.tagged("!trap", shown, f"=category={msg.CATEGORY_INTERRUPTED}",
+                                       f"=message={msg.INTERRUPTED}"))
+                finished.append(self.tagged("!done", shown))
+        await self.send(*out, self.tagged("!done", request.tag), *finished)
+
+    async def login(self, request: ParsedSentence) -> None:
+        behaviour, args, tag = self.device.behaviour, request.args, request.tag
+        name, password, response = args.get("name"), args.get("password"), args.get("response")
+        refused = msg.INVALID_USER_OR_PASSWORD if behaviour.plain_login else msg.CANNOT_LOG_IN
+        if name is not None and password is not None and behaviour.plain_login:
+            ok = self.device.authenticate(name, password)
+        elif name is not None and response is not None:
+            ok = (behaviour.challenge_login and self.challenge is not None
+                  and self.device.authenticate_challenge(name, self.challenge, response))
+        elif behaviour.challenge_login or behaviour.bare_login_challenge:
+            self.challenge = os.urandom(16)
+            await self.send(self.tagged("!done", tag, f"=ret={self.challenge.hex()}"))
+            return
+        else:
+            ok = False
+        if ok:
+            self.user = name
+            await self.send(self.tagged("!done", tag))
+        else:
+            await self.send(self.tagged("!trap", tag, f"=message={refused}"), self.tagged("!done", tag))
+
+
+class ApiServer:
+    """The API listener of one router on one address and port (plain, or TLS with ``ssl_context``)."""
+
+    def __init__(self, device: SimDevice, host: str, port: int, *, ssl_context: ssl.SSLContext | None = None,
+                 latency: float = 0.0, service: str = "api") -> None:
+        self.device = device
+        self.host = host
+        self.port = port
+        self.ssl_context = ssl_context
+        self.latency = latency
+        self.service = service
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    @property
+    def listening(self) -> bool:
+        return self._server is not None
+
+    async def start(self) -> None:
+        if self._server is None:
+            self._server = await asyncio.start_server(
+                self._serve, self.host, self.port, ssl=self.ssl_context, reuse_address=True, backlog=64,
+                ssl_handshake_timeout=10.0 if self.ssl_context else None,
+            )
+
+    async def stop(self) -> None:
+        """Stop listening (connections are refused) and drop every session."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+        self.drop_sessions()
+        if server is not None:
+            await server.wait_closed()
+
+    def drop_sessions(self) -> None:
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    def _service_enabled(self) -> bool:
+        table = self.device.store.tables.get(("ip", "service"))
+        if table is None:
+            return True
+        for item in table:
+            if item.values.get("name") == self.service:
+                return item.values.get("disabled", "false") != "true"
+        return True
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not self.device.online or not self._service_enabled():
+            writer.transport.abort()
+            return
+        self._writers.add(writer)
+        session = _Session(self, reader, writer)
+        try:
+            await session.run()
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError, WireError) as exc:
+            LOG.debug("%s: api session ended: %s", self.device.spec.router_id, exc)
+        finally:
+            self._writers.discard(writer)
+            if not writer.transport.is_closing():
+                writer.close()

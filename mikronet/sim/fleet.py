@@ -1,0 +1,172 @@
+"""``SimFleet``: a simulated router for every inventory router, for tests, scripts and the demo.
+
+::
+
+    with SimFleet(Path("inventory"), directory=tmp, options=FleetOptions(latency_ms=20)) as fleet:
+        fleet.inventory_path             # the inventory, hosts pointing at the simulated routers
+        fleet.endpoint("LV-0042/gw")     # address and ports
+        fleet.device("LV-0042/gw")       # the state, for assertions
+        fleet.set_fault("LV-0042/gw", "hang")
+
+The asyncio loop runs in a thread of its own; ``with`` returns once every router listens and
+stops them all on exit. Device state may be read from the test's thread (each device has a lock);
+changes that move listeners (faults such as ``refuse``) go through :meth:`SimFleet.set_fault`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from mikronet.inventory import Inventory, load_inventory
+from mikronet.sim.device import SimDevice
+from mikronet.sim.faults import FAULT_KINDS, FaultSpecError
+from mikronet.sim.inventory_io import setups_from_inventory, write_sim_inventory
+from mikronet.sim.runtime import Endpoint, FleetOptions, FleetRuntime, RouterSetup
+
+__all__ = ["FleetOptions", "SimFleet"]
+
+LOG = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class SimFleet:
+    """Simulated routers for an inventory (a path or a loaded :class:`~mikronet.inventory.Inventory`)."""
+
+    def __init__(
+        self,
+        inventory: Inventory | Path | str,
+        *,
+        directory: Path | str | None = None,
+        options: FleetOptions | None = None,
+        initial_configs: Mapping[str, str] | Callable[[str], str | None] | None = None,
+        environ: Mapping[str, str] | None = None,
+        setups: list[RouterSetup] | None = None,
+    ) -> None:
+        self.inventory = inventory if isinstance(inventory, Inventory) else load_inventory(Path(inventory))
+        self.options = options or FleetOptions()
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if directory is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="mikronet-sim-")
+            directory = self._tmp.name
+        self.directory = Path(directory)
+        if callable(initial_configs):
+            configs: Callable[[str], str | None] | None = initial_configs
+        elif initial_configs is not None:
+            configs = dict(initial_configs).get
+        else:
+            configs = None
+        self.setups = setups if setups is not None else setups_from_inventory(
+            self.inventory, initial_config=configs, environ=environ)
+        self.runtime = FleetRuntime(self.setups, self.directory, self.options)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self.inventory_path = self.directory / "inventory.yaml"
+
+    # --- life cycle --------------------------------------------------------------------------------
+    def start(self, timeout: float = 120.0) -> SimFleet:
+        """Start every router; return once all listen and the inventory is written."""
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            loop.run_forever()
+
+        self._loop = loop
+        self._thread = threading.Thread(target=run, name="mikronet-sim-fleet", daemon=True)
+        self._thread.start()
+        ready.wait()
+        try:
+            self._run(self.runtime.start(), timeout)
+        except BaseException:
+            self.stop()
+            raise
+        ca = self.runtime.ca.ca_path if self.runtime.ca is not None else None
+        write_sim_inventory(self.inventory, self.runtime.endpoints, self.inventory_path, ca_file=ca)
+        LOG.info("simulated fleet: %d routers listening, inventory %s", len(self.runtime.routers),
+                 self.inventory_path)
+        return self
+
+    def stop(self) -> None:
+        """Stop every router and the loop (idempotent)."""
+        loop, thread = self._loop, self._thread
+        if loop is not None and thread is not None and thread.is_alive():
+            try:
+                self._run(self.runtime.stop(), 30.0)
+            finally:
+                loop.call_soon_threadsafe(loop.stop)
+                thread.join(timeout=10)
+                loop.close()
+        self._loop = self._thread = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> SimFleet:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def _run(self, coro: Any, timeout: float) -> Any:
+        assert self._loop is not None, "the fleet is not running"
+        future: Future[Any] = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        return future.result(timeout)
+
+    def call(self, fn: Callable[[], T], timeout: float = 30.0) -> T:
+        """Run ``fn`` in the fleet's loop thread and return its result."""
+
+        async def inner() -> T:
+            return fn()
+
+        result: T = self._run(inner(), timeout)
+        return result
+
+    # --- looking and poking ------------------------------------------------------------------------
+    @property
+    def router_ids(self) -> tuple[str, ...]:
+        return tuple(s.spec.router_id for s in self.setups)
+
+    @property
+    def endpoints(self) -> dict[str, Endpoint]:
+        return self.runtime.endpoints
+
+    @property
+    def ca_path(self) -> Path | None:
+        """The fleet CA's certificate (PEM) to verify api-ssl against; None in ADH mode."""
+        return self.runtime.ca.ca_path if self.runtime.ca is not None else None
+
+    def device(self, router_id: str) -> SimDevice:
+        """The simulated router's state."""
+        return self.runtime.routers[router_id].device
+
+    def endpoint(self, router_id: str) -> Endpoint:
+        return self.runtime.routers[router_id].endpoint
+
+    def set_fault(self, router_id: str, kind: str, on: bool = True) -> None:
+        """Switch one fault (a ``--fault`` kind such as ``hang`` or ``refuse``) on or off for a router."""
+        if kind not in FAULT_KINDS:
+            raise FaultSpecError(f"unknown fault kind {kind!r} (known: {', '.join(FAULT_KINDS)})")
+        router = self.runtime.routers[router_id]
+
+        async def apply() -> None:
+            setattr(router.device.faults, FAULT_KINDS[kind], on)
+            if kind == "never-return" and not on:
+                router.device.power_on()
+            await router.follow()
+
+        self._run(apply(), 30.0)
+
+    def reboot(self, router_id: str) -> None:
+        """Reboot a router as if its power was cycled (sessions drop, it comes back after boot time)."""
+        self.call(lambda: self.device(router_id).reboot())

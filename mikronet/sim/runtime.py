@@ -1,0 +1,252 @@
+"""The loop side of a simulated fleet: devices and their listeners, in one asyncio loop.
+
+Each router gets its own loopback address (``127.B.x.y``; Linux routes all of 127/8 to ``lo``) and
+listens on the standard ports (API 8728, api-ssl 8729, SSH 22) where it may -- SSH on 22 needs root
+-- or on fallback ports, which the written inventory records. A router's listeners follow its state:
+they close while it reboots (connections are refused) and open again when it is back.
+:class:`~mikronet.sim.fleet.SimFleet` runs this in a thread; ``mikronet sim run`` with ``asyncio.run``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import os
+import resource
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from mikronet.sim.api import ApiServer
+from mikronet.sim.clock import LoopClock
+from mikronet.sim.device import DeviceOptions, DeviceSpec, Faults, SimDevice
+from mikronet.sim.faults import FaultSpec, assign_faults
+from mikronet.sim.tls import FleetCA, adh_context
+
+__all__ = ["Endpoint", "FleetOptions", "FleetRuntime", "RouterSetup", "raise_fd_limit"]
+
+LOG = logging.getLogger(__name__)
+STANDARD = (8728, 8729, 22)
+FALLBACK = (8728, 8729, 10022)
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+    async def wait_closed(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where one simulated router listens."""
+
+    router_id: str
+    host: str
+    api: int
+    api_ssl: int
+    ssh: int | None
+    """None when the fleet runs without SSH."""
+    tls_fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class RouterSetup:
+    """One router to simulate: what it is, what it starts with, which faults it has."""
+
+    spec: DeviceSpec
+    initial_config: str | None = None
+    faults: Faults = field(default_factory=Faults)
+    ports: tuple[int, int, int] | None = None
+    """Ports the inventory gives it (api, api-ssl, ssh), honoured where non-standard."""
+
+
+@dataclass(frozen=True)
+class FleetOptions:
+    """How a fleet runs; every field has a sensible default for the demo."""
+
+    latency_ms: float = 0.0
+    """Round-trip time added to every API reply (without blocking other sessions)."""
+    device: DeviceOptions = field(default_factory=DeviceOptions)
+    ssh: bool = True
+    api_ssl_certificate: bool = True
+    """False: api-ssl offers only anonymous DH, as a router without a certificate."""
+    block: int | None = None
+    """Second octet of the loopback block (127.B.0.0/16); None picks a free one."""
+    faults: tuple[FaultSpec, ...] = ()
+    fault_seed: int = 0
+
+
+def raise_fd_limit() -> int:
+    """Raise the open-file limit to its hard maximum (1,000 routers need ~3,000 listeners); return it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def _address(block: int, index: int) -> str:
+    return f"127.{block}.{index // 250}.{index % 250 + 2}"
+
+
+def _can_bind(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class _Router:
+    """One router's device and listeners; follows the device offline and back."""
+
+    def __init__(self, runtime: FleetRuntime, device: SimDevice, endpoint: Endpoint,
+                 tls: ssl.SSLContext | None) -> None:
+        self.runtime = runtime
+        self.device = device
+        self.endpoint = endpoint
+        latency = runtime.options.latency_ms / 1000.0
+        host = endpoint.host
+        self.api = ApiServer(device, host, endpoint.api, latency=latency, service="api")
+        self.api_ssl = ApiServer(device, host, endpoint.api_ssl, ssl_context=tls, latency=latency,
+                                 service="api-ssl") if tls is not None else None
+        self.ssh: _Closable | None = None
+        self.lock = asyncio.Lock()
+        device.add_listener(self._on_event)
+
+    def _on_event(self, event: str) -> None:
+        loop = self.runtime.loop
+        loop.call_soon_threadsafe(lambda: loop.create_task(self.follow()))
+
+    async def follow(self) -> None:
+        """Bring the listeners in line with the device: listening iff online and not refusing."""
+        async with self.lock:
+            if self.device.online and not self.device.faults.refuse:
+                await self._up()
+            else:
+                await self._down()
+
+    async def _up(self) -> None:
+        await self.api.start()
+        if self.api_ssl is not None:
+            await self.api_ssl.start()
+        if self.ssh is None and self.endpoint.ssh is not None and self.runtime.ssh_factory is not None:
+            self.ssh = await self.runtime.ssh_factory(self.device, self.endpoint.host, self.endpoint.ssh)
+
+    async def _down(self) -> None:
+        await self.api.stop()
+        if self.api_ssl is not None:
+            await self.api_ssl.stop()
+        ssh, self.ssh = self.ssh, None
+        if ssh is not None:
+            ssh.close()
+            with contextlib.suppress(Exception):
+                await ssh.wait_closed()
+
+
+def _ssh_factory() -> Any:
+    try:
+        from mikronet.sim.ssh import start_ssh_server
+    except ImportError:
+        LOG.warning("the simulated SSH server is not available; routers answer on the API only")
+        return None
+    return start_ssh_server
+
+
+class FleetRuntime:
+    """The loop-side fleet: builds devices and listeners, starts and stops them."""
+
+    def __init__(self, setups: Sequence[RouterSetup], directory: Path, options: FleetOptions) -> None:
+        self.setups = list(setups)
+        self.directory = directory
+        self.options = options
+        self.routers: dict[str, _Router] = {}
+        self.ca: FleetCA | None = None
+        self.ssh_factory: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        assert self._loop is not None, "the fleet is not running"
+        return self._loop
+
+    @property
+    def endpoints(self) -> dict[str, Endpoint]:
+        return {rid: router.endpoint for rid, router in self.routers.items()}
+
+    def _ports(self, setup: RouterSetup, ssh_standard: bool) -> tuple[int, int, int]:
+        api, api_ssl, ssh = setup.ports or STANDARD
+        if ssh == 22 and not ssh_standard:
+            ssh = FALLBACK[2]
+        return api, api_ssl, ssh
+
+    def _pick_block(self) -> int:
+        if self.options.block is not None:
+            return self.options.block
+        start = 20 + os.getpid() % 200
+        for offset in range(230):
+            block = 20 + (start - 20 + offset) % 230
+            if _can_bind(_address(block, 0), STANDARD[0]) and _can_bind(_address(block, len(self.setups) - 1),
+                                                                        STANDARD[0]):
+                return block
+        raise OSError(errno.EADDRINUSE, "no free loopback block for the fleet")
+
+    async def start(self) -> None:
+        """Build every router and start listening; returns once all listen."""
+        self._loop = asyncio.get_running_loop()
+        raise_fd_limit()
+        self.ssh_factory = _ssh_factory() if self.options.ssh else None
+        if self.options.api_ssl_certificate:
+            self.ca = await asyncio.to_thread(FleetCA, self.directory)
+        adh = adh_context(self.directory) if not self.options.api_ssl_certificate else None
+        faults = assign_faults(self.options.faults, [s.spec.router_id for s in self.setups], self.options.fault_seed)
+        for attempt in range(5):
+            block = self._pick_block()
+            ssh_standard = self.ssh_factory is not None and _can_bind(_address(block, 0), 22)
+            try:
+                await self._start_block(block, ssh_standard, faults, adh)
+                return
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE or self.options.block is not None or attempt == 4:
+                    await self.stop()
+                    raise
+                LOG.info("loopback block 127.%d is taken, trying another", block)
+                await self.stop()
+
+    async def _start_block(self, block: int, ssh_standard: bool, faults: Mapping[str, Faults],
+                           adh: ssl.SSLContext | None) -> None:
+        clock = LoopClock(self.loop)
+        for index, setup in enumerate(self.setups):
+            host = _address(block, index)
+            api, api_ssl, ssh = self._ports(setup, ssh_standard)
+            device = SimDevice(setup.spec, clock=clock, options=self.options.device,
+                               initial_config=setup.initial_config)
+            for name, value in vars(setup.faults).items():
+                if value:
+                    setattr(device.faults, name, True)
+            for name, value in vars(faults.get(setup.spec.router_id, Faults())).items():
+                if value:
+                    setattr(device.faults, name, True)
+            tls, fingerprint = adh, None
+            if self.ca is not None:
+                certificate = self.ca.issue(setup.spec.router_id, setup.spec.serial, host)
+                tls, fingerprint = self.ca.server_context(certificate), certificate.fingerprint
+            endpoint = Endpoint(setup.spec.router_id, host, api, api_ssl,
+                                ssh if self.ssh_factory is not None else None, fingerprint)
+            self.routers[setup.spec.router_id] = _Router(self, device, endpoint, tls)
+            if index % 50 == 49:
+                await asyncio.sleep(0)
+        for router in self.routers.values():
+            await router.follow()
+
+    async def stop(self) -> None:
+        routers, self.routers = list(self.routers.values()), {}
+        for router in routers:
+            router.device.remove_listener(router._on_event)
+            await router._down()
