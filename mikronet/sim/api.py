@@ -145,7 +145,9 @@ class _Session:
             await self.login(request)
             return True
         if self.user is None:
-            await self.send(self.tagged("!trap", tag, f"=message={msg.NOT_LOGGED_IN}"), self.tagged("!done", tag))
+            await self.send(
+                self.tagged("!trap", tag, f"=message={msg.NOT_LOGGED_IN}"), self.tagged("!done", tag)
+            )
             return True
         if self.device.faults.drop_mid_command and not self.dropped_once:
             self.dropped_once = True
@@ -156,7 +158,11 @@ class _Session:
             await self.cancel(request)
             return True
         verb = command.rsplit("/", 1)[-1]
-        if verb == "listen" or request.args.get("follow") is not None or request.args.get("follow-only") is not None:
+        if (
+            verb == "listen"
+            or request.args.get("follow") is not None
+            or request.args.get("follow-only") is not None
+        ):
             await self.follow(request)
             return True
         reply = self.device.call(command, request.args, request.queries, user=self.user)
@@ -195,7 +201,9 @@ class _Session:
                 reply = Reply()
             rows = reply.rows
         if rows:
-            await self.send(*(self.tagged("!re", request.tag, *(f"={k}={v}" for k, v in r.items())) for r in rows))
+            await self.send(
+                *(self.tagged("!re", request.tag, *(f"={k}={v}" for k, v in r.items())) for r in rows)
+            )
         self.pending[request.tag or ""] = request.command
 
     async def cancel(self, request: ParsedSentence) -> None:
@@ -207,8 +215,11 @@ class _Session:
             if tag in self.pending:
                 del self.pending[tag]
                 shown = tag or None
-                out.append(self.tagged("!trap", shown, f"=category={msg.CATEGORY_INTERRUPTED}",
-                                       f"=message={msg.INTERRUPTED}"))
+                out.append(
+                    self.tagged(
+                        "!trap", shown, f"=category={msg.CATEGORY_INTERRUPTED}", f"=message={msg.INTERRUPTED}"
+                    )
+                )
                 finished.append(self.tagged("!done", shown))
         await self.send(*out, self.tagged("!done", request.tag), *finished)
 
@@ -219,8 +230,11 @@ class _Session:
         if name is not None and password is not None and behaviour.plain_login:
             ok = self.device.authenticate(name, password)
         elif name is not None and response is not None:
-            ok = (behaviour.challenge_login and self.challenge is not None
-                  and self.device.authenticate_challenge(name, self.challenge, response))
+            ok = (
+                behaviour.challenge_login
+                and self.challenge is not None
+                and self.device.authenticate_challenge(name, self.challenge, response)
+            )
         elif behaviour.challenge_login or behaviour.bare_login_challenge:
             self.challenge = os.urandom(16)
             await self.send(self.tagged("!done", tag, f"=ret={self.challenge.hex()}"))
@@ -237,8 +251,16 @@ class _Session:
 class ApiServer:
     """The API listener of one router on one address and port (plain, or TLS with ``ssl_context``)."""
 
-    def __init__(self, device: SimDevice, host: str, port: int, *, ssl_context: ssl.SSLContext | None = None,
-                 latency: float = 0.0, service: str = "api") -> None:
+    def __init__(
+        self,
+        device: SimDevice,
+        host: str,
+        port: int,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        latency: float = 0.0,
+        service: str = "api",
+    ) -> None:
         self.device = device
         self.host = host
         self.port = port
@@ -255,7 +277,12 @@ class ApiServer:
     async def start(self) -> None:
         if self._server is None:
             self._server = await asyncio.start_server(
-                self._serve, self.host, self.port, ssl=self.ssl_context, reuse_address=True, backlog=64,
+                self._serve,
+                self.host,
+                self.port,
+                ssl=self.ssl_context,
+                reuse_address=True,
+                backlog=64,
                 ssl_handshake_timeout=10.0 if self.ssl_context else None,
             )
 

@@ -40,14 +40,16 @@ class Clock(Protocol):
 
 
 class _ThreadSafeHandle:
-    def __init__(self) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
         self._handle: asyncio.TimerHandle | None = None
         self._cancelled = False
 
     def cancel(self) -> None:
         self._cancelled = True
-        if self._handle is not None:
-            self._handle.get_loop().call_soon_threadsafe(self._handle.cancel)
+        handle = self._handle
+        if handle is not None:
+            self._loop.call_soon_threadsafe(handle.cancel)
 
 
 class LoopClock:
@@ -65,7 +67,7 @@ class LoopClock:
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
         if self._in_loop_thread():
             return self._loop.call_later(delay, callback)
-        handle = _ThreadSafeHandle()
+        handle = _ThreadSafeHandle(self._loop)
 
         def arm() -> None:
             if not handle._cancelled:

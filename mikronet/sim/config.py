@@ -116,6 +116,12 @@ class ConfigMenu:
         spec = self.spec
         row: dict[str, str] = {} if spec.singleton else {".id": item.id}
         merged = {**spec.defaults, **item.values}
+        for name, value in list(merged.items()):
+            if value.startswith("$"):
+                if value[1:] in item.values:
+                    merged[name] = item.values[value[1:]]
+                else:
+                    del merged[name]
         for name in spec.fields:
             if name in merged:
                 row[name] = merged[name]
@@ -285,7 +291,9 @@ class ConfigMenu:
         item = self.targets(request)[0]
         row = self.row(item, request)
         if name not in row:
-            raise CommandTrap(msg.NO_SUCH_ITEM if name == "" else msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
+            raise CommandTrap(
+                msg.NO_SUCH_ITEM if name == "" else msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT
+            )
         return Reply(ret=row[name])
 
     def export(self, request: Request) -> Reply:

@@ -31,6 +31,7 @@ from mikronet.sim.versions import Behaviour, Version, behaviour_for, parse_versi
 
 if TYPE_CHECKING:
     from mikronet.sim.config import ConfigMenu
+    from mikronet.sim.specs import PathSpec
     from mikronet.sim.upgrade import UpdateState
 
 __all__ = [
@@ -50,8 +51,13 @@ Listener = Callable[[str], None]
 
 DEFAULT_LATEST: Mapping[str, Mapping[str, str]] = {
     "7": {"long-term": "7.16.2", "stable": "7.19.4", "testing": "7.20rc3", "development": "7.20rc3"},
-    "6": {"long-term": "6.49.18", "stable": "6.49.18", "testing": "6.49.18", "development": "6.49.18",
-          "upgrade": "7.12.1"},
+    "6": {
+        "long-term": "6.49.18",
+        "stable": "6.49.18",
+        "testing": "6.49.18",
+        "development": "6.49.18",
+        "upgrade": "7.12.1",
+    },
 }
 
 
@@ -78,11 +84,9 @@ class DeviceOptions:
     boot_time: float = 3.0
     install_boot_time: float = 8.0
     behaviour: Behaviour | None = None
-    """Version-dependent behaviour; None derives it from the running version (and re-derives after upgrades)."""
+    """Version-dependent behaviour; None derives it from the running version (again after upgrades)."""
     empty_for_every_command: bool = False
-    """On ``!empty`` versions, also answer ``!empty`` to non-print commands that return nothing (unconfirmed)."""
-    api_ssl_certificate: bool = True
-    """api-ssl has a certificate (ordinary TLS); False leaves only anonymous-DH ciphers, as a router without one."""
+    """On ``!empty`` versions, also ``!empty`` for non-print commands that return nothing (unconfirmed)."""
     latest: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_LATEST)
     """Per major version, per channel: what ``check-for-updates`` finds upstream."""
 
@@ -110,6 +114,14 @@ class Faults:
 
     def active(self) -> tuple[str, ...]:
         return tuple(name for name, value in vars(self).items() if value)
+
+
+_REFERENCE_PATHS: Mapping[str, tuple[str, ...]] = {
+    "interface": ("interface",),
+    "interface-list": ("interface", "list"),
+    "routing-table": ("routing", "table"),
+}
+"""Where the items a ``ref KIND`` property names live."""
 
 
 def _mac_base(serial: str) -> bytes:
@@ -146,6 +158,7 @@ class SimDevice:
         self.store = ConfigStore()
         self.menus = MenuTree()
         self.config_menus: dict[tuple[str, ...], ConfigMenu] = {}
+        self.specs: Mapping[tuple[str, ...], PathSpec] = {}
         self._listeners: list[Listener] = []
         self._timers: list[TimerHandle] = []
         self._pending_boot: list[Callable[[], None]] = []
@@ -192,10 +205,13 @@ class SimDevice:
 
     def set_version(self, version: str) -> None:
         """Change the running version (what an install does after its reboot)."""
+        from mikronet.sim.build import register_menus
+
         with self.lock:
             self._version = parse_version(version)
             if self.profile.routerboard:
                 self.firmware_upgrade = version
+            register_menus(self)
 
     def uptime_seconds(self) -> int:
         return int(self.clock.monotonic() - self.booted_at)
@@ -297,11 +313,23 @@ class SimDevice:
 
         return export_command(self, request, path)
 
+    def config_menu(self, path: tuple[str, ...]) -> ConfigMenu:
+        """The configuration menu of ``path`` (built on first use); KeyError if the router has none."""
+        menu = self.config_menus.get(path)
+        if menu is None:
+            from mikronet.sim.build import config_menu_for
+
+            menu = self.config_menus[path] = config_menu_for(self, self.specs[path])
+        return menu
+
     def has_named(self, kind: str, name: str) -> bool:
         """Whether an item of ``kind`` (``interface``, ``interface-list``…) with that name exists."""
-        if kind == "interface":
-            return any(item.values.get("name") == name for item in self.store.table(("interface",)))
-        table = self.store.tables.get(tuple(kind.split("/")))
+        if name in ("none", "all", "*0") or name.startswith("*"):
+            return True
+        path = _REFERENCE_PATHS.get(kind, tuple(kind.replace("/", " ").split()))
+        if kind == "routing-table" and name == "main":
+            return True
+        table = self.store.tables.get(path)
         return table is not None and any(item.values.get("name") == name for item in table)
 
     def config_changed(self, path: tuple[str, ...]) -> None:
@@ -316,7 +344,9 @@ class SimDevice:
         if self.faults.disk_full and size > 0:
             raise CommandTrap(msg.NOT_ENOUGH_DISK_SPACE, msg.CATEGORY_GENERAL)
 
-    def write_file(self, name: str, contents: str, *, kind: str | None = None, size: int | None = None) -> Item:
+    def write_file(
+        self, name: str, contents: str, *, kind: str | None = None, size: int | None = None
+    ) -> Item:
         """Create or replace a file in ``/file`` (refused on a full disk)."""
         from mikronet.sim.files import write_file
 
@@ -392,4 +422,6 @@ class SimDevice:
             self.options = replace(self.options, **changes)  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
-        return f"<SimDevice {self.spec.router_id} {self.model} {self.version} {'up' if self.online else 'down'}>"
+        return (
+            f"<SimDevice {self.spec.router_id} {self.model} {self.version} {'up' if self.online else 'down'}>"
+        )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ipaddress
 import zlib
+from functools import cache
 from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
-from mikronet.sim.config import PathHooks
+from mikronet.sim.config import PathHooks, api_bool
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap
 from mikronet.sim.store import Item
@@ -20,23 +21,59 @@ from mikronet.sim.store import Item
 if TYPE_CHECKING:
     from mikronet.sim.device import SimDevice
 
-__all__ = ["SERVICES", "factory_reset", "interface_hooks", "ip_address_hooks", "kind_hooks"]
+__all__ = ["factory_reset", "interface_hooks", "ip_address_hooks", "kind_hooks"]
 
-# name, port, disabled (RouterOS 7 defaults; www-ssl has no certificate and is off)
-SERVICES: tuple[tuple[str, int, bool], ...] = (
-    ("telnet", 23, False),
-    ("ftp", 21, False),
-    ("www", 80, False),
-    ("ssh", 22, False),
-    ("www-ssl", 443, True),
-    ("api", 8728, False),
-    ("winbox", 8291, False),
-    ("api-ssl", 8729, False),
-)
+
+@cache
+def _builtin_plan(
+    version: str, model: str, major: int
+) -> tuple[tuple[tuple[str, ...], tuple[tuple[dict[str, str], int | None], ...]], ...]:
+    """What :func:`_builtin_items` creates for one model and version (computed once, copied per router)."""
+    from mikronet.routeros.schema import default_schema
+    from mikronet.sim.build import wanted_paths
+
+    schema = default_schema()
+    plan = []
+    for path, spec in wanted_paths(version, model, major).items():
+        builtins = schema.get("/" + " ".join(path)).builtins
+        if not builtins or spec.singleton or spec.storage is not None:
+            continue
+        seen: set[str] = set()
+        items = []
+        for key, props in builtins.items():
+            values = {
+                name: api_bool(v) if name in spec.booleans else v
+                for name, v in props.items()
+                if v is not None
+            }
+            selector_name, _, selector_value = key.partition("=")
+            if selector_value and selector_name != "default":
+                values.setdefault(selector_name, selector_value)
+            elif selector_value:
+                values["default"] = "true"
+            elif not key.isdigit() and not key.startswith("*") and spec.name_field:
+                values.setdefault(spec.name_field, key)
+            label = values.get(spec.name_field or "name", key)
+            if label in seen:
+                continue
+            seen.add(label)
+            items.append((values, int(key[1:], 16) if key.startswith("*") else None))
+        plan.append((spec.table_path, tuple(items)))
+    return tuple(plan)
+
+
+def _builtin_items(device: SimDevice) -> None:
+    """The factory items the schema lists for each menu this router has (services, groups, lists…)."""
+    for table_path, items in _builtin_plan(device.version, device.spec.model, device.parsed_version.major):
+        table = device.store.table(table_path)
+        for values, number in items:
+            item = table.add(dict(values), builtin=True)
+            if number is not None:
+                item.number = number
 
 
 def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
-    """Put the factory tables in place: ports, users, groups, services, identity."""
+    """Put the factory state in place: ports, built-in items, the admin user, the identity."""
     store = device.store
     users = store.tables.get(("user",)) if keep_users else None
     store.tables.clear()
@@ -52,30 +89,29 @@ def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
         if port.type in ("wlan", "wifi"):
             values["disabled"] = "true"
         interfaces.add(values, builtin=True)
+    _builtin_items(device)
+    groups = store.table(("user", "group"))
+    if not any(item.values.get("name") == "full" for item in groups):
+        groups.add(
+            {
+                "name": "full",
+                "policy": "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,"
+                "password,web,sniff,sensitive,api,romon,rest-api",
+            },
+            builtin=True,
+        )
     if users is not None:
         store.tables[("user",)] = users
     else:
+        # the factory password is the one on the sticker: the inventory's
         store.table(("user",)).add(
-            {"name": device.spec.username, "group": "full", "password": device.spec.password}, builtin=False
+            {"name": device.spec.username, "group": "full", "password": device.spec.password}
         )
-    groups = store.table(("user", "group"))
-    for name, policy in (
-        ("read", "local,telnet,ssh,reboot,read,test,winbox,password,web,sniff,sensitive,api,romon,rest-api"),
-        ("write", "local,telnet,ssh,reboot,read,write,test,winbox,password,web,sniff,sensitive,api,romon,rest-api"),
-        ("full", "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,password,web,sniff,sensitive,api,"
-                 "romon,rest-api"),
-    ):
-        groups.add({"name": name, "policy": policy}, builtin=True)
-    services = store.table(("ip", "service"))
-    for name, port, disabled in SERVICES:
-        values = {"name": name, "port": str(port)}
-        if disabled:
-            values["disabled"] = "true"
-        services.add(values, builtin=True)
     store.table(("system", "identity"), singleton=True).single().values["name"] = "MikroTik"
 
 
 # --- /interface ------------------------------------------------------------------------------------
+
 
 def _counter(device: SimDevice, item: Item, salt: str, per_second: int) -> int:
     seed = zlib.crc32(f"{device.serial}:{item.number}:{salt}".encode())
@@ -145,8 +181,8 @@ def _rename_references(device: SimDevice, old: str, new: str) -> None:
     for path, table in device.store.tables.items():
         if path == ("interface",):
             continue
-        menu = device.config_menus.get(path)
-        fields = set(menu.spec.references) if menu is not None else set()
+        spec = device.specs.get(path)
+        fields = {name for name, kind in spec.references.items() if kind == "interface"} if spec else set()
         fields |= {"interface", "bridge", "in-interface", "out-interface", "master-interface"}
         for item in table:
             for name in fields:
@@ -166,6 +202,7 @@ def kind_hooks(device: SimDevice, kind: str) -> PathHooks:
 
 
 # --- /ip address -----------------------------------------------------------------------------------
+
 
 def ip_address_hooks(device: SimDevice) -> PathHooks:
     def parse(address: str) -> ipaddress.IPv4Interface:

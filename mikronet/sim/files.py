@@ -53,14 +53,17 @@ def file_row(device: SimDevice, item: Item) -> dict[str, str]:
         "size": str(size),
         "creation-time": item.values.get("creation-time", ""),
     }
-    if item.values.get("type") not in ("package", "backup") and size <= INLINE_LIMIT[
-            7 if device.parsed_version.major >= 7 else 6]:
+    if (
+        item.values.get("type") not in ("package", "backup")
+        and size <= INLINE_LIMIT[7 if device.parsed_version.major >= 7 else 6]
+    ):
         row["contents"] = item.values.get("contents", "")
     return row
 
 
-def write_file(device: SimDevice, name: str, contents: str, *, kind: str | None = None,
-               size: int | None = None) -> Item:
+def write_file(
+    device: SimDevice, name: str, contents: str, *, kind: str | None = None, size: int | None = None
+) -> Item:
     """Create or replace a file; refuses on a full disk."""
     device.ensure_space(len(contents) if size is None else size)
     values = {
@@ -134,8 +137,10 @@ def register_files(device: SimDevice) -> None:
         data = item.values.get("contents", "").encode("utf-8", "surrogateescape")
         offset = int(request.args.get("offset", "0") or 0)
         chunk = int(request.args.get("chunk-size", "32768") or 32768)
-        piece = data[offset:offset + chunk].decode("utf-8", "surrogateescape")
+        piece = data[offset : offset + chunk].decode("utf-8", "surrogateescape")
         return Reply(rows=[{"data": piece}])
 
-    device.menus.register_many(("file",), {"print": print_, "getall": print_, "add": add, "set": set_,
-                                           "remove": remove, "read": read})
+    device.menus.register_many(
+        ("file",),
+        {"print": print_, "getall": print_, "add": add, "set": set_, "remove": remove, "read": read},
+    )

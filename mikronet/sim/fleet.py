@@ -63,8 +63,11 @@ class SimFleet:
             configs = dict(initial_configs).get
         else:
             configs = None
-        self.setups = setups if setups is not None else setups_from_inventory(
-            self.inventory, initial_config=configs, environ=environ)
+        self.setups = (
+            setups
+            if setups is not None
+            else setups_from_inventory(self.inventory, initial_config=configs, environ=environ)
+        )
         self.runtime = FleetRuntime(self.setups, self.directory, self.options)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -92,8 +95,11 @@ class SimFleet:
             raise
         ca = self.runtime.ca.ca_path if self.runtime.ca is not None else None
         write_sim_inventory(self.inventory, self.runtime.endpoints, self.inventory_path, ca_file=ca)
-        LOG.info("simulated fleet: %d routers listening, inventory %s", len(self.runtime.routers),
-                 self.inventory_path)
+        LOG.info(
+            "simulated fleet: %d routers listening, inventory %s",
+            len(self.runtime.routers),
+            self.inventory_path,
+        )
         return self
 
     def stop(self) -> None:
@@ -114,8 +120,9 @@ class SimFleet:
     def __enter__(self) -> SimFleet:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def _run(self, coro: Any, timeout: float) -> Any:

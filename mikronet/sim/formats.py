@@ -45,7 +45,9 @@ def parse_duration(text: str) -> float:
         if match.start() != pos:
             raise ValueError(f"not a duration: {text!r}")
         value, unit = float(match.group(1)), match.group(2)
-        total += value * {"ms": 0.001, "us": 0.000001, "w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}[unit]
+        total += (
+            value * {"ms": 0.001, "us": 0.000001, "w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}[unit]
+        )
         pos = match.end()
     if pos != len(text):
         raise ValueError(f"not a duration: {text!r}")
@@ -71,7 +73,7 @@ def format_time_parts(moment: datetime, *, iso: bool) -> tuple[str, str]:
 
 def build_time(version: Version) -> datetime:
     """A stable, plausible build time for a version (later versions build later)."""
-    numbers = version.numbers + (0, 0)
+    numbers = (*version.numbers, 0, 0)
     major, minor, patch = numbers[0], numbers[1], numbers[2]
     if major >= 7:
         base, day = datetime(2021, 12, 1, 10, 0, 0), 64 * minor + 9 * patch

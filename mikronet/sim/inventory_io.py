@@ -95,8 +95,9 @@ def _drop_key(node: Any, key: str) -> None:
             _drop_key(item, key)
 
 
-def write_sim_inventory(inventory: Inventory, endpoints: Mapping[str, Endpoint], out: Path,
-                        *, ca_file: Path | None = None) -> Path:
+def write_sim_inventory(
+    inventory: Inventory, endpoints: Mapping[str, Endpoint], out: Path, *, ca_file: Path | None = None
+) -> Path:
     """Write ``out``: the inventory with hosts (and ports) of the simulated routers; check it loads.
 
     Pinned TLS fingerprints and CA files of the real routers are dropped; with ``ca_file`` every

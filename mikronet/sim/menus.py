@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from mikronet.sim import messages as msg
 from mikronet.sim.reply import CommandTrap, Reply
@@ -43,12 +44,30 @@ def split_command(command: str) -> tuple[tuple[str, ...], str]:
     return parts[:-1], parts[-1]
 
 
-class MenuTree:
-    """The menus of one device: path -> verb -> handler."""
+@cache
+def _prefixes_of(paths: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    return frozenset(path[:depth] for path in paths for depth in range(len(path) + 1))
 
-    def __init__(self) -> None:
+
+class MenuTree:
+    """The menus of one device: path -> verb -> handler.
+
+    Configuration menus (hundreds, from the schema) are *lazy*: the tree knows their paths and asks
+    ``lazy(path)`` for their verbs the first time one is used, so a fleet of a thousand routers
+    does not build a quarter of a million handlers up front.
+    """
+
+    def __init__(
+        self,
+        lazy_paths: frozenset[tuple[str, ...]] = frozenset(),
+        lazy: Callable[[tuple[str, ...]], Mapping[str, Handler]] | None = None,
+    ) -> None:
         self._menus: dict[tuple[str, ...], dict[str, Handler]] = {}
         self._prefixes: set[tuple[str, ...]] = {()}
+        self._lazy_paths = lazy_paths
+        self._lazy_prefixes = _prefixes_of(lazy_paths)
+        self._lazy = lazy
+        self._loaded: dict[tuple[str, ...], Mapping[str, Handler]] = {}
 
     def register(self, path: tuple[str, ...], verb: str, handler: Handler) -> None:
         self._menus.setdefault(path, {})[verb] = handler
@@ -59,34 +78,41 @@ class MenuTree:
         for verb, handler in verbs.items():
             self.register(path, verb, handler)
 
-    def unregister_path(self, path: tuple[str, ...]) -> None:
-        """Forget a menu (e.g. ``/system/routerboard`` on CHR); its prefixes stay known."""
-        self._menus.pop(path, None)
+    def _verbs_of(self, path: tuple[str, ...]) -> Mapping[str, Handler]:
+        lazy: Mapping[str, Handler] = {}
+        if path in self._lazy_paths and self._lazy is not None:
+            lazy = self._loaded.get(path) or self._loaded.setdefault(path, self._lazy(path))
+        explicit = self._menus.get(path)
+        if explicit is None:
+            return lazy
+        return {**lazy, **explicit} if lazy else explicit
 
     def has_menu(self, path: tuple[str, ...]) -> bool:
-        return path in self._menus
+        return path in self._menus or path in self._lazy_paths
 
     def verbs(self, path: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(sorted(self._menus.get(path, {})))
+        return tuple(sorted(self._verbs_of(path)))
 
     def paths(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(sorted(self._menus))
+        return tuple(sorted(set(self._menus) | self._lazy_paths))
 
     def children(self, path: tuple[str, ...]) -> tuple[str, ...]:
         """Sub-menu names directly under ``path`` (for the console's completion and ``..``)."""
         n = len(path)
-        return tuple(sorted({p[n] for p in self._prefixes if len(p) > n and p[:n] == path}))
+        names = {p[n] for p in self._prefixes if len(p) > n and p[:n] == path}
+        names |= {p[n] for p in self._lazy_prefixes if len(p) > n and p[:n] == path}
+        return tuple(sorted(names))
 
     def resolve(self, path: tuple[str, ...], verb: str) -> Handler:
-        if path not in self._prefixes:
+        if not self.is_prefix(path):
             raise CommandTrap(msg.NO_SUCH_COMMAND_PREFIX, msg.NO_SUCH_CATEGORY)
-        handler = self._menus.get(path, {}).get(verb)
+        handler = self._verbs_of(path).get(verb)
         if handler is None:
             raise CommandTrap(msg.NO_SUCH_COMMAND, msg.NO_SUCH_CATEGORY)
         return handler
 
     def is_prefix(self, path: tuple[str, ...]) -> bool:
-        return path in self._prefixes
+        return path in self._prefixes or path in self._lazy_prefixes
 
 
 def reject_queries(request: Request) -> None:

@@ -106,16 +106,20 @@ def _can_bind(host: str, port: int) -> bool:
 class _Router:
     """One router's device and listeners; follows the device offline and back."""
 
-    def __init__(self, runtime: FleetRuntime, device: SimDevice, endpoint: Endpoint,
-                 tls: ssl.SSLContext | None) -> None:
+    def __init__(
+        self, runtime: FleetRuntime, device: SimDevice, endpoint: Endpoint, tls: ssl.SSLContext | None
+    ) -> None:
         self.runtime = runtime
         self.device = device
         self.endpoint = endpoint
         latency = runtime.options.latency_ms / 1000.0
         host = endpoint.host
         self.api = ApiServer(device, host, endpoint.api, latency=latency, service="api")
-        self.api_ssl = ApiServer(device, host, endpoint.api_ssl, ssl_context=tls, latency=latency,
-                                 service="api-ssl") if tls is not None else None
+        self.api_ssl = (
+            ApiServer(device, host, endpoint.api_ssl, ssl_context=tls, latency=latency, service="api-ssl")
+            if tls is not None
+            else None
+        )
         self.ssh: _Closable | None = None
         self.lock = asyncio.Lock()
         device.add_listener(self._on_event)
@@ -192,8 +196,9 @@ class FleetRuntime:
         start = 20 + os.getpid() % 200
         for offset in range(230):
             block = 20 + (start - 20 + offset) % 230
-            if _can_bind(_address(block, 0), STANDARD[0]) and _can_bind(_address(block, len(self.setups) - 1),
-                                                                        STANDARD[0]):
+            if _can_bind(_address(block, 0), STANDARD[0]) and _can_bind(
+                _address(block, len(self.setups) - 1), STANDARD[0]
+            ):
                 return block
         raise OSError(errno.EADDRINUSE, "no free loopback block for the fleet")
 
@@ -205,7 +210,9 @@ class FleetRuntime:
         if self.options.api_ssl_certificate:
             self.ca = await asyncio.to_thread(FleetCA, self.directory)
         adh = adh_context(self.directory) if not self.options.api_ssl_certificate else None
-        faults = assign_faults(self.options.faults, [s.spec.router_id for s in self.setups], self.options.fault_seed)
+        faults = assign_faults(
+            self.options.faults, [s.spec.router_id for s in self.setups], self.options.fault_seed
+        )
         for attempt in range(5):
             block = self._pick_block()
             ssh_standard = self.ssh_factory is not None and _can_bind(_address(block, 0), 22)
@@ -219,14 +226,16 @@ class FleetRuntime:
                 LOG.info("loopback block 127.%d is taken, trying another", block)
                 await self.stop()
 
-    async def _start_block(self, block: int, ssh_standard: bool, faults: Mapping[str, Faults],
-                           adh: ssl.SSLContext | None) -> None:
+    async def _start_block(
+        self, block: int, ssh_standard: bool, faults: Mapping[str, Faults], adh: ssl.SSLContext | None
+    ) -> None:
         clock = LoopClock(self.loop)
         for index, setup in enumerate(self.setups):
             host = _address(block, index)
             api, api_ssl, ssh = self._ports(setup, ssh_standard)
-            device = SimDevice(setup.spec, clock=clock, options=self.options.device,
-                               initial_config=setup.initial_config)
+            device = SimDevice(
+                setup.spec, clock=clock, options=self.options.device, initial_config=setup.initial_config
+            )
             for name, value in vars(setup.faults).items():
                 if value:
                     setattr(device.faults, name, True)
@@ -237,8 +246,14 @@ class FleetRuntime:
             if self.ca is not None:
                 certificate = self.ca.issue(setup.spec.router_id, setup.spec.serial, host)
                 tls, fingerprint = self.ca.server_context(certificate), certificate.fingerprint
-            endpoint = Endpoint(setup.spec.router_id, host, api, api_ssl,
-                                ssh if self.ssh_factory is not None else None, fingerprint)
+            endpoint = Endpoint(
+                setup.spec.router_id,
+                host,
+                api,
+                api_ssl,
+                ssh if self.ssh_factory is not None else None,
+                fingerprint,
+            )
             self.routers[setup.spec.router_id] = _Router(self, device, endpoint, tls)
             if index % 50 == 49:
                 await asyncio.sleep(0)

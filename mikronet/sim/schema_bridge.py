@@ -1,154 +1,104 @@
-"""Where the simulator's :class:`PathSpec` records come from.
+"""The simulator's :class:`PathSpec` records, made from the project's RouterOS schema.
 
-:func:`path_specs` reads the project's RouterOS schema (:mod:`mikronet.routeros`) when it offers a
-path, and keeps a few device-side facts the schema does not carry (which kind view lives in the
-shared ``/interface`` table, which properties name other items). :data:`BASELINE` covers the paths
-a simulated router must have whatever the schema holds, so a router is usable on its own.
+One model for the whole project: every configuration path a simulated router serves, with its
+properties, defaults, types, flags and version gates, comes from :mod:`mikronet.routeros.schema`.
+This module only adds what a *running* router knows and a schema does not: which kind menus share
+the one ``/interface`` table, and the ``type`` each kind shows in ``/interface print``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from functools import cache
 from types import MappingProxyType
 
+from mikronet.routeros.schema import PathSchema, Schema, default_schema, parse_version
 from mikronet.sim.specs import PathSpec
 
-__all__ = ["BASELINE", "path_specs"]
+__all__ = ["INTERFACE_KINDS", "path_spec", "path_specs"]
+
+INTERFACE_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "ethernet": "ether",
+        "bridge": "bridge",
+        "vlan": "vlan",
+        "wireless": "wlan",
+        "wifi": "wifi",
+        "wifiwave2": "wifi",
+        "wireguard": "wg",
+        "pppoe-client": "pppoe-out",
+        "l2tp-client": "l2tp-out",
+        "ovpn-client": "ovpn-out",
+        "eoip": "eoip",
+        "gre": "gre",
+        "vrrp": "vrrp",
+        "vxlan": "vxlan",
+        "bonding": "bond",
+        "lte": "lte",
+        "ppp-client": "ppp-out",
+        "6to4": "6to4",
+        "ipip": "ipip",
+        "veth": "veth",
+        "macvlan": "macvlan",
+        "sstp-client": "sstp-out",
+        "pptp-client": "pptp-out",
+    }
+)
+"""``/interface KIND`` menus whose items are interfaces, and the ``type`` they print."""
+
+_API_BOOL = {"yes": "true", "no": "false", "true": "true", "false": "false"}
 
 
-def _spec(
-    path: str,
-    fields: str,
-    *,
-    booleans: str = "",
-    defaults: Mapping[str, str] | None = None,
-    singleton: bool = False,
-    read_only: str = "",
-    write_only: str = "",
-    sensitive: str = "",
-    unique: Iterable[str] = (),
-    name_field: str | None = None,
-    references: Mapping[str, str] | None = None,
-    required: str = "",
-    kind: str | None = None,
-) -> PathSpec:
+def path_spec(schema: PathSchema, version: str) -> PathSpec | None:
+    """The spec of one schema path at ``version``; None when that version has no such menu."""
+    v = parse_version(version)
+    if not schema.exists_in(v) or schema.opaque:
+        return None
+    words = tuple(schema.path[1:].split())
+    props = {name: prop for name, prop in schema.props.items() if prop.exists_in(v)}
+    defaults: dict[str, str] = {}
+    for name, prop in props.items():
+        value = prop.default_for(v)
+        if value is None or (value == "" and name == "comment"):
+            continue
+        defaults[name] = _API_BOOL.get(value, value) if prop.type in ("bool", "flag") else value
+    kind = INTERFACE_KINDS.get(words[1]) if len(words) == 2 and words[0] == "interface" else None
+    shared = kind is not None or words == ("interface",)
+    name_field = schema.name_key if schema.name_key in props else None
+    unique: tuple[tuple[str, ...], ...] = (
+        ((schema.name_key,),) if name_field and schema.keys == (schema.name_key,) else ()
+    )
+    if words == ("ip", "address"):
+        unique = (("address", "interface"),)
+    gated = frozenset(name for name, prop in schema.props.items() if not prop.exists_in(v))
     return PathSpec(
-        path=tuple(path.split()),
-        singleton=singleton,
-        fields=tuple(fields.split()),
-        defaults=MappingProxyType(dict(defaults or {})),
-        booleans=frozenset(booleans.split()),
-        read_only=frozenset(read_only.split()),
-        write_only=frozenset(write_only.split()),
-        sensitive=frozenset(sensitive.split()),
-        unique=tuple(tuple(u.split()) for u in unique),
+        path=words,
+        singleton=schema.singleton,
+        fields=tuple(name for name, prop in props.items() if not prop.write_only),
+        defaults=MappingProxyType(defaults),
+        booleans=frozenset(n for n, p in props.items() if p.type in ("bool", "flag")),
+        read_only=frozenset(n for n, p in props.items() if p.read_only) | gated,
+        write_only=frozenset(n for n, p in props.items() if p.write_only),
+        sensitive=frozenset(n for n, p in props.items() if p.sensitive),
+        unique=unique,
         name_field=name_field,
-        references=MappingProxyType(dict(references or {})),
-        required=tuple(required.split()),
-        storage=("interface",) if kind is not None else None,
+        references=MappingProxyType({n: p.ref for n, p in props.items() if p.ref}),
+        required=tuple(n for n, p in props.items() if p.required),
+        storage=("interface",) if shared else None,
         type_value=kind,
     )
 
 
-_IFACE = "name default-name type mtu actual-mtu l2mtu max-l2mtu mac-address last-link-up-time link-downs"
-_RULE = "chain action src-address dst-address protocol src-port dst-port in-interface out-interface " \
-        "in-interface-list out-interface-list connection-state src-address-list dst-address-list " \
-        "to-addresses to-ports log log-prefix comment disabled"
-
-BASELINE: tuple[PathSpec, ...] = (
-    _spec("interface", _IFACE + " running disabled comment", booleans="running disabled",
-          read_only="default-name type running actual-mtu", unique=["name"], name_field="name"),
-    _spec("interface ethernet", "name default-name mtu mac-address arp auto-negotiation comment disabled",
-          booleans="disabled auto-negotiation", defaults={"arp": "enabled", "auto-negotiation": "true", "mtu": "1500"},
-          read_only="default-name", unique=["name"], name_field="name", kind="ether"),
-    _spec("interface bridge", "name mtu protocol-mode vlan-filtering arp fast-forward igmp-snooping auto-mac "
-          "admin-mac comment disabled", booleans="vlan-filtering fast-forward igmp-snooping auto-mac disabled",
-          defaults={"mtu": "auto", "protocol-mode": "rstp", "vlan-filtering": "false", "arp": "enabled",
-                    "fast-forward": "true", "igmp-snooping": "false", "auto-mac": "true"},
-          unique=["name"], name_field="name", kind="bridge"),
-    _spec("interface vlan", "name mtu interface vlan-id comment disabled", booleans="disabled",
-          defaults={"mtu": "1500"}, unique=["name"], name_field="name", references={"interface": "interface"},
-          required="interface vlan-id", kind="vlan"),
-    _spec("interface wireless", "name mode ssid band frequency country security-profile comment disabled",
-          booleans="disabled", unique=["name"], name_field="name", kind="wlan"),
-    _spec("interface wifi", "name configuration.mode configuration.ssid security.authentication-types "
-          "security.passphrase comment disabled", booleans="disabled", sensitive="security.passphrase",
-          unique=["name"], name_field="name", kind="wifi"),
-    _spec("interface bridge port", "interface bridge pvid frame-types comment disabled",
-          booleans="disabled", defaults={"pvid": "1", "frame-types": "admit-all"}, unique=["interface"],
-          references={"interface": "interface", "bridge": "interface"}, required="interface bridge"),
-    _spec("interface bridge vlan", "bridge vlan-ids tagged untagged comment disabled", booleans="disabled",
-          references={"bridge": "interface"}, required="bridge"),
-    _spec("interface list", "name include exclude comment", unique=["name"], name_field="name"),
-    _spec("interface list member", "list interface comment disabled", booleans="disabled",
-          references={"list": "interface/list", "interface": "interface"}, unique=["list interface"]),
-    _spec("ip address", "address network interface actual-interface invalid dynamic disabled comment",
-          booleans="invalid dynamic disabled", read_only="actual-interface invalid dynamic",
-          defaults={"disabled": "false"}, unique=["address interface"], references={"interface": "interface"}),
-    _spec("ip route", "dst-address gateway distance scope target-scope routing-table pref-src comment disabled",
-          booleans="disabled", defaults={"dst-address": "0.0.0.0/0", "distance": "1", "scope": "30",
-                                         "target-scope": "10", "disabled": "false"}),
-    _spec("ip dns", "servers allow-remote-requests cache-size cache-max-ttl", singleton=True,
-          booleans="allow-remote-requests", defaults={"servers": "", "allow-remote-requests": "false",
-                                                      "cache-size": "2048", "cache-max-ttl": "1w"}),
-    _spec("ip dns static", "name address type ttl comment disabled", booleans="disabled"),
-    _spec("ip pool", "name ranges next-pool comment", unique=["name"], name_field="name"),
-    _spec("ip dhcp-server", "name interface address-pool lease-time comment disabled", booleans="disabled",
-          defaults={"lease-time": "30m", "disabled": "false"}, unique=["name"], name_field="name",
-          references={"interface": "interface"}),
-    _spec("ip dhcp-server network", "address gateway dns-server netmask domain comment"),
-    _spec("ip dhcp-server lease", "address mac-address server status comment disabled", booleans="disabled"),
-    _spec("ip dhcp-client", "interface add-default-route use-peer-dns use-peer-ntp comment disabled",
-          booleans="use-peer-dns use-peer-ntp disabled", references={"interface": "interface"},
-          unique=["interface"], defaults={"add-default-route": "yes", "use-peer-dns": "true"}),
-    _spec("ip firewall filter", _RULE, booleans="log disabled", defaults={"disabled": "false"}),
-    _spec("ip firewall nat", _RULE, booleans="log disabled", defaults={"disabled": "false"}),
-    _spec("ip firewall mangle", _RULE + " new-routing-mark new-connection-mark passthrough",
-          booleans="log disabled passthrough", defaults={"disabled": "false"}),
-    _spec("ip firewall raw", _RULE, booleans="log disabled", defaults={"disabled": "false"}),
-    _spec("ip firewall address-list", "list address timeout comment disabled", booleans="disabled"),
-    _spec("ip service", "name port address certificate tls-version vrf max-sessions invalid disabled",
-          booleans="invalid disabled", defaults={"address": "", "disabled": "false", "invalid": "false"},
-          read_only="name invalid", name_field="name"),
-    _spec("ip ssh", "strong-crypto allow-none-crypto forwarding-enabled", singleton=True,
-          booleans="strong-crypto allow-none-crypto", defaults={"strong-crypto": "false",
-                                                                "allow-none-crypto": "false"}),
-    _spec("ip cloud", "ddns-enabled update-time", singleton=True, booleans="ddns-enabled update-time",
-          defaults={"ddns-enabled": "false", "update-time": "true"}),
-    _spec("user", "name group address last-logged-in disabled comment", booleans="disabled",
-          write_only="password", sensitive="password", unique=["name"], name_field="name",
-          references={"group": "user/group"}, required="name group", defaults={"disabled": "false"}),
-    _spec("user group", "name policy skin comment", unique=["name"], name_field="name",
-          defaults={"skin": "default"}),
-    _spec("system identity", "name", singleton=True, defaults={"name": "MikroTik"}),
-    _spec("system clock", "time date time-zone-autodetect time-zone-name gmt-offset dst-active", singleton=True,
-          booleans="time-zone-autodetect dst-active", read_only="gmt-offset dst-active",
-          defaults={"time-zone-autodetect": "true", "time-zone-name": "manual"}),
-    _spec("system ntp client", "enabled mode servers", singleton=True, booleans="enabled",
-          defaults={"enabled": "false", "mode": "unicast", "servers": ""}),
-    _spec("system note", "note show-at-login", singleton=True, booleans="show-at-login",
-          defaults={"show-at-login": "true"}),
-    _spec("system logging", "topics action prefix disabled", booleans="disabled"),
-    _spec("system routerboard settings", "auto-upgrade boot-device", singleton=True, booleans="auto-upgrade",
-          defaults={"auto-upgrade": "false", "boot-device": "nand-if-fail-then-ethernet"}),
-    _spec("system scheduler", "name start-date start-time interval on-event owner policy run-count next-run "
-          "comment disabled", booleans="disabled", read_only="run-count next-run owner", unique=["name"],
-          name_field="name", defaults={"interval": "0s", "start-time": "startup", "disabled": "false",
-                                       "policy": "ftp,reboot,read,write,policy,test,password,sniff,sensitive,romon"}),
-    _spec("system script", "name owner policy dont-require-permissions run-count last-started source comment",
-          booleans="dont-require-permissions", read_only="run-count last-started owner", unique=["name"],
-          name_field="name", defaults={"dont-require-permissions": "false",
-                                       "policy": "ftp,reboot,read,write,policy,test,password,sniff,sensitive,romon"}),
-    _spec("snmp", "enabled contact location engine-id trap-community trap-version", singleton=True,
-          booleans="enabled", defaults={"enabled": "false", "contact": "", "location": "", "engine-id": "",
-                                        "trap-community": "public", "trap-version": "1"}),
-    _spec("snmp community", "name addresses security read-access write-access", booleans="read-access write-access",
-          unique=["name"], name_field="name"),
-    _spec("queue simple", "name target max-limit limit-at comment disabled", booleans="disabled",
-          unique=["name"], name_field="name"),
-)
+@cache
+def _specs(version: str, schema: Schema) -> Mapping[tuple[str, ...], PathSpec]:
+    found = {}
+    for path_schema in schema:
+        spec = path_spec(path_schema, version)
+        if spec is not None:
+            found[spec.path] = spec
+    return MappingProxyType(found)
 
 
-def path_specs() -> dict[tuple[str, ...], PathSpec]:
-    """Every configuration path a simulated router serves, keyed by path."""
-    return {spec.path: spec for spec in BASELINE}
+def path_specs(version: str, schema: Schema | None = None) -> Mapping[tuple[str, ...], PathSpec]:
+    """Every configuration path a router running ``version`` serves, keyed by path (cached per version)."""
+    return _specs(version, schema or default_schema())

@@ -149,7 +149,9 @@ def _run_command(device: SimDevice, cmd: Command, menu: str, user: str) -> Reply
     return device.call(command_word, args, user=user)
 
 
-def run_script(device: SimDevice, text: str, *, user: str = "admin", stop_on_error: bool = True) -> ScriptResult:
+def run_script(
+    device: SimDevice, text: str, *, user: str = "admin", stop_on_error: bool = True
+) -> ScriptResult:
     """Run RouterOS script text on ``device``; a failing command stops it (unless told otherwise)."""
     from mikronet.routeros.lexer import LexError, Source, tokenize_statements
     from mikronet.routeros.syntax import SyntaxProblem, build_command
@@ -161,7 +163,11 @@ def run_script(device: SimDevice, text: str, *, user: str = "admin", stop_on_err
     for statement in tokenize_statements(body, recover=True):
         if isinstance(statement, LexError):
             line, column = source.position(statement.offset)
-            result.error, result.line, result.column = msg.SYNTAX_ERROR.format(line=line, column=column), line, column
+            result.error, result.line, result.column = (
+                msg.SYNTAX_ERROR.format(line=line, column=column),
+                line,
+                column,
+            )
             if stop_on_error:
                 return result
             continue
@@ -169,7 +175,7 @@ def run_script(device: SimDevice, text: str, *, user: str = "admin", stop_on_err
         if first.kind == "comment":
             continue
         if first.text.startswith(":"):
-            piece = body[first.start:statement[-1].end]
+            piece = body[first.start : statement[-1].end]
             if _scripting_statement(device, piece, result):
                 continue
         line, column = source.position(first.start)
@@ -201,6 +207,7 @@ def run_script(device: SimDevice, text: str, *, user: str = "admin", stop_on_err
 
 
 # --- /import, /execute, /system script run ---------------------------------------------------------
+
 
 def _import(device: SimDevice, request: Request) -> Reply:
     name = request.args.get("file-name", "")
@@ -249,7 +256,8 @@ def _console_output(device: SimDevice, script: str, user: str) -> str:
         from mikronet.sim.console import Console
     except ImportError:  # the console is optional: fall back to running the commands silently
         result = run_script(device, script, user=user)
-        return "\n".join(result.output + ([result.located_error] if result.error else []))
+        error = result.located_error
+        return "\n".join(result.output + ([error] if error else []))
     console = Console(device, user=user, width=200, height=10000)
     pieces = []
     for line in script.replace("\r\n", "\n").split("\n"):
@@ -259,7 +267,7 @@ def _console_output(device: SimDevice, script: str, user: str) -> str:
 
 
 def _script_run(device: SimDevice, request: Request) -> Reply:
-    menu = device.config_menus[("system", "script")]
+    menu = device.config_menu(("system", "script"))
     ref = request.args.get(".id") or request.args.get("number") or request.args.get("numbers") or ""
     item = menu.find(ref)
     result = _run_item(device, item, request.user)
@@ -285,6 +293,7 @@ def script_hooks(device: SimDevice) -> PathHooks:
 
 # --- scheduler -------------------------------------------------------------------------------------
 
+
 def scheduler_hooks(device: SimDevice) -> PathHooks:
     def computed(item: Item, request: Request | None) -> dict[str, str]:
         row = {"owner": item.values.get("owner", "admin"), "run-count": item.values.get("run-count", "0")}
@@ -302,7 +311,7 @@ def _fire(device: SimDevice, number: int) -> None:
         return
     item.values["run-count"] = str(int(item.values.get("run-count", "0")) + 1)
     event = item.values.get("on-event", "")
-    scripts = device.config_menus.get(("system", "script"))
+    scripts = device.config_menu(("system", "script")) if ("system", "script") in device.specs else None
     target = None
     if scripts is not None and event and "\n" not in event and " " not in event.strip():
         target = next((s for s in scripts.items() if s.values.get("name") == event.strip()), None)
@@ -349,8 +358,13 @@ def _first_delay(device: SimDevice, item: Item, booting: bool, after_run: bool) 
 
 def _signature(item: Item) -> tuple[str, ...]:
     v = item.values
-    return (v.get("interval", ""), v.get("start-time", ""), v.get("start-date", ""), v.get("disabled", ""),
-            v.get("on-event", ""))
+    return (
+        v.get("interval", ""),
+        v.get("start-time", ""),
+        v.get("start-date", ""),
+        v.get("disabled", ""),
+        v.get("on-event", ""),
+    )
 
 
 def _arm_one(device: SimDevice, item: Item, *, booting: bool = False, after_run: bool = False) -> None:
@@ -363,10 +377,14 @@ def _arm_one(device: SimDevice, item: Item, *, booting: bool = False, after_run:
     delay = _first_delay(device, item, booting, after_run)
     if delay is None:
         return
-    item.values["next-run"] = format_date(device.clock.wall() + timedelta(seconds=delay),
-                                          iso=device.behaviour.iso_dates)
+    item.values["next-run"] = format_date(
+        device.clock.wall() + timedelta(seconds=delay), iso=device.behaviour.iso_dates
+    )
     number = item.number
-    device.scheduler_timers[number] = (_signature(item), device.call_later(delay, lambda: _fire(device, number)))
+    device.scheduler_timers[number] = (
+        _signature(item),
+        device.call_later(delay, lambda: _fire(device, number)),
+    )
 
 
 def arm_scheduler(device: SimDevice, *, booting: bool = False) -> None:

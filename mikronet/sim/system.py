@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
@@ -27,15 +28,27 @@ __all__ = ["BACKUP_MAGIC", "register_system", "used_storage"]
 
 MIB = 1024 * 1024
 BACKUP_MAGIC = b"MIKRONET-SIM-BACKUP 1\n"
-_V6_PACKAGES = ("system", "ipv6", "wireless", "hotspot", "mpls", "routing", "ppp", "dhcp", "security",
-                "advanced-tools")
+_V6_PACKAGES = (
+    "system",
+    "ipv6",
+    "wireless",
+    "hotspot",
+    "mpls",
+    "routing",
+    "ppp",
+    "dhcp",
+    "security",
+    "advanced-tools",
+)
 
 
 def used_storage(device: SimDevice) -> int:
     """Bytes taken on the router's storage: the system plus every file."""
     system = min(int(device.profile.total_hdd_space * 0.55), 13 * MIB)
     files = device.files
-    return system + sum(len(item.values.get("contents", "").encode("utf-8", "surrogateescape")) for item in files)
+    return system + sum(
+        len(item.values.get("contents", "").encode("utf-8", "surrogateescape")) for item in files
+    )
 
 
 def _jitter(device: SimDevice, salt: str, spread: int) -> int:
@@ -51,7 +64,9 @@ def resource_row(device: SimDevice) -> dict[str, str]:
     row = {
         "uptime": format_duration(device.uptime_seconds()),
         "version": f"{device.version} ({device.channel})",
-        "build-time": format_date(build_time(device.parsed_version), iso=behaviour.iso_build_time, capital=True),
+        "build-time": format_date(
+            build_time(device.parsed_version), iso=behaviour.iso_build_time, capital=True
+        ),
         "factory-software": _factory_software(device),
         "free-memory": str(free_memory),
         "total-memory": str(profile.total_memory),
@@ -106,8 +121,16 @@ def package_rows(device: SimDevice) -> list[dict[str, str]]:
         names = (f"routeros-{device.profile.architecture}", *_V6_PACKAGES)
     rows = []
     for number, name in enumerate(names, start=1):
-        rows.append({".id": f"*{number:X}", "name": name, "version": version, "build-time": built,
-                     "scheduled": "", "disabled": "false"})
+        rows.append(
+            {
+                ".id": f"*{number:X}",
+                "name": name,
+                "version": version,
+                "build-time": built,
+                "scheduled": "",
+                "disabled": "false",
+            }
+        )
     return rows
 
 
@@ -127,18 +150,23 @@ def health_rows(device: SimDevice) -> list[dict[str, str]]:
 def log_event(device: SimDevice, topics: str, message: str) -> None:
     """Append to the router's log (``/log print``); the log does not survive a reboot, as on RouterOS."""
     moment = device.clock.wall()
-    device.log.add({"time": format_date(moment, iso=device.behaviour.iso_dates), "topics": topics,
-                    "message": message})
+    device.log.add(
+        {"time": format_date(moment, iso=device.behaviour.iso_dates), "topics": topics, "message": message}
+    )
     if len(device.log) > 1000:
         device.log.remove(next(iter(device.log)))
 
 
 # --- backups ---------------------------------------------------------------------------------------
 
+
 def _encode_backup(store: ConfigStore, password: str) -> str:
     tables = {
-        "/".join(path): {"singleton": table.singleton, "next": table.next_number,
-                         "items": [[i.number, i.values, i.builtin, i.dynamic] for i in table.items]}
+        "/".join(path): {
+            "singleton": table.singleton,
+            "next": table.next_number,
+            "items": [[i.number, i.values, i.builtin, i.dynamic] for i in table.items],
+        }
         for path, table in store.tables.items()
     }
     body = json.dumps({"tables": tables}, ensure_ascii=False).encode("utf-8", "surrogateescape")
@@ -154,7 +182,7 @@ def _decode_backup(contents: str, password: str) -> ConfigStore:
         raise CommandTrap(msg.BACKUP_BAD_FILE, msg.CATEGORY_GENERAL) from exc
     if not blob.startswith(BACKUP_MAGIC):
         raise CommandTrap(msg.BACKUP_BAD_FILE, msg.CATEGORY_GENERAL)
-    lock, _, packed = blob[len(BACKUP_MAGIC):].partition(b"\n")
+    lock, _, packed = blob[len(BACKUP_MAGIC) :].partition(b"\n")
     if lock and hashlib.sha256(password.encode("utf-8", "surrogateescape")).hexdigest().encode() != lock:
         raise CommandTrap(msg.BACKUP_WRONG_PASSWORD, msg.CATEGORY_GENERAL)
     data = json.loads(zlib.decompress(packed).decode("utf-8", "surrogateescape"))
@@ -190,32 +218,51 @@ def _backup_load(device: SimDevice, request: Request) -> Reply:
 
 # --- registration ----------------------------------------------------------------------------------
 
+
 def register_system(device: SimDevice) -> None:
     tree = device.menus
 
-    def single(row_of: object) -> object:
+    def single(row_of: Callable[[SimDevice], dict[str, str]]) -> Callable[[Request], Reply]:
         def handler(request: Request) -> Reply:
-            return print_rows([row_of(device)], request)  # type: ignore[operator]
+            return print_rows([row_of(device)], request)
 
         return handler
 
-    tree.register_many(("system", "resource"), {"print": single(resource_row), "getall": single(resource_row)})
+    tree.register_many(
+        ("system", "resource"), {"print": single(resource_row), "getall": single(resource_row)}
+    )
     cpu_rows = lambda request: print_rows(  # noqa: E731
-        [{".id": f"*{n:X}", "cpu": f"cpu{n}", "load": str(_jitter(device, f"c{n}", 5)), "irq": "0", "disk": "0"}
-         for n in range(device.profile.cpu_count)], request)
+        [
+            {
+                ".id": f"*{n:X}",
+                "cpu": f"cpu{n}",
+                "load": str(_jitter(device, f"c{n}", 5)),
+                "irq": "0",
+                "disk": "0",
+            }
+            for n in range(device.profile.cpu_count)
+        ],
+        request,
+    )
     tree.register_many(("system", "resource", "cpu"), {"print": cpu_rows, "getall": cpu_rows})
     health = lambda request: print_rows(health_rows(device), request)  # noqa: E731
     tree.register_many(("system", "health"), {"print": health, "getall": health})
     packages = lambda request: print_rows(package_rows(device), request)  # noqa: E731
     tree.register_many(("system", "package"), {"print": packages, "getall": packages})
     logs = lambda request: print_rows(  # noqa: E731
-        [{".id": item.id, **item.values} for item in device.log], request)
+        [{".id": item.id, **item.values} for item in device.log], request
+    )
     tree.register_many(("log",), {"print": logs, "getall": logs})
 
     if device.profile.routerboard:
-        tree.register_many(("system", "routerboard"), {
-            "print": single(routerboard_row), "getall": single(routerboard_row),
-            "upgrade": lambda request: _firmware_upgrade(device)})
+        tree.register_many(
+            ("system", "routerboard"),
+            {
+                "print": single(routerboard_row),
+                "getall": single(routerboard_row),
+                "upgrade": lambda request: _firmware_upgrade(device),
+            },
+        )
 
     def reboot(request: Request) -> Reply:
         device.reboot()

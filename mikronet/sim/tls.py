@@ -85,14 +85,21 @@ class FleetCA:
                 .not_valid_before(_NOT_BEFORE)
                 .not_valid_after(_NOT_AFTER)
                 .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+                .add_extension(
+                    x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+                )
             )
             assert isinstance(self._key, ec.EllipticCurvePrivateKey)
             self._cert = _sign(builder, self._key)
             fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(self._key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                     serialization.NoEncryption()))
+                handle.write(
+                    self._key.private_bytes(
+                        serialization.Encoding.PEM,
+                        serialization.PrivateFormat.PKCS8,
+                        serialization.NoEncryption(),
+                    )
+                )
             self.ca_path.write_bytes(self._cert.public_bytes(serialization.Encoding.PEM))
 
     def issue(self, router_id: str, serial: str, address: str) -> RouterCertificate:
@@ -103,11 +110,19 @@ class FleetCA:
         names: list[x509.GeneralName] = [x509.IPAddress(ipaddress.ip_address(address))]
         builder = (
             x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, router_id),
-                                     x509.NameAttribute(NameOID.SERIAL_NUMBER, serial)]))
+            .subject_name(
+                x509.Name(
+                    [
+                        x509.NameAttribute(NameOID.COMMON_NAME, router_id),
+                        x509.NameAttribute(NameOID.SERIAL_NUMBER, serial),
+                    ]
+                )
+            )
             .issuer_name(self._cert.subject)
             .public_key(key.public_key())
-            .serial_number(int.from_bytes(hashlib.sha256(f"{serial}:{address}".encode()).digest()[:16], "big") >> 1)
+            .serial_number(
+                int.from_bytes(hashlib.sha256(f"{serial}:{address}".encode()).digest()[:16], "big") >> 1
+            )
             .not_valid_before(_NOT_BEFORE)
             .not_valid_after(_NOT_AFTER)
             .add_extension(x509.SubjectAlternativeName(names), critical=False)
@@ -119,8 +134,14 @@ class FleetCA:
         path = self.directory / f"{safe}.pem"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(pem + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                 serialization.NoEncryption()))
+            handle.write(
+                pem
+                + key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
         return RouterCertificate(path, certificate_fingerprint(pem))
 
     def server_context(self, certificate: RouterCertificate) -> ssl.SSLContext:

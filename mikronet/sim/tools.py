@@ -54,11 +54,14 @@ def speed_test(device: SimDevice, request: Request) -> Reply:
     row = {
         "status": "done",
         "ping-min-avg-max": f"{ping[0]:.2f}ms / {ping[1]:.2f}ms / {ping[2]:.1f}ms",
-        "jitter-min-avg-max": f"{rng.randint(8, 40)}us / {rng.uniform(0.2, 1.5):.2f}ms / {rng.uniform(3, 9):.1f}ms",
+        "jitter-min-avg-max": (
+            f"{rng.randint(8, 40)}us / {rng.uniform(0.2, 1.5):.2f}ms / {rng.uniform(3, 9):.1f}ms"
+        ),
         "loss": "0% (0/200)",
         "tcp-download": f"{_mbps(down)} local-cpu-load:{cpu}%",
         "tcp-upload": f"{_mbps(up)} local-cpu-load:{cpu}% remote-cpu-load:{rng.randint(5, 30)}%",
-        "udp-download": f"{_mbps(down * 0.99)} local-cpu-load:{cpu // 3}% remote-cpu-load:{rng.randint(5, 25)}%",
+        "udp-download": f"{_mbps(down * 0.99)} local-cpu-load:{cpu // 3}% "
+        f"remote-cpu-load:{rng.randint(5, 25)}%",
         "udp-upload": f"{_mbps(up * 0.99)} local-cpu-load:{cpu // 2}% remote-cpu-load:{rng.randint(3, 10)}%",
     }
     return Reply(rows=[{".section": "0", "status": "running"}, {".section": "1", **row}])
@@ -80,17 +83,32 @@ def bandwidth_test(device: SimDevice, request: Request) -> Reply:
     rows = []
     seconds = max(1, min(int(duration), 60))
     for second in range(1, seconds + 1):
-        row = {".section": str(second - 1), "status": "running" if second < seconds else "done testing",
-               "duration": f"{second}s", "direction": direction,
-               "connection-count": request.args.get("connection-count", "20"),
-               "lost-packets": "0", "random-data": "false"}
+        row = {
+            ".section": str(second - 1),
+            "status": "running" if second < seconds else "done testing",
+            "duration": f"{second}s",
+            "direction": direction,
+            "connection-count": request.args.get("connection-count", "20"),
+            "lost-packets": "0",
+            "random-data": "false",
+        }
         wobble = rng.uniform(0.97, 1.03)
         if direction in ("receive", "both"):
-            row.update({"rx-current": str(int(down * wobble * 1e6)), "rx-10-second-average": str(int(down * 1e6)),
-                        "rx-total-average": str(int(down * 1e6))})
+            row.update(
+                {
+                    "rx-current": str(int(down * wobble * 1e6)),
+                    "rx-10-second-average": str(int(down * 1e6)),
+                    "rx-total-average": str(int(down * 1e6)),
+                }
+            )
         if direction in ("transmit", "both"):
-            row.update({"tx-current": str(int(up * wobble * 1e6)), "tx-10-second-average": str(int(up * 1e6)),
-                        "tx-total-average": str(int(up * 1e6))})
+            row.update(
+                {
+                    "tx-current": str(int(up * wobble * 1e6)),
+                    "tx-10-second-average": str(int(up * 1e6)),
+                    "tx-total-average": str(int(up * 1e6)),
+                }
+            )
         rows.append(row)
     return Reply(rows=rows)
 
@@ -105,13 +123,21 @@ def ping(device: SimDevice, request: Request) -> Reply:
     rows = []
     for seq, ms in enumerate(times):
         done = times[: seq + 1]
-        rows.append({
-            "seq": str(seq), "host": address, "size": request.args.get("size", "56"),
-            "ttl": request.args.get("ttl", "57"), "time": f"{ms:.3f}ms".replace(".000", ""),
-            "sent": str(seq + 1), "received": str(seq + 1), "packet-loss": "0",
-            "min-rtt": f"{min(done):.3f}ms", "avg-rtt": f"{sum(done) / len(done):.3f}ms",
-            "max-rtt": f"{max(done):.3f}ms",
-        })
+        rows.append(
+            {
+                "seq": str(seq),
+                "host": address,
+                "size": request.args.get("size", "56"),
+                "ttl": request.args.get("ttl", "57"),
+                "time": f"{ms:.3f}ms".replace(".000", ""),
+                "sent": str(seq + 1),
+                "received": str(seq + 1),
+                "packet-loss": "0",
+                "min-rtt": f"{min(done):.3f}ms",
+                "avg-rtt": f"{sum(done) / len(done):.3f}ms",
+                "max-rtt": f"{max(done):.3f}ms",
+            }
+        )
     return Reply(rows=rows)
 
 

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CHANNELS", "register_update"]
 
-CHANNELS = {6: ("long-term", "stable", "testing", "development", "upgrade"),
-            7: ("long-term", "stable", "testing", "development")}
+CHANNELS = {
+    6: ("long-term", "stable", "testing", "development", "upgrade"),
+    7: ("long-term", "stable", "testing", "development"),
+}
 MIB = 1024 * 1024
 _PACKAGE_MIB = {"mipsbe": 11.6, "mmips": 12.1, "arm": 12.9, "arm64": 13.4, "x86_64": 14.8, "tile": 13.0}
 
@@ -86,8 +88,14 @@ def _download(device: SimDevice, state: UpdateState) -> tuple[list[dict[str, str
         if device.faults.download_fail and percent > 40:
             rows.append(_row(device, state, len(rows), msg.ERROR_DOWNLOAD_FAILED))
             return rows, False
-        rows.append(_row(device, state, len(rows), msg.DOWNLOAD_PROGRESS.format(percent=percent,
-                                                                               mib=size * percent / 100)))
+        rows.append(
+            _row(
+                device,
+                state,
+                len(rows),
+                msg.DOWNLOAD_PROGRESS.format(percent=percent, mib=size * percent / 100),
+            )
+        )
     arch = device.profile.architecture
     names = [f"routeros-{state.latest}-{arch}.npk"]
     if device.parsed_version.major >= 7:
@@ -154,6 +162,15 @@ def register_update(device: SimDevice) -> None:
     def cancel(request: Request) -> Reply:
         return Reply()
 
-    device.menus.register_many(path, {"print": print_, "getall": print_, "set": set_,
-                                      "check-for-updates": check, "download": download,
-                                      "install": install, "cancel": cancel})
+    device.menus.register_many(
+        path,
+        {
+            "print": print_,
+            "getall": print_,
+            "set": set_,
+            "check-for-updates": check,
+            "download": download,
+            "install": install,
+            "cancel": cancel,
+        },
+    )

@@ -76,7 +76,7 @@ class Behaviour:
     challenge_login: bool
     """The MD5 challenge response is accepted (before 6.45.1)."""
     bare_login_challenge: bool
-    """A bare ``/login`` answers ``!done =ret=<challenge>`` (seen on 6.47.6 even after the MD5 method went)."""
+    """A bare ``/login`` answers ``!done =ret=<challenge>`` (6.47.6 did, after the MD5 method went)."""
     empty_replies: bool
     """A command with nothing to return sends ``!empty`` before ``!done`` (7.18 and later)."""
     iso_clock: bool
@@ -86,7 +86,7 @@ class Behaviour:
     iso_build_time: bool
     """``build-time`` in ISO form (seen on 7.16, not yet on 7.13.3)."""
     hide_sensitive_by_default: bool
-    """``/export`` hides passwords and keys unless ``show-sensitive`` (v7); v6 shows them unless ``hide-sensitive``."""
+    """``/export`` hides secrets unless ``show-sensitive`` (v7); v6 shows them unless ``hide-sensitive``."""
     execute_as_string: bool
     """``/execute =as-string=`` is known (v7); v6 answers ``unknown parameter``."""
     file_read: bool

@@ -1,0 +1,221 @@
+"""``mikronet sim up | down | run``: simulated RouterOS routers on loopback for the inventory.
+
+``up`` starts the fleet in the background and returns once every router listens; ``down`` stops it;
+``run`` keeps it in the foreground until Ctrl-C. The fleet writes ``DIR/inventory.yaml``: the same
+inventory with every router pointing at its simulated twin (``mikronet -i DIR/inventory.yaml …``).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mikronet.cli.main import get_app
+
+DEFAULT_DIR = Path(".sim")
+
+
+def _fleet_options(
+    latency_ms: float,
+    faults: tuple[str, ...],
+    fault_seed: int,
+    boot_time: float | None,
+    adh: bool,
+    no_ssh: bool,
+) -> Any:
+    from dataclasses import replace
+
+    from mikronet.sim.device import DeviceOptions
+    from mikronet.sim.faults import parse_fault
+    from mikronet.sim.runtime import FleetOptions
+
+    device = DeviceOptions()
+    if boot_time is not None:
+        device = replace(device, boot_time=boot_time, install_boot_time=max(boot_time * 2.5, boot_time))
+    return FleetOptions(
+        latency_ms=latency_ms,
+        device=device,
+        faults=tuple(parse_fault(f) for f in faults),
+        fault_seed=fault_seed,
+        api_ssl_certificate=not adh,
+        ssh=not no_ssh,
+    )
+
+
+def _fleet_arguments(f: Any) -> Any:
+    options = [
+        click.option(
+            "--dir",
+            "directory",
+            type=click.Path(path_type=Path),
+            default=DEFAULT_DIR,
+            show_default=True,
+            help="Where the fleet keeps its state, certificates and the simulated inventory.",
+        ),
+        click.option(
+            "--latency-ms",
+            type=click.FloatRange(min=0),
+            default=0.0,
+            show_default=True,
+            help="Round-trip time added to every API reply.",
+        ),
+        click.option(
+            "--fault",
+            "faults",
+            multiple=True,
+            metavar="SPEC",
+            help="KIND, KIND=ROUTER[,ROUTER] or KIND=N%%. Kinds: refuse, wrong-password, hang, drop, "
+            "never-return, old-version, download-fail, disk-full.",
+        ),
+        click.option(
+            "--fault-seed", type=int, default=0, help="Seed that picks the routers of KIND=N%% faults."
+        ),
+        click.option(
+            "--from-backups",
+            type=click.Path(path_type=Path, exists=True, file_okay=False),
+            help="Start each router from its last backup (BACKUPS/<school>/<router>.rsc).",
+        ),
+        click.option(
+            "--boot-time",
+            type=click.FloatRange(min=0),
+            default=None,
+            help="Seconds a reboot takes (an upgrade takes 2.5 times as long).",
+        ),
+        click.option("--adh", is_flag=True, help="api-ssl without a certificate (anonymous DH only)."),
+        click.option("--no-ssh", is_flag=True, help="Do not start the SSH servers."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@click.group()
+def sim() -> None:
+    """Simulated RouterOS routers on loopback, one per inventory router."""
+
+
+def _summary(endpoints: dict[str, Any], inventory: Path, as_json: bool) -> None:
+    if as_json:
+        click.echo(
+            json.dumps({"inventory": str(inventory), "routers": endpoints}, ensure_ascii=False, indent=1)
+        )
+        return
+    click.echo(f"{len(endpoints)} simulated routers listening; inventory: {inventory}")
+    for router_id, ep in list(endpoints.items())[:10]:
+        ssh = f" ssh {ep['ssh']}" if ep.get("ssh") else ""
+        click.echo(f"  {router_id:<18} {ep['host']:<15} api {ep['api']} api-ssl {ep['api_ssl']}{ssh}")
+    if len(endpoints) > 10:
+        click.echo(f"  … and {len(endpoints) - 10} more")
+
+
+@sim.command()
+@_fleet_arguments
+@click.pass_context
+def up(
+    ctx: click.Context,
+    directory: Path,
+    latency_ms: float,
+    faults: tuple[str, ...],
+    fault_seed: int,
+    from_backups: Path | None,
+    boot_time: float | None,
+    adh: bool,
+    no_ssh: bool,
+) -> None:
+    """Start the fleet in the background; return once every router listens."""
+    from mikronet.sim.daemon import start_background
+
+    app = get_app(ctx)
+    _fleet_options(latency_ms, faults, fault_seed, boot_time, adh, no_ssh)  # bad input fails here, not later
+    argv = [
+        "-i",
+        str(app.inventory_path.resolve()),
+        "sim",
+        "run",
+        "--dir",
+        str(directory.resolve()),
+        "--latency-ms",
+        str(latency_ms),
+        "--fault-seed",
+        str(fault_seed),
+    ]
+    for fault in faults:
+        argv += ["--fault", fault]
+    if from_backups is not None:
+        argv += ["--from-backups", str(from_backups.resolve())]
+    if boot_time is not None:
+        argv += ["--boot-time", str(boot_time)]
+    argv += ["--adh"] if adh else []
+    argv += ["--no-ssh"] if no_ssh else []
+    state = start_background(directory, argv)
+    _summary(state["routers"], directory / "inventory.yaml", app.json_output)
+
+
+@sim.command()
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=DEFAULT_DIR, show_default=True)
+@click.pass_context
+def down(ctx: click.Context, directory: Path) -> None:
+    """Stop the fleet started with `sim up`."""
+    from mikronet.sim.daemon import stop_background
+
+    pid = stop_background(directory)
+    if get_app(ctx).json_output:
+        click.echo(json.dumps({"stopped": pid}))
+    elif pid is None:
+        click.echo(f"no simulated fleet running in {directory}")
+    else:
+        click.echo(f"simulated fleet stopped (pid {pid})")
+
+
+@sim.command()
+@_fleet_arguments
+@click.pass_context
+def run(
+    ctx: click.Context,
+    directory: Path,
+    latency_ms: float,
+    faults: tuple[str, ...],
+    fault_seed: int,
+    from_backups: Path | None,
+    boot_time: float | None,
+    adh: bool,
+    no_ssh: bool,
+) -> None:
+    """Run the fleet in the foreground until interrupted (Ctrl-C)."""
+    from mikronet.inventory import load_inventory
+    from mikronet.sim.daemon import read_state, remove_state, write_state
+    from mikronet.sim.fleet import SimFleet
+
+    app = get_app(ctx)
+    options = _fleet_options(latency_ms, faults, fault_seed, boot_time, adh, no_ssh)
+    inventory = load_inventory(app.inventory_path)
+    running = read_state(directory)
+    if running is not None:
+        from mikronet.sim.daemon import FleetStateError
+
+        raise FleetStateError(f"{directory}: a simulated fleet is already running (pid {running['pid']})")
+    initial = None
+    if from_backups is not None:
+        from mikronet.ops.backup import BackupStore
+
+        initial = BackupStore(from_backups).read
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    fleet = SimFleet(inventory, directory=directory, options=options, initial_configs=initial)
+    fleet.start()
+    try:
+        write_state(directory, "ready", fleet.endpoints, inventory=str(fleet.inventory_path))
+        _summary(
+            {rid: vars(ep) for rid, ep in fleet.endpoints.items()}, fleet.inventory_path, app.json_output
+        )
+        while not stop.wait(0.5):
+            pass
+    finally:
+        fleet.stop()
+        remove_state(directory)
