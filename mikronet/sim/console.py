@@ -405,6 +405,8 @@ class Console:
 
     def _export(self, path: tuple[str, ...], rest: Sequence[Node], col: int) -> list[str]:
         asked = parse_export_args(rest, v7=self.v7)
+        if path and "export" not in self.device.menus.verbs(path):
+            raise error_at(msg.BAD_COMMAND_NAME, col, word="export")
         if asked.file is not None:  # the router writes the file; nothing is printed
             self._call(path, "export", {**{flag: "" for flag in asked.flags}, "file": asked.file}, col, rest)
             return []

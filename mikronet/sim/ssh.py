@@ -11,8 +11,8 @@ What real clients rely on (``../shared/docs/routeros.md`` sections 4.1-4.5 and 7
 * ``[y/N]`` questions answered by a single key;
 * an exec channel (``ssh r "/export terse"``, also ``export terse`` as napalm-ros sends it) that runs
   the command and closes with exit status 0;
-* a stable host key per router, derived from its serial number, so a swapped router (new serial)
-  shows a new key; and sessions dropped when the router goes offline (reboot, install).
+* a stable host key per router (:mod:`mikronet.sim.hostkey`, derived from the serial number), so a
+  swapped router (new serial) shows a new key; and sessions dropped when the router goes offline.
 
 Many routers share one event loop; a session costs one small object and one :class:`Console`.
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import hashlib
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -29,16 +28,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import asyncssh
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from mikronet.sim.console import Console, ConsoleDevice
+from mikronet.sim.hostkey import host_key_openssh
 
 __all__ = [
     "LoginOptions",
     "SimSSHServer",
     "SshDevice",
-    "derived_host_key",
+    "host_key",
     "parse_login_name",
     "start_ssh_server",
 ]
@@ -101,13 +99,9 @@ def parse_login_name(name: str) -> LoginOptions:
     return LoginOptions(user, width, height, colors, detect, dumb)
 
 
-def derived_host_key(serial: str) -> asyncssh.SSHKey:
-    """An Ed25519 host key derived from the router's serial: the same serial, the same key."""
-    seed = hashlib.sha256(b"mikronet simulated router ssh host key\0" + serial.encode("utf-8")).digest()
-    pem = Ed25519PrivateKey.from_private_bytes(seed).private_bytes(
-        Encoding.PEM, PrivateFormat.OpenSSH, NoEncryption()
-    )
-    return asyncssh.import_private_key(pem)
+def host_key(serial: str) -> asyncssh.SSHKey:
+    """The router's SSH host key (:func:`mikronet.sim.hostkey.host_key_for`): same serial, same key."""
+    return asyncssh.import_private_key(host_key_openssh(serial))
 
 
 def _crlf(text: str) -> bytes:
@@ -329,7 +323,7 @@ class SimSSHServer:
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._serial = device.serial
-        self.host_key = derived_host_key(device.serial)
+        self.host_key = host_key(device.serial)
 
     async def start(self, host: str, port: int) -> None:
         self._loop = asyncio.get_running_loop()
@@ -352,7 +346,8 @@ class SimSSHServer:
         texts: list[str] = list(self._authorized.get(user, ()))
         reply = self.device.call("/user/ssh-keys/print", {})
         if reply.trap is None:
-            texts += [row["key"] for row in reply.rows if row.get("user") == user and row.get("key")]
+            texts += [row["key"] for row in reply.rows
+                      if row.get("user") == user and row.get("key") and row.get("disabled") != "true"]
         keys = []
         for text in texts:
             try:
@@ -365,7 +360,7 @@ class SimSSHServer:
         """Take the key of the router's current serial (after a swap) for new connections."""
         if self.device.serial != self._serial and self._acceptor is not None:
             self._serial = self.device.serial
-            self.host_key = derived_host_key(self._serial)
+            self.host_key = host_key(self._serial)
             self._acceptor.update(server_host_keys=[self.host_key])
 
     def track(self, conn: asyncssh.SSHServerConnection) -> None:

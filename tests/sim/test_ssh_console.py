@@ -67,6 +67,7 @@ class FakeRouter:
         for path in self.tables:
             for verb in ("print", "add", "set", "remove", "enable", "disable", "get", "unset", "comment"):
                 self.menus.register(path, verb, self._table_verb)
+            self.menus.register(path, "export", lambda r: Reply())
         for path in self.singletons:
             for verb in ("print", "set", "get"):
                 self.menus.register(path, verb, self._single_verb)

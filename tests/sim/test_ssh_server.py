@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from netmiko import ConnectHandler
 from test_ssh_console import LATVIAN, FakeRouter
 
-from mikronet.sim.ssh import SimSSHServer, derived_host_key, parse_login_name, start_ssh_server
+from mikronet.sim.hostkey import host_key_for
+from mikronet.sim.ssh import SimSSHServer, parse_login_name, start_ssh_server
 
 
 class Loop:
@@ -250,7 +251,8 @@ def test_host_key_is_stable_per_serial_and_changes_on_swap(loop: Loop) -> None:
     again = loop.serve(router, "127.0.0.5")
     try:
         assert _host_key(again.port, "127.0.0.5") == key
-        assert key == derived_host_key("HF095R4B6E").export_public_key().split()[1].decode()
+        public = host_key_for("HF095R4B6E").public_key().public_bytes(Encoding.OpenSSH, PublicFormat.OpenSSH)
+        assert key == public.split()[1].decode()
         router.serial = "NEWSERIAL1"
         loop.loop.call_soon_threadsafe(again.refresh_host_key)
         time.sleep(0.05)
