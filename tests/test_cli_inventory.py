@@ -234,3 +234,10 @@ def test_no_secret_in_any_output(
     everything = "\n".join(outputs + written + logged)
     assert "LV-0042/gw" in everything and len(everything) > 10_000  # the commands really ran
     assert password not in everything
+
+
+def test_a_term_matching_nothing_is_warned_about(runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "inventory", "list", "-l", "LV-0042/gw,LV-9999")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["LV-0042/gw"]
+    assert err == "warning: --limit term 'LV-9999' matched no router\n"

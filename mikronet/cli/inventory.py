@@ -49,6 +49,17 @@ def _emit_json(data: Any) -> None:
     _echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def _select(inv: Any, limit: str | None) -> Any:
+    """The selected routers; a warning on stderr for each term that matched nothing."""
+    from mikronet.inventory import select
+    from mikronet.inventory.select import unmatched_terms
+
+    routers = select(inv, limit)
+    for term in unmatched_terms(inv, limit):
+        _echo(f"warning: --limit term {term!r} matched no router", err=True)
+    return routers
+
+
 def _wants_json(ctx: click.Context, local: bool) -> bool:
     return local or get_app(ctx).json_output
 
@@ -108,10 +119,10 @@ def check(ctx: click.Context, limit: str | None, json_local: bool) -> None:
     Prints one line: schools, routers and municipalities. Any problem is an error naming the file,
     line and field (exit status 2).
     """
-    from mikronet.inventory import resolve_secrets, select, summary
+    from mikronet.inventory import resolve_secrets, summary
 
     inv = _load(ctx)
-    routers = select(inv, limit)
+    routers = _select(inv, limit)
     resolved = resolve_secrets(routers)
     data = summary(inv) | {"selected": len(routers), "secrets_resolved": len(resolved)}
     if _wants_json(ctx, json_local):
@@ -130,9 +141,9 @@ def check(ctx: click.Context, limit: str | None, json_local: bool) -> None:
 @click.pass_context
 def list_(ctx: click.Context, limit: str | None, json_local: bool) -> None:
     """List the selected routers (secrets are not needed)."""
-    from mikronet.inventory import router_record, select
+    from mikronet.inventory import router_record
 
-    routers = select(_load(ctx), limit)
+    routers = _select(_load(ctx), limit)
     if _wants_json(ctx, json_local):
         _emit_json([router_record(r) for r in routers])
         return
@@ -233,12 +244,29 @@ def import_(
     if output is None:
         _echo(text.rstrip("\n"))
     else:
+        if output.exists() and not force:
+            raise InputError(f"{output}: already exists; use --force to replace it")
+        _check_with_inventory(ctx, output, text)
         _write_atomic(output, text, force=force)
     _echo(
         f"imported {len(result.schools)} schools, {result.routers} routers from {result.rows} rows"
         + (f" → {output}" if output else ""),
         err=True,
     )
+
+
+def _check_with_inventory(ctx: click.Context, output: Path, text: str) -> None:
+    """When the output lands inside the inventory, load the inventory with it before writing it."""
+    from mikronet.inventory import load_inventory
+
+    root = get_app(ctx).inventory_path
+    if not root.is_dir():
+        return
+    try:
+        output.resolve().relative_to(root.resolve())
+    except ValueError:
+        return
+    load_inventory(root, extra={output: text})
 
 
 @inventory.command("export")
@@ -267,11 +295,10 @@ def export(
     ctx: click.Context, fmt: str, limit: str | None, output: Path | None, force: bool, excel: bool
 ) -> None:
     """Write the inventory for another tool. No secret is written."""
-    from mikronet.inventory import select
     from mikronet.inventory.export import ansible_inventory, csv_text, nornir_inventory
 
     inv = _load(ctx)
-    routers = select(inv, limit)
+    routers = _select(inv, limit)
     if fmt == "nornir":
         if output is None:
             raise InputError(

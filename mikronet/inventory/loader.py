@@ -95,13 +95,15 @@ class _Collector:
         raise InventoryError(first.message + extra, file=first.file, line=first.line, field=first.field)
 
 
-def _read(files: list[Path], problems: _Collector) -> list[tuple[Located, Any]]:
+def _read(files: list[Path], problems: _Collector, extra: Mapping[Path, str]) -> list[tuple[Located, Any]]:
     from mikronet.inventory.schema import validate_located
 
     documents = []
     for file in files:
         try:
-            located = read_yaml(decode_utf8(file.read_bytes(), file), file)
+            resolved = file.resolve()
+            text = extra[resolved] if resolved in extra else decode_utf8(file.read_bytes(), file)
+            located = read_yaml(text, file)
         except InventoryError as exc:
             problems.items.append(Problem(exc.file, exc.line, exc.field, exc.message))
             continue
@@ -125,17 +127,23 @@ def load_inventory(
     *,
     environ: Mapping[str, str] | None = None,
     resolve_secrets: bool = False,
+    extra: Mapping[Path, str] | None = None,
 ) -> Inventory:
     """Load and validate the inventory at ``path`` (a YAML file or a folder of them).
 
     Secrets are not resolved unless ``resolve_secrets`` is true (then from ``environ``, default
     ``os.environ``); resolve only what you need with :func:`mikronet.inventory.resolve_secrets`.
-    Raises :class:`~mikronet.errors.InventoryError` (exit status 2) naming file, line and field.
+    ``extra`` maps file paths to YAML text read in place of (or beside) the files on disk, to check
+    a file before it is written. Raises :class:`~mikronet.errors.InventoryError` (exit status 2)
+    naming file, line and field.
     """
     root = Path(path)
     files = inventory_files(root)
+    virtual = {p.resolve(): text for p, text in (extra or {}).items()}
+    on_disk = {p.resolve() for p in files}
+    files += sorted(p for p in (extra or {}) if p.resolve() not in on_disk)
     problems = _Collector()
-    documents = _read(files, problems)
+    documents = _read(files, problems, virtual)
     problems.raise_if_any()
 
     defaults: list[_Piece] = []

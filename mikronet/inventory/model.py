@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from mikronet.errors import SecretError
 from mikronet.secret import Secret
 
 __all__ = [
@@ -177,6 +178,18 @@ class Router:
 
     def __hash__(self) -> int:
         return hash(("Router", self.id))
+
+    def require_password(self) -> Secret:
+        """The resolved password, or :class:`SecretError` naming the reference if it was not resolved."""
+        if self.password is None:
+            ref = self.password_ref
+            raise SecretError(
+                f"password of {self.id} ({ref.source}) is not resolved; call resolve_secrets() first",
+                file=ref.file,
+                line=ref.line,
+                field=ref.field,
+            )
+        return self.password
 
     @property
     def port(self) -> int:

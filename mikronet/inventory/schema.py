@@ -280,10 +280,10 @@ def problems_from(
     suggested: set[YamlPath] = set()  # a 'did you mean X' makes "missing required key X" redundant
     for error in errors:
         if error["type"] == "extra_forbidden":
-            loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
-            allowed = _allowed_keys(_model_at(root, loc[:-1]))
-            for close in difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6):
-                suggested.add((*loc[:-1], close))
+            where: YamlPath = tuple(p for p in error["loc"] if isinstance(p, str | int))
+            choices = _allowed_keys(_model_at(root, where[:-1]))
+            for close in difflib.get_close_matches(str(where[-1]), choices, n=1, cutoff=0.6):
+                suggested.add((*where[:-1], close))
     for error in errors:
         if error["type"] == "missing" and tuple(error["loc"]) in suggested:
             continue
@@ -296,14 +296,14 @@ def problems_from(
         if kind == "extra_forbidden":
             key = str(loc[-1])
             allowed = _allowed_keys(_model_at(root, loc[:-1]))
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (allowed: {', '.join(allowed)})"
+            near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else f" (allowed: {', '.join(allowed)})"
             message = f"unknown key {key!r}{hint}"
         elif kind == "missing":
             message = f"missing required key {loc[-1]!r}"
         elif kind == "literal_error":
-            choices = typing.get_args(_model_at(root, loc)) or ()
-            expected = ", ".join(str(c) for c in choices) or error.get("ctx", {}).get("expected", "")
+            literal = typing.get_args(_model_at(root, loc)) or ()
+            expected = ", ".join(str(c) for c in literal) or error.get("ctx", {}).get("expected", "")
             message = f"{_shown(raw, value)} is not one of {expected}"
         elif kind == "string_type":
             message = f"expected text, got {_shown(raw, value)}; put it in quotes"

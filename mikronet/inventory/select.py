@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from mikronet.errors import SelectionError
 from mikronet.inventory.model import Inventory, Router
 
-__all__ = ["FIELDS", "Term", "parse_limit", "select"]
+__all__ = ["FIELDS", "Term", "parse_limit", "select", "unmatched_terms"]
 
 log = logging.getLogger(__name__)
 
@@ -181,3 +181,10 @@ def _why(term: Term, inventory: Inventory) -> str:
     close = difflib.get_close_matches(term.pattern, known, n=3, cutoff=0.6)
     hint = f" (close: {', '.join(close)})" if close else ""
     return f"{term.text!r} matched nothing{hint}"
+
+
+def unmatched_terms(inventory: Inventory, limit: str | None) -> list[str]:
+    """The terms of a limit that match no router on their own (worth a warning even when others do)."""
+    if limit is None or not limit.strip():
+        return []
+    return [t.text for t in parse_limit(limit) if not any(map(t.matcher(), inventory.routers))]

@@ -224,12 +224,24 @@ def _whole(text: str) -> int:
 
 
 def _var_value(text: str) -> Any:
-    """A ``var.*`` cell: YAML scalar or flow value (``300``, ``[a, b]``); plain text otherwise."""
+    """A ``var.*`` cell: a YAML flow value (``300``, ``true``, ``[a, b]``, ``"quoted"``), else the text.
+
+    Only plain spellings count as numbers and booleans: ``10:30``, ``0x1F``, ``on`` or a date stay text.
+    """
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
         return text
-    return text if value is None else value
+    plain = text.strip()
+    if isinstance(value, bool):
+        return value if plain.lower() in ("true", "false") else text
+    if isinstance(value, int):
+        return value if re.fullmatch(r"[-+]?\d+", plain) else text
+    if isinstance(value, float):
+        return value if re.fullmatch(r"[-+]?\d+\.\d*([eE][-+]?\d+)?", plain) else text
+    if value is None or isinstance(value, str | list | dict):
+        return value
+    return text
 
 
 @dataclass
@@ -519,5 +531,7 @@ def schools_yaml(schools: Iterable[dict[str, Any]], *, source: str | None = None
 def var_cell(value: Any) -> str:
     """How a variable's value is written to a ``var.*`` cell so that :func:`_var_value` reads it back."""
     if isinstance(value, str):
-        return value if _var_value(value) == value else json.dumps(value, ensure_ascii=False)
+        return value if value and _var_value(value) == value else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float):  # YAML's spelling (1.0e+16), which reads back as a float
+        return yaml.safe_dump(value).removesuffix("\n").removesuffix("\n...")
     return json.dumps(value, ensure_ascii=False, default=str)

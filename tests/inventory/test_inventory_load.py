@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mikronet.errors import SecretError
+from mikronet.errors import InventoryError, SecretError
 from mikronet.hardware import model_info
 from mikronet.inventory import Inventory, Origin, load_inventory, resolve_secrets, select
 from mikronet.secret import REDACTOR, Secret
@@ -189,3 +189,25 @@ def test_select_then_resolve_is_the_push_path(sample: Inventory, monkeypatch: py
     routers = resolve_secrets(select(sample, "municipality=Rīga"))
     assert routers and all(r.password is not None for r in routers)
     assert all(r.school.municipality == "Rīga" for r in routers)
+
+
+def test_require_password_names_the_reference_until_resolved(small: Path) -> None:
+    router = load_inventory(small).router("LV-0042/gw")
+    with pytest.raises(SecretError) as info:
+        router.require_password()
+    assert info.value.file == str(small / "fleet.yaml") and info.value.line == 4
+    resolved = resolve_secrets([router], {"MIKRONET_PASSWORD": "pw-123"})[0]
+    assert resolved.require_password().reveal() == "pw-123"
+
+
+def test_extra_text_is_checked_with_the_inventory_before_it_exists(small: Path) -> None:
+    planned = small / "new.yaml"
+    clash = "schools:\n  - id: LV-0042\n    name: X\n    municipality: Rīga\n    connection: {type: other}\n"
+    with pytest.raises(InventoryError, match="duplicate school id 'LV-0042'") as info:
+        load_inventory(small, extra={planned: clash})
+    assert info.value.file == str(planned) and info.value.line == 2
+    assert not planned.exists()
+    # text given for a file that exists replaces it (a file about to be overwritten)
+    replacement = (small / "schools.yaml").read_text(encoding="utf-8").replace("Rīgas 1.", "Rīgas 2.")
+    inv = load_inventory(small, extra={small / "schools.yaml": replacement})
+    assert inv.school("LV-0042").name == "Rīgas 2. vidusskola"

@@ -258,3 +258,22 @@ def test_cli_import_writes_yaml_that_loads(tmp_path: Path, capsys: pytest.Captur
     assert main(["inventory", "import", str(path), "-o", str(out)]) == 2
     assert "already exists; use --force" in capsys.readouterr().err
     assert main(["inventory", "import", str(path), "-o", str(out), "--force"]) == 0
+
+
+def test_cli_import_into_the_inventory_is_checked_with_it_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = tmp_path / "inv"
+    shutil.copytree(SAMPLE, inventory, ignore=shutil.ignore_patterns("_generate.py"))
+    existing = load_inventory(inventory).school("LV-0042")
+    path = tmp_path / "clash.csv"
+    path.write_text(
+        "id,name,municipality,connection_type,router_host,router_model\n"
+        f"LV-0042,{existing.name},Rīga,optical,10.9.0.1,RB750Gr3\n",
+        encoding="utf-8",
+    )
+    out = inventory / "schools" / "imported.yaml"
+    assert main(["-i", str(inventory), "inventory", "import", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {out}:4: schools[0].id: duplicate school id 'LV-0042'")
+    assert not out.exists()
