@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
+from mikronet.inventory.cells import var_cell
 from mikronet.inventory.model import Inventory, Router
-from mikronet.inventory.tabular import var_cell
 from mikronet.inventory.views import plain_value
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "ansible_inventory", "csv_text", "group_slug", "nornir_inventory"]

@@ -10,47 +10,31 @@ numbers may use a decimal comma. Every bad row is reported by its row number in 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from mikronet.errors import ImportFileError
+from mikronet.inventory.cells import (
+    COLUMNS,
+    cell_text,
+    column_for,
+    header_key,
+    parse_decimal,
+    parse_whole,
+    read_table,
+    var_value,
+)
 from mikronet.inventory.source import Located, YamlPath
 
-__all__ = ["COLUMNS", "ImportResult", "import_table", "read_table", "schools_yaml"]
+__all__ = ["ImportResult", "import_table", "schools_yaml"]
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    aliases: tuple[str, ...]
-    required: bool = False
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("id", ("school_id", "skolas_id", "kods", "skolas_kods"), required=True),
-    Column("name", ("school_name", "nosaukums", "skola", "skolas_nosaukums"), required=True),
-    Column("municipality", ("pašvaldība", "novads"), required=True),
-    Column("municipality_before_2021", ("former_municipality", "pašvaldība_līdz_2021", "novads_līdz_2021")),
-    Column("groups", ("grupas",)),
-    Column("connection_type", ("connection", "pieslēguma_veids", "pieslēgums"), required=True),
-    Column("monthly_fee_eur", ("fee_eur", "maksa_eur", "maksa_mēnesī_eur", "ikmēneša_maksa_eur")),
-    Column("contracted_mbps", ("mbps", "ātrums_mbps", "līguma_ātrums_mbps")),
-    Column("router_name", ("router", "maršrutētājs", "iekārta")),
-    Column("router_host", ("host", "ip", "ip_adrese", "adrese"), required=True),
-    Column("router_model", ("model", "modelis"), required=True),
-    Column("router_serial", ("serial", "sērijas_numurs", "sērijas_nr")),
-    Column("routeros", ("routeros_version", "routeros_versija")),
-)
 _REQUIRED_FOR_ROUTER = ("router_host", "router_model")
 _SCHOOL_COLUMNS = (
     "name",
@@ -71,177 +55,6 @@ _CONNECTION_WORDS = {
     "cits_veids": "other",
 }
 _DEFAULT_ROUTER = "gw"
-
-
-def _key(text: str) -> str:
-    """Normalise a header or word: case, diacritics, spaces, punctuation (``Pašvaldība`` → ``pasvaldiba``)."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"[()\[\]:]", "", plain)
-    return re.sub(r"[\s\-_/]+", "_", plain).strip("_")
-
-
-_ALIASES: dict[str, str] = {
-    _key(alias): spec.name for spec in COLUMNS for alias in (spec.name, *spec.aliases)
-} | {_key("lan_subnet"): "var.lan_subnet"}
-
-
-def _column_for(header: str) -> str | None:
-    text = header.strip()
-    for prefix in ("var.", "router_var."):
-        if text.casefold().startswith(prefix) and len(text) > len(prefix):
-            return prefix + text[len(prefix) :].strip()
-    return _ALIASES.get(_key(text))
-
-
-@dataclass(frozen=True)
-class Table:
-    """Rows of a spreadsheet as text cells, with their row numbers; how the file was read."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[Any, ...]], ...]
-    encoding: str | None = None
-    delimiter: str | None = None
-    notes: tuple[str, ...] = ()
-
-
-def _decode(data: bytes, encoding: str, file: Path) -> tuple[str, str]:
-    if encoding != "auto":
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise ImportFileError(file, [(None, f"cannot read as {encoding}: {exc}")]) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1257"), "cp1257"
-
-
-def _pick_delimiter(first_line: str) -> str:
-    best, best_score = ",", (-1, -1)
-    for delimiter in (";", ",", "\t"):
-        cells = next(csv.reader([first_line], delimiter=delimiter), [])
-        score = (sum(1 for c in cells if _column_for(c)), len(cells))
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _read_csv(file: Path, encoding: str) -> Table:
-    text, used = _decode(file.read_bytes(), encoding, file)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = _pick_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, tuple[Any, ...]]] = []
-    header: tuple[str, ...] | None = None
-    try:
-        for record in reader:
-            number = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header = tuple(record)
-            else:
-                rows.append((number, tuple(record)))
-    except csv.Error as exc:
-        raise ImportFileError(file, [(reader.line_num, f"cannot read CSV: {exc}")]) from None
-    notes: tuple[str, ...] = ()
-    if used == "cp1257":
-        notes = ("not UTF-8: read as cp1257 (Baltic Windows); check the Latvian letters in the result",)
-    return Table(header or (), tuple(rows), used, delimiter, notes)
-
-
-def _read_xlsx(file: Path, sheet: str | None) -> Table:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors … for a bad file
-        raise ImportFileError(file, [(None, f"cannot open as an Excel workbook: {exc}")]) from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise ImportFileError(
-                file, [(None, f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")]
-            )
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        header: tuple[str, ...] | None = None
-        rows: list[tuple[int, tuple[Any, ...]]] = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if header is None:
-                header = tuple("" if v is None else str(v) for v in values)
-            else:
-                rows.append((number, tuple(values)))
-    finally:
-        book.close()
-    return Table(header or (), tuple(rows))
-
-
-def read_table(file: Path, *, encoding: str = "auto", sheet: str | None = None) -> Table:
-    """Read a CSV or XLSX file into a :class:`Table` (no interpretation of the cells yet)."""
-    if not file.is_file():
-        raise ImportFileError(file, [(None, "no such file")])
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(file, sheet)
-    if file.suffix.lower() in (".csv", ".txt", ".tsv"):
-        return _read_csv(file, encoding)
-    raise ImportFileError(file, [(None, "expected a .csv or .xlsx file")])
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _decimal(text: str) -> Decimal:
-    cleaned = re.sub(r"(?i)(eur|€)", "", text).replace("\u00a0", "").replace(" ", "")
-    if "," in cleaned and "." in cleaned:  # 1.080,50 or 1,080.50
-        cleaned = (
-            cleaned.replace(".", "").replace(",", ".")
-            if cleaned.rfind(",") > cleaned.rfind(".")
-            else cleaned.replace(",", "")
-        )
-    cleaned = cleaned.replace(",", ".")
-    value = Decimal(cleaned)
-    if not value.is_finite():
-        raise InvalidOperation
-    return value
-
-
-def _whole(text: str) -> int:
-    cleaned = re.sub(r"(?i)\s*(mbit/s|mbps|mb/s)$", "", text).replace("\u00a0", "").replace(" ", "")
-    number = _decimal(cleaned)
-    if number != number.to_integral_value():
-        raise InvalidOperation
-    return int(number)
-
-
-def _var_value(text: str) -> Any:
-    """A ``var.*`` cell: a YAML flow value (``300``, ``true``, ``[a, b]``, ``"quoted"``), else the text.
-
-    Only plain spellings count as numbers and booleans: ``10:30``, ``0x1F``, ``on`` or a date stay text.
-    """
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    plain = text.strip()
-    if isinstance(value, bool):
-        return value if plain.lower() in ("true", "false") else text
-    if isinstance(value, int):
-        return value if re.fullmatch(r"[-+]?\d+", plain) else text
-    if isinstance(value, float):
-        return value if re.fullmatch(r"[-+]?\d+\.\d*([eE][-+]?\d+)?", plain) else text
-    if value is None or isinstance(value, str | list | dict):
-        return value
-    return text
 
 
 @dataclass
@@ -307,13 +120,13 @@ class _Builder:
         if cells.get("groups"):
             school["groups"] = [g for g in re.split(r"[\s|;,]+", cells["groups"]) if g]
         raw_type = cells.get("connection_type", "")
-        conn_type = _CONNECTION_WORDS.get(_key(raw_type), raw_type)
+        conn_type = _CONNECTION_WORDS.get(header_key(raw_type), raw_type)
         connection: dict[str, Any] = {"type": conn_type}
         self._note(base, number, ("connection", "type"), headers, "connection_type", raw_type)
         ok = True
         if cells.get("monthly_fee_eur"):
             try:
-                fee = _decimal(cells["monthly_fee_eur"])
+                fee = parse_decimal(cells["monthly_fee_eur"])
                 connection["monthly_fee_eur"] = int(fee) if fee == fee.to_integral_value() else float(fee)
             except (InvalidOperation, ValueError):
                 self.problems.append(
@@ -334,7 +147,7 @@ class _Builder:
             )
         if cells.get("contracted_mbps"):
             try:
-                connection["contracted_mbps"] = _whole(cells["contracted_mbps"])
+                connection["contracted_mbps"] = parse_whole(cells["contracted_mbps"])
             except (InvalidOperation, ValueError):
                 self.problems.append(
                     (
@@ -353,7 +166,7 @@ class _Builder:
                 cells["contracted_mbps"],
             )
         school["connection"] = connection
-        variables = {k[4:]: _var_value(v) for k, v in cells.items() if k.startswith("var.") and v}
+        variables = {k[4:]: var_value(v) for k, v in cells.items() if k.startswith("var.") and v}
         if variables:
             school["vars"] = variables
             for name, value in cells.items():
@@ -398,7 +211,7 @@ class _Builder:
             if cells.get(column):
                 router[key] = cells[column]
                 self._note(r_base, number, key, headers, column, cells[column])
-        variables = {k[11:]: _var_value(v) for k, v in cells.items() if k.startswith("router_var.") and v}
+        variables = {k[11:]: var_value(v) for k, v in cells.items() if k.startswith("router_var.") and v}
         if variables:
             router["vars"] = variables
             for name_, value in cells.items():
@@ -448,7 +261,7 @@ def import_table(file: Path, *, encoding: str = "auto", sheet: str | None = None
     problems: list[tuple[int | None, str]] = []
     positions: dict[str, int] = {}
     for position, header in enumerate(table.header):
-        column = _column_for(str(header))
+        column = column_for(str(header))
         if column is None:
             if str(header).strip():
                 ignored.append(str(header))
@@ -474,7 +287,7 @@ def import_table(file: Path, *, encoding: str = "auto", sheet: str | None = None
         raise ImportFileError(file, [(None, "no data rows under the header")])
     builder = _Builder(file)
     for number, values in table.rows:
-        if len(values) > len(table.header) and any(_cell(v) for v in values[len(table.header) :]):
+        if len(values) > len(table.header) and any(cell_text(v) for v in values[len(table.header) :]):
             builder.problems.append(
                 (
                     number,
@@ -483,7 +296,7 @@ def import_table(file: Path, *, encoding: str = "auto", sheet: str | None = None
                 )
             )
             continue
-        cells = {c: _cell(values[p]) if p < len(values) else "" for c, p in positions.items()}
+        cells = {c: cell_text(values[p]) if p < len(values) else "" for c, p in positions.items()}
         builder.row(number, cells, headers)
     builder.problems.extend(_validate(builder))
     if builder.problems:
@@ -526,12 +339,3 @@ def schools_yaml(schools: Iterable[dict[str, Any]], *, source: str | None = None
     header += ".\n# Put this file into the inventory folder; defaults and groups come from the other files.\n"
     body = yaml.safe_dump({"schools": list(schools)}, allow_unicode=True, sort_keys=False, width=110)
     return header + body
-
-
-def var_cell(value: Any) -> str:
-    """How a variable's value is written to a ``var.*`` cell so that :func:`_var_value` reads it back."""
-    if isinstance(value, str):
-        return value if value and _var_value(value) == value else json.dumps(value, ensure_ascii=False)
-    if isinstance(value, float):  # YAML's spelling (1.0e+16), which reads back as a float
-        return yaml.safe_dump(value).removesuffix("\n").removesuffix("\n...")
-    return json.dumps(value, ensure_ascii=False, default=str)
