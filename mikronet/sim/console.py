@@ -203,6 +203,10 @@ class Console:
 
     # --- one command ----------------------------------------------------------------------------
     def _run(self, nodes: list[Node], out: list[str]) -> None:
+        first = nodes[0]
+        if isinstance(first, Word) and first.text == ":put" and not first.quoted:
+            out.append(" ".join(self._value_of(node) for node in nodes[1:]))
+            return
         path, verb, col, rest = self._resolve(nodes)
         if verb is None:
             if rest:
@@ -294,6 +298,14 @@ class Console:
             else:
                 raise error_at(msg.EXPECTED_END_OF_COMMAND, node.col)
         return args
+
+    def _value_of(self, node: Node) -> str:
+        """A value as ``:put`` shows it: a word or string as it is, ``[ … ]`` evaluated."""
+        if isinstance(node, Group):
+            return self._evaluate(node, self.menu)
+        if isinstance(node, Arg):
+            raise error_at(msg.EXPECTED_END_OF_COMMAND, node.col)
+        return node.text
 
     # --- items: numbers, names, [ find ] --------------------------------------------------------
     def _rows(self, path: tuple[str, ...], col: int) -> list[dict[str, str]]:

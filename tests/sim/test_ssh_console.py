@@ -531,6 +531,15 @@ def test_install_prints_status_then_closes() -> None:
     assert out.close and not router.online
 
 
+def test_put_with_get_and_find() -> None:
+    c = console()
+    assert c.feed(":put [/system identity get name]").text == "MikroTik\n"
+    assert c.feed(':put "a b"').text == "a b\n"
+    assert c.feed(":put [/interface find name=ether2]").text == "*2\n"
+    c.feed("/interface")
+    assert c.feed(":put [get ether3 mtu]").text == "1500\n"
+
+
 def test_quit_closes() -> None:
     out = console().feed("quit")
     assert out.close and out.text == "interrupted\n"
