@@ -20,7 +20,6 @@ def test_all_names_exist_and_nothing_private_is_exported() -> None:
         "model",
         "schema",
         "secrets",
-        "select",
         "source",
         "tabular",
         "views",
