@@ -14,6 +14,8 @@ import paramiko
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from netmiko import ConnectHandler
 from test_ssh_console import LATVIAN, FakeRouter
 
@@ -259,3 +261,50 @@ def test_host_key_is_stable_per_serial_and_changes_on_swap(loop: Loop) -> None:
         assert _host_key(again.port, "127.0.0.5") != key
     finally:
         loop.stop(again)
+
+
+class _Channel:
+    """Just enough of an asyncssh channel to drive a session's line editor without a socket."""
+
+    def __init__(self) -> None:
+        self.data = b""
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def close(self) -> None:
+        self.closed = True
+
+    def exit(self, status: int) -> None:
+        self.closed = True
+
+    def get_extra_info(self, name: str) -> None:
+        return None
+
+
+def _typed(chunks: list[bytes]) -> bytes:
+    from mikronet.sim.ssh import LoginOptions, _Session
+
+    owner = SimSSHServer(FakeRouter())  # type: ignore[arg-type]
+    session = _Session(owner, LoginOptions("admin"))
+    channel = _Channel()
+    session.connection_made(channel)  # type: ignore[arg-type]
+    session.shell_requested()
+    session.session_started()
+    channel.data = b""
+    for chunk in chunks:
+        session.data_received(chunk, None)
+    return channel.data
+
+
+@given(st.lists(st.integers(min_value=1, max_value=60), max_size=12))
+@settings(max_examples=60, deadline=None)
+def test_any_packet_split_gives_the_same_screen(cuts: list[int]) -> None:
+    typed = "/system identity print\r\n/ip service print count-only\r:put Rīga\n\r\n".encode()
+    points = sorted({min(c * 3 % len(typed), len(typed)) for c in cuts})
+    chunks = [typed[a:b] for a, b in zip([0, *points], [*points, len(typed)], strict=True) if b > a]
+    assert _typed(chunks) == _typed([typed])
+    screen = _typed([typed]).decode()
+    assert screen.count("[admin@MikroTik] > ") == 4  # three commands and one empty Enter
+    assert "  name: MikroTik\r\n" in screen and "\r\n4\r\n" in screen and "\r\nRīga\r\n" in screen
