@@ -88,6 +88,7 @@ class _Collector:
     def raise_if_any(self) -> None:
         if not self.items:
             return
+        self.items.sort(key=lambda p: (p.file or "", p.line or 0))  # stable: same line keeps its order
         first, rest = self.items[0], self.items[1:_MAX_SHOWN]
         extra = "".join(f"\n{p}" for p in rest)
         if len(self.items) > _MAX_SHOWN:
