@@ -13,7 +13,19 @@ from mikronet.secret import RedactingFilter
 __all__ = ["install_redaction", "router_logger"]
 
 _FILTER = RedactingFilter()
-_GUARDED = ("mikronet", "librouteros", "netmiko", "paramiko", "asyncssh")
+# A logger's filters apply only to records created on it, not to its children's: name each module
+# logger that can see a password (librouteros.protocol logs every word it sends at DEBUG).
+_GUARDED = (
+    "mikronet",
+    "librouteros",
+    "librouteros.protocol",
+    "librouteros.api",
+    "librouteros.login",
+    "netmiko",
+    "paramiko",
+    "paramiko.transport",
+    "asyncssh",
+)
 
 logging.getLogger("mikronet").addHandler(logging.NullHandler())
 

@@ -1,0 +1,213 @@
+"""Apply a plan to a router, with as few round trips as the plan allows.
+
+Over the API, selectors are resolved to ``.id`` s against the state read before planning — no
+query per operation — and the commands are pipelined. A batch is cut only where an operation
+needs the id of an item added earlier in the same plan (``place-before`` or a move naming a new
+firewall rule), since that id is only known from the add's ``=ret=``.
+
+Over SSH, the plan is sent as console lines with ``[ find … ]`` selectors, one at a time, and each
+line's output is checked for RouterOS's error lines.
+
+Either way the result lists exactly which operations took effect. Over SSH the first refusal
+stops the rest; over the API the commands pipelined behind a refused one have run as well, and
+are reported among the applied. The push pipeline then restores the router's backup, so no router
+is left half-configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from mikronet.routeros import Item, Props, Ref, Schema, Selector, canonical_path, default_schema
+from mikronet.routeros.diff import Add, Move, Op, Plan, Remove, Set, matches
+from mikronet.routeros.render import render_script
+from mikronet.transport.base import Command, Transport
+
+__all__ = ["ApplyReport", "apply_plan", "op_line"]
+
+
+def op_line(op: Op) -> str:
+    """One operation as a console line, sensitive values masked (for results and logs)."""
+    return render_script(Plan((op,))).strip()
+
+
+@dataclass
+class ApplyReport:
+    applied: list[Op] = field(default_factory=list)
+    failed: Op | None = None
+    error: str | None = None
+    round_trips: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.failed is None
+
+
+@dataclass
+class _Entry:
+    item: Item
+    id: str | None  # None while an add's =ret= is not yet known
+
+
+class _Resolver:
+    """Tracks every touched path's items and ids as the plan is applied, like the router does."""
+
+    def __init__(self, config_sections: Mapping[str, Sequence[Item]], ids: Mapping[str, Sequence[str]],
+                 schema: Schema) -> None:
+        self.schema = schema
+        self.entries: dict[str, list[_Entry]] = {
+            path: [_Entry(item, ids[path][i] if path in ids else None) for i, item in enumerate(items)]
+            for path, items in config_sections.items()
+        }
+
+    def select(self, path: str, selector: Selector) -> list[_Entry]:
+        entries = self.entries.setdefault(path, [])
+        if isinstance(selector, Ref) and selector.is_id:
+            return [e for e in entries if e.id in selector.values]
+        ps = self.schema.get(path)
+        return [e for e in entries if matches(ps, selector, e.item)]
+
+
+class _ApiBatch:
+    def __init__(self, transport: Transport, report: ApplyReport) -> None:
+        self.transport = transport
+        self.report = report
+        self.commands: list[Command] = []
+        self.ops: list[Op] = []
+        self.pending: dict[int, _Entry] = {}  # command index -> entry waiting for its id
+
+    def add(self, op: Op, command: Command, new_entry: _Entry | None = None) -> None:
+        if new_entry is not None:
+            self.pending[len(self.commands)] = new_entry
+        self.commands.append(command)
+        self.ops.append(op)
+
+    def flush(self) -> bool:
+        if not self.commands:
+            return True
+        replies = self.transport.run(self.commands)
+        self.report.round_trips += 1
+        ok = True
+        for index, (op, reply) in enumerate(zip(self.ops, replies, strict=True)):
+            if not ok:
+                continue  # pipelined behind a failure: see below
+            if reply.error is not None:
+                self.report.failed, self.report.error = op, reply.error
+                ok = False
+                continue
+            self.report.applied.append(op)
+            if index in self.pending:
+                self.pending[index].id = reply.ret
+        if not ok:
+            # Commands pipelined after the failed one did run on the router; they count as applied.
+            failed_at = self.ops.index(self.report.failed)  # type: ignore[arg-type]
+            for op, reply in list(zip(self.ops, replies, strict=True))[failed_at + 1:]:
+                if reply.error is None:
+                    self.report.applied.append(op)
+        self.commands, self.ops, self.pending = [], [], {}
+        return ok
+
+
+def _api_path(path: str) -> str:
+    return "/" + "/".join(canonical_path(path)[1:].split())
+
+
+def _words(props: Props) -> dict[str, str]:
+    return {(k if v is not None else f"!{k}"): (v if v is not None else "") for k, v in props.items()}
+
+
+def apply_plan(
+    transport: Transport,
+    plan: Plan,
+    *,
+    sections: Mapping[str, Sequence[Item]] | None = None,
+    ids: Mapping[str, Sequence[str]] | None = None,
+    schema: Schema | None = None,
+) -> ApplyReport:
+    """Apply ``plan``. ``sections``/``ids`` are the items and ``.id`` s read before planning (API)."""
+    report = ApplyReport()
+    if transport.kind == "ssh":
+        return _apply_ssh(transport, plan, report)
+    schema = schema or default_schema()
+    resolver = _Resolver(sections or {}, ids or {}, schema)
+    batch = _ApiBatch(transport, report)
+
+    def need_ids(entries: list[_Entry]) -> bool:
+        if any(e.id is None for e in entries):
+            return batch.flush()
+        return True
+
+    for op in plan:
+        path = canonical_path(op.path)
+        api = _api_path(path)
+        if isinstance(op, Set) and op.selector is None:
+            batch.add(op, Command(api, "set", _words(op.props)))
+            continue
+        if isinstance(op, Add):
+            args = _words(Props((k, v) for k, v in op.props.items() if v is not None))
+            entries = resolver.entries.setdefault(path, [])
+            new = _Entry(Item(op.props), None)
+            position = len(entries)
+            if op.before is not None:
+                before = resolver.select(path, op.before)
+                if before:
+                    if not need_ids(before):
+                        return report
+                    args["place-before"] = str(before[0].id)
+                    position = entries.index(before[0])
+            entries.insert(position, new)
+            batch.add(op, Command(api, "add", args), new)
+            continue
+        assert isinstance(op, Set | Remove | Move)
+        targets = resolver.select(path, op.selector)
+        if not targets:
+            report.failed, report.error = op, "no such item"
+            batch.flush()
+            return report
+        if not need_ids(targets):
+            return report
+        id_list = ",".join(str(e.id) for e in targets)
+        if isinstance(op, Set):
+            batch.add(op, Command(api, "set", {".id": id_list, **_words(op.props)}))
+            for entry in targets:
+                merged = {**entry.item.props.to_dict(), **op.props.to_dict()}
+                entry.item = Item(Props((k, v) for k, v in merged.items() if v is not None))
+        elif isinstance(op, Remove):
+            batch.add(op, Command(api, "remove", {".id": id_list}))
+            for entry in targets:
+                resolver.entries[path].remove(entry)
+        else:
+            args = {"numbers": id_list}
+            entries = resolver.entries[path]
+            for entry in targets:
+                entries.remove(entry)
+            position = len(entries)
+            if op.before is not None:
+                before = resolver.select(path, op.before)
+                if before:
+                    if not need_ids(before):
+                        return report
+                    args["destination"] = str(before[0].id)
+                    position = entries.index(before[0])
+            entries[position:position] = targets
+            batch.add(op, Command(api, "move", args))
+    batch.flush()
+    return report
+
+
+def _apply_ssh(transport: Transport, plan: Plan, report: ApplyReport) -> ApplyReport:
+    from mikronet.transport.ssh import SshTransport, error_in
+
+    assert isinstance(transport, SshTransport)
+    for op in plan:
+        line = render_script(Plan((op,)), show_sensitive=True).strip()
+        output = transport.send(line)
+        report.round_trips += 1
+        error = error_in(output)
+        if error is not None:
+            report.failed, report.error = op, error
+            return report
+        report.applied.append(op)
+    return report
+

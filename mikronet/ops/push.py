@@ -1,0 +1,257 @@
+"""Plan and push: bring one router to what its template describes, safely.
+
+The path of a push (one function a fleet runner can call per router)::
+
+    render → parse → read the router's state for the template's paths → diff → plan
+      --check: stop here
+    → back up (export stored in git beside the inventory, binary backup saved on the router)
+    → arm the revert (a scheduler entry that loads that backup after N seconds)
+    → apply → verify over a fresh session that the router answers and holds the desired state
+    → disarm → result
+
+If the fresh session cannot be opened (the change cut the management path), the router restores
+its backup by itself when the revert fires; mikronet waits for it to come back and checks that its
+configuration is the one backed up. If applying fails or the router answers but does not hold the
+plan, mikronet loads the backup at once. Either way the result is ``reverted`` with the reason and
+the operations that had been applied. Every failure is a result, never an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mikronet.errors import MikronetError, TransportError
+from mikronet.ops.apply import apply_plan, op_line
+from mikronet.ops.backup import BackupStore
+from mikronet.ops.result import RouterResult, Status
+from mikronet.ops.state import ActualState, read_state
+from mikronet.render import Renderer
+from mikronet.routeros import Config, Schema, default_schema, parse
+from mikronet.routeros.diff import Plan, diff
+from mikronet.secret import REDACTOR
+from mikronet.transport import Command, Transport, TrustStore, connect
+
+if TYPE_CHECKING:
+    from mikronet.inventory import Router
+
+__all__ = ["Desired", "PushOptions", "Pusher"]
+
+log = logging.getLogger(__name__)
+
+BACKUP_NAME = "mikronet-pre-push"
+REVERT_NAME = "mikronet-revert"
+EXPORT_FILE = "mikronet-export"
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    """How a push behaves. ``revert_after``: seconds the router waits before restoring its backup."""
+
+    check: bool = False
+    revert_after: float = 60.0
+    timeout: float = 10.0
+    come_back_within: float = 180.0  # how long to wait for a reverting router to answer again
+    poll_every: float = 0.5
+
+
+@dataclass(frozen=True)
+class Desired:
+    """A router's rendered template, parsed."""
+
+    router: Router
+    config: Config
+
+
+def _is_v6(version: str | None) -> bool:
+    return bool(version) and str(version).split(".", 1)[0] == "6"
+
+
+@dataclass
+class Pusher:
+    """The push pipeline with its collaborators; every one can be replaced (tests, rehearsals)."""
+
+    renderer: Renderer
+    trust: TrustStore
+    backups: BackupStore | None = None
+    schema: Schema = field(default_factory=default_schema)
+    options: PushOptions = field(default_factory=PushOptions)
+    connector: Callable[[Router], Transport] | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    # -- stages ---------------------------------------------------------------------------------
+
+    def render(self, routers: Iterable[Router]) -> list[Desired]:
+        """Render and parse every router's template first: a template error stops the run before
+        any router is touched (it raises :class:`~mikronet.errors.InputError`)."""
+        out = []
+        for router in routers:
+            text = self.renderer.render_router(router, reveal_secrets=True)
+            out.append(Desired(router, parse(text, file=f"{router.template} ({router.id})", schema=self.schema)))
+        return out
+
+    def _connect(self, router: Router) -> Transport:
+        if self.connector is not None:
+            return self.connector(router)
+        return connect(router, self.trust, timeout=self.options.timeout)
+
+    def plan(self, desired: Desired) -> RouterResult:
+        """Read the router and say what a push would change; touches nothing."""
+        return self.push(desired, check=True)
+
+    def push(self, desired: Desired, *, check: bool | None = None) -> RouterResult:
+        check = self.options.check if check is None else check
+        router = desired.router
+        started = self.clock()
+        timings: dict[str, float] = {}
+        rts = 0
+        try:
+            transport = self._connect(router)
+        except MikronetError as exc:
+            return RouterResult.from_error(router.id, exc, status=Status.UNREACHABLE)
+        try:
+            state = read_state(transport, desired.config.paths(), schema=self.schema)
+            plan = diff(desired.config, state.config, schema=self.schema, version=state.version)
+            timings["plan"] = self.clock() - started
+            if check or not plan:
+                rts = transport.stats.round_trips
+                return RouterResult(router.id, Status.PLANNED if plan else Status.OK, plan=tuple(plan),
+                                    timings=timings, round_trips=rts)
+            return self._change(desired, transport, state, plan, timings, started)
+        except MikronetError as exc:
+            return RouterResult.from_error(router.id, exc, timings=timings)
+        finally:
+            transport.close()
+
+    # -- the change -----------------------------------------------------------------------------
+
+    def _change(self, desired: Desired, transport: Transport, state: ActualState, plan: Plan,
+                timings: dict[str, float], started: float) -> RouterResult:
+        router = desired.router
+        result = RouterResult(router.id, Status.CHANGED, plan=tuple(plan), timings=timings)
+        before_export = self._backup(transport, state, result)
+        timings["backup"] = self.clock() - started
+        try:
+            report = apply_plan(transport, plan, sections={p: s.items for p, s in state.config.sections.items()},
+                                ids=state.ids, schema=self.schema)
+        except TransportError as exc:
+            transport.close()
+            return self._await_revert(desired, before_export, result,
+                                      f"the session broke while applying: {REDACTOR.redact(exc.message)}",
+                                      transport.stats.round_trips)
+        result.applied = [op_line(op) for op in report.applied]
+        timings["apply"] = self.clock() - started
+        if not report.ok:
+            reason = f"RouterOS refused {op_line(report.failed) if report.failed else 'a command'}: {report.error}"
+            self._revert_now(transport, router.id)
+            rts = transport.stats.round_trips
+            return self._await_revert(desired, before_export, result, reason, rts)
+        rts = transport.stats.round_trips
+        transport.close()
+        # Verify over a fresh session: the management path must still be open.
+        try:
+            fresh = self._connect(router)
+        except TransportError as exc:
+            return self._await_revert(desired, before_export, result,
+                                      f"verification failed: {REDACTOR.redact(exc.message)}", rts)
+        try:
+            after = read_state(fresh, desired.config.paths(), schema=self.schema)
+            left = diff(desired.config, after.config, schema=self.schema, version=after.version)
+            if left:
+                self._revert_now(fresh, router.id)
+                return self._await_revert(desired, before_export, result,
+                                          f"verification failed: the router does not hold {len(left)} planned "
+                                          f"change(s), first: {op_line(next(iter(left)))}",
+                                          rts + fresh.stats.round_trips)
+            fresh.call(Command("/system/scheduler", "remove", {".id": REVERT_NAME}))
+            timings["verify"] = self.clock() - started
+            result.round_trips = rts + fresh.stats.round_trips
+            return result
+        finally:
+            fresh.close()
+
+    def _backup(self, transport: Transport, state: ActualState, result: RouterResult) -> str:
+        """Export to the store, save a binary backup on the router, arm the revert (two round trips)."""
+        export_args = {"file": EXPORT_FILE}
+        if _is_v6(state.version):
+            export_args["hide-sensitive"] = ""
+        first = transport.run([
+            Command("/", "export", export_args),
+            Command("/file", "print", {".proplist": ".id,contents"}, (f"?name={EXPORT_FILE}.rsc",)),
+        ])
+        for reply in first:
+            reply.raise_for_error(transport.router_id)
+        rows = first[1].rows
+        if not rows:
+            raise TransportError(f"the export {EXPORT_FILE}.rsc did not appear on the router",
+                                 router=transport.router_id, path="/file")
+        export = REDACTOR.redact(rows[0].get("contents", "").replace("\r\n", "\n"))
+        on_event = f'/system backup load name={BACKUP_NAME}.backup password=""'
+        second = transport.run([
+            Command("/file", "remove", {".id": rows[0][".id"]}),
+            Command("/system/backup", "save", {"name": BACKUP_NAME, "dont-encrypt": "yes"}),
+            Command("/system/scheduler", "remove", {".id": REVERT_NAME}),  # a leftover from a lost push
+            Command("/system/scheduler", "add", {
+                "name": REVERT_NAME,
+                "interval": f"{max(1, round(self.options.revert_after))}s",
+                "on-event": on_event,
+                "policy": "ftp,reboot,read,write,policy,test,password,sensitive",
+                "comment": "mikronet: restores the pre-push backup unless the push is verified",
+            }),
+        ])
+        for index, reply in enumerate(second):
+            if index != 2:
+                reply.raise_for_error(transport.router_id)
+        if self.backups is not None:
+            result.backup = str(self.backups.save(transport.router_id, export, "before push"))
+        return export
+
+    def _revert_now(self, transport: Transport, router_id: str) -> None:
+        """Load the backup at once; the router drops the session and reboots."""
+        try:
+            transport.run([Command("/system/backup", "load", {"name": f"{BACKUP_NAME}.backup", "password": ""})])
+        except TransportError:
+            pass  # the expected way a backup load ends a session
+        finally:
+            transport.close()
+
+    def _await_revert(self, desired: Desired, before_export: str, result: RouterResult, reason: str,
+                      rts: int) -> RouterResult:
+        """Wait until the router answers again and check it holds the backed-up configuration."""
+        router = desired.router
+        result.reason = reason
+        result.round_trips = rts
+        deadline = self.clock() + self.options.revert_after + self.options.come_back_within
+        last_error = ""
+        while self.clock() < deadline:
+            try:
+                session = self._connect(router)
+            except TransportError as exc:
+                last_error = exc.message
+                self.sleep(self.options.poll_every)
+                continue
+            try:
+                scheduled = session.print("/system/scheduler", f"?name={REVERT_NAME}", proplist=[".id"])
+                if scheduled:  # the router has not reverted yet and answers again: wait for the revert
+                    self.sleep(self.options.poll_every)
+                    continue
+                now = _export_text(session)
+            finally:
+                session.close()
+            same = not diff(parse(now, schema=self.schema), parse(before_export, schema=self.schema),
+                            schema=self.schema, own="all")
+            result.status = Status.REVERTED if same else Status.FAILED
+            if not same:
+                result.error = "the router came back but its configuration differs from the backup"
+            return result
+        result.status = Status.FAILED
+        result.error = f"the router did not come back after the revert ({last_error})"
+        return result
+
+
+def _export_text(transport: Transport) -> str:
+    return transport.export()

@@ -1,0 +1,198 @@
+"""Templates: a router's Jinja template rendered with its school's variables into RouterOS script.
+
+Every ``{{ expression }}`` is emitted as one RouterOS *value*: bare when it holds only safe
+characters, otherwise double-quoted with RouterOS escapes. A variable can therefore never end a
+property and start a command (``x" ; /system reset-configuration ; :put "`` stays one string).
+Templates must not put quotes around expressions themselves; that is refused when the template
+is loaded, with its line. ``{{ text | raw }}`` opts a piece of trusted script out of quoting.
+
+Undefined variables are errors (``StrictUndefined``) naming the template, line, router and
+variable. Secrets (:class:`~mikronet.secret.Secret`) render as ``***`` unless the caller asks for
+the real values (only the push pipeline does, to hand them to the router).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from mikronet.errors import TemplateError
+from mikronet.hardware import model_info
+from mikronet.routeros import quote
+from mikronet.secret import MASK, Secret
+
+if TYPE_CHECKING:
+    from mikronet.inventory import Router
+
+__all__ = ["TEMPLATE_SUFFIX", "RawScript", "Renderer", "default_template_dir"]
+
+TEMPLATE_SUFFIX = ".rsc.j2"
+_QUOTED_EXPRESSION = re.compile(r"""["']\s*\{\{|\}\}\s*["']""")
+
+
+class RawScript(str):
+    """Trusted script text that is emitted as it is (``{{ x | raw }}``)."""
+
+
+def default_template_dir() -> Path:
+    """The repository's ``templates/`` folder (beside the package)."""
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def _network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(str(value), strict=False)
+
+
+def _host(value: str, index: int = 1) -> str:
+    """The ``index``-th address of a network (``10.42.0.0/24 | host(1)`` → ``10.42.0.1``)."""
+    net = _network(value)
+    if index < 0:
+        return str(net.broadcast_address + index)
+    return str(net.network_address + index)
+
+
+def _gateway_cidr(value: str, index: int = 1) -> str:
+    """The router's interface address on a network, with its prefix (``10.42.0.1/24``)."""
+    net = _network(value)
+    return f"{net.network_address + index}/{net.prefixlen}"
+
+
+def _network_address(value: str) -> str:
+    net = _network(value)
+    return f"{net.network_address}/{net.prefixlen}"
+
+
+def _version_tuple(value: str | None) -> tuple[int, ...]:
+    if not value:
+        return (7,)
+    return tuple(int(part) for part in re.findall(r"\d+", str(value))[:3])
+
+
+@dataclass(frozen=True)
+class _Context:
+    reveal: bool
+
+
+class Renderer:
+    """Renders templates from one folder. Build one per run; it caches compiled templates."""
+
+    def __init__(self, template_dir: Path | None = None) -> None:
+        self.template_dir = template_dir or default_template_dir()
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.template_dir), encoding="utf-8"),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            finalize=self._finalize,
+        )
+        self._env.filters.update(
+            raw=RawScript,
+            host=_host,
+            gateway_cidr=_gateway_cidr,
+            network=_network_address,
+            prefixlen=lambda v: _network(v).prefixlen,
+            netmask=lambda v: str(_network(v).netmask),
+            version=_version_tuple,
+        )
+        self._reveal = False
+
+    # -- public -----------------------------------------------------------------------------
+
+    def template_path(self, name: str) -> Path:
+        return self.template_dir / f"{name}{TEMPLATE_SUFFIX}"
+
+    def render_router(self, router: Router, *, reveal_secrets: bool = False) -> str:
+        """Render ``router``'s template with its resolved variables."""
+        context: dict[str, Any] = dict(self.template_defaults(router.template))
+        context.update(router.vars)
+        context.update(router=router, school=router.school, hw=model_info(router.model))
+        return self.render(router.template, context, router_id=router.id, reveal_secrets=reveal_secrets)
+
+    def template_defaults(self, template: str) -> Mapping[str, Any]:
+        """The template's own defaults (``NAME.defaults.yaml`` beside it), below every inventory layer."""
+        path = self.template_dir / f"{template}.defaults.yaml"
+        if not path.exists():
+            return {}
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise TemplateError(f"malformed YAML: {exc}", template=path.name, line=mark.line + 1 if mark else None) from exc
+        if not isinstance(data, dict):
+            raise TemplateError("defaults must be a mapping of variable names to values", template=path.name)
+        return data
+
+    def render(
+        self,
+        template: str,
+        context: Mapping[str, Any],
+        *,
+        router_id: str | None = None,
+        reveal_secrets: bool = False,
+    ) -> str:
+        name = f"{template}{TEMPLATE_SUFFIX}"
+        try:
+            compiled = self._env.get_template(name)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(
+                f"no template {name!r} in {self.template_dir}", template=name, router=router_id
+            ) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(exc.message or "syntax error", template=name, line=exc.lineno, router=router_id) from exc
+        self._check_source(name, router_id)
+        self._reveal = reveal_secrets
+        try:
+            return compiled.render(**context)
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(
+                f"undefined variable: {exc.message}", template=name, line=_template_line(exc, name), router=router_id
+            ) from exc
+        except (ValueError, TypeError) as exc:
+            raise TemplateError(str(exc), template=name, line=_template_line(exc, name), router=router_id) from exc
+        finally:
+            self._reveal = False
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _check_source(self, name: str, router_id: str | None) -> None:
+        source = self.template_dir / name
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+            if _QUOTED_EXPRESSION.search(line):
+                raise TemplateError(
+                    "an expression inside quotes; write {{ value }} bare — mikronet quotes values itself",
+                    template=name,
+                    line=number,
+                    router=router_id,
+                )
+
+    def _finalize(self, value: Any) -> str:
+        if isinstance(value, RawScript):
+            return str(value)
+        if isinstance(value, Secret):
+            return quote(value.reveal()) if self._reveal else MASK
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if value is None:
+            return '""'
+        return quote(str(value))
+
+
+def _template_line(exc: BaseException, name: str) -> int | None:
+    """The template line an exception was raised at, from Jinja's rewritten traceback."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

@@ -1,0 +1,106 @@
+"""The one interface every transport implements, and the values that cross it.
+
+A transport speaks to one router. It runs :class:`Command` s — a menu path, a verb, arguments and
+(for ``print``) API query words — and returns a :class:`Reply` for each, in order. ``run`` takes a
+batch so that a transport able to pipeline (the API) spends one round trip on it; a failed command
+is data in its reply, never an exception, so the caller knows exactly which commands took effect.
+Connection-level failures raise :class:`~mikronet.errors.TransportError` subclasses naming the router.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from mikronet.errors import RouterCommandError
+
+__all__ = ["Command", "Reply", "Transport", "TransportStats"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One RouterOS command. ``path`` is the menu in API form (``/ip/address``)."""
+
+    path: str
+    verb: str
+    args: Mapping[str, str] = field(default_factory=dict)
+    queries: tuple[str, ...] = ()
+
+    @property
+    def word(self) -> str:
+        return f"{self.path.rstrip('/')}/{self.verb}" if self.path.strip("/") else f"/{self.verb}"
+
+    @staticmethod
+    def of(path: tuple[str, ...] | str, verb: str, args: Mapping[str, str] | None = None, *queries: str) -> Command:
+        """Build from a menu tuple (``("ip", "address")``) or an API path string."""
+        api_path = "/" + "/".join(path) if isinstance(path, tuple) else path
+        return Command(api_path, verb, dict(args or {}), tuple(queries))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What RouterOS answered one command: rows, ``=ret=``, or its error message."""
+
+    command: Command
+    rows: tuple[Mapping[str, str], ...] = ()
+    ret: str | None = None
+    error: str | None = None
+    category: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def raise_for_error(self, router: str) -> Reply:
+        if self.error is not None:
+            raise RouterCommandError(self.error, router=router, path=self.command.word, category=self.category)
+        return self
+
+
+@dataclass
+class TransportStats:
+    """What a session cost: round trips (a write followed by waiting for its answer), commands, bytes."""
+
+    round_trips: int = 0
+    commands: int = 0
+    connects: int = 0
+
+
+class Transport(ABC):
+    """A session with one router. Use as a context manager; ``close`` is idempotent."""
+
+    kind: str = ""
+
+    def __init__(self, router_id: str) -> None:
+        self.router_id = router_id
+        self.stats = TransportStats()
+
+    @abstractmethod
+    def run(self, commands: Sequence[Command]) -> list[Reply]:
+        """Run the commands in order (pipelined where the transport can) and answer each."""
+
+    def call(self, command: Command) -> Reply:
+        """Run one command; raise :class:`RouterCommandError` if RouterOS refused it."""
+        return self.run([command])[0].raise_for_error(self.router_id)
+
+    def print(self, path: tuple[str, ...] | str, *queries: str, proplist: Sequence[str] = ()) -> list[Mapping[str, str]]:
+        args = {".proplist": ",".join(proplist)} if proplist else {}
+        return list(self.call(Command.of(path, "print", args, *queries)).rows)
+
+    @abstractmethod
+    def export(self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False) -> str:
+        """The router's ``/export`` text (sensitive values hidden)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """End the session."""
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,168 @@
+"""The SSH transport: netmiko's ``mikrotik_routeros`` driver on paramiko.
+
+For routers whose API is closed. Host keys are checked strictly against the pin in the
+inventory's ``known_hosts`` (``mikronet trust`` records it): an unknown or changed key ends the
+connection during key exchange, before authentication, so the password is never sent to an
+impostor. Commands are built from values with RouterOS quoting (:func:`mikronet.routeros.quote`),
+never by pasting text together. RouterOS answers a bad command with an error line, not an exit
+status; those lines become the reply's error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mikronet.errors import AuthenticationError, TransportError, TransportTimeout, TrustError
+from mikronet.routeros import quote
+from mikronet.secret import Secret
+from mikronet.transport.base import Command, Reply, Transport
+
+__all__ = ["SshOptions", "SshTransport", "cli_line", "error_in"]
+
+log = logging.getLogger(__name__)
+
+# The error lines RouterOS prints (routeros.md §4.5); the first that matches is the reply's error.
+_ERROR_LINE = re.compile(
+    r"^(bad command name .*|syntax error .*|expected end of command .*|expected command name .*|"
+    r"no such item.*|input does not match any value .*|invalid value for argument .*|failure: .*|"
+    r"ambiguous value of .*|value of .* out of range.*|missing value\(s\) of argument.*|"
+    r"not enough permissions.*|couldn't .*)$",
+    re.MULTILINE,
+)
+
+
+def error_in(output: str) -> str | None:
+    """The first RouterOS error line in a command's output, if any."""
+    match = _ERROR_LINE.search(output)
+    return match.group(1).strip() if match else None
+
+
+@dataclass(frozen=True)
+class SshOptions:
+    host: str
+    port: int = 22
+    username: str = "admin"
+    password: Secret = Secret("")
+    known_hosts_line: str = ""    # the pinned key as an OpenSSH known_hosts line; empty = nothing pinned
+    timeout: float = 15.0
+
+
+def cli_line(command: Command) -> str:
+    """A command as one RouterOS console line, every value quoted (``/ip address add address=…``)."""
+    menu = " ".join(part for part in command.path.strip("/").split("/") if part)
+    words = [f"/{menu}" if menu else "", command.verb]
+    args = dict(command.args)
+    target = args.pop(".id", None) or args.pop("numbers", None)
+    if target is not None:
+        words.append(",".join(quote(t) for t in target.split(",")))
+    for key, value in args.items():
+        words.append(f"{key}={quote(value)}")
+    return " ".join(w for w in words if w)
+
+
+class SshTransport(Transport):
+    kind = "ssh"
+
+    def __init__(self, router_id: str, options: SshOptions) -> None:
+        super().__init__(router_id)
+        self.options = options
+        self._conn = self._connect()
+
+    def _connect(self) -> object:
+        from netmiko import ConnectHandler
+        from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
+        from paramiko.ssh_exception import BadHostKeyException, SSHException
+
+        opts = self.options
+        if not opts.known_hosts_line:
+            raise TrustError(
+                "no SSH host key is pinned for this router; run `mikronet trust ROUTER` first", router=self.router_id
+            )
+        fd, key_file = tempfile.mkstemp(prefix="mikronet-known-hosts-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(opts.known_hosts_line)
+        self.stats.connects += 1
+        try:
+            return ConnectHandler(
+                device_type="mikrotik_routeros",
+                host=opts.host,
+                port=opts.port,
+                username=opts.username,
+                password=opts.password.reveal(),
+                ssh_strict=True,
+                system_host_keys=False,
+                alt_host_keys=True,
+                alt_key_file=key_file,
+                use_keys=False,
+                allow_agent=False,
+                conn_timeout=opts.timeout,
+                auth_timeout=opts.timeout,
+                banner_timeout=opts.timeout,
+                fast_cli=True,
+            )
+        except NetmikoAuthenticationException:
+            raise AuthenticationError("login refused (user name or password)", router=self.router_id) from None
+        except NetmikoTimeoutException as exc:
+            cause = exc.__context__
+            if isinstance(cause, BadHostKeyException):
+                raise TrustError(
+                    "the SSH host key changed since it was pinned; nothing was sent. If the router was swapped, "
+                    "record the swap (it re-pins the key); otherwise treat this as an attack",
+                    router=self.router_id,
+                ) from None
+            if isinstance(cause, SSHException) and "not found in known_hosts" in str(cause):
+                raise TrustError("the router's SSH host key is not the pinned one", router=self.router_id) from None
+            if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
+                raise TransportError(f"cannot connect to {opts.host}:{opts.port}: {cause}", router=self.router_id) from None
+            raise TransportTimeout(f"no SSH session with {opts.host}:{opts.port}", router=self.router_id) from None
+        except OSError as exc:
+            raise TransportError(f"cannot connect to {opts.host}:{opts.port}: {exc}", router=self.router_id) from exc
+        finally:
+            os.unlink(key_file)
+
+    def send(self, line: str, *, read_timeout: float = 30.0) -> str:
+        """Send one console line and return what the router printed (echo and prompt removed)."""
+        from netmiko.exceptions import ReadTimeout
+
+        conn = self._conn
+        try:
+            output: str = conn.send_command(line, read_timeout=read_timeout, strip_prompt=True,  # type: ignore[attr-defined]
+                                            strip_command=True, cmd_verify=True)
+        except ReadTimeout as exc:
+            raise TransportTimeout(f"no prompt after {line.split()[0] if line else 'command'}",
+                                   router=self.router_id) from exc
+        except OSError as exc:
+            raise TransportError(f"the SSH session broke: {exc}", router=self.router_id) from exc
+        self.stats.round_trips += 1
+        self.stats.commands += 1
+        return output
+
+    def run(self, commands: Sequence[Command]) -> list[Reply]:
+        replies = []
+        for command in commands:
+            if command.verb == "print":
+                raise TransportError("row reads go through export over SSH", router=self.router_id, path=command.word)
+            output = self.send(cli_line(command))
+            replies.append(Reply(command, error=error_in(output)))
+        return replies
+
+    def export(self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False) -> str:
+        words = ["/" + " ".join(path) if path else "", "export"]
+        if verbose:
+            words.append("verbose")
+        if terse:
+            words.append("terse")
+        return self.send(" ".join(w for w in words if w)).replace("\r\n", "\n")
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.disconnect()  # type: ignore[attr-defined]
+            except (OSError, EOFError):
+                pass
