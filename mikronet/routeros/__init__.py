@@ -9,14 +9,32 @@ Public API (everything here is a pure function over immutable values)::
     quote(text) -> str          # a value as RouterOS writes it; never more than one token
     unescape(body) -> str       # the text of a quoted string's body
 
+    normalize(config, *, schema=None, version=None) -> Config     # canonical form, defaults dropped
+    normalize_value(type_, value) -> str                            # one value ("25M" -> "25000000")
+    diff(desired, actual, *, schema=None, version=None, own=None) -> Plan
+    apply(config, plan, *, schema=None) -> Config                   # the model after a plan
+    render_script(plan, *, show_sensitive=False) -> str             # console commands
+    render_api(plan, *, schema=None) -> list[ApiCommand]            # librouteros-ready
+    render_export(config, *, terse=False, mode="as-is"|"compact"|"verbose", hide_sensitive=False,
+                  strip_macs=False, header=True, version=None, schema=None, width=79) -> str
+    export_text(config, *, version, flags=(), when=None, software_id=None, model=None,
+                serial_number=None, schema=None) -> str             # what `/export flags` prints
+    render_header(version, when=None, ...) -> Header                # the header that version writes
+    render_command(path, verb, selector=None, props=None) -> str    # one full command line
+
     Schema.load(directory=None) / default_schema() -> Schema; Schema.get(path) -> PathSchema
 
 Model types: :class:`Config`, :class:`Section`, :class:`Item`, :class:`Props`, :class:`Header`,
-:class:`ParseWarning`, :class:`Command`, :class:`Find`, :class:`Ref`, :class:`Cond`.
+:class:`ParseWarning`, :class:`Command`, :class:`Find`, :class:`Ref`, :class:`Cond`. Plan
+operations: :class:`Add`, :class:`Set`, :class:`Remove`, :class:`Move` in a :class:`Plan`.
+
+Templates say which menus they own whole with ``#mikronet: own /ip firewall filter`` (the rest
+merge: only the items and properties named are touched).
 """
 
 from __future__ import annotations
 
+from mikronet.routeros.diff import Add, Move, Op, Plan, Remove, Set, apply, diff, matches
 from mikronet.routeros.model import (
     Command,
     Cond,
@@ -32,33 +50,63 @@ from mikronet.routeros.model import (
     Selector,
     canonical_path,
 )
+from mikronet.routeros.normalize import normalize, normalize_value
 from mikronet.routeros.parser import parse, parse_command, parse_commands, parse_file
 from mikronet.routeros.quoting import quote, unescape
+from mikronet.routeros.render import (
+    ApiCommand,
+    export_text,
+    render_api,
+    render_command,
+    render_export,
+    render_header,
+    render_script,
+    selector_query,
+)
 from mikronet.routeros.schema import PathSchema, PropSpec, Schema, default_schema, parse_version
 
 __all__ = [
+    "Add",
+    "ApiCommand",
     "Command",
     "Cond",
     "Config",
     "Find",
     "Header",
     "Item",
+    "Move",
+    "Op",
     "Ownership",
     "ParseWarning",
     "PathSchema",
+    "Plan",
     "PropSpec",
     "Props",
     "Ref",
+    "Remove",
     "Schema",
     "Section",
     "Selector",
+    "Set",
+    "apply",
     "canonical_path",
     "default_schema",
+    "diff",
+    "export_text",
+    "matches",
+    "normalize",
+    "normalize_value",
     "parse",
     "parse_command",
     "parse_commands",
     "parse_file",
     "parse_version",
     "quote",
+    "render_api",
+    "render_command",
+    "render_export",
+    "render_header",
+    "render_script",
+    "selector_query",
     "unescape",
 ]

@@ -163,18 +163,22 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
     pos = start
     n = len(text)
     match = _MASTER.match
+    new = tuple.__new__
+    append = current.append
     while True:
         m = match(text, pos)
         assert m is not None  # the pattern always matches something
         kind = m.lastgroup
         if kind == "arg":
-            current.append(Token(ARG, m.group("arg"), m.start("arg"), m.end(), m.group("key"),
-                                 m.group("op"), m.group("val")))
+            start, end = m.span("arg")
+            key, op, val = m.group("key", "op", "val")
+            append(new(Token, (ARG, text[start:end], start, end, key, op, val)))
         elif kind == "word":
-            current.append(Token(WORD, m.group("word"), m.start("word"), m.end()))
+            start, end = m.span("word")
+            append(new(Token, (WORD, text[start:end], start, end, "", "", "")))
         elif kind == "nl" or kind == "end":
             if stack and kind == "nl":
-                current.append(Token(PUNCT, ";", m.start("nl"), m.end()))
+                append(Token(PUNCT, ";", m.start("nl"), m.end()))
             else:
                 if stack:
                     opener, where = stack[-1]
@@ -185,11 +189,12 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
                 elif current:
                     statements.append(current)
                 current = []
+                append = current.append
                 stack = []
                 if kind == "end":
                     return statements
         elif kind == "string":
-            current.append(Token(STRING, m.group("string"), m.start("string"), m.end()))
+            append(Token(STRING, m.group("string"), m.start("string"), m.end()))
         elif kind == "punct":
             ch = m.group("punct")
             at = m.start("punct")
@@ -197,6 +202,7 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
                 if current:
                     statements.append(current)
                 current = []
+                append = current.append
             else:
                 if ch in _OPEN:
                     stack.append((ch, at))
@@ -207,10 +213,11 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
                             raise error
                         statements.append(error)
                         current, stack = [], []
+                        append = current.append
                         pos = _skip_line(text, at)
                         continue
                     stack.pop()
-                current.append(Token(PUNCT, ch, at, at + 1))
+                append(Token(PUNCT, ch, at, at + 1))
         elif kind == "comment":
             at = m.start("comment")
             if current and current[-1].text not in ("{", ";"):
@@ -219,6 +226,7 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
                     raise error
                 statements.append(error)
                 current, stack = [], []
+                append = current.append
                 pos = _skip_line(text, at)
                 continue
             if not stack:
@@ -230,6 +238,7 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
                 raise error
             statements.append(error)
             current, stack = [], []
+            append = current.append
             pos = _skip_line(text, at)
             if pos >= n:
                 return statements

@@ -52,6 +52,7 @@ _ERROR_EXPORTING: Final = re.compile(r"#\s*error exporting\s*(?P<what>.*?)\s*$")
 _DIRECTIVE: Final = re.compile(r"#\s*mikronet:\s*(?P<body>.*?)\s*$")
 _CONFIG_VERBS: Final = frozenset({"add", "set", "remove", "enable", "disable", "unset", "comment"})
 _VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PROMPT: Final = re.compile(r"\s*\[[^\]\s]+@[^\]]*\]\s*>")
 
 
 class _Builder:
@@ -141,7 +142,7 @@ class _Builder:
         if cmd.verb is None:
             self.menu = cmd.menu(self.menu)
             return
-        path = cmd.menu(self.menu)
+        path = cmd.menu(self.menu) if cmd.path else self.menu
         verb = cmd.verb
         if verb not in _CONFIG_VERBS:
             raise SyntaxProblem(
@@ -218,10 +219,31 @@ def parse(
         statements = tokenize_statements(source.text, recover=recover)
     except LexError as exc:
         raise builder.error(exc.message, exc.offset) from None
+    text = source.text
+    line, line_start, scanned = 1, 0, 0  # lines counted incrementally: statements come in order
+    skipping = 0  # recover: after an unreadable statement, its indented lines go with it
+    skipped: list[int] = []
+
+    def stop_skipping() -> None:
+        if skipped:
+            builder.warnings.append(ParseWarning(
+                skipped[0], f"skipped {len(skipped)} indented statement(s) up to line {skipped[-1]} "
+                "after the unreadable one"))
+            skipped.clear()
+
     for statement in statements:
+        offset = statement.offset if isinstance(statement, LexError) else statement[0].start
+        if skipping:
+            where, column = source.position(offset)
+            if column > 1:
+                skipped.append(where)
+                continue
+            skipping = 0
+            stop_skipping()
         if isinstance(statement, LexError):
-            line, column = source.position(statement.offset)
-            builder.warnings.append(ParseWarning(line, statement.message, column))
+            where, column = source.position(statement.offset)
+            builder.warnings.append(ParseWarning(where, statement.message, column))
+            skipping = where
             continue
         first = statement[0]
         try:
@@ -230,20 +252,33 @@ def parse(
             elif first.kind == WORD and first.text.startswith(":"):
                 builder.seen_command = True
                 builder.scripting(statement)
+            elif first.text == "[" and _PROMPT.match(source.line_text(source.line(first.start))):
+                raise SyntaxProblem("a console prompt ([user@router] > …), not RouterOS script", first.start)
             else:
-                line, column = source.position(first.start)
-                cmd = build_command(statement, builder.variables, (line, column), menus)
+                start = first.start
+                if start >= scanned:
+                    newlines = text.count("\n", scanned, start)
+                    if newlines:
+                        line += newlines
+                        line_start = text.rindex("\n", scanned, start) + 1
+                else:
+                    line, column = source.position(start)
+                    line_start = start - column + 1
+                scanned = start
+                cmd = build_command(statement, builder.variables, (line, start - line_start + 1), menus)
                 builder.command(cmd, first.start)
         except SyntaxProblem as exc:
             if not recover:
                 raise builder.error(exc.message, exc.offset) from None
-            line, column = source.position(exc.offset)
-            builder.warnings.append(ParseWarning(line, exc.message, column))
+            where, column = source.position(exc.offset)
+            builder.warnings.append(ParseWarning(where, exc.message, column))
+            skipping = where
         except ScriptError:
             if not recover:
                 raise
             line, column = source.position(first.start)
             builder.warnings.append(ParseWarning(line, "unreadable directive", column))
+    stop_skipping()
     return builder.config()
 
 

@@ -63,6 +63,7 @@ _VERSION_PART: Final = re.compile(r"(\d+)|([a-z]+)")
 _VERSIONED_DEFAULT: Final = re.compile(r"(?P<version>\d[\w.]*)\+\s*=\s*(?P<value>.*)")
 
 Version = tuple[int, ...]
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SchemaError(ValueError):
@@ -295,7 +296,7 @@ class Schema:
         directory = directory or SCHEMA_DIR
         paths: list[PathSchema] = []
         for file in sorted(directory.glob("*.yaml")):
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER) or {}
             if not isinstance(data, dict):
                 raise SchemaError(f"{file.name}: expected a mapping of paths")
             for path, body in data.items():

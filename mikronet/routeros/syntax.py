@@ -62,7 +62,7 @@ def decode_value(raw: str, offset: int, variables: Mapping[str, str] | None) -> 
         body = raw[1:-1]
         if "\\\n" in body:
             body = strip_continuations(body)
-        if "$" in body:
+        if "$" in body and "$" in body.replace("\\\\", "").replace("\\$", ""):
             return _interpolate(body, offset + 1, variables)
         try:
             return unescape(body)
@@ -229,15 +229,17 @@ def build_command(
         token = tokens[i]
         kind = token.kind
         if kind == ARG:
-            if token.op != "=" or token.key.startswith("!"):
+            key = token.key
+            if token.op != "=" or key[0] == "!":
                 raise SyntaxProblem(f"unexpected {token.text!r} (expected key=value)", token.start)
             if i + 1 < n:
                 nxt = tokens[i + 1]
                 if nxt.start == token.end and not (nxt.kind == PUNCT and nxt.text in "]});"):
                     what = "command substitution" if nxt.text == "[" else "a value joined to another"
-                    raise SyntaxProblem(f"{what} in {token.key}= is not supported", nxt.start)
-            value = decode_value(token.value, token.end - len(token.value), variables)
-            key = token.key
+                    raise SyntaxProblem(f"{what} in {key}= is not supported", nxt.start)
+            raw = value = token.value
+            if raw and (raw[0] == '"' or "$" in raw):
+                value = decode_value(raw, token.end - len(raw), variables)
             if key[0] == ".":  # compact dotted form: ".mode" after "configuration.country"
                 if dotted:
                     key = dotted + key

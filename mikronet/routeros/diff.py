@@ -1,0 +1,508 @@
+"""Desired × actual -> an ordered :class:`Plan` of typed operations; and :func:`apply`.
+
+Who owns what: per path, the desired side either **owns** the path (items it does not name are
+removed; properties it does not give go back to their defaults) or **merges** into it (only the
+items and properties it names are touched -- a template that adds two address-list entries never
+deletes the other 3,000). A template says ``#mikronet: own /ip firewall filter``; everything else
+merges. ``diff(..., own="all")`` owns every path (comparing two exports).
+
+Items are matched by the schema's keys (``/ip address`` by address and interface, ``/interface``
+by name or default-name), built-in items by their selector (``[ find default-name=ether1 ]``,
+``set telnet``), and items of unkeyed or unknown paths by their whole content. Built-in and
+dynamic items are set, never removed. Ordered paths (firewall, NAT, mangle, queue tree) get the
+fewest moves: items on a longest increasing run of the old order stay where they are.
+
+Values in operations are the desired ones as written; sensitive ones are listed in each
+operation's ``sensitive`` and shown as ``***`` by ``repr`` and by the renderers unless asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from mikronet.routeros.model import Config, Find, Item, Props, Section, Selector, Value
+from mikronet.routeros.normalize import (
+    config_version,
+    effective_props,
+    migrate,
+    normalize_value,
+    resolve_default,
+    selected_values,
+)
+from mikronet.routeros.schema import PathSchema, Schema, Version, default_schema, parse_version
+from mikronet.secret import MASK
+
+__all__ = ["Add", "Move", "Op", "Plan", "Remove", "Set", "apply", "diff", "matches"]
+
+
+def _masked(props: Mapping[str, Value], sensitive: frozenset[str]) -> str:
+    return "{" + ", ".join(f"{k!r}: {MASK if k in sensitive and v is not None else v!r}"
+                           for k, v in props.items()) + "}"
+
+
+@dataclass(frozen=True, repr=False)
+class Add:
+    """Add an item. ``before`` places it before another item (ordered paths)."""
+
+    path: str
+    props: Props
+    before: Selector | None = None
+    sensitive: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        return f"Add({self.path!r}, {_masked(self.props, self.sensitive)}, before={self.before!r})"
+
+
+@dataclass(frozen=True, repr=False)
+class Set:
+    """Change properties (``None``: back to the default) of the selected items, or of a
+    singleton's settings when ``selector`` is ``None``."""
+
+    path: str
+    selector: Selector | None
+    props: Props
+    sensitive: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        return f"Set({self.path!r}, {self.selector!r}, {_masked(self.props, self.sensitive)})"
+
+
+@dataclass(frozen=True)
+class Remove:
+    """Remove the selected items."""
+
+    path: str
+    selector: Selector
+
+
+@dataclass(frozen=True)
+class Move:
+    """Move the selected item before ``before`` (``None``: to the end)."""
+
+    path: str
+    selector: Selector
+    before: Selector | None = None
+
+
+Op = Add | Set | Remove | Move
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Operations in the order they must run. Empty means nothing to do."""
+
+    ops: tuple[Op, ...] = ()
+
+    def __iter__(self) -> Iterator[Op]:
+        return iter(self.ops)
+
+    def __len__(self) -> int:
+        return len(self.ops)
+
+    def __bool__(self) -> bool:
+        return bool(self.ops)
+
+    def paths(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for op in self.ops:
+            seen.setdefault(op.path, None)
+        return tuple(seen)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for op in self.ops:
+            name = type(op).__name__.lower()
+            out[name] = out.get(name, 0) + 1
+        return out
+
+
+@dataclass
+class _Ctx:
+    ps: PathSchema
+    version: Version | None
+    owned: bool
+
+
+# ---------------------------------------------------------------------------------------------
+# comparing values
+
+
+def _value(ctx: _Ctx, key: str, value: Value, item_props: Mapping[str, Value],
+           builtin: Mapping[str, Value] | None) -> str | None:
+    """The value in force: the given one, else the default; normalised. ``None``: unknown."""
+    if value is None:
+        value = resolve_default(ctx.ps, key, item_props, ctx.version, builtin)
+        if value is None:
+            return None
+    return normalize_value(ctx.ps.type_of(key), value)
+
+
+def _changes(
+    ctx: _Ctx, desired: Item | None, actual: Item | None, settings: tuple[Props, Props] | None = None
+) -> dict[str, Value]:
+    """Properties to set so that ``actual`` becomes ``desired`` (``None`` values reset)."""
+    if settings is not None:
+        want, have = settings
+        want_ctx: Mapping[str, Value] = want
+        have_ctx: Mapping[str, Value] = have
+        want_builtin = have_builtin = None
+    else:
+        want = desired.props if desired is not None else Props()
+        have = actual.props if actual is not None else Props()
+        want_ctx = effective_props(desired) if desired is not None else {}
+        have_ctx = effective_props(actual) if actual is not None else want_ctx
+        want_builtin = ctx.ps.builtin_defaults(desired.selector if desired else None)
+        have_builtin = ctx.ps.builtin_defaults(actual.selector if actual else None) or want_builtin
+    ps = ctx.ps
+    out: dict[str, Value] = {}
+    restated = selected_values(ps, desired.selector) if desired is not None else {}
+    for key, raw in want.items():
+        spec = ps.props.get(key)
+        if spec is not None and spec.read_only:
+            continue
+        wanted = _value(ctx, key, raw, want_ctx, want_builtin)
+        if key in restated and restated[key] == wanted:
+            continue  # `set [ find name=all ] name=all`
+        current = _value(ctx, key, have.get(key), have_ctx, have_builtin)
+        if wanted == current:
+            continue
+        if (wanted is None or current is None) and spec is not None and spec.computed:
+            continue
+        out[key] = raw
+    if ctx.owned:
+        pinned = selected_values(ps, actual.selector) if actual is not None else {}
+        for key, raw in have.items():
+            if key in want or raw is None or key in pinned:
+                continue
+            spec = ps.props.get(key)
+            if spec is not None and (spec.read_only or spec.computed):
+                continue
+            default = resolve_default(ps, key, have_ctx, ctx.version, have_builtin)
+            if default is not None and normalize_value(ps.type_of(key), default) == normalize_value(
+                ps.type_of(key), raw
+            ):
+                continue
+            out[key] = None
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# matching items
+
+
+def matches(ps: PathSchema, selector: Selector, item: Item) -> bool:
+    """Whether ``selector`` (from a template or a plan) picks ``item``."""
+    if item.selector is not None and type(item.selector) is type(selector) and item.selector == selector:
+        return True
+    props = effective_props(item)
+    if isinstance(selector, Find):
+        for cond in selector.conds:
+            have = props.get(cond.key)
+            if have is None:
+                have = resolve_default(ps, cond.key, props, None, ps.builtin_defaults(item.selector))
+            if cond.op == "~":
+                import re
+
+                if have is None or re.search(cond.value, have) is None:
+                    return False
+                continue
+            type_ = ps.type_of(cond.key)
+            equal = have is not None and normalize_value(type_, have) == normalize_value(type_, cond.value)
+            if equal != (cond.op == "="):
+                return False
+        return True
+    if selector.is_number or selector.is_id:
+        return False
+    name = props.get(ps.name_key)
+    if name is None:
+        name = resolve_default(ps, ps.name_key, props, None, ps.builtin_defaults(item.selector))
+    return name is not None and name in selector.values
+
+
+def _identity(ctx: _Ctx, item: Item) -> tuple[object, ...]:
+    ps = ctx.ps
+    props = effective_props(item)
+    if ps.keys:
+        values = []
+        for key in ps.keys:
+            value = props.get(key)
+            if value is None:
+                value = resolve_default(ps, key, props, ctx.version)
+            values.append(normalize_value(ps.type_of(key), value) if value is not None else None)
+        if any(v is not None for v in values):
+            return ("keys", *values)
+    content = []
+    for key, value in sorted(props.items()):
+        spec = ps.props.get(key)
+        if value is None or (spec is not None and (spec.read_only or spec.computed)) or key == "comment":
+            continue
+        type_ = spec.type if spec is not None else "text"
+        default = resolve_default(ps, key, props, ctx.version)
+        normal = normalize_value(type_, value)
+        if default is not None and normalize_value(type_, default) == normal:
+            continue
+        content.append((key, normal))
+    return ("all", *content)
+
+
+def _selector_for(ctx: _Ctx, item: Item) -> Selector:
+    """How to find ``item`` on the router: its own selector, else a query on its keys, else on
+    everything it says."""
+    if item.selector is not None:
+        return item.selector
+    props = item.props
+    ps = ctx.ps
+    if ps.keys and all(props.get(k) is not None for k in ps.keys):
+        return Find.where({k: props[k] for k in ps.keys})  # type: ignore[misc]
+    for key in ps.builtin:
+        if props.get(key) is not None:
+            return Find.where({key: props[key]})  # type: ignore[dict-item]
+    return Find.where({k: v for k, v in props.items() if v is not None and not ps.prop(k).read_only})
+
+
+def _is_builtin(ps: PathSchema, item: Item) -> bool:
+    if item.selector is not None:
+        return True
+    props = item.props
+    if props.get("default-name") not in (None, ""):
+        return True
+    flags = ("default", "builtin", "dynamic")
+    return any(normalize_value("bool", props.get(k) or "no") == "yes" for k in flags)
+
+
+def _sensitive(ps: PathSchema, props: Mapping[str, Value]) -> frozenset[str]:
+    return frozenset(k for k in props if k in ps.sensitive)
+
+
+def _lis(values: list[int]) -> set[int]:
+    """Positions (into ``values``) of one longest strictly increasing subsequence."""
+    import bisect
+
+    tails: list[int] = []
+    tails_at: list[int] = []
+    parent = [-1] * len(values)
+    for i, v in enumerate(values):
+        j = bisect.bisect_left(tails, v)
+        if j == len(tails):
+            tails.append(v)
+            tails_at.append(i)
+        else:
+            tails[j] = v
+            tails_at[j] = i
+        parent[i] = tails_at[j - 1] if j > 0 else -1
+    out: set[int] = set()
+    k = tails_at[-1] if tails_at else -1
+    while k >= 0:
+        out.add(k)
+        k = parent[k]
+    return out
+
+
+def _placements(ctx: _Ctx, path: str, placed: list[tuple[Item, int | None]], a_items: list[Item]) -> list[Op]:
+    """Adds, and on ordered paths the fewest moves, that put the desired items in order.
+
+    New items at the end are appended in order. The rest is worked from the back: each item that
+    is new or off the longest increasing run of old positions goes right before its successor.
+    """
+    ps = ctx.ps
+
+    def added(want: Item) -> Add:
+        props = Props((k, v) for k, v in want.props.items() if v is not None)
+        return Add(path, props, None, _sensitive(ps, props))
+
+    if not ps.ordered:
+        return [added(want) for want, index in placed if index is None]
+    stay_ranks = _lis([i for _, i in placed if i is not None])
+    trailing = len(placed)
+    while trailing > 0 and placed[trailing - 1][1] is None:
+        trailing -= 1
+    out: list[Op] = [added(want) for want, _ in placed[trailing:]]
+    successor: Selector | None = None
+    if out:
+        first = out[0]
+        assert isinstance(first, Add)
+        successor = _selector_for(ctx, Item(first.props))
+    backwards: list[Op] = []
+    rank = sum(1 for _, i in placed[:trailing] if i is not None)
+    for want, index in reversed(placed[:trailing]):
+        if index is None:
+            op = added(want)
+            backwards.append(Add(path, op.props, successor, op.sensitive))
+            successor = _selector_for(ctx, Item(op.props))
+            continue
+        rank -= 1
+        selector = _selector_for(ctx, a_items[index])
+        if rank not in stay_ranks:
+            backwards.append(Move(path, selector, successor))
+        successor = selector
+    return out + backwards
+
+
+def _diff_section(
+    ctx: _Ctx, path: str, desired: Section | None, actual: Section | None
+) -> tuple[list[Op], list[Op]]:
+    """(removals, other operations) for one path."""
+    ps = ctx.ps
+    removals: list[Op] = []
+    ops: list[Op] = []
+    d_settings = desired.settings if desired else Props()
+    a_settings = actual.settings if actual else Props()
+    if d_settings or (ctx.owned and a_settings):
+        change = _changes(ctx, None, None, settings=(d_settings, a_settings))
+        if change:
+            ops.append(Set(path, None, Props(change), _sensitive(ps, change)))
+
+    d_items = desired.items if desired else ()
+    a_items = list(actual.items) if actual else []
+    claimed: dict[int, Item] = {}  # actual index -> desired item matched to it
+    removed: set[int] = set()
+    placed: list[tuple[Item, int | None]] = []  # desired list items in order, with their actual index
+
+    for want in d_items:
+        if want.verb == "remove":
+            assert want.selector is not None
+            hits = [i for i, have in enumerate(a_items)
+                    if i not in claimed and i not in removed and matches(ps, want.selector, have)]
+            if hits:
+                removed.update(hits)
+                removals.append(Remove(path, want.selector))
+            continue
+        if want.verb == "set" and want.selector is not None:
+            hits = [i for i, have in enumerate(a_items)
+                    if i not in claimed and i not in removed and matches(ps, want.selector, have)]
+            if not hits:
+                change = _changes(ctx, want, None)
+                change = {k: v for k, v in change.items() if v is not None}
+                if change:
+                    ops.append(Set(path, want.selector, Props(change), _sensitive(ps, change)))
+                continue
+            for i in hits:
+                claimed[i] = want
+            change = _changes(ctx, want, a_items[hits[0]])
+            if change:
+                ops.append(Set(path, want.selector, Props(change), _sensitive(ps, change)))
+            continue
+        identity = _identity(ctx, want)
+        hit = next((i for i, have in enumerate(a_items) if i not in claimed and i not in removed
+                    and _identity(ctx, have) == identity), None)
+        if hit is None:
+            placed.append((want, None))
+            continue
+        claimed[hit] = want
+        placed.append((want, hit))
+        change = _changes(ctx, want, a_items[hit])
+        if change:
+            ops.append(Set(path, _selector_for(ctx, a_items[hit]), Props(change), _sensitive(ps, change)))
+
+    if ctx.owned:
+        for i, have in enumerate(a_items):
+            if i in claimed or i in removed:
+                continue
+            if _is_builtin(ps, have):
+                change = _changes(ctx, None, have)
+                if change:
+                    ops.append(Set(path, _selector_for(ctx, have), Props(change), _sensitive(ps, change)))
+            else:
+                removals.append(Remove(path, _selector_for(ctx, have)))
+
+    ops.extend(_placements(ctx, path, placed, a_items))
+    return removals, ops
+
+
+def diff(
+    desired: Config,
+    actual: Config,
+    *,
+    schema: Schema | None = None,
+    version: Version | str | None = None,
+    own: Literal["all"] | Iterable[str] | None = None,
+) -> Plan:
+    """The plan that turns ``actual`` into ``desired``.
+
+    ``own`` adds paths the desired side owns (``"all"``: every path) to those its
+    ``#mikronet: own`` directives name. ``version`` (default: actual's header, else desired's)
+    picks defaults and renames (``routing-mark`` on v6, ``routing-table`` on v7).
+    """
+    schema = schema or default_schema()
+    if isinstance(version, str):
+        version = parse_version(version)
+    if version is None:
+        version = config_version(actual) or config_version(desired)
+    desired = migrate(desired, schema, version)
+    actual = migrate(actual, schema, version)
+    owned: set[str] = {p for p, how in desired.ownership.items() if how == "own"}
+    own_all = own == "all"
+    if own is not None and not own_all:
+        from mikronet.routeros.model import canonical_path
+
+        owned.update(canonical_path(p) for p in own)
+    order = list(desired.sections)
+    order += [p for p in actual.sections if p not in desired.sections and (own_all or p in owned)]
+    removals: list[list[Op]] = []
+    rest: list[Op] = []
+    for path in order:
+        ps = schema.get(path)
+        ctx = _Ctx(ps, version, own_all or path in owned)
+        removed, ops = _diff_section(ctx, path, desired.sections.get(path), actual.sections.get(path))
+        removals.append(removed)
+        rest.extend(ops)
+    flat: list[Op] = []
+    for group in reversed(removals):  # dependants (ports) before what they depend on (bridges)
+        flat.extend(group)
+    return Plan(tuple(flat + rest))
+
+
+# ---------------------------------------------------------------------------------------------
+# applying a plan to a model
+
+
+def _apply_props(props: Mapping[str, Value], change: Mapping[str, Value]) -> Props:
+    out = dict(props)
+    for key, value in change.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return Props(out)
+
+
+def _position(ps: PathSchema, items: list[Item], before: Selector | None) -> int:
+    if before is None:
+        return len(items)
+    return next((i for i, x in enumerate(items) if matches(ps, before, x)), len(items))
+
+
+def apply(config: Config, plan: Plan, *, schema: Schema | None = None) -> Config:
+    """The configuration after running ``plan`` on ``config`` (a pure function, for checks)."""
+    schema = schema or default_schema()
+    sections: dict[str, Section] = dict(migrate(config, schema).sections)
+    for op in plan:
+        ps = schema.get(op.path)
+        section = sections.get(op.path) or Section(op.path)
+        items = list(section.items)
+        settings = section.settings
+        if isinstance(op, Add):
+            items.insert(_position(ps, items, op.before), Item(op.props))
+        elif isinstance(op, Set):
+            selector = op.selector
+            if selector is None:
+                settings = _apply_props(settings, op.props)
+                sections[op.path] = Section(op.path, settings, tuple(items))
+                continue
+            hits = [i for i, x in enumerate(items) if matches(ps, selector, x)]
+            for i in hits:
+                items[i] = items[i].with_props(_apply_props(items[i].props, op.props))
+            if not hits:
+                items.append(Item(_apply_props({}, op.props), op.selector, "set"))
+        elif isinstance(op, Remove):
+            items = [x for x in items if not matches(ps, op.selector, x)]
+        elif isinstance(op, Move):
+            index = next((i for i, x in enumerate(items) if matches(ps, op.selector, x)), None)
+            if index is not None:
+                item = items.pop(index)
+                items.insert(_position(ps, items, op.before), item)
+        sections[op.path] = Section(op.path, settings, tuple(items))
+    return Config(sections, config.header, config.ownership, config.warnings).with_sections(sections)
+
