@@ -295,6 +295,12 @@ class ApiServer:
         if server is not None:
             await server.wait_closed()
 
+    def close_now(self) -> None:
+        """Stop accepting and drop every session right away (call from the loop); :meth:`stop` finishes."""
+        if self._server is not None:
+            self._server.close()
+        self.drop_sessions()
+
     def drop_sessions(self) -> None:
         for writer in list(self._writers):
             writer.transport.abort()

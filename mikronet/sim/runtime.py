@@ -91,6 +91,13 @@ def _address(block: int, index: int) -> str:
     return f"127.{block}.{index // 250}.{index % 250 + 2}"
 
 
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
 def _can_bind(host: str, port: int) -> bool:
     import socket
 
@@ -126,6 +133,13 @@ class _Router:
 
     def _on_event(self, event: str) -> None:
         loop = self.runtime.loop
+        if event == "offline" and _in_loop(loop):
+            # stop accepting at once, so a client that saw the session drop is refused from now on
+            self.api.close_now()
+            if self.api_ssl is not None:
+                self.api_ssl.close_now()
+            if self.ssh is not None:
+                self.ssh.close()
         loop.call_soon_threadsafe(lambda: loop.create_task(self.follow()))
 
     async def follow(self) -> None:
