@@ -34,7 +34,7 @@ merge: only the items and properties named are touched).
 
 from __future__ import annotations
 
-from mikronet.routeros.diff import Add, Move, Op, Plan, Remove, Set, apply, diff, matches
+from mikronet.routeros.diff import diff
 from mikronet.routeros.model import (
     Command,
     Cond,
@@ -52,6 +52,7 @@ from mikronet.routeros.model import (
 )
 from mikronet.routeros.normalize import normalize, normalize_value
 from mikronet.routeros.parser import parse, parse_command, parse_commands, parse_file
+from mikronet.routeros.plan import Add, Move, Op, Plan, Remove, Set, apply, matches
 from mikronet.routeros.quoting import quote, unescape
 from mikronet.routeros.render import (
     ApiCommand,

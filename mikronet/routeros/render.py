@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final, Literal
 
-from mikronet.routeros.diff import Add, Move, Plan, Remove, Set
 from mikronet.routeros.model import Config, Find, Header, Props, Ref, Section, Selector, Value
 from mikronet.routeros.normalize import effective_props, normalize, resolve_default
+from mikronet.routeros.plan import Add, Move, Plan, Remove, Set
 from mikronet.routeros.quoting import quote
 from mikronet.routeros.schema import Schema, Version, default_schema, parse_version
 from mikronet.secret import MASK
