@@ -232,7 +232,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
     def _show(self, result: tuple[str, bool, bool]) -> None:
         text, question, close = result
         self._write(text)
-        if close:
+        if close or (self._command is not None and not question):  # an exec ends after its one command
             self._finish()
             return
         self._key_question = question

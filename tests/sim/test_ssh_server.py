@@ -200,6 +200,11 @@ def test_exec_channel_runs_one_command(served: tuple[FakeRouter, SimSSHServer]) 
         _, stdout, _ = client.exec_command("/nosuch print", timeout=5)
         assert stdout.read() == b"bad command name nosuch (line 1 column 2)\r\n"
         assert stdout.channel.recv_exit_status() == 0
+        stdin, stdout, _ = client.exec_command("/system reboot", timeout=5)
+        stdin.write(b"n")
+        stdin.flush()
+        assert stdout.read() == b"Reboot, yes? [y/N]: n\r\naction cancelled\r\n"
+        assert stdout.channel.recv_exit_status() == 0
     finally:
         client.close()
 
