@@ -262,6 +262,7 @@ def test_napalm_ros_get_config_reads_the_export_over_ssh_exec(loop: Loop, ssh: A
     device = router(version=version)
     if not exports(device):
         pytest.skip("the simulated router's export renderer is not plugged in yet")
+    device.call("/system/identity/set", {"name": "Skola 7"})
     host = "127.0.0.8"
     api = ApiServer(device, host, _free_port(host))
     loop.run(api.start())
@@ -275,4 +276,4 @@ def test_napalm_ros_get_config_reads_the_export_over_ssh_exec(loop: Loop, ssh: A
         driver.close()
         loop.run(api.stop())
     assert running.startswith(f"# by RouterOS {version}")
-    assert "/system identity set name=MikroTik" in running
+    assert '/system identity set name="Skola 7"' in running.splitlines()
