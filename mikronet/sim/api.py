@@ -311,8 +311,8 @@ class ApiServer:
         if table is None:
             return True
         for item in table:
-            if item.values.get("name") == self.service:
-                return item.values.get("disabled", "false") != "true"
+            if item.get("name") == self.service:
+                return item.get("disabled", "false") != "true"
         return True
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -56,6 +56,12 @@ def _hooks_for(device: SimDevice, spec: PathSpec) -> PathHooks | None:
     return None
 
 
+_NO_ADD: Mapping[tuple[str, ...], frozenset[str]] = {
+    ("interface",): frozenset({"add", "move"}),
+    ("interface", "ethernet"): frozenset({"add", "move", "remove"}),
+}
+
+
 @cache
 def _config_paths(version: str, model: str, major: int) -> frozenset[tuple[str, ...]]:
     return frozenset(path for path in path_specs(version) if _wanted_for(model, major, path))
@@ -96,8 +102,8 @@ def register_menus(device: SimDevice) -> None:
     def verbs(path: tuple[str, ...]) -> Mapping[str, Handler]:
         menu = device.config_menu(path)
         found = menu.verbs()
-        if path == ("interface",):
-            return {k: v for k, v in found.items() if k not in ("add", "move")}
+        if path in _NO_ADD:  # ports exist from the factory; /interface itself adds nothing
+            return {k: v for k, v in found.items() if k not in _NO_ADD[path]}
         return found
 
     device.menus = MenuTree(paths, verbs)
@@ -111,6 +117,7 @@ def register_menus(device: SimDevice) -> None:
     device.menus.register(("ip", "route", "vrf"), "print", lambda r: print_rows([], r))
     device.menus.register(("ipv6", "address"), "print", lambda r: print_rows([], r))
     device.menus.register((), "quit", lambda r: Reply(disconnect=True))
+    device.menus.register((), "export", lambda r: device.export_command(r, ()))
 
 
 def config_menu_for(device: SimDevice, spec: PathSpec) -> ConfigMenu:

@@ -50,7 +50,7 @@ class PathHooks:
     """Whether an item of the (shared) table belongs to this menu."""
     before_remove: Callable[[Item], None] | None = None
     after_change: Callable[[Item, dict[str, str]], None] | None = None
-    """Called with the item and its previous values after an add (previous empty) or set."""
+    """Called with the item and its previous effective values after an add (previous empty) or set."""
     extra_verbs: dict[str, Handler] = field(default_factory=dict)
 
 
@@ -115,11 +115,12 @@ class ConfigMenu:
         """The item as ``print`` shows it: ``.id``, set values over defaults, computed fields."""
         spec = self.spec
         row: dict[str, str] = {} if spec.singleton else {".id": item.id}
-        merged = {**spec.defaults, **item.values}
+        merged = {**spec.defaults, **item.factory, **item.values}
         for name, value in list(merged.items()):
             if value.startswith("$"):
-                if value[1:] in item.values:
-                    merged[name] = item.values[value[1:]]
+                resolved = item.get(value[1:])
+                if resolved is not None:
+                    merged[name] = resolved
                 else:
                     del merged[name]
         for name in spec.fields:
@@ -145,7 +146,7 @@ class ConfigMenu:
         for item in self.items():
             if number is not None and item.number == number:
                 return item
-            if number is None and self.spec.name_field and item.values.get(self.spec.name_field) == ref:
+            if number is None and self.spec.name_field and item.get(self.spec.name_field) == ref:
                 return item
         raise CommandTrap(msg.NO_SUCH_ITEM, msg.NO_SUCH_CATEGORY)
 
@@ -183,10 +184,11 @@ class ConfigMenu:
             wanted = tuple(values.get(name, self.spec.defaults.get(name, "")) for name in combo)
             if not any(wanted):
                 continue
-            for other in self.items():
+            # names of interfaces are unique across every kind (they share one table)
+            for other in (self.table if self.spec.storage is not None else self.items()):
                 if other is item:
                     continue
-                merged = {**self.spec.defaults, **other.values}
+                merged = {**self.spec.defaults, **other.effective()}
                 if tuple(merged.get(name, "") for name in combo) == wanted:
                     if combo == ("address", "interface") or combo == ("address",):
                         raise CommandTrap(msg.ALREADY_HAVE_ADDRESS, msg.CATEGORY_GENERAL)
@@ -221,7 +223,7 @@ class ConfigMenu:
         return Reply(ret=item.id)
 
     def _apply(self, item: Item, changes: Mapping[str, str]) -> None:
-        before = dict(item.values)
+        before = item.effective()
         updated = dict(item.values)
         for name, value in changes.items():
             if name.startswith("!"):
@@ -232,7 +234,11 @@ class ConfigMenu:
                 updated[name] = value
         if item.dynamic:
             raise CommandTrap(msg.CANNOT_CHANGE_DYNAMIC, msg.CATEGORY_GENERAL)
-        self._check(updated, item)
+        effective = {**item.factory, **updated}
+        self._check(effective, item)
+        for name, value in effective.items():  # a validator may have completed a value (10.0.0.1 -> /32)
+            if name in updated or item.factory.get(name) != value:
+                updated[name] = value
         item.values = updated
         self._changed(item, before)
 

@@ -197,7 +197,7 @@ class SimDevice:
     @property
     def identity(self) -> str:
         table = self.store.table(("system", "identity"), singleton=True)
-        return table.single().values.get("name", "MikroTik")
+        return table.single().get("name", "MikroTik") or "MikroTik"
 
     @property
     def behaviour(self) -> Behaviour:
@@ -256,8 +256,8 @@ class SimDevice:
 
     def _user_password(self, username: str) -> str | None:
         for item in self.store.table(("user",)):
-            if item.values.get("name") == username and item.values.get("disabled", "false") != "true":
-                return item.values.get("password", "")
+            if item.get("name") == username and item.get("disabled", "false") != "true":
+                return item.get("password", "")
         return None
 
     # --- commands -------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ class SimDevice:
         if kind == "routing-table" and name == "main":
             return True
         table = self.store.tables.get(path)
-        return table is not None and any(item.values.get("name") == name for item in table)
+        return table is not None and any(item.get("name") == name for item in table)
 
     def config_changed(self, path: tuple[str, ...]) -> None:
         """Hook for anything that reacts to configuration (the scheduler re-arms its timers)."""

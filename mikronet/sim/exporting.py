@@ -1,16 +1,125 @@
-"""``/export`` of a simulated router (filled in when the project's export renderer is plugged in)."""
+"""``/export`` of a simulated router, through the project's own export renderer.
+
+The store becomes a :class:`~mikronet.routeros.model.Config` (the one model): settings of singleton
+menus, ``add`` lines for items the router did not come with, ``set`` lines on factory items named
+the way RouterOS names them (``[ find default-name=ether1 ]``, ``telnet``, ``[ find default=yes ]``).
+:func:`mikronet.routeros.render.export_text` then writes it the way the router's version does:
+header style, compact or verbose, terse, secrets shown or hidden, quoting, hex escapes, wrapping.
+Menus come in the order real exports use (``data/export-order.txt``).
+"""
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
+from mikronet.routeros.model import Config, Find, Item, Props, Ref, Section, Selector
+from mikronet.routeros.render import export_text as render_export_text
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import Reply
+from mikronet.sim.schema_bridge import INTERFACE_KINDS
+from mikronet.sim.store import Item as StoreItem
 
 if TYPE_CHECKING:
     from mikronet.sim.device import SimDevice
+    from mikronet.sim.specs import PathSpec
 
-__all__ = ["export_command", "export_text"]
+__all__ = ["build_config", "export_command", "export_text", "software_id"]
+
+_KIND_PATH = {kind: ("interface", menu) for menu, kind in reversed(list(INTERFACE_KINDS.items()))}
+_SCRIPT_BOOL = {"true": "yes", "false": "no"}
+_RUNTIME = frozenset({"default", "run-count", "next-run", "owner", "last-started", "last-logged-in"})
+_NOT_EXPORTED = frozenset({("user",), ("user", "ssh-keys")})
+"""Menus ``/export`` leaves out (users live apart from the configuration; a backup has them)."""
+
+
+@cache
+def _order() -> dict[str, int]:
+    text = resources.files("mikronet.sim").joinpath("data/export-order.txt").read_text(encoding="utf-8")
+    paths = [line.strip() for line in text.splitlines() if line.startswith("/")]
+    return {path: index for index, path in enumerate(paths)}
+
+
+def software_id(serial: str) -> str:
+    """A stable ``XXXX-XXXX`` software id for a serial number."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    digest = hashlib.sha256(f"software-id:{serial}".encode()).digest()
+    chars = "".join(alphabet[b % len(alphabet)] for b in digest[:8])
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def _script_props(spec: PathSpec, values: dict[str, str], drop: frozenset[str]) -> Props:
+    out = {}
+    for name, value in values.items():
+        if name in drop or name in _RUNTIME or name in spec.read_only:
+            continue
+        out[name] = _SCRIPT_BOOL.get(value, value) if name in spec.booleans else value
+    return Props(out)
+
+
+def _builtin_selector(spec: PathSpec, item: StoreItem, index: int) -> Selector:
+    """How an export names a factory item: ``[ find default-name=ether1 ]``, ``[ find default=yes ]``,
+    ``telnet`` / ``full`` (by name), or its number."""
+    factory = item.factory
+    if "default-name" in factory:
+        return Find.of(**{"default-name": factory["default-name"]})
+    if factory.get("default") == "true":
+        return Find.of(default="yes")
+    if spec.name_field and spec.name_field in factory:
+        return Ref.of(factory[spec.name_field])
+    return Ref.of(str(index))
+
+
+def _section_items(spec: PathSpec, items: list[StoreItem], verbose: bool) -> tuple[Item, ...]:
+    out = []
+    for index, item in enumerate(items):
+        if item.dynamic:
+            continue
+        if item.builtin:
+            shown = {**item.factory, **item.values} if verbose else item.values
+            props = _script_props(spec, shown, frozenset({"type", "default-name", "mac-address"}))
+            if props or verbose:
+                out.append(Item(props, _builtin_selector(spec, item, index), "set"))
+        else:
+            out.append(Item(_script_props(spec, item.values, frozenset({"type"})), None, "add"))
+    return tuple(out)
+
+
+def build_config(device: SimDevice, path: tuple[str, ...] | None = None, *, verbose: bool = False) -> Config:
+    """The router's configuration as the project's model (optionally one menu and those below it).
+
+    Factory items appear with what was changed on them; with ``verbose`` also with what they came
+    with, and every settings menu appears, so the renderer can spell the defaults out."""
+    sections: dict[str, Section] = {}
+    interfaces = device.store.tables.get(("interface",))
+    by_kind: dict[tuple[str, ...], list[StoreItem]] = {}
+    for item in interfaces or ():
+        menu = _KIND_PATH.get(item.get("type", "") or "")
+        if menu is not None:
+            by_kind.setdefault(menu, []).append(item)
+    for menu_path, spec in device.specs.items():
+        if (path is not None and menu_path[: len(path)] != path) or menu_path in _NOT_EXPORTED:
+            continue
+        canonical = "/" + " ".join(menu_path)
+        if spec.singleton:
+            table = device.store.tables.get(spec.table_path)
+            values = table.items[0].values if table is not None and table.items else {}
+            settings = _script_props(spec, values, frozenset())
+            if settings or verbose:
+                sections[canonical] = Section(canonical, settings, ())
+            continue
+        if spec.storage is not None:
+            items = by_kind.get(menu_path, [])
+        else:
+            table = device.store.tables.get(spec.table_path)
+            items = list(table) if table is not None else []
+        if items:
+            sections[canonical] = Section(canonical, Props(), _section_items(spec, items, verbose))
+    order = _order()
+    ranked = sorted(sections, key=lambda p: (order.get(p, len(order)), p))
+    return Config(sections={p: sections[p] for p in ranked})
 
 
 def export_text(
@@ -21,8 +130,37 @@ def export_text(
     verbose: bool,
     show_sensitive: bool | None,
 ) -> str:
-    raise NotImplementedError("export renderer not plugged in yet")
+    """What ``/export`` prints on this router (LF line ends; the console writes CRLF)."""
+    flags = [flag for flag, on in (("terse", terse), ("verbose", verbose)) if on]
+    if show_sensitive is True:
+        flags.append("show-sensitive")
+    elif show_sensitive is False:
+        flags.append("hide-sensitive")
+    profile = device.profile
+    return render_export_text(
+        build_config(device, path, verbose=verbose),
+        version=device.version,
+        flags=flags,
+        when=device.clock.wall(),
+        software_id=software_id(device.serial) if profile.routerboard or device.parsed_version.major >= 7 else None,
+        model=profile.model if profile.routerboard else None,
+        serial_number=device.serial if profile.routerboard else None,
+    )
 
 
 def export_command(device: SimDevice, request: Request, path: tuple[str, ...]) -> Reply:
-    raise NotImplementedError("export renderer not plugged in yet")
+    """``/export`` (or ``/ip/address/export``) over the API: only ``file=`` gives anything back."""
+    show: bool | None = None
+    if request.flag("show-sensitive"):
+        show = True
+    elif request.flag("hide-sensitive"):
+        show = False
+    text = export_text(device, path=path or None, terse=request.flag("terse"), verbose=request.flag("verbose"),
+                       show_sensitive=show)
+    filename = request.args.get("file")
+    if not filename:
+        return Reply()
+    if not filename.endswith(".rsc"):
+        filename += ".rsc"
+    device.write_file(filename, text.replace("\n", "\r\n"))
+    return Reply()

@@ -67,7 +67,7 @@ def _builtin_items(device: SimDevice) -> None:
     for table_path, items in _builtin_plan(device.version, device.spec.model, device.parsed_version.major):
         table = device.store.table(table_path)
         for values, number in items:
-            item = table.add(dict(values), builtin=True)
+            item = table.add({}, builtin=True, factory=values)
             if number is not None:
                 item.number = number
 
@@ -88,18 +88,12 @@ def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
         }
         if port.type in ("wlan", "wifi"):
             values["disabled"] = "true"
-        interfaces.add(values, builtin=True)
+        interfaces.add({}, builtin=True, factory=values)
     _builtin_items(device)
     groups = store.table(("user", "group"))
-    if not any(item.values.get("name") == "full" for item in groups):
-        groups.add(
-            {
-                "name": "full",
-                "policy": "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,"
-                "password,web,sniff,sensitive,api,romon,rest-api",
-            },
-            builtin=True,
-        )
+    if not any(item.get("name") == "full" for item in groups):
+        policy = "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,password,web,sniff,sensitive,api,romon"
+        groups.add({}, builtin=True, factory={"name": "full", "policy": policy + ",rest-api"})
     if users is not None:
         store.tables[("user",)] = users
     else:
@@ -107,7 +101,7 @@ def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
         store.table(("user",)).add(
             {"name": device.spec.username, "group": "full", "password": device.spec.password}
         )
-    store.table(("system", "identity"), singleton=True).single().values["name"] = "MikroTik"
+    store.table(("system", "identity"), singleton=True).single()
 
 
 # --- /interface ------------------------------------------------------------------------------------
@@ -122,23 +116,23 @@ def interface_hooks(device: SimDevice) -> PathHooks:
     """``/interface``: running state and traffic counters that grow with uptime."""
 
     def running(item: Item) -> bool:
-        if item.values.get("disabled") == "true":
+        if item.get("disabled") == "true":
             return False
-        kind = item.values.get("type", "ether")
+        kind = item.get("type", "ether")
         if kind == "ether":
-            return item.values.get("default-name") == "ether1" or item.number == 2
+            return item.get("default-name") == "ether1" or item.number == 2
         return kind not in ("wlan", "wifi")
 
     def computed(item: Item, request: Request | None) -> dict[str, str]:
         live = running(item)
-        mtu = item.values.get("mtu", "1500")
+        mtu = item.get("mtu", "1500")
         row = {
             "actual-mtu": mtu if mtu.isdigit() else "1500",
             "running": "true" if live else "false",
-            "disabled": item.values.get("disabled", "false"),
+            "disabled": item.get("disabled", "false"),
             "link-downs": "0",
         }
-        if item.values.get("type") == "ether":
+        if item.get("type") == "ether":
             row.setdefault("l2mtu", "1598")
             row.setdefault("max-l2mtu", "9578")
         rate = 250_000 if live else 0
@@ -160,17 +154,17 @@ def interface_hooks(device: SimDevice) -> PathHooks:
         return row
 
     def after_change(item: Item, before: dict[str, str]) -> None:
-        old, new = before.get("name"), item.values.get("name")
+        old, new = before.get("name"), item.get("name")
         if old and new and old != new:
             _rename_references(device, old, new)
 
     def before_remove(item: Item) -> None:
-        name = item.values.get("name", "")
+        name = item.get("name", "")
         for table in device.store.tables.values():
             if table.path == ("interface",):
                 continue
             for other in table:
-                if name and name in (other.values.get("interface"), other.values.get("bridge")):
+                if name and name in (other.get("interface"), other.get("bridge")):
                     raise CommandTrap(msg.INTERFACE_IN_USE, msg.CATEGORY_GENERAL)
 
     return PathHooks(computed=computed, after_change=after_change, before_remove=before_remove)
@@ -186,7 +180,7 @@ def _rename_references(device: SimDevice, old: str, new: str) -> None:
         fields |= {"interface", "bridge", "in-interface", "out-interface", "master-interface"}
         for item in table:
             for name in fields:
-                if item.values.get(name) == old:
+                if item.get(name) == old:
                     item.values[name] = new
 
 
@@ -195,7 +189,7 @@ def kind_hooks(device: SimDevice, kind: str) -> PathHooks:
     base = interface_hooks(device)
     return PathHooks(
         computed=base.computed,
-        visible=lambda item: item.values.get("type") == kind,
+        visible=lambda item: item.get("type") == kind,
         after_change=base.after_change,
         before_remove=base.before_remove,
     )
@@ -222,13 +216,13 @@ def ip_address_hooks(device: SimDevice) -> PathHooks:
             values["address"] = f"{parsed.ip}/32"
 
     def computed(item: Item, request: Request | None) -> dict[str, str]:
-        address = item.values.get("address", "")
+        address = item.get("address", "")
         try:
             network = str(ipaddress.IPv4Interface(address).network.network_address)
         except ValueError:
             network = ""
-        interface = item.values.get("interface", "")
-        row = {"network": item.values.get("network", network), "actual-interface": interface}
+        interface = item.get("interface", "")
+        row = {"network": item.get("network", network), "actual-interface": interface}
         row["invalid"] = "false" if device.has_named("interface", interface) else "true"
         return row
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import overload
 
 __all__ = ["ConfigStore", "Item", "Table", "format_id", "parse_id"]
 
@@ -40,10 +41,27 @@ class Item:
     """A factory item (an ethernet port, the ``admin`` user, a service): cannot be removed."""
     dynamic: bool = False
     """Created by the router itself (e.g. a DHCP-client address): not exported, not editable."""
+    factory: dict[str, str] = field(default_factory=dict)
+    """What a factory item came with (``default-name``, its MAC, a service's port). ``values`` holds
+    only what was changed since, which is what ``/export`` writes."""
 
     @property
     def id(self) -> str:
         return format_id(self.number)
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str) -> str: ...
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The item's own value of ``name``: as changed, else as it came from the factory."""
+        if name in self.values:
+            return self.values[name]
+        return self.factory.get(name, default)
+
+    def effective(self) -> dict[str, str]:
+        return {**self.factory, **self.values}
 
 
 @dataclass
@@ -55,8 +73,9 @@ class Table:
     items: list[Item] = field(default_factory=list)
     next_number: int = 1
 
-    def add(self, values: dict[str, str], *, builtin: bool = False, dynamic: bool = False) -> Item:
-        item = Item(self.next_number, dict(values), builtin=builtin, dynamic=dynamic)
+    def add(self, values: dict[str, str], *, builtin: bool = False, dynamic: bool = False,
+            factory: dict[str, str] | None = None) -> Item:
+        item = Item(self.next_number, dict(values), builtin=builtin, dynamic=dynamic, factory=dict(factory or {}))
         self.next_number += 1
         self.items.append(item)
         return item

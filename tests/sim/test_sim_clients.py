@@ -121,3 +121,11 @@ def test_napalm_get_environment(napalm_device: object) -> None:
     environment = napalm_device.get_environment()  # type: ignore[attr-defined]
     assert environment["memory"]["available_ram"] > environment["memory"]["used_ram"] > 0
     assert len(environment["cpu"]) == 4
+
+
+def test_napalm_get_config_through_librouteros_config(napalm_device: object) -> None:
+    """7.13+: napalm-ros reads the export the way librouteros's Config does (export to a file, read it)."""
+    config = napalm_device.get_config(retrieve="running")  # type: ignore[attr-defined]
+    running = config["running"]
+    assert running.startswith("# by RouterOS 7.14.3\n")
+    assert "# serial number = HD0420001" in running
