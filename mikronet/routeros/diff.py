@@ -81,6 +81,8 @@ def _changes(
         spec = ps.props.get(key)
         if spec is not None and spec.read_only:
             continue
+        if spec is not None and spec.write_only and actual is not None and have.get(key) is None:
+            continue  # the router never shows it: set with the item, not "changed" on every run
         wanted = _value(ctx, key, raw, want_ctx, want_builtin)
         if key in restated and restated[key] == wanted:
             continue  # `set [ find name=all ] name=all`
@@ -111,7 +113,9 @@ def _changes(
 # matching items
 
 
-def _identity(ctx: _Ctx, item: Item) -> tuple[object, ...]:
+def _identity(ctx: _Ctx, item: Item, loose: bool = False) -> tuple[object, ...]:
+    """What makes an item this item: its key values, else its content (``loose``: but its
+    comment, so that a changed comment is a change, not another item)."""
     ps = ctx.ps
     props = effective_props(item)
     if ps.keys:
@@ -126,7 +130,7 @@ def _identity(ctx: _Ctx, item: Item) -> tuple[object, ...]:
     content = []
     for key, value in sorted(props.items()):
         spec = ps.props.get(key)
-        if value is None or (spec is not None and (spec.read_only or spec.computed)) or key == "comment":
+        if value is None or (spec is not None and (spec.read_only or spec.computed)) or (loose and key == "comment"):
             continue
         type_ = spec.type if spec is not None else "text"
         default = resolve_default(ps, key, props, ctx.version)
@@ -135,6 +139,32 @@ def _identity(ctx: _Ctx, item: Item) -> tuple[object, ...]:
             continue
         content.append((key, normal))
     return ("all", *content)
+
+
+def _match_adds(ctx: _Ctx, adds: list[Item], a_items: list[Item], taken: set[int]) -> list[int | None]:
+    """For each desired item, the actual item it is (or ``None``): by exact identity, then -- on
+    an owned path, for items still alone -- by identity without the comment. Indexed, so
+    3,000-entry lists stay fast."""
+    found: list[int | None] = [None] * len(adds)
+    used = set(taken)
+    for loose in (False, True):
+        index: dict[tuple[object, ...], list[int]] = {}
+        for i, have in enumerate(a_items):
+            if i not in used and have.verb != "remove":
+                index.setdefault(_identity(ctx, have, loose), []).append(i)
+        for n, want in enumerate(adds):
+            if found[n] is not None:
+                continue
+            candidates = index.get(_identity(ctx, want, loose))
+            while candidates:
+                i = candidates.pop(0)
+                if i not in used:
+                    found[n] = i
+                    used.add(i)
+                    break
+        if ctx.ps.keys or not ctx.owned:
+            break  # keys are the whole identity; and a merge never takes over an item it only resembles
+    return found
 
 
 def _selector_for(ctx: _Ctx, item: Item) -> Selector:
@@ -250,6 +280,7 @@ def _diff_section(
     removed: set[int] = set()
     placed: list[tuple[Item, int | None]] = []  # desired list items in order, with their actual index
 
+    adds: list[Item] = []
     for want in d_items:
         if want.verb == "remove":
             assert want.selector is not None
@@ -274,17 +305,20 @@ def _diff_section(
             if change:
                 ops.append(Set(path, want.selector, Props(change), _sensitive(ps, change)))
             continue
-        identity = _identity(ctx, want)
-        hit = next((i for i, have in enumerate(a_items) if i not in claimed and i not in removed
-                    and _identity(ctx, have) == identity), None)
+        adds.append(want)
+
+    found = _match_adds(ctx, adds, a_items, set(claimed) | removed)
+    for want, hit in zip(adds, found, strict=True):
+        placed.append((want, hit))
         if hit is None:
-            placed.append((want, None))
             continue
         claimed[hit] = want
-        placed.append((want, hit))
         change = _changes(ctx, want, a_items[hit])
         if change:
             ops.append(Set(path, _selector_for(ctx, a_items[hit]), Props(change), _sensitive(ps, change)))
+            changed = {k: v for k, v in a_items[hit].props.items() if k not in change}
+            changed.update((k, v) for k, v in change.items() if v is not None)
+            a_items[hit] = a_items[hit].with_props(changed)  # later moves find it by its new content
 
     if ctx.owned:
         for i, have in enumerate(a_items):
@@ -312,14 +346,14 @@ def diff(
     """The plan that turns ``actual`` into ``desired``.
 
     ``own`` adds paths the desired side owns (``"all"``: every path) to those its
-    ``#mikronet: own`` directives name. ``version`` (default: actual's header, else desired's)
+    ``#mikronet: own`` directives name. ``version`` (default: desired's header, else actual's)
     picks defaults and renames (``routing-mark`` on v6, ``routing-table`` on v7).
     """
     schema = schema or default_schema()
     if isinstance(version, str):
         version = parse_version(version)
-    if version is None:
-        version = config_version(actual) or config_version(desired)
+    if version is None:  # the target's version: a template has none, so then the router's
+        version = config_version(desired) or config_version(actual)
     desired = migrate(desired, schema, version)
     actual = migrate(actual, schema, version)
     owned: set[str] = {p for p, how in desired.ownership.items() if how == "own"}

@@ -276,22 +276,49 @@ def normalize_item(ps: PathSchema, item: Item, version: Version | None = None) -
     return Item(props, _normalize_selector(ps, item.selector), item.verb, item.line)
 
 
+def _rename_props(props: Props, renames: Mapping[str, str]) -> Props:
+    if not any(k in renames for k in props):
+        return props
+    return Props((renames.get(k, k), v) for k, v in props.items())
+
+
+def _rename_item(item: Item, renames: Mapping[str, str]) -> Item:
+    selector = item.selector
+    if isinstance(selector, Find) and any(c.key in renames for c in selector.conds):
+        selector = Find(tuple(Cond(renames.get(c.key, c.key), c.op, c.value) for c in selector.conds))
+    props = _rename_props(item.props, renames)
+    if props is item.props and selector is item.selector:
+        return item
+    return Item(props, selector, item.verb, item.line)
+
+
 def migrate(config: Config, schema: Schema | None = None, version: Version | None = None) -> Config:
-    """Paths renamed to their names at ``version`` (``/interface wifiwave2`` -> ``/interface wifi``)."""
+    """Paths and properties renamed to their names at ``version`` (``/interface wifiwave2`` ->
+    ``/interface wifi`` from 7.13, ``routing-mark`` -> ``routing-table`` from 7.0)."""
     schema = schema or default_schema()
     version = version if version is not None else config_version(config)
-    if version is None or not schema.renamed_paths:
+    if version is None:
         return config
     sections: dict[str, Section] = {}
+    changed = False
     for path, section in config.sections.items():
         new = schema.renamed_paths.get(path)
         if new is not None and schema.get(new).exists_in(version):
-            path = new
+            path, changed = new, True
             section = Section(new, section.settings, section.items)
+        ps = schema.get(path)
+        renames = {old: name for old, name in ps.renamed.items() if ps.props[name].exists_in(version)}
+        if renames:
+            items = tuple(_rename_item(i, renames) for i in section.items)
+            settings = _rename_props(section.settings, renames)
+            if settings is not section.settings or any(a is not b for a, b in zip(items, section.items, strict=True)):
+                section, changed = Section(path, settings, items), True
         if path in sections:
             old = sections[path]
             section = Section(path, old.settings.merged(section.settings), old.items + section.items)
         sections[path] = section
+    if not changed:
+        return config
     return Config(sections, config.header, config.ownership, config.warnings)
 
 

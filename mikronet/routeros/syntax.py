@@ -276,6 +276,8 @@ def build_command(
             else:
                 flags.append(_word_value(token, variables))
             i += 1
+        elif token.text == "{":
+            raise SyntaxProblem("a { … } block is not supported here", token.start)
         else:
             raise SyntaxProblem(f"unexpected {token.text!r}", token.start)
     return Command(tuple(path), absolute, verb, selector, tuple(args), tuple(flags), where,
