@@ -12,7 +12,7 @@ import logging
 import threading
 from typing import Final
 
-__all__ = ["MASK", "REDACTOR", "Redactor", "RedactingFilter", "Secret"]
+__all__ = ["MASK", "REDACTOR", "RedactingFilter", "Redactor", "Secret"]
 
 MASK: Final = "***"
 

@@ -49,7 +49,11 @@ EXPORT_FILE = "mikronet-export"
 
 @dataclass(frozen=True)
 class PushOptions:
-    """How a push behaves. ``revert_after``: seconds the router waits before restoring its backup."""
+    """How a push behaves.
+
+    ``revert_after``: the seconds the router waits, once the plan is applied, for mikronet to verify
+    it before restoring its backup by itself (the armed interval adds the time applying may take).
+    """
 
     check: bool = False
     revert_after: float = 60.0
@@ -175,40 +179,58 @@ class Pusher:
             fresh.close()
 
     def _backup(self, transport: Transport, state: ActualState, result: RouterResult) -> str:
-        """Export to the store, save a binary backup on the router, arm the revert (two round trips)."""
-        export_args = {"file": EXPORT_FILE}
-        if _is_v6(state.version):
-            export_args["hide-sensitive"] = ""
-        first = transport.run([
-            Command("/", "export", export_args),
-            Command("/file", "print", {".proplist": ".id,contents"}, (f"?name={EXPORT_FILE}.rsc",)),
-        ])
-        for reply in first:
-            reply.raise_for_error(transport.router_id)
-        rows = first[1].rows
-        if not rows:
-            raise TransportError(f"the export {EXPORT_FILE}.rsc did not appear on the router",
-                                 router=transport.router_id, path="/file")
-        export = REDACTOR.redact(rows[0].get("contents", "").replace("\r\n", "\n"))
+        """Store the export, save a binary backup on the router, arm the revert (two round trips on the API)."""
+        hide = _is_v6(state.version)
+        if transport.kind == "ssh":
+            export = transport.export(hide_sensitive=hide)
+            cleanup: list[Command] = []
+        else:
+            export, file_id = self._export_to_file(transport, hide)
+            cleanup = [Command("/file", "remove", {".id": file_id})]
+        export = REDACTOR.redact(export)
         on_event = f'/system backup load name={BACKUP_NAME}.backup password=""'
-        second = transport.run([
-            Command("/file", "remove", {".id": rows[0][".id"]}),
+        replies = transport.run([
+            *cleanup,
             Command("/system/backup", "save", {"name": BACKUP_NAME, "dont-encrypt": "yes"}),
             Command("/system/scheduler", "remove", {".id": REVERT_NAME}),  # a leftover from a lost push
             Command("/system/scheduler", "add", {
                 "name": REVERT_NAME,
-                "interval": f"{max(1, round(self.options.revert_after))}s",
+                "interval": f"{self._revert_interval(transport, len(result.plan))}s",
                 "on-event": on_event,
                 "policy": "ftp,reboot,read,write,policy,test,password,sensitive",
                 "comment": "mikronet: restores the pre-push backup unless the push is verified",
             }),
         ])
-        for index, reply in enumerate(second):
-            if index != 2:
+        for reply in replies:
+            if reply.command.verb != "remove" or reply.command.path != "/system/scheduler":
                 reply.raise_for_error(transport.router_id)
         if self.backups is not None:
             result.backup = str(self.backups.save(transport.router_id, export, "before push"))
         return export
+
+    def _revert_interval(self, transport: Transport, operations: int) -> int:
+        """Seconds until the router restores its backup: the window for verification, plus the time
+        applying the plan is allowed (one console line at a time over SSH; pipelined on the API)."""
+        per_op = 0.5 if transport.kind == "ssh" else 0.02
+        return max(1, round(self.options.revert_after + operations * per_op))
+
+    @staticmethod
+    def _export_to_file(transport: Transport, hide_sensitive: bool) -> tuple[str, str]:
+        """``/export file=…`` and its contents in one round trip; the file's id for the cleanup."""
+        export_args = {"file": EXPORT_FILE}
+        if hide_sensitive:
+            export_args["hide-sensitive"] = ""
+        replies = transport.run([
+            Command("/", "export", export_args),
+            Command("/file", "print", {".proplist": ".id,contents"}, (f"?name={EXPORT_FILE}.rsc",)),
+        ])
+        for reply in replies:
+            reply.raise_for_error(transport.router_id)
+        rows = replies[1].rows
+        if not rows:
+            raise TransportError(f"the export {EXPORT_FILE}.rsc did not appear on the router",
+                                 router=transport.router_id, path="/file")
+        return rows[0].get("contents", "").replace("\r\n", "\n"), rows[0][".id"]
 
     def _revert_now(self, transport: Transport, router_id: str) -> None:
         """Load the backup at once; the router drops the session and reboots."""
@@ -225,7 +247,7 @@ class Pusher:
         router = desired.router
         result.reason = reason
         result.round_trips = rts
-        deadline = self.clock() + self.options.revert_after + self.options.come_back_within
+        deadline = self.clock() + self.options.revert_after + len(result.plan) * 0.5 + self.options.come_back_within
         last_error = ""
         while self.clock() < deadline:
             try:
@@ -235,11 +257,17 @@ class Pusher:
                 self.sleep(self.options.poll_every)
                 continue
             try:
-                scheduled = session.print("/system/scheduler", f"?name={REVERT_NAME}", proplist=[".id"])
-                if scheduled:  # the router has not reverted yet and answers again: wait for the revert
+                state = read_state(session, ["/system scheduler"], schema=self.schema)
+                section = state.config.get("/system scheduler")
+                if section is not None and any(i.get("name") == REVERT_NAME for i in section.items):
+                    # The router answers again but has not reverted yet: wait for the revert to fire.
                     self.sleep(self.options.poll_every)
                     continue
-                now = _export_text(session)
+                now = session.export(hide_sensitive=_is_v6(state.version))
+            except TransportError as exc:
+                last_error = exc.message
+                self.sleep(self.options.poll_every)
+                continue
             finally:
                 session.close()
             same = not diff(parse(now, schema=self.schema), parse(before_export, schema=self.schema),
@@ -252,6 +280,3 @@ class Pusher:
         result.error = f"the router did not come back after the revert ({last_error})"
         return result
 
-
-def _export_text(transport: Transport) -> str:
-    return transport.export()

@@ -47,13 +47,13 @@ class RouterResult:
         return cls(router, status, error=REDACTOR.redact(str(exc)), **kw)
 
     def to_json(self) -> dict[str, Any]:
-        from mikronet.routeros import render_plan_script
+        from mikronet.ops.apply import op_line
 
         return {
             "router": self.router,
             "status": str(self.status),
             "changes": len(self.plan),
-            "plan": render_plan_script(self.plan).splitlines() if self.plan else [],
+            "plan": [op_line(op) for op in self.plan],
             "applied": list(self.applied),
             "error": self.error,
             "reason": self.reason,

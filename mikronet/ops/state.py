@@ -78,6 +78,40 @@ def read_state(transport: Transport, paths: Sequence[str], *, schema: Schema | N
     return ActualState(Config(sections), version or None, ids)
 
 
+# Menus RouterOS leaves out of /export (user accounts): read from `print detail` on the console.
+_NOT_EXPORTED = frozenset({"/user"})
+_DETAIL_ITEM = re.compile(r"^\s*(\d+)\s+([A-Z]*)\s*(?:;;; (.*))?$")
+
+
+def _read_by_print(transport: Transport, path: str, schema: Schema) -> Section:
+    """Items from ``print detail`` (``N FLAGS ;;; comment`` then ``key=value`` lines)."""
+    from mikronet.routeros import parse_command
+    from mikronet.transport.ssh import SshTransport
+
+    assert isinstance(transport, SshTransport)
+    output = transport.send(f"{path} print detail without-paging")
+    blocks: list[tuple[str, str | None, list[str]]] = []
+    for line in output.splitlines():
+        if not line.strip() or line.startswith("Flags:"):
+            continue
+        head = re.match(r"^\s*(\d+)\s+([A-Z]*)\s*(;;; .*|.*)$", line)
+        if head and (not blocks or line.lstrip()[:1].isdigit()):
+            flags, rest = head.group(2), head.group(3)
+            comment = rest[4:] if rest.startswith(";;; ") else None
+            blocks.append((flags, comment, [] if comment is not None else [rest]))
+        elif blocks:
+            blocks[-1][2].append(line.strip())
+    items = []
+    for flags, comment, words in blocks:
+        command = parse_command(f"{path} add " + " ".join(words), schema=schema)
+        props = dict(command.args) if command is not None else {}
+        if comment is not None:
+            props["comment"] = comment
+        props["disabled"] = "yes" if "X" in flags else "no"
+        items.append(Item(_config_props(props, schema, path)))  # type: ignore[arg-type]
+    return Section(path, items=tuple(items))
+
+
 def _read_by_export(transport: Transport, paths: Sequence[str], schema: Schema) -> ActualState:
     from mikronet.transport.ssh import SshTransport
 
@@ -87,6 +121,9 @@ def _read_by_export(transport: Transport, paths: Sequence[str], schema: Schema) 
     sections: dict[str, Section] = {}
     for path in paths:
         path = canonical_path(path)
+        if path in _NOT_EXPORTED:
+            sections[path] = _read_by_print(transport, path, schema)
+            continue
         text = transport.export(path=tuple(path[1:].split()), verbose=True, terse=True)
         parsed = parse(text, file=f"{transport.router_id} {path} export", recover=True, schema=schema)
         section = parsed.get(path) or Section(path)

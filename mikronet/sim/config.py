@@ -117,7 +117,7 @@ class ConfigMenu:
         row: dict[str, str] = {} if spec.singleton else {".id": item.id}
         merged = {**spec.defaults, **item.factory, **item.values}
         for name, value in list(merged.items()):
-            if value.startswith("$"):
+            if name not in item.values and value.startswith("$"):  # a default naming another field
                 resolved = item.get(value[1:])
                 if resolved is not None:
                     merged[name] = resolved

@@ -35,7 +35,7 @@ __all__ = [
 def connect(router: Router, trust: TrustStore, *, transport: str | None = None, timeout: float = 10.0) -> Transport:
     """Open a session with ``router`` over its transport (or ``transport`` if given)."""
     kind = transport or router.transport
-    password = router.password or Secret("")
+    password = router.require_password()
     if kind == "ssh":
         from mikronet.transport.ssh import SshOptions, SshTransport
 

@@ -179,10 +179,15 @@ class ApiTransport(Transport):
                 return Reply(command, tuple(rows), ret, error, category)
             # !empty and any future reply word carry no rows
 
-    def export(self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False) -> str:
+    def export(
+        self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,
+        hide_sensitive: bool = False,
+    ) -> str:
         """Export through a file on the router (the API prints nothing for a bare ``/export``)."""
         name = "mikronet-export"
         args = {"file": name}
+        if hide_sensitive:
+            args["hide-sensitive"] = ""
         if verbose:
             args["verbose"] = "yes"
         if terse:

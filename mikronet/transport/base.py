@@ -90,8 +90,12 @@ class Transport(ABC):
         return list(self.call(Command.of(path, "print", args, *queries)).rows)
 
     @abstractmethod
-    def export(self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False) -> str:
-        """The router's ``/export`` text (sensitive values hidden)."""
+    def export(
+        self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,
+        hide_sensitive: bool = False,
+    ) -> str:
+        """The router's ``/export`` text. RouterOS 7 hides sensitive values by itself; RouterOS 6 shows
+        them unless ``hide_sensitive`` is given (and refuses that flag on 7, so callers pass it for 6 only)."""
 
     @abstractmethod
     def close(self) -> None:

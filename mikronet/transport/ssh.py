@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mikronet.errors import AuthenticationError, TransportError, TransportTimeout, TrustError
 from mikronet.routeros import quote
@@ -34,6 +35,14 @@ _ERROR_LINE = re.compile(
     r"not enough permissions.*|couldn't .*)$",
     re.MULTILINE,
 )
+
+
+# The end of any console prompt: `[user@identity] > ` or, in a submenu, `[user@identity] /ip/address> `.
+_PROMPT = r"\] (?:/[^\r\n>]*)?> ?$"
+
+# Commands that ask `[y/N]` on the console (the API does not ask).
+_CONFIRMED = frozenset({"/system/backup/load", "/system/reboot", "/system/reset-configuration",
+                        "/system/package/downgrade"})
 
 
 def error_in(output: str) -> str | None:
@@ -125,18 +134,31 @@ class SshTransport(Transport):
         finally:
             os.unlink(key_file)
 
-    def send(self, line: str, *, read_timeout: float = 30.0) -> str:
-        """Send one console line and return what the router printed (echo and prompt removed)."""
+    def send(self, line: str, *, read_timeout: float = 30.0, confirm: bool = False) -> str:
+        """Send one console line and return what the router printed (echo and prompt removed).
+
+        With ``confirm``, a ``[y/N]`` question the command asks is answered ``y`` (reboot, backup load).
+        """
         from netmiko.exceptions import ReadTimeout
 
-        conn = self._conn
+        conn: Any = self._conn
         try:
-            output: str = conn.send_command(line, read_timeout=read_timeout, strip_prompt=True,  # type: ignore[attr-defined]
-                                            strip_command=True, cmd_verify=True)
+            if confirm:
+                output: str = conn.send_command(line, expect_string=r"\[y/N\]:|\] > ?$", read_timeout=read_timeout,
+                                                strip_prompt=False, strip_command=True, cmd_verify=True)
+                if "[y/N]" in output:
+                    conn.write_channel("y")
+                    output += conn.read_channel_timing(read_timeout=2.0, last_read=0.5)
+            else:
+                # Any prompt, not the one seen at login: a command may rename the router (identity).
+                output = conn.send_command(line, expect_string=_PROMPT, read_timeout=read_timeout,
+                                           strip_prompt=True, strip_command=True, cmd_verify=True)
+                if "identity" in line:
+                    conn.set_base_prompt()
         except ReadTimeout as exc:
             raise TransportTimeout(f"no prompt after {line.split()[0] if line else 'command'}",
                                    router=self.router_id) from exc
-        except OSError as exc:
+        except (OSError, EOFError) as exc:
             raise TransportError(f"the SSH session broke: {exc}", router=self.router_id) from exc
         self.stats.round_trips += 1
         self.stats.commands += 1
@@ -147,12 +169,17 @@ class SshTransport(Transport):
         for command in commands:
             if command.verb == "print":
                 raise TransportError("row reads go through export over SSH", router=self.router_id, path=command.word)
-            output = self.send(cli_line(command))
+            output = self.send(cli_line(command), confirm=command.word in _CONFIRMED)
             replies.append(Reply(command, error=error_in(output)))
         return replies
 
-    def export(self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False) -> str:
+    def export(
+        self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,
+        hide_sensitive: bool = False,
+    ) -> str:
         words = ["/" + " ".join(path) if path else "", "export"]
+        if hide_sensitive:
+            words.append("hide-sensitive")
         if verbose:
             words.append("verbose")
         if terse:

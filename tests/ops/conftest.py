@@ -1,0 +1,101 @@
+"""A small simulated fleet for the push pipeline: one router per transport, shared per module.
+
+Each test that changes a router uses a router of its own, so the module's tests share one fleet
+without depending on each other's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mikronet.inventory import Inventory, Router, load_inventory, resolve_secrets, select
+from mikronet.ops.backup import BackupStore
+from mikronet.ops.push import Pusher, PushOptions
+from mikronet.render import Renderer
+from mikronet.sim.device import DeviceOptions
+from mikronet.sim.fleet import SimFleet
+from mikronet.sim.runtime import FleetOptions
+from mikronet.transport import TrustStore, fetch_identity
+
+PASSWORD = "Push-Test-Pa55"
+ENV = {"MIKRONET_PASSWORD": PASSWORD}
+
+INVENTORY = """\
+defaults:
+  transport: api
+  username: mikronet
+  password: {env: MIKRONET_PASSWORD}
+  template: school-gateway
+  vars: {admin_subnet: 10.1.0.0/16}
+schools:
+  - id: LV-0101
+    name: "Rīgas Valsts 1. ģimnāzija"
+    municipality: "Rīga"
+    connection: {type: optical, contracted_mbps: 500}
+    vars: {lan_subnet: 10.101.0.0/24}
+    routers:
+      - {name: api, host: 10.101.0.1, model: RBD52G-5HacD2HnD, serial: HD1010001, routeros: 7.14.3}
+      - {name: again, host: 10.101.0.2, model: RBD52G-5HacD2HnD, serial: HD1010002, routeros: 7.14.3}
+      - {name: hand, host: 10.101.0.3, model: RB750Gr3, serial: HD1010003, routeros: 7.16.2}
+      - {name: lock, host: 10.101.0.4, model: RB750Gr3, serial: HD1010004, routeros: 7.16.2}
+      - {name: inject, host: 10.101.0.5, model: RB750Gr3, serial: HD1010005, routeros: 7.16.2}
+      - {name: fail, host: 10.101.0.6, model: RB750Gr3, serial: HD1010006, routeros: 7.16.2}
+  - id: LV-0102
+    name: "Cēsu Pilsētas vidusskola — ā č ē ģ ī ķ ļ ņ š ū ž"
+    municipality: "Cēsu novads"
+    connection: {type: other, contracted_mbps: 100}
+    vars: {lan_subnet: 10.102.0.0/24}
+    routers:
+      - {name: tls, host: 10.102.0.1, model: RB5009UG+S+, serial: HF1020001, routeros: 7.18.2, transport: api-ssl}
+      - {name: ssh, host: 10.102.0.2, model: RB4011iGS+, serial: HF1020002, routeros: 7.16.2, transport: ssh}
+      - {name: v6, host: 10.102.0.3, model: RB750Gr3, serial: HF1020003, routeros: 6.49.18}
+      - {name: sshv6, host: 10.102.0.4, model: RB750Gr3, serial: HF1020004, routeros: 6.49.18, transport: ssh}
+      - {name: pinned, host: 10.102.0.5, model: RB750Gr3, serial: HF1020005, routeros: 7.16.2, transport: ssh}
+      - {name: badtls, host: 10.102.0.6, model: RB750Gr3, serial: HF1020006, routeros: 7.16.2, transport: api-ssl}
+"""
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimFleet]:
+    root = tmp_path_factory.mktemp("push")
+    source = root / "inventory.yaml"
+    source.write_text(INVENTORY, encoding="utf-8")
+    options = FleetOptions(device=DeviceOptions(boot_time=0.3, install_boot_time=0.5))
+    with SimFleet(source, directory=root / "sim", options=options, environ=ENV) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def sim_inventory(fleet: SimFleet, monkeypatch_module: pytest.MonkeyPatch) -> Inventory:
+    inventory = load_inventory(fleet.inventory_path)
+    store = TrustStore(inventory.known_hosts)
+    for router in inventory.routers:
+        presented = fetch_identity(router)
+        for pin in (presented.ssh, presented.tls):
+            if pin is not None:
+                store.record(pin)
+    return inventory
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    patch = pytest.MonkeyPatch()
+    patch.setenv("MIKRONET_PASSWORD", PASSWORD)
+    yield patch
+    patch.undo()
+
+
+def router(inventory: Inventory, router_id: str) -> Router:
+    return resolve_secrets(select(inventory, router_id))[0]
+
+
+def pusher(inventory: Inventory, templates: Path | None = None, **options: object) -> Pusher:
+    return Pusher(
+        Renderer(templates),
+        TrustStore(inventory.known_hosts),
+        BackupStore(inventory.trust_dir / "backups"),
+        options=PushOptions(**{"revert_after": 2.0, "come_back_within": 20.0, "poll_every": 0.2, **options}),
+    )

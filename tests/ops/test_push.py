@@ -1,0 +1,209 @@
+"""The push pipeline against simulated routers, through the real transports (API, API-SSL, SSH)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from mikronet.inventory import Inventory
+from mikronet.ops.result import Status
+from mikronet.routeros import parse
+from mikronet.routeros.diff import Add, Set, diff
+from mikronet.sim.fleet import SimFleet
+from mikronet.transport import TrustStore, connect
+
+from .conftest import PASSWORD, pusher, router
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _export(fleet: SimFleet, router_id: str) -> str:
+    return fleet.call(lambda: fleet.device(router_id).export())
+
+
+@pytest.mark.parametrize("router_id", ["LV-0101/api", "LV-0102/tls", "LV-0102/ssh", "LV-0102/v6", "LV-0102/sshv6"])
+def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_nothing(
+    sim_inventory: Inventory, router_id: str
+) -> None:
+    p = pusher(sim_inventory)
+    desired = p.render([router(sim_inventory, router_id)])[0]
+
+    first = p.push(desired)
+    assert first.status is Status.CHANGED, (first.error, first.reason)
+    assert len(first.plan) > 20
+    assert first.backup is not None and Path(first.backup).exists()
+
+    second = p.push(desired)
+    assert second.status is Status.OK, (second.error, second.plan)
+    assert second.plan == ()
+
+
+def test_plan_on_a_hand_modified_router_shows_exactly_the_modification(
+    fleet: SimFleet, sim_inventory: Inventory
+) -> None:
+    p = pusher(sim_inventory)
+    desired = p.render([router(sim_inventory, "LV-0101/hand")])[0]
+    assert p.push(desired).status is Status.CHANGED
+
+    r = router(sim_inventory, "LV-0101/hand")
+    with connect(r, TrustStore(sim_inventory.known_hosts)) as session:
+        rows = session.print("/queue/simple", "?=name=school-internet", proplist=[".id"])
+        session.call(session_command("/queue/simple", "set", {".id": rows[0][".id"], "max-limit": "5M/5M"}))
+        session.call(session_command("/ip/dns", "set", {"servers": "8.8.8.8"}))
+
+    planned = p.plan(desired)
+    assert planned.status is Status.PLANNED
+    assert len(planned.plan) == 2
+    kinds = {(type(op).__name__, op.path) for op in planned.plan}
+    assert kinds == {("Set", "/queue simple"), ("Set", "/ip dns")}
+    by_path = {op.path: op for op in planned.plan if isinstance(op, Set)}
+    assert dict(by_path["/queue simple"].props) == {"max-limit": "500M/500M"}
+    assert dict(by_path["/ip dns"].props) == {"servers": "1.1.1.1,8.8.8.8"}
+
+
+def session_command(path: str, verb: str, args: dict[str, str]):  # type: ignore[no-untyped-def]
+    from mikronet.transport import Command
+
+    return Command(path, verb, args)
+
+
+def test_latvian_names_and_comments_read_back_exactly(fleet: SimFleet, sim_inventory: Inventory) -> None:
+    p = pusher(sim_inventory)
+    r = router(sim_inventory, "LV-0102/tls")
+    p.push(p.render([r])[0])
+    with connect(r, TrustStore(sim_inventory.known_hosts)) as session:
+        note = session.print("/system/note")[0]["note"]
+        bridge = session.print("/interface/bridge", "?=name=bridge-lan")[0]["comment"]
+    assert note == "Cēsu Pilsētas vidusskola — ā č ē ģ ī ķ ļ ņ š ū ž"
+    assert bridge == "Skolas LAN — Cēsu Pilsētas vidusskola — ā č ē ģ ī ķ ļ ņ š ū ž"
+    export = _export(fleet, "LV-0102/tls")
+    assert "\\C4\\93" in export  # ē as RouterOS writes it
+
+
+INJECTIONS = [
+    '"; /system reset-configuration; "',
+    'x" ; /system reset-configuration ; :put "',
+    "$(/system reboot)",
+    "[/system reboot]",
+    "a\nb /system reboot",
+    "\\\"; /user remove admin; \\\"",
+    "ok; :delay 1",
+]
+
+
+@pytest.mark.parametrize("transport", ["api", "ssh"])
+def test_injection_attempts_are_configured_as_literal_strings(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path, transport: str
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    lines = ["/ip firewall address-list"]
+    for index, _ in enumerate(INJECTIONS):
+        lines.append(f"add address=10.9.9.{index} list=inj comment={{{{ values[{index}] }}}}")
+    (templates / "inject.rsc.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    router_id = "LV-0101/inject" if transport == "api" else "LV-0102/pinned"
+    r = router(sim_inventory, router_id)
+    r = type(r)(**{**r.__dict__, "template": "inject", "vars": {"values": INJECTIONS}})
+    p = pusher(sim_inventory, templates)
+    result = p.push(p.render([r])[0])
+    assert result.status is Status.CHANGED, (result.error, result.reason)
+    device = fleet.device(router_id)
+    assert device.boot_count == 1  # nothing rebooted it
+    with connect(r, TrustStore(sim_inventory.known_hosts), transport="api") as session:
+        rows = session.print("/ip/firewall/address-list", "?=list=inj")
+        users = session.print("/user")
+    assert sorted(row["comment"] for row in rows) == sorted(INJECTIONS)
+    assert users, "users still there"
+
+
+def test_a_template_that_closes_the_management_path_is_reverted(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    r = router(sim_inventory, "LV-0101/lock")
+    before = _export(fleet, r.id)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "lockout.rsc.j2").write_text(
+        "/system identity\nset name=locked-out\n/ip service\nset api disabled=yes\n", encoding="utf-8"
+    )
+    r = type(r)(**{**r.__dict__, "template": "lockout"})
+    p = pusher(sim_inventory, templates)
+    result = p.push(p.render([r])[0])
+    assert result.status is Status.REVERTED, (result.status, result.error)
+    assert result.reason and "verification failed" in result.reason
+    assert any("api" in line for line in result.applied)
+    after = _export(fleet, r.id)
+    assert not diff(parse(after), parse(before), own="all")
+
+
+def test_a_refused_operation_reverts_and_names_what_was_applied(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    r = router(sim_inventory, "LV-0101/fail")
+    before = _export(fleet, r.id)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "bad.rsc.j2").write_text(
+        "/system identity\nset name=half-way\n/ip address\nadd address=10.5.5.1/24 interface=no-such-port\n",
+        encoding="utf-8",
+    )
+    r = type(r)(**{**r.__dict__, "template": "bad"})
+    p = pusher(sim_inventory, templates)
+    result = p.push(p.render([r])[0])
+    assert result.status is Status.REVERTED, (result.status, result.error)
+    assert "input does not match any value of interface" in (result.reason or "")
+    assert result.applied == ["/system identity set name=half-way"]
+    assert not diff(parse(_export(fleet, r.id)), parse(before), own="all")
+
+
+def test_a_changed_ssh_host_key_is_refused_before_anything_is_sent(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    from mikronet.errors import TrustError
+    from mikronet.transport.trust import Pin
+
+    r = router(sim_inventory, "LV-0102/pinned")
+    other = TrustStore(tmp_path / "known_hosts")
+    genuine = TrustStore(sim_inventory.known_hosts).ssh_key(r.id)
+    assert genuine is not None
+    impostor_key = TrustStore(sim_inventory.known_hosts).ssh_key("LV-0102/ssh")
+    assert impostor_key is not None
+    other.record(Pin(r.id, impostor_key.kind, impostor_key.value))
+    logins_before = _login_lines(fleet, r.id)
+    with pytest.raises(TrustError, match="host key"):
+        connect(r, other)
+    assert _login_lines(fleet, r.id) == logins_before
+
+
+def test_a_wrong_tls_fingerprint_is_refused_before_the_login(fleet: SimFleet, sim_inventory: Inventory) -> None:
+    from mikronet.errors import TrustError
+
+    r = router(sim_inventory, "LV-0102/badtls")
+    wrong = type(r)(**{**r.__dict__, "tls_fingerprint": "00" * 32})
+    logins_before = _login_lines(fleet, r.id)
+    with pytest.raises(TrustError, match="fingerprint"):
+        connect(wrong, TrustStore(sim_inventory.known_hosts))
+    assert _login_lines(fleet, r.id) == logins_before
+
+
+def _login_lines(fleet: SimFleet, router_id: str) -> list[str]:
+    device = fleet.device(router_id)
+    return [str(item.values) for item in device.log.items if "logged in" in str(item.values)]
+
+
+def test_the_password_never_appears_in_output_logs_backups_or_results(
+    sim_inventory: Inventory, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    p = pusher(sim_inventory)
+    results = [p.push(d) for d in p.render([router(sim_inventory, "LV-0101/again")])]
+    texts = [repr(results), str([r.to_json() for r in results]), caplog.text]
+    texts += [f.read_text(encoding="utf-8") for f in (sim_inventory.trust_dir / "backups").rglob("*.rsc")]
+    captured = capsys.readouterr()
+    texts += [captured.out, captured.err]
+    assert results[0].status is Status.CHANGED
+    assert "logged in" in caplog.text or caplog.records  # logging was on
+    for text in texts:
+        assert PASSWORD not in text
