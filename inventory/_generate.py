@@ -237,6 +237,7 @@ def routers_for(rng: random.Random, number: int, optical: bool) -> list[dict[str
                 "model": model,
                 "serial": serial(rng, model),
                 "routeros": version,
+                **({"template": "school-ap"} if name.startswith("ap") else {}),
             }
         )
     return routers
@@ -267,6 +268,10 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
                 "transport": "ssh",
                 "ports": {"ssh": 2222},
             },
+            "api-tls": {
+                "description": "Managed over api-ssl (8729); the plain API service is closed by the template",
+                "transport": "api-ssl",
+            },
             "lte-backup": {
                 "description": "Schools with an LTE line as backup",
                 "vars": {"wan_backup": "lte1"},
@@ -294,6 +299,8 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
             groups.append("api-closed")
         if not optical and rng.random() < 0.4:
             groups.append("lte-backup")
+        if number % 5 == 0 and "api-closed" not in groups:  # no draw: the rest of the sample stays as it was
+            groups.append("api-tls")
         connection: dict[str, object] = {"type": "optical" if optical else "other"}
         if rng.random() < 0.9:
             fee = (

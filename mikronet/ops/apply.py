@@ -16,6 +16,7 @@ is left half-configured.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,9 +28,22 @@ from mikronet.transport.base import Command, Transport
 __all__ = ["ApplyReport", "apply_plan", "op_line"]
 
 
+_HEX_RUN = re.compile(r"(?<!\\)(?:\\[0-9A-F]{2})+")
+
+
+def _readable(match: re.Match[str]) -> str:
+    data = bytes(int(match.group(0)[i + 1:i + 3], 16) for i in range(0, len(match.group(0)), 3))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group(0)
+    return text if text.isprintable() else match.group(0)
+
+
 def op_line(op: Op) -> str:
-    """One operation as a console line, sensitive values masked (for results and logs)."""
-    return render_script(Plan((op,))).strip()
+    """One operation as a console line for people: sensitive values masked, and the UTF-8 that
+    RouterOS script writes as hex escapes (``\\C4\\81``) shown as the letters (``ā``)."""
+    return _HEX_RUN.sub(_readable, render_script(Plan((op,))).strip())
 
 
 @dataclass
