@@ -33,7 +33,7 @@ from mikronet.render import Renderer
 from mikronet.routeros import Config, Schema, default_schema, parse
 from mikronet.routeros.diff import Plan, diff
 from mikronet.secret import REDACTOR
-from mikronet.transport import Command, Transport, TrustStore, connect
+from mikronet.transport import Command, Reply, Transport, TrustStore, connect
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
@@ -68,6 +68,15 @@ class Desired:
 
     router: Router
     config: Config
+
+
+def _export_commands(hide_sensitive: bool) -> tuple[Command, Command]:
+    """``/export file=…`` and the print of its contents (RouterOS 6 needs ``hide-sensitive``)."""
+    args = {"file": EXPORT_FILE, **({"hide-sensitive": ""} if hide_sensitive else {})}
+    return (
+        Command("/", "export", args),
+        Command("/file", "print", {".proplist": ".id,contents"}, (f"?name={EXPORT_FILE}.rsc",)),
+    )
 
 
 def _is_v6(version: str | None) -> bool:
@@ -118,7 +127,10 @@ class Pusher:
         except MikronetError as exc:
             return RouterResult.from_error(router.id, exc, status=Status.UNREACHABLE)
         try:
-            state = read_state(transport, desired.config.paths(), schema=self.schema)
+            # A push exports the router's configuration in the same round trip as the read (the
+            # inventory's version says whether RouterOS 6 must be told to hide secrets).
+            extra = () if check else _export_commands(_is_v6(router.routeros))
+            state = read_state(transport, desired.config.paths(), schema=self.schema, extra=extra)
             plan = diff(desired.config, state.config, schema=self.schema, version=state.version)
             timings["plan"] = self.clock() - started
             if check or not plan:
@@ -185,7 +197,13 @@ class Pusher:
             export = transport.export(hide_sensitive=hide)
             cleanup: list[Command] = []
         else:
-            export, file_id = self._export_to_file(transport, hide)
+            replies = state.extra
+            if not replies or replies[0].error is not None or _is_v6(desired_version := state.version) != (
+                "hide-sensitive" in replies[0].command.args
+            ):
+                # The inventory's version was wrong: export again, the way this version needs.
+                replies = tuple(transport.run(_export_commands(_is_v6(desired_version))))
+            export, file_id = self._export_contents(transport, replies)
             cleanup = [Command("/file", "remove", {".id": file_id})]
         export = REDACTOR.redact(export)
         on_event = f'/system backup load name={BACKUP_NAME}.backup password=""'
@@ -215,22 +233,15 @@ class Pusher:
         return max(1, round(self.options.revert_after + operations * per_op))
 
     @staticmethod
-    def _export_to_file(transport: Transport, hide_sensitive: bool) -> tuple[str, str]:
-        """``/export file=…`` and its contents in one round trip; the file's id for the cleanup."""
-        export_args = {"file": EXPORT_FILE}
-        if hide_sensitive:
-            export_args["hide-sensitive"] = ""
-        replies = transport.run([
-            Command("/", "export", export_args),
-            Command("/file", "print", {".proplist": ".id,contents"}, (f"?name={EXPORT_FILE}.rsc",)),
-        ])
+    def _export_contents(transport: Transport, replies: tuple[Reply, ...]) -> tuple[str, str]:
+        """The export's text from the ``/export file=…`` and ``/file print`` replies; the file's id."""
         for reply in replies:
             reply.raise_for_error(transport.router_id)
         rows = replies[1].rows
         if not rows:
             raise TransportError(f"the export {EXPORT_FILE}.rsc did not appear on the router",
                                  router=transport.router_id, path="/file")
-        return rows[0].get("contents", "").replace("\r\n", "\n"), rows[0][".id"]
+        return str(rows[0].get("contents", "")).replace("\r\n", "\n"), str(rows[0][".id"])
 
     def _revert_now(self, transport: Transport, router_id: str) -> None:
         """Load the backup at once; the router drops the session and reboots."""

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mikronet.routeros import Config, Item, Props, Schema, Section, canonical_path, default_schema, parse
-from mikronet.transport.base import Command, Transport
+from mikronet.transport.base import Command, Reply, Transport
 
 __all__ = ["ActualState", "api_path", "read_state"]
 
@@ -38,6 +38,7 @@ class ActualState:
     config: Config
     version: str | None
     ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # path -> .id of each item, in order
+    extra: tuple[Reply, ...] = ()  # answers to the commands sent along with the read (API)
 
     def id_of(self, path: str, index: int) -> str:
         return self.ids[canonical_path(path)][index]
@@ -51,14 +52,21 @@ def _config_props(row: Mapping[str, str], schema: Schema, path: str) -> Props:
     return Props((k, v) for k, v in row.items() if k not in hidden)
 
 
-def read_state(transport: Transport, paths: Sequence[str], *, schema: Schema | None = None) -> ActualState:
-    """Read ``paths`` and the RouterOS version in one round trip (API) or one export each (SSH)."""
+def read_state(
+    transport: Transport, paths: Sequence[str], *, schema: Schema | None = None, extra: Sequence[Command] = ()
+) -> ActualState:
+    """Read ``paths`` and the RouterOS version in one round trip (API) or one export each (SSH).
+
+    ``extra`` commands ride along in the same round trip on the API; their replies (errors
+    included) are in :attr:`ActualState.extra`. Over SSH they are not sent.
+    """
     schema = schema or default_schema()
     if transport.kind == "ssh":
         return _read_by_export(transport, paths, schema)
     commands = [Command("/system/resource", "print", {".proplist": "version"})]
     commands += [Command(api_path(p), "print") for p in paths]
-    replies = transport.run(commands)
+    all_replies = transport.run([*commands, *extra])
+    replies, extra_replies = all_replies[: len(commands)], tuple(all_replies[len(commands):])
     for reply in replies:
         reply.raise_for_error(transport.router_id)
     version_rows = replies[0].rows
@@ -75,7 +83,7 @@ def read_state(transport: Transport, paths: Sequence[str], *, schema: Schema | N
         rows = [r for r in reply.rows if r.get("dynamic") not in ("true", "yes")]
         sections[path] = Section(path, items=tuple(Item(_config_props(r, schema, path)) for r in rows))
         ids[path] = tuple(r.get(".id", "") for r in rows)
-    return ActualState(Config(sections), version or None, ids)
+    return ActualState(Config(sections), version or None, ids, extra_replies)
 
 
 # Menus RouterOS leaves out of /export (user accounts): read from `print detail` on the console.

@@ -15,6 +15,7 @@ router drops the session (reboot, install, backup load). Faults and latency appl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import ssl
@@ -114,12 +115,36 @@ class _Session:
         self.challenge: bytes | None = None
         self.pending: dict[str, str] = {}
         self.dropped_once = False
+        # With latency, replies leave one RTT after their request arrived, from a writer task of their
+        # own: the reading goes on, so pipelined requests cost one RTT in all, as on a real link.
+        self.arrived = 0.0
+        self.outbox: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+        self.outbox_task: asyncio.Task[None] | None = None
 
     async def send(self, *sentences: list[str]) -> None:
-        if self.server.latency > 0:
-            await asyncio.sleep(self.server.latency)
-        self.writer.write(b"".join(encode_sentence(s) for s in sentences))
-        await self.writer.drain()
+        data = b"".join(encode_sentence(s) for s in sentences)
+        if self.server.latency <= 0:
+            self.writer.write(data)
+            await self.writer.drain()
+            return
+        if self.outbox_task is None:
+            self.outbox_task = asyncio.create_task(self._deliver())
+        self.outbox.put_nowait((self.arrived + self.server.latency, data))
+
+    async def _deliver(self) -> None:
+        loop = asyncio.get_running_loop()
+        while (entry := await self.outbox.get()) is not None:
+            due, data = entry
+            if due > loop.time():
+                await asyncio.sleep(due - loop.time())
+            self.writer.write(data)
+            await self.writer.drain()
+
+    async def flush(self) -> None:
+        """Let every queued reply leave before the session ends."""
+        if self.outbox_task is not None:
+            self.outbox.put_nowait(None)
+            await self.outbox_task
 
     def tagged(self, reply_word: str, tag: str | None, *words: str) -> list[str]:
         return [reply_word, *([f".tag={tag}"] if tag is not None else []), *words]
@@ -127,6 +152,7 @@ class _Session:
     async def run(self) -> None:
         while True:
             words = await read_sentence(self.reader)
+            self.arrived = asyncio.get_running_loop().time()
             if not words:
                 continue  # empty sentences are ignored
             if self.device.faults.hang:
@@ -145,9 +171,7 @@ class _Session:
             await self.login(request)
             return True
         if self.user is None:
-            await self.send(
-                self.tagged("!trap", tag, f"=message={msg.NOT_LOGGED_IN}"), self.tagged("!done", tag)
-            )
+            await self.send(self.tagged("!trap", tag, f"=message={msg.NOT_LOGGED_IN}"), self.tagged("!done", tag))
             return True
         if self.device.faults.drop_mid_command and not self.dropped_once:
             self.dropped_once = True
@@ -158,11 +182,7 @@ class _Session:
             await self.cancel(request)
             return True
         verb = command.rsplit("/", 1)[-1]
-        if (
-            verb == "listen"
-            or request.args.get("follow") is not None
-            or request.args.get("follow-only") is not None
-        ):
+        if verb == "listen" or request.args.get("follow") is not None or request.args.get("follow-only") is not None:
             await self.follow(request)
             return True
         reply = self.device.call(command, request.args, request.queries, user=self.user)
@@ -201,9 +221,7 @@ class _Session:
                 reply = Reply()
             rows = reply.rows
         if rows:
-            await self.send(
-                *(self.tagged("!re", request.tag, *(f"={k}={v}" for k, v in r.items())) for r in rows)
-            )
+            await self.send(*(self.tagged("!re", request.tag, *(f"={k}={v}" for k, v in r.items())) for r in rows))
         self.pending[request.tag or ""] = request.command
 
     async def cancel(self, request: ParsedSentence) -> None:
@@ -216,9 +234,7 @@ class _Session:
                 del self.pending[tag]
                 shown = tag or None
                 out.append(
-                    self.tagged(
-                        "!trap", shown, f"=category={msg.CATEGORY_INTERRUPTED}", f"=message={msg.INTERRUPTED}"
-                    )
+                    self.tagged("!trap", shown, f"=category={msg.CATEGORY_INTERRUPTED}", f"=message={msg.INTERRUPTED}")
                 )
                 finished.append(self.tagged("!done", shown))
         await self.send(*out, self.tagged("!done", request.tag), *finished)
@@ -307,10 +323,7 @@ class ApiServer:
         self._writers.clear()
 
     def _service_enabled(self) -> bool:
-        table = self.device.store.tables.get(("ip", "service"))
-        if table is None:
-            return True
-        for item in table:
+        for item in self.device.store.table(("ip", "service")):
             if item.get("name") == self.service:
                 return item.get("disabled", "false") != "true"
         return True
@@ -323,9 +336,14 @@ class ApiServer:
         session = _Session(self, reader, writer)
         try:
             await session.run()
+            await session.flush()
         except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError, WireError) as exc:
             LOG.debug("%s: api session ended: %s", self.device.spec.router_id, exc)
         finally:
+            if session.outbox_task is not None and not session.outbox_task.done():
+                session.outbox_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                    await session.outbox_task
             self._writers.discard(writer)
             if not writer.transport.is_closing():
                 writer.close()
