@@ -72,9 +72,7 @@ def _fleet_arguments(f: Any) -> Any:
             help="KIND, KIND=ROUTER[,ROUTER] or KIND=N%%. Kinds: refuse, wrong-password, hang, drop, "
             "never-return, old-version, download-fail, disk-full.",
         ),
-        click.option(
-            "--fault-seed", type=int, default=0, help="Seed that picks the routers of KIND=N%% faults."
-        ),
+        click.option("--fault-seed", type=int, default=0, help="Seed that picks the routers of KIND=N%% faults."),
         click.option(
             "--from-backups",
             type=click.Path(path_type=Path, exists=True, file_okay=False),
@@ -101,9 +99,7 @@ def sim() -> None:
 
 def _summary(endpoints: dict[str, Any], inventory: Path, as_json: bool) -> None:
     if as_json:
-        click.echo(
-            json.dumps({"inventory": str(inventory), "routers": endpoints}, ensure_ascii=False, indent=1)
-        )
+        click.echo(json.dumps({"inventory": str(inventory), "routers": endpoints}, ensure_ascii=False, indent=1))
         return
     click.echo(f"{len(endpoints)} simulated routers listening; inventory: {inventory}")
     for router_id, ep in list(endpoints.items())[:10]:
@@ -211,9 +207,7 @@ def run(
     fleet.start()
     try:
         write_state(directory, "ready", fleet.endpoints, inventory=str(fleet.inventory_path))
-        _summary(
-            {rid: vars(ep) for rid, ep in fleet.endpoints.items()}, fleet.inventory_path, app.json_output
-        )
+        _summary({rid: vars(ep) for rid, ep in fleet.endpoints.items()}, fleet.inventory_path, app.json_output)
         while not stop.wait(0.5):
             pass
     finally:

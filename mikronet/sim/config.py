@@ -185,7 +185,7 @@ class ConfigMenu:
             if not any(wanted):
                 continue
             # names of interfaces are unique across every kind (they share one table)
-            for other in (self.table if self.spec.storage is not None else self.items()):
+            for other in self.table if self.spec.storage is not None else self.items():
                 if other is item:
                     continue
                 merged = {**self.spec.defaults, **other.effective()}
@@ -297,9 +297,7 @@ class ConfigMenu:
         item = self.targets(request)[0]
         row = self.row(item, request)
         if name not in row:
-            raise CommandTrap(
-                msg.NO_SUCH_ITEM if name == "" else msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT
-            )
+            raise CommandTrap(msg.NO_SUCH_ITEM if name == "" else msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
         return Reply(ret=row[name])
 
     def export(self, request: Request) -> Reply:

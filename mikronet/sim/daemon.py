@@ -49,9 +49,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_state(
-    directory: Path, status: str, endpoints: Mapping[str, Endpoint] | None = None, **extra: Any
-) -> None:
+def write_state(directory: Path, status: str, endpoints: Mapping[str, Endpoint] | None = None, **extra: Any) -> None:
     """Write ``state.json`` atomically (pid, status, where each router listens)."""
     directory.mkdir(parents=True, exist_ok=True)
     data = {
@@ -107,15 +105,11 @@ def start_background(directory: Path, argv: Sequence[str], timeout: float = 300.
             return state
         code = process.poll()
         if code is not None:
-            tail = (
-                (directory / LOG_FILE).read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
-            )
+            tail = (directory / LOG_FILE).read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
             raise FleetStateError(f"the simulated fleet did not start (exit {code}):\n" + "\n".join(tail))
         time.sleep(0.05)
     process.terminate()
-    raise FleetStateError(
-        f"the simulated fleet did not start within {timeout:.0f}s (see {directory / LOG_FILE})"
-    )
+    raise FleetStateError(f"the simulated fleet did not start within {timeout:.0f}s (see {directory / LOG_FILE})")
 
 
 def stop_background(directory: Path, timeout: float = 20.0) -> int | None:

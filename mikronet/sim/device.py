@@ -171,6 +171,7 @@ class SimDevice:
         self.log = Table(("log",))
         self.tool_runs = 0
         self.update_state: UpdateState | None = None
+        self.downgrade_requested = False
         self.scheduler_timers: dict[int, tuple[tuple[str, ...], TimerHandle]] = {}
         from mikronet.sim.build import build_device  # the composition of menus and factory state
 
@@ -329,8 +330,9 @@ class SimDevice:
         path = _REFERENCE_PATHS.get(kind, tuple(kind.replace("/", " ").split()))
         if kind == "routing-table" and name == "main":
             return True
-        table = self.store.tables.get(path)
-        return table is not None and any(item.get("name") == name for item in table)
+        if path not in self.specs and path != ("interface",):
+            return False
+        return any(item.get("name") == name for item in self.store.table(path))
 
     def config_changed(self, path: tuple[str, ...]) -> None:
         """Hook for anything that reacts to configuration (the scheduler re-arms its timers)."""
@@ -344,9 +346,7 @@ class SimDevice:
         if self.faults.disk_full and size > 0:
             raise CommandTrap(msg.NOT_ENOUGH_DISK_SPACE, msg.CATEGORY_GENERAL)
 
-    def write_file(
-        self, name: str, contents: str, *, kind: str | None = None, size: int | None = None
-    ) -> Item:
+    def write_file(self, name: str, contents: str, *, kind: str | None = None, size: int | None = None) -> Item:
         """Create or replace a file in ``/file`` (refused on a full disk)."""
         from mikronet.sim.files import write_file
 
@@ -388,7 +388,10 @@ class SimDevice:
         self._notify("offline")
         if self.faults.never_return:
             return
-        delay = self.options.install_boot_time if install else self.options.boot_time
+        from mikronet.sim.upgrade import package_version
+
+        installing = install or package_version(self) is not None
+        delay = self.options.install_boot_time if installing else self.options.boot_time
         self.clock.call_later(delay, self._come_back)
 
     def power_on(self) -> None:
@@ -404,6 +407,9 @@ class SimDevice:
             pending, self._pending_boot = self._pending_boot, []
             for step in pending:
                 step()
+            from mikronet.sim.upgrade import install_uploaded
+
+            install_uploaded(self)
             if self.firmware_flashed:
                 self.firmware_current = self.firmware_upgrade
                 self.firmware_flashed = False
@@ -422,6 +428,4 @@ class SimDevice:
             self.options = replace(self.options, **changes)  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
-        return (
-            f"<SimDevice {self.spec.router_id} {self.model} {self.version} {'up' if self.online else 'down'}>"
-        )
+        return f"<SimDevice {self.spec.router_id} {self.model} {self.version} {'up' if self.online else 'down'}>"

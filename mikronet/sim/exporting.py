@@ -113,7 +113,7 @@ def build_config(device: SimDevice, path: tuple[str, ...] | None = None, *, verb
         if spec.storage is not None:
             items = by_kind.get(menu_path, [])
         else:
-            table = device.store.tables.get(spec.table_path)
+            table = device.store.table(spec.table_path) if verbose else device.store.tables.get(spec.table_path)
             items = list(table) if table is not None else []
         if items:
             sections[canonical] = Section(canonical, Props(), _section_items(spec, items, verbose))
@@ -155,8 +155,9 @@ def export_command(device: SimDevice, request: Request, path: tuple[str, ...]) -
         show = True
     elif request.flag("hide-sensitive"):
         show = False
-    text = export_text(device, path=path or None, terse=request.flag("terse"), verbose=request.flag("verbose"),
-                       show_sensitive=show)
+    text = export_text(
+        device, path=path or None, terse=request.flag("terse"), verbose=request.flag("verbose"), show_sensitive=show
+    )
     filename = request.args.get("file")
     if not filename:
         return Reply()

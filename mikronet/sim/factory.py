@@ -9,43 +9,43 @@ from __future__ import annotations
 
 import ipaddress
 import zlib
+from collections.abc import Mapping
 from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
 from mikronet.sim.config import PathHooks, api_bool
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap
-from mikronet.sim.store import Item
+from mikronet.sim.store import Item, Seeds
 
 if TYPE_CHECKING:
     from mikronet.sim.device import SimDevice
 
-__all__ = ["factory_reset", "interface_hooks", "ip_address_hooks", "kind_hooks"]
+__all__ = ["builtin_seeds", "factory_reset", "interface_hooks", "ip_address_hooks", "kind_hooks"]
+
+
+_FULL_POLICY = "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,password,web,sniff,sensitive,api,romon"
 
 
 @cache
-def _builtin_plan(
-    version: str, model: str, major: int
-) -> tuple[tuple[tuple[str, ...], tuple[tuple[dict[str, str], int | None], ...]], ...]:
-    """What :func:`_builtin_items` creates for one model and version (computed once, copied per router)."""
+def builtin_seeds(version: str, model: str, major: int) -> Seeds:
+    """The factory items the schema lists for each menu of this model and version (services, groups,
+    lists…): computed once, shared read-only by every router of that kind."""
     from mikronet.routeros.schema import default_schema
     from mikronet.sim.build import wanted_paths
 
     schema = default_schema()
-    plan = []
+    plan: dict[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]] = {}
     for path, spec in wanted_paths(version, model, major).items():
         builtins = schema.get("/" + " ".join(path)).builtins
         if not builtins or spec.singleton or spec.storage is not None:
             continue
         seen: set[str] = set()
-        items = []
+        items: list[tuple[Mapping[str, str], int | None]] = []
         for key, props in builtins.items():
-            values = {
-                name: api_bool(v) if name in spec.booleans else v
-                for name, v in props.items()
-                if v is not None
-            }
+            values = {name: api_bool(v) if name in spec.booleans else v for name, v in props.items() if v is not None}
             selector_name, _, selector_value = key.partition("=")
             if selector_value and selector_name != "default":
                 values.setdefault(selector_name, selector_value)
@@ -57,19 +57,11 @@ def _builtin_plan(
             if label in seen:
                 continue
             seen.add(label)
-            items.append((values, int(key[1:], 16) if key.startswith("*") else None))
-        plan.append((spec.table_path, tuple(items)))
-    return tuple(plan)
-
-
-def _builtin_items(device: SimDevice) -> None:
-    """The factory items the schema lists for each menu this router has (services, groups, lists…)."""
-    for table_path, items in _builtin_plan(device.version, device.spec.model, device.parsed_version.major):
-        table = device.store.table(table_path)
-        for values, number in items:
-            item = table.add({}, builtin=True, factory=values)
-            if number is not None:
-                item.number = number
+            items.append((MappingProxyType(values), int(key[1:], 16) if key.startswith("*") else None))
+        if path == ("user", "group") and "full" not in seen:
+            items.append((MappingProxyType({"name": "full", "policy": _FULL_POLICY + ",rest-api"}), None))
+        plan[spec.table_path] = tuple(items)
+    return MappingProxyType(plan)
 
 
 def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
@@ -77,6 +69,7 @@ def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
     store = device.store
     users = store.tables.get(("user",)) if keep_users else None
     store.tables.clear()
+    store.seeds = builtin_seeds(device.version, device.spec.model, device.parsed_version.major)
     interfaces = store.table(("interface",))
     for index, port in enumerate(device.profile.ports(device.parsed_version.major)):
         mac = device.mac_base[:5] + bytes(((device.mac_base[5] + index) & 0xFF,))
@@ -89,18 +82,11 @@ def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
         if port.type in ("wlan", "wifi"):
             values["disabled"] = "true"
         interfaces.add({}, builtin=True, factory=values)
-    _builtin_items(device)
-    groups = store.table(("user", "group"))
-    if not any(item.get("name") == "full" for item in groups):
-        policy = "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,password,web,sniff,sensitive,api,romon"
-        groups.add({}, builtin=True, factory={"name": "full", "policy": policy + ",rest-api"})
     if users is not None:
         store.tables[("user",)] = users
     else:
         # the factory password is the one on the sticker: the inventory's
-        store.table(("user",)).add(
-            {"name": device.spec.username, "group": "full", "password": device.spec.password}
-        )
+        store.table(("user",)).add({"name": device.spec.username, "group": "full", "password": device.spec.password})
     store.table(("system", "identity"), singleton=True).single()
 
 

@@ -87,9 +87,7 @@ def _chosen(spec: FaultSpec, router_ids: Sequence[str], seed: int) -> list[str]:
     if spec.percent is None:
         unknown = [r for r in spec.routers if r not in router_ids]
         if unknown:
-            raise FaultSpecError(
-                f"--fault {spec}: no router {', '.join(map(repr, unknown))} in the inventory"
-            )
+            raise FaultSpecError(f"--fault {spec}: no router {', '.join(map(repr, unknown))} in the inventory")
         return list(spec.routers)
     count = math.ceil(len(router_ids) * spec.percent / 100)
     ranked = sorted(router_ids, key=lambda rid: hashlib.sha256(f"{seed}:{spec.kind}:{rid}".encode()).digest())

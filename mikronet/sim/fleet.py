@@ -153,6 +153,13 @@ class SimFleet:
         """The fleet CA's certificate (PEM) to verify api-ssl against; None in ADH mode."""
         return self.runtime.ca.ca_path if self.runtime.ca is not None else None
 
+    def tls_fingerprint(self, router_id: str) -> str | None:
+        """SHA-256 fingerprint of the router's api-ssl certificate (None in ADH mode)."""
+        if self.runtime.ca is None:
+            return None
+        endpoint, spec = self.endpoint(router_id), self.device(router_id).spec
+        return self.runtime.ca.certificate(router_id, spec.serial, endpoint.host).fingerprint
+
     def device(self, router_id: str) -> SimDevice:
         """The simulated router's state."""
         return self.runtime.routers[router_id].device

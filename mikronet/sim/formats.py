@@ -45,9 +45,7 @@ def parse_duration(text: str) -> float:
         if match.start() != pos:
             raise ValueError(f"not a duration: {text!r}")
         value, unit = float(match.group(1)), match.group(2)
-        total += (
-            value * {"ms": 0.001, "us": 0.000001, "w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}[unit]
-        )
+        total += value * {"ms": 0.001, "us": 0.000001, "w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}[unit]
         pos = match.end()
     if pos != len(text):
         raise ValueError(f"not a duration: {text!r}")

@@ -39,6 +39,7 @@ __all__ = [
     "ERROR_DOWNLOAD_FAILED",
     "ERROR_NOT_ENOUGH_DISK",
     "EXPECTED_END_OF_COMMAND",
+    "FETCH_FAILED",
     "FINDING_OUT_LATEST",
     "FIRMWARE_UPGRADED",
     "INPUT_DOES_NOT_MATCH",
@@ -114,6 +115,8 @@ DOWNLOADED_REBOOT: Final = "Downloaded, please reboot router to upgrade it"
 DOWNLOADED_REBOOTING: Final = "Downloaded, rebooting..."
 ERROR_NOT_ENOUGH_DISK: Final = "ERROR: not enough disk space"
 ERROR_DOWNLOAD_FAILED: Final = "ERROR: IPv4: server is not responding / IPv6: no internet connection"
+
+FETCH_FAILED: Final = "failure: connection refused"  # /tool fetch of anything but a package (unconfirmed)
 
 # --- /system routerboard upgrade (section 6.7) ---------------------------------------------------
 FIRMWARE_UPGRADED: Final = "Firmware upgraded successfully, please reboot for changes to take effect!"

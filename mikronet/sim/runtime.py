@@ -49,7 +49,6 @@ class Endpoint:
     api_ssl: int
     ssh: int | None
     """None when the fleet runs without SSH."""
-    tls_fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -224,9 +223,7 @@ class FleetRuntime:
         if self.options.api_ssl_certificate:
             self.ca = await asyncio.to_thread(FleetCA, self.directory)
         adh = adh_context(self.directory) if not self.options.api_ssl_certificate else None
-        faults = assign_faults(
-            self.options.faults, [s.spec.router_id for s in self.setups], self.options.fault_seed
-        )
+        faults = assign_faults(self.options.faults, [s.spec.router_id for s in self.setups], self.options.fault_seed)
         for attempt in range(5):
             block = self._pick_block()
             ssh_standard = self.ssh_factory is not None and _can_bind(_address(block, 0), 22)
@@ -256,18 +253,10 @@ class FleetRuntime:
             for name, value in vars(faults.get(setup.spec.router_id, Faults())).items():
                 if value:
                     setattr(device.faults, name, True)
-            tls, fingerprint = adh, None
+            tls = adh
             if self.ca is not None:
-                certificate = self.ca.issue(setup.spec.router_id, setup.spec.serial, host)
-                tls, fingerprint = self.ca.server_context(certificate), certificate.fingerprint
-            endpoint = Endpoint(
-                setup.spec.router_id,
-                host,
-                api,
-                api_ssl,
-                ssh if self.ssh_factory is not None else None,
-                fingerprint,
-            )
+                tls = self.ca.lazy_context(setup.spec.router_id, setup.spec.serial, host)
+            endpoint = Endpoint(setup.spec.router_id, host, api, api_ssl, ssh if self.ssh_factory is not None else None)
             self.routers[setup.spec.router_id] = _Router(self, device, endpoint, tls)
             if index % 50 == 49:
                 await asyncio.sleep(0)

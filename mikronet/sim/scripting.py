@@ -149,9 +149,7 @@ def _run_command(device: SimDevice, cmd: Command, menu: str, user: str) -> Reply
     return device.call(command_word, args, user=user)
 
 
-def run_script(
-    device: SimDevice, text: str, *, user: str = "admin", stop_on_error: bool = True
-) -> ScriptResult:
+def run_script(device: SimDevice, text: str, *, user: str = "admin", stop_on_error: bool = True) -> ScriptResult:
     """Run RouterOS script text on ``device``; a failing command stops it (unless told otherwise)."""
     from mikronet.routeros.lexer import LexError, Source, tokenize_statements
     from mikronet.routeros.syntax import SyntaxProblem, build_command

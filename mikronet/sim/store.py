@@ -8,8 +8,7 @@ keys, flags) lives in the path specs; how a command changes it lives in the menu
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -41,7 +40,7 @@ class Item:
     """A factory item (an ethernet port, the ``admin`` user, a service): cannot be removed."""
     dynamic: bool = False
     """Created by the router itself (e.g. a DHCP-client address): not exported, not editable."""
-    factory: dict[str, str] = field(default_factory=dict)
+    factory: Mapping[str, str] = field(default_factory=dict)
     """What a factory item came with (``default-name``, its MAC, a service's port). ``values`` holds
     only what was changed since, which is what ``/export`` writes."""
 
@@ -73,9 +72,15 @@ class Table:
     items: list[Item] = field(default_factory=list)
     next_number: int = 1
 
-    def add(self, values: dict[str, str], *, builtin: bool = False, dynamic: bool = False,
-            factory: dict[str, str] | None = None) -> Item:
-        item = Item(self.next_number, dict(values), builtin=builtin, dynamic=dynamic, factory=dict(factory or {}))
+    def add(
+        self,
+        values: dict[str, str],
+        *,
+        builtin: bool = False,
+        dynamic: bool = False,
+        factory: Mapping[str, str] | None = None,
+    ) -> Item:
+        item = Item(self.next_number, dict(values), builtin=builtin, dynamic=dynamic, factory=factory or {})
         self.next_number += 1
         self.items.append(item)
         return item
@@ -108,23 +113,43 @@ class Table:
         return len(self.items)
 
 
+Seeds = Mapping[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]]
+"""Factory items per table: their (shared, never changed) factory values and fixed number, if any."""
+
+
+def _copy_table(table: Table) -> Table:
+    items = [
+        Item(i.number, dict(i.values), builtin=i.builtin, dynamic=i.dynamic, factory=i.factory) for i in table.items
+    ]
+    return Table(table.path, singleton=table.singleton, items=items, next_number=table.next_number)
+
+
 @dataclass
 class ConfigStore:
-    """Every table of one router, by path (``("ip", "address")``)."""
+    """Every table of one router, by path (``("ip", "address")``).
+
+    A table is created on first use and then gets its factory items from ``seeds``; most of a
+    router's few hundred menus are never touched, so most are never built.
+    """
 
     tables: dict[tuple[str, ...], Table] = field(default_factory=dict)
+    seeds: Seeds = field(default_factory=dict)
 
     def table(self, path: tuple[str, ...], *, singleton: bool = False) -> Table:
         found = self.tables.get(path)
         if found is None:
             found = Table(path, singleton=singleton)
+            for factory, number in self.seeds.get(path, ()):
+                item = found.add({}, builtin=True, factory=factory)
+                if number is not None:
+                    item.number = number
             self.tables[path] = found
         return found
 
     def snapshot(self) -> ConfigStore:
-        """A deep copy, for ``/system backup save`` and for reverting."""
-        return copy.deepcopy(self)
+        """A copy whose items can change independently, for ``/system backup save`` and reverting."""
+        return ConfigStore({path: _copy_table(t) for path, t in self.tables.items()}, self.seeds)
 
     def restore(self, other: ConfigStore) -> None:
-        """Replace every table with a deep copy of ``other``'s (``/system backup load``)."""
-        self.tables = copy.deepcopy(other.tables)
+        """Replace every table with a copy of ``other``'s (``/system backup load``)."""
+        self.tables = {path: _copy_table(t) for path, t in other.tables.items()}

@@ -19,7 +19,7 @@ from mikronet.sim.config import print_rows
 from mikronet.sim.formats import build_time, format_date, format_duration
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap, Reply
-from mikronet.sim.store import ConfigStore, Item, Table
+from mikronet.sim.store import ConfigStore, Item, Seeds, Table
 
 if TYPE_CHECKING:
     from mikronet.sim.device import SimDevice
@@ -46,9 +46,7 @@ def used_storage(device: SimDevice) -> int:
     """Bytes taken on the router's storage: the system plus every file."""
     system = min(int(device.profile.total_hdd_space * 0.55), 13 * MIB)
     files = device.files
-    return system + sum(
-        len(item.values.get("contents", "").encode("utf-8", "surrogateescape")) for item in files
-    )
+    return system + sum(len(item.values.get("contents", "").encode("utf-8", "surrogateescape")) for item in files)
 
 
 def _jitter(device: SimDevice, salt: str, spread: int) -> int:
@@ -64,9 +62,7 @@ def resource_row(device: SimDevice) -> dict[str, str]:
     row = {
         "uptime": format_duration(device.uptime_seconds()),
         "version": f"{device.version} ({device.channel})",
-        "build-time": format_date(
-            build_time(device.parsed_version), iso=behaviour.iso_build_time, capital=True
-        ),
+        "build-time": format_date(build_time(device.parsed_version), iso=behaviour.iso_build_time, capital=True),
         "factory-software": _factory_software(device),
         "free-memory": str(free_memory),
         "total-memory": str(profile.total_memory),
@@ -150,9 +146,7 @@ def health_rows(device: SimDevice) -> list[dict[str, str]]:
 def log_event(device: SimDevice, topics: str, message: str) -> None:
     """Append to the router's log (``/log print``); the log does not survive a reboot, as on RouterOS."""
     moment = device.clock.wall()
-    device.log.add(
-        {"time": format_date(moment, iso=device.behaviour.iso_dates), "topics": topics, "message": message}
-    )
+    device.log.add({"time": format_date(moment, iso=device.behaviour.iso_dates), "topics": topics, "message": message})
     if len(device.log) > 1000:
         device.log.remove(next(iter(device.log)))
 
@@ -165,7 +159,7 @@ def _encode_backup(store: ConfigStore, password: str) -> str:
         "/".join(path): {
             "singleton": table.singleton,
             "next": table.next_number,
-            "items": [[i.number, i.values, i.builtin, i.dynamic, i.factory] for i in table.items],
+            "items": [[i.number, i.values, i.builtin, i.dynamic, dict(i.factory)] for i in table.items],
         }
         for path, table in store.tables.items()
     }
@@ -175,7 +169,7 @@ def _encode_backup(store: ConfigStore, password: str) -> str:
     return base64.b64encode(blob).decode("ascii")
 
 
-def _decode_backup(contents: str, password: str) -> ConfigStore:
+def _decode_backup(contents: str, password: str, seeds: Seeds) -> ConfigStore:
     try:
         blob = base64.b64decode(contents, validate=True)
     except ValueError as exc:
@@ -186,7 +180,7 @@ def _decode_backup(contents: str, password: str) -> ConfigStore:
     if lock and hashlib.sha256(password.encode("utf-8", "surrogateescape")).hexdigest().encode() != lock:
         raise CommandTrap(msg.BACKUP_WRONG_PASSWORD, msg.CATEGORY_GENERAL)
     data = json.loads(zlib.decompress(packed).decode("utf-8", "surrogateescape"))
-    store = ConfigStore()
+    store = ConfigStore(seeds=seeds)
     for path, raw in data["tables"].items():
         table = Table(tuple(path.split("/")), singleton=raw["singleton"], next_number=raw["next"])
         table.items = [Item(n, dict(v), builtin=b, dynamic=d, factory=dict(f)) for n, v, b, d, f in raw["items"]]
@@ -211,7 +205,7 @@ def _backup_load(device: SimDevice, request: Request) -> Reply:
     item = device.find_file(name) or device.find_file(f"{name}.backup")
     if item is None:
         raise CommandTrap(msg.NO_SUCH_FILE, msg.CATEGORY_GENERAL)
-    restored = _decode_backup(item.values.get("contents", ""), request.args.get("password", ""))
+    restored = _decode_backup(item.values.get("contents", ""), request.args.get("password", ""), device.store.seeds)
     device.reboot(then=lambda: device.store.restore(restored))
     return Reply(disconnect=True)
 
@@ -228,9 +222,7 @@ def register_system(device: SimDevice) -> None:
 
         return handler
 
-    tree.register_many(
-        ("system", "resource"), {"print": single(resource_row), "getall": single(resource_row)}
-    )
+    tree.register_many(("system", "resource"), {"print": single(resource_row), "getall": single(resource_row)})
     cpu_rows = lambda request: print_rows(  # noqa: E731
         [
             {

@@ -66,6 +66,7 @@ class FleetCA:
     """The certificate authority of one fleet directory."""
 
     def __init__(self, directory: Path) -> None:
+        self._issued: dict[tuple[str, str, str], RouterCertificate] = {}
         self.directory = directory / "tls"
         self.directory.mkdir(parents=True, exist_ok=True)
         self.ca_path = self.directory / "ca.pem"
@@ -120,9 +121,7 @@ class FleetCA:
             )
             .issuer_name(self._cert.subject)
             .public_key(key.public_key())
-            .serial_number(
-                int.from_bytes(hashlib.sha256(f"{serial}:{address}".encode()).digest()[:16], "big") >> 1
-            )
+            .serial_number(int.from_bytes(hashlib.sha256(f"{serial}:{address}".encode()).digest()[:16], "big") >> 1)
             .not_valid_before(_NOT_BEFORE)
             .not_valid_after(_NOT_AFTER)
             .add_extension(x509.SubjectAlternativeName(names), critical=False)
@@ -148,6 +147,31 @@ class FleetCA:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(certificate.path)
         return context
+
+    def certificate(self, router_id: str, serial: str, address: str) -> RouterCertificate:
+        """The router's certificate, issued on first use (and then kept)."""
+        key = (router_id, serial, address)
+        found = self._issued.get(key)
+        if found is None:
+            found = self._issued[key] = self.issue(router_id, serial, address)
+        return found
+
+    def lazy_context(self, router_id: str, serial: str, address: str) -> ssl.SSLContext:
+        """A server context that gets the router's certificate at the first handshake.
+
+        A thousand routers then start without a thousand signatures: the base context's SNI
+        callback (called whether or not the client sends a name) swaps in the real context.
+        """
+        base = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        real: list[ssl.SSLContext] = []
+
+        def choose(connection: ssl.SSLObject | ssl.SSLSocket, name: str | None, _: ssl.SSLContext) -> None:
+            if not real:
+                real.append(self.server_context(self.certificate(router_id, serial, address)))
+            connection.context = real[0]
+
+        base.sni_callback = choose
+        return base
 
 
 def adh_context(directory: Path) -> ssl.SSLContext:

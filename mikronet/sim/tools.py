@@ -54,14 +54,11 @@ def speed_test(device: SimDevice, request: Request) -> Reply:
     row = {
         "status": "done",
         "ping-min-avg-max": f"{ping[0]:.2f}ms / {ping[1]:.2f}ms / {ping[2]:.1f}ms",
-        "jitter-min-avg-max": (
-            f"{rng.randint(8, 40)}us / {rng.uniform(0.2, 1.5):.2f}ms / {rng.uniform(3, 9):.1f}ms"
-        ),
+        "jitter-min-avg-max": (f"{rng.randint(8, 40)}us / {rng.uniform(0.2, 1.5):.2f}ms / {rng.uniform(3, 9):.1f}ms"),
         "loss": "0% (0/200)",
         "tcp-download": f"{_mbps(down)} local-cpu-load:{cpu}%",
         "tcp-upload": f"{_mbps(up)} local-cpu-load:{cpu}% remote-cpu-load:{rng.randint(5, 30)}%",
-        "udp-download": f"{_mbps(down * 0.99)} local-cpu-load:{cpu // 3}% "
-        f"remote-cpu-load:{rng.randint(5, 25)}%",
+        "udp-download": f"{_mbps(down * 0.99)} local-cpu-load:{cpu // 3}% remote-cpu-load:{rng.randint(5, 25)}%",
         "udp-upload": f"{_mbps(up * 0.99)} local-cpu-load:{cpu // 2}% remote-cpu-load:{rng.randint(3, 10)}%",
     }
     return Reply(rows=[{".section": "0", "status": "running"}, {".section": "1", **row}])

@@ -8,6 +8,7 @@ the session without ``!done``; the router reboots into the new version (longer b
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
@@ -20,7 +21,9 @@ from mikronet.sim.versions import parse_version
 if TYPE_CHECKING:
     from mikronet.sim.device import SimDevice
 
-__all__ = ["CHANNELS", "register_update"]
+__all__ = ["CHANNELS", "install_uploaded", "package_version", "register_update"]
+
+_NPK = re.compile(r"(?:^|/)routeros-(?P<version>\d[\w.]*?)-(?P<arch>[a-z0-9_]+)\.npk$")
 
 CHANNELS = {
     6: ("long-term", "stable", "testing", "development", "upgrade"),
@@ -138,26 +141,13 @@ def register_update(device: SimDevice) -> None:
         if not ready:
             return Reply(rows=rows)
         rows.append(_row(device, state, len(rows), msg.DOWNLOADED_REBOOTING))
-        target = state.downloaded or device.version
-
-        def apply() -> None:
-            for item in list(device.files):
-                if item.values.get("type") == "package":
-                    device.files.remove(item)
-            state.latest = state.status = state.downloaded = None
-            if device.faults.old_version:
-                log_event(device, "system,error,critical", "upgrade failed, booting previous version")
-                return
-            old = device.version
-            device.set_version(target)
-            log_event(device, "system,info", f"installed system-{target} (was {old})")
-            settings = device.store.table(("system", "routerboard", "settings"), singleton=True).single()
-            if device.profile.routerboard and settings.values.get("auto-upgrade") == "true":
-                device.firmware_flashed = True
-                log_event(device, "system,info,critical", msg.FIRMWARE_UPGRADED)
-
-        device.reboot(install=True, then=apply)
+        device.reboot(install=True)  # the downloaded packages are installed while it boots
         return Reply(rows=rows, disconnect=True)
+
+    def downgrade(request: Request) -> Reply:
+        device.downgrade_requested = True
+        device.reboot(install=True)
+        return Reply(disconnect=True)
 
     def cancel(request: Request) -> Reply:
         return Reply()
@@ -174,3 +164,59 @@ def register_update(device: SimDevice) -> None:
             "cancel": cancel,
         },
     )
+    device.menus.register(("system", "package"), "downgrade", downgrade)
+    device.menus.register(("tool",), "fetch", lambda request: _fetch(device, request))
+
+
+def package_version(device: SimDevice) -> str | None:
+    """The version of the ``routeros-<version>-<arch>.npk`` waiting in ``/file``, if any."""
+    for item in device.files:
+        match = _NPK.search(item.values.get("name", ""))
+        if match is not None and match.group("arch") == device.profile.architecture:
+            return match.group("version")
+    return None
+
+
+def install_uploaded(device: SimDevice) -> None:
+    """What RouterOS does at boot with packages in ``/file``: install them (newer only, unless a
+    downgrade was asked for), then delete them. The ``old_version`` fault skips the install."""
+    target = package_version(device)
+    downgrade, device.downgrade_requested = device.downgrade_requested, False
+    for item in list(device.files):
+        if item.values.get("type") == "package":
+            device.files.remove(item)
+    state = device.update_state
+    if state is not None:
+        state.latest = state.status = state.downloaded = None
+    if target is None or target == device.version:
+        return
+    if parse_version(target) < device.parsed_version and not downgrade:
+        log_event(device, "system,error", f"not installing older system-{target}, use downgrade")
+        return
+    if device.faults.old_version:
+        log_event(device, "system,error,critical", "upgrade failed, booting previous version")
+        return
+    old = device.version
+    device.set_version(target)
+    log_event(device, "system,info", f"installed system-{target} (was {old})")
+    settings = device.store.table(("system", "routerboard", "settings"), singleton=True).single()
+    if device.profile.routerboard and settings.get("auto-upgrade") == "true":
+        device.firmware_flashed = True
+        log_event(device, "system,info,critical", msg.FIRMWARE_UPGRADED)
+
+
+def _fetch(device: SimDevice, request: Request) -> Reply:
+    """``/tool fetch`` of a RouterOS package from MikroTik's download site (nothing else is reachable)."""
+    url = request.args.get("url", "")
+    match = _NPK.search(url)
+    if match is None:
+        raise CommandTrap(msg.FETCH_FAILED, msg.CATEGORY_GENERAL)
+    name = request.args.get("dst-path") or url.rsplit("/", 1)[-1]
+    size = int(_PACKAGE_MIB.get(match.group("arch"), 13.0) * MIB)
+    rows = [{".section": "0", "status": "connecting"}]
+    if device.faults.download_fail:
+        raise CommandTrap(msg.FETCH_FAILED, msg.CATEGORY_GENERAL)
+    device.write_file(name, "\x00" * 64, kind="package", size=size)
+    kib = f"{size // 1024}KiB"
+    rows.append({".section": "1", "status": "finished", "downloaded": kib, "total": kib, "duration": "1s"})
+    return Reply(rows=rows)

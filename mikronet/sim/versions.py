@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import cache, total_ordering
 
 __all__ = ["Behaviour", "Version", "behaviour_for", "parse_version"]
 
@@ -53,6 +53,7 @@ class Version:
         return self.numbers[0]
 
 
+@cache
 def parse_version(text: str) -> Version:
     """Parse ``7.14.3``, ``6.49.17``, ``7.16rc1`` or ``7.14.3 (stable)`` (the channel is dropped)."""
     bare = text.strip().split(" ", 1)[0]
@@ -97,8 +98,9 @@ class Behaviour:
     """The console accepts ``/ip/address/print`` (v7); v6 only ``/ip address print``."""
 
 
+@cache
 def behaviour_for(version: str | Version) -> Behaviour:
-    """The behaviour of a stock router running ``version``."""
+    """The behaviour of a stock router running ``version`` (computed once per version)."""
     v = version if isinstance(version, Version) else parse_version(version)
     return Behaviour(
         plain_login=v >= V("6.43"),

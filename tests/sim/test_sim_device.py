@@ -286,3 +286,23 @@ def test_execute_as_string_on_v7_unknown_on_v6() -> None:
     assert reply.ret is not None and "name: MikroTik" in reply.ret
     v6, _ = make(version="6.49.18")
     assert v6.call("/execute", {"script": ":put 1", "as-string": ""}).trap.message == "unknown parameter"  # type: ignore[union-attr]
+
+
+def test_an_uploaded_package_is_installed_at_the_next_reboot() -> None:
+    device, clock = make(model="RB750Gr3", version="7.12.1")
+    rows = ok(device, "/tool/fetch", url="https://download.mikrotik.com/routeros/7.16.2/routeros-7.16.2-mmips.npk")
+    assert rows[-1]["status"] == "finished"
+    device.call("/system/reboot", {})
+    clock.advance(20)
+    assert not device.online  # installing takes an install boot
+    clock.advance(40)
+    assert device.version == "7.16.2" and not any(f["type"] == "package" for f in ok(device, "/file/print"))
+    # an older package needs downgrade
+    ok(device, "/tool/fetch", url="https://download.mikrotik.com/routeros/7.14.3/routeros-7.14.3-mmips.npk")
+    device.call("/system/reboot", {})
+    clock.advance(60)
+    assert device.version == "7.16.2"
+    ok(device, "/tool/fetch", url="https://download.mikrotik.com/routeros/7.14.3/routeros-7.14.3-mmips.npk")
+    assert device.call("/system/package/downgrade", {}).disconnect
+    clock.advance(60)
+    assert device.version == "7.14.3"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import ssl
 import time
@@ -214,6 +215,13 @@ def test_tls_verified_against_the_fleet_ca(fleet: SimFleet, connect: Connect) ->
     )
     assert next(iter(api.path("system", "identity")))["name"] == "MikroTik"
     api.close()
+    with (
+        socket.create_connection((endpoint.host, endpoint.api_ssl), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname=endpoint.host) as tls,
+    ):
+        der = tls.getpeercert(binary_form=True)
+    seen = ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+    assert seen == fleet.tls_fingerprint("LV-0042/gw")  # what `mikronet trust` would pin, stable per serial
     unverified = ssl.create_default_context()
     with pytest.raises(ssl.SSLCertVerificationError):
         connect(
