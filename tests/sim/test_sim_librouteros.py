@@ -7,6 +7,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import librouteros
@@ -53,9 +54,7 @@ def test_md5_challenge_login_before_6_43(fleet: SimFleet, sim_password: str) -> 
 def test_md5_login_refused_on_6_49(fleet: SimFleet, sim_password: str) -> None:
     endpoint = fleet.endpoint("LV-0043/gw")
     with pytest.raises(TrapError, match=r"invalid user name or password \(6\)"):
-        librouteros.connect(
-            endpoint.host, "admin", sim_password, port=endpoint.api, login_method=token, timeout=5
-        )
+        librouteros.connect(endpoint.host, "admin", sim_password, port=endpoint.api, login_method=token, timeout=5)
 
 
 def test_add_set_remove_and_ids(fleet: SimFleet, connect: Connect) -> None:
@@ -113,8 +112,7 @@ def test_queries_select_and_stack_machine(fleet: SimFleet, connect: Connect) -> 
     names = {r["name"] for r in interfaces.select(Key("name")).where(Key("type") == "ether")}
     assert names == {"ether1", "ether2", "ether3", "ether4", "ether5"}
     either = {
-        r["name"]
-        for r in interfaces.select(Key("name")).where(Or(Key("name") == "ether1", Key("name") == "wlan2"))
+        r["name"] for r in interfaces.select(Key("name")).where(Or(Key("name") == "ether1", Key("name") == "wlan2"))
     }
     assert either == {"ether1", "wlan2"}
     inside = {r["name"] for r in interfaces.select(Key("name")).where(Key("name").In("ether2", "ether4"))}
@@ -124,10 +122,7 @@ def test_queries_select_and_stack_machine(fleet: SimFleet, connect: Connect) -> 
     both = list(interfaces.select(Key("name")).where(And(Key("type") == "ether", Key("disabled") == False)))  # noqa: E712
     assert len(both) == 5
     # raw words: the documented example ?type=ether ?type=wlan ?#|
-    raw = [
-        r["name"]
-        for r in api.rawCmd("/interface/print", "=.proplist=name", "?type=wlan", "?type=ether", "?#|")
-    ]
+    raw = [r["name"] for r in api.rawCmd("/interface/print", "=.proplist=name", "?type=wlan", "?type=ether", "?#|")]
     assert len(raw) == 7
     count = list(api.rawCmd("/interface/print", "=count-only=", "?type=wlan"))
     assert count == [{"ret": 2}]
@@ -250,3 +245,40 @@ def test_reboot_drops_the_connection_then_comes_back(fleet: SimFleet, connect: C
     uptime = next(iter(api.path("system", "resource").select(Key("uptime"))))["uptime"]
     assert uptime in ("0s", "1s")
     api.close()
+
+
+def test_listen_and_cancel_with_tags(fleet: SimFleet, raw_session: RawSession) -> None:
+    sock, read = raw_session(fleet, "LV-0042/gw")
+    sock.sendall(encode_sentence(["/ip/address/listen", ".tag=10"]))
+    sock.sendall(encode_sentence(["/cancel", "=tag=10", ".tag=20"]))
+    assert read(3) == [
+        ["!trap", ".tag=10", "=category=2", "=message=interrupted"],
+        ["!done", ".tag=20"],
+        ["!done", ".tag=10"],
+    ]
+    sock.close()
+
+
+def test_api_ssl_without_certificate_offers_anonymous_dh_only(
+    sim_inventory: Path, tmp_path: Path, start_sim_fleet: Callable[..., SimFleet], connect: Connect
+) -> None:
+    adh_fleet = start_sim_fleet(sim_inventory, tmp_path, api_ssl_certificate=False, ssh=False)
+    try:
+        endpoint = adh_fleet.endpoint("LV-0043/gw")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # what Ansible's force_no_cert and mktxp do
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.set_ciphers("ADH:@SECLEVEL=0")
+        api = connect(adh_fleet, "LV-0043/gw", port=endpoint.api_ssl, ssl_wrapper=context.wrap_socket)
+        assert next(iter(api.path("system", "identity")))["name"] == "MikroTik"
+        api.close()
+        with pytest.raises(ssl.SSLError):  # a client that insists on a certificate gets nowhere
+            connect(
+                adh_fleet,
+                "LV-0043/gw",
+                port=endpoint.api_ssl,
+                ssl_wrapper=lambda s: ssl.create_default_context().wrap_socket(s, server_hostname=endpoint.host),
+            )
+        assert adh_fleet.ca_path is None
+    finally:
+        adh_fleet.stop()
