@@ -58,7 +58,8 @@ def main() -> int:
     lines += [f"add address=192.0.2.{n} list=bench comment=item-{n}" for n in range(1, args.items + 1)]
     (templates / "bench.rsc.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    with SimFleet(work / "inventory.yaml", directory=work / "sim", options=FleetOptions(latency_ms=args.rtt_ms)) as fleet:
+    options = FleetOptions(latency_ms=args.rtt_ms)
+    with SimFleet(work / "inventory.yaml", directory=work / "sim", options=options) as fleet:
         inventory = load_inventory(fleet.inventory_path)
         router = resolve_secrets(inventory.routers)[0]
         trust = TrustStore(inventory.known_hosts)

@@ -6,7 +6,7 @@ The public library surface is listed in ``__all__`` (a test keeps it honest). He
 
 from __future__ import annotations
 
-from mikronet import log as _log  # installs the secret-redacting log filter on import
+from mikronet import log as _log  # noqa: F401  installs the secret-redacting log filter on import
 
 __version__ = "0.1.0"
 

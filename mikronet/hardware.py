@@ -43,7 +43,8 @@ class Model:
     @property
     def lan_interfaces(self) -> tuple[str, ...]:
         """Every wired port but the WAN port, as the school gateway template bridges them."""
-        return tuple(name for name in self.interfaces if name != self.wan_interface and not name.startswith(("wlan", "wifi")))
+        wired = (name for name in self.interfaces if not name.startswith(("wlan", "wifi")))
+        return tuple(name for name in wired if name != self.wan_interface)
 
 
 MODELS: tuple[Model, ...] = (
@@ -60,7 +61,7 @@ MODELS: tuple[Model, ...] = (
     Model("RB5009UG+S+IN", "RB5009", "RB5009UG+S+", "arm64", "ARM64", 4, 1400, 1024, 1024, 8,
           sfp=("sfp-sfpplus1",), firmware_type="7040", factory_firmware="7.0.5"),
     Model("CCR2004-1G-12S+2XS", "CCR2004", "CCR2004-1G-12S+2XS", "arm64", "ARM64", 4, 1700, 4096, 128, 1,
-          sfp=tuple(f"sfp-sfpplus{n}" for n in range(1, 13)) + ("sfp28-1", "sfp28-2"),
+          sfp=(*(f"sfp-sfpplus{n}" for n in range(1, 13)), "sfp28-1", "sfp28-2"),
           firmware_type="al52400", factory_firmware="6.47"),
     Model("CCR2004-16G-2S+", "CCR2004-16G", "CCR2004-16G-2S+", "arm64", "ARM64", 4, 1700, 4096, 128, 16,
           sfp=("sfp-sfpplus1", "sfp-sfpplus2"), firmware_type="al52400", factory_firmware="6.47"),
@@ -84,6 +85,7 @@ def model_info(model: str) -> Model:
     if found is not None:
         return found
     for candidate in MODELS:
-        if model.startswith(candidate.model) or candidate.model.startswith(model) or fnmatch.fnmatch(candidate.model, model):
+        if (model.startswith(candidate.model) or candidate.model.startswith(model)
+                or fnmatch.fnmatch(candidate.model, model)):
             return candidate
     return _GENERIC

@@ -127,7 +127,8 @@ class Renderer:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            raise TemplateError(f"malformed YAML: {exc}", template=path.name, line=mark.line + 1 if mark else None) from exc
+            line = mark.line + 1 if mark else None
+            raise TemplateError(f"malformed YAML: {exc}", template=path.name, line=line) from exc
         if not isinstance(data, dict):
             raise TemplateError("defaults must be a mapping of variable names to values", template=path.name)
         return data
@@ -148,7 +149,8 @@ class Renderer:
                 f"no template {name!r} in {self.template_dir}", template=name, router=router_id
             ) from exc
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(exc.message or "syntax error", template=name, line=exc.lineno, router=router_id) from exc
+            message = exc.message or "syntax error"
+            raise TemplateError(message, template=name, line=exc.lineno, router=router_id) from exc
         self._check_source(name, router_id)
         self._reveal = reveal_secrets
         try:

@@ -29,7 +29,8 @@ def _echo(text: str = "", *, err: bool = False, **style: Any) -> None:
 
 def _selection_options(func: F) -> F:
     func = click.option("-l", "--limit", default=None, metavar="PATTERN",
-                        help="Routers to include (ids, globs, key=value, group:NAME, !negation; comma-separated).")(func)
+                        help="Routers to include (ids, globs, key=value, group:NAME, !negation; "
+                        "comma-separated).")(func)
     func = click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
                         help="Template folder (default: the project's templates/).")(func)
     return click.option("--json", "json_local", is_flag=True, help="Machine-readable output.")(func)

@@ -20,9 +20,23 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from mikronet.routeros import Item, Props, Ref, Schema, Selector, canonical_path, default_schema
-from mikronet.routeros.diff import Add, Move, Op, Plan, Remove, Set, matches
-from mikronet.routeros.render import render_script
+from mikronet.routeros import (
+    Add,
+    Item,
+    Move,
+    Op,
+    Plan,
+    Props,
+    Ref,
+    Remove,
+    Schema,
+    Selector,
+    Set,
+    canonical_path,
+    default_schema,
+    matches,
+    render_script,
+)
 from mikronet.transport.base import Command, Transport
 
 __all__ = ["ApplyReport", "apply_plan", "op_line"]
@@ -173,7 +187,7 @@ def apply_plan(
             entries.insert(position, new)
             batch.add(op, Command(api, "add", args), new)
             continue
-        assert isinstance(op, Set | Remove | Move)
+        assert isinstance(op, Set | Remove | Move) and op.selector is not None
         targets = resolver.select(path, op.selector)
         if not targets:
             report.failed, report.error = op, "no such item"

@@ -30,8 +30,7 @@ from mikronet.ops.backup import BackupStore
 from mikronet.ops.result import RouterResult, Status
 from mikronet.ops.state import ActualState, read_state
 from mikronet.render import Renderer
-from mikronet.routeros import Config, Schema, default_schema, parse
-from mikronet.routeros.diff import Plan, diff
+from mikronet.routeros import Config, Plan, Schema, default_schema, diff, parse
 from mikronet.secret import REDACTOR
 from mikronet.transport import Command, Reply, Transport, TrustStore, connect
 
@@ -197,17 +196,16 @@ class Pusher:
             export = transport.export(hide_sensitive=hide)
             cleanup: list[Command] = []
         else:
-            replies = state.extra
-            if not replies or replies[0].error is not None or _is_v6(desired_version := state.version) != (
-                "hide-sensitive" in replies[0].command.args
-            ):
+            exported = state.extra
+            hidden = bool(exported) and "hide-sensitive" in exported[0].command.args
+            if len(exported) != 2 or exported[0].error is not None or hidden != hide:
                 # The inventory's version was wrong: export again, the way this version needs.
-                replies = tuple(transport.run(_export_commands(_is_v6(desired_version))))
-            export, file_id = self._export_contents(transport, replies)
+                exported = tuple(transport.run(list(_export_commands(hide))))
+            export, file_id = self._export_contents(transport, exported)
             cleanup = [Command("/file", "remove", {".id": file_id})]
         export = REDACTOR.redact(export)
         on_event = f'/system backup load name={BACKUP_NAME}.backup password=""'
-        replies = transport.run([
+        armed = transport.run([
             *cleanup,
             Command("/system/backup", "save", {"name": BACKUP_NAME, "dont-encrypt": "yes"}),
             Command("/system/scheduler", "remove", {".id": REVERT_NAME}),  # a leftover from a lost push
@@ -219,7 +217,7 @@ class Pusher:
                 "comment": "mikronet: restores the pre-push backup unless the push is verified",
             }),
         ])
-        for reply in replies:
+        for reply in armed:
             if reply.command.verb != "remove" or reply.command.path != "/system/scheduler":
                 reply.raise_for_error(transport.router_id)
         if self.backups is not None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mikronet.errors import TransportError
-from mikronet.secret import Secret
 from mikronet.transport.base import Command, Reply, Transport, TransportStats
 from mikronet.transport.trust import TLS_KIND, Pin, TrustStore, fingerprint_of_der, ssh_fingerprint
 

@@ -11,11 +11,12 @@ librouteros does the framing and the login. This module adds what a fleet tool n
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import ssl
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mikronet.errors import AuthenticationError, TransportError, TransportTimeout, TrustError
@@ -35,7 +36,7 @@ class ApiOptions:
     host: str
     port: int = 8728
     username: str = "admin"
-    password: Secret = Secret("")
+    password: Secret = field(default_factory=lambda: Secret(""))
     tls: bool = False
     tls_fingerprint: str | None = None   # pinned SHA-256 of the certificate (hex)
     ca_file: Path | None = None          # or verify the chain against this CA
@@ -207,7 +208,5 @@ class ApiTransport(Transport):
     def close(self) -> None:
         api, self._api = self._api, None
         if api is not None:
-            try:
+            with contextlib.suppress(OSError):
                 api.close()  # type: ignore[attr-defined]
-            except OSError:
-                pass

@@ -85,7 +85,9 @@ class Transport(ABC):
         """Run one command; raise :class:`RouterCommandError` if RouterOS refused it."""
         return self.run([command])[0].raise_for_error(self.router_id)
 
-    def print(self, path: tuple[str, ...] | str, *queries: str, proplist: Sequence[str] = ()) -> list[Mapping[str, str]]:
+    def print(
+        self, path: tuple[str, ...] | str, *queries: str, proplist: Sequence[str] = ()
+    ) -> list[Mapping[str, str]]:
         args = {".proplist": ",".join(proplist)} if proplist else {}
         return list(self.call(Command.of(path, "print", args, *queries)).rows)
 

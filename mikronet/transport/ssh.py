@@ -10,12 +10,13 @@ status; those lines become the reply's error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mikronet.errors import AuthenticationError, TransportError, TransportTimeout, TrustError
@@ -56,7 +57,7 @@ class SshOptions:
     host: str
     port: int = 22
     username: str = "admin"
-    password: Secret = Secret("")
+    password: Secret = field(default_factory=lambda: Secret(""))
     known_hosts_line: str = ""    # the pinned key as an OpenSSH known_hosts line; empty = nothing pinned
     timeout: float = 15.0
 
@@ -127,7 +128,8 @@ class SshTransport(Transport):
             if isinstance(cause, SSHException) and "not found in known_hosts" in str(cause):
                 raise TrustError("the router's SSH host key is not the pinned one", router=self.router_id) from None
             if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
-                raise TransportError(f"cannot connect to {opts.host}:{opts.port}: {cause}", router=self.router_id) from None
+                message = f"cannot connect to {opts.host}:{opts.port}: {cause}"
+                raise TransportError(message, router=self.router_id) from None
             raise TransportTimeout(f"no SSH session with {opts.host}:{opts.port}", router=self.router_id) from None
         except OSError as exc:
             raise TransportError(f"cannot connect to {opts.host}:{opts.port}: {exc}", router=self.router_id) from exc
@@ -189,7 +191,5 @@ class SshTransport(Transport):
     def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            try:
+            with contextlib.suppress(OSError, EOFError):
                 conn.disconnect()  # type: ignore[attr-defined]
-            except (OSError, EOFError):
-                pass

@@ -9,8 +9,7 @@ import pytest
 
 from mikronet.inventory import Inventory
 from mikronet.ops.result import Status
-from mikronet.routeros import parse
-from mikronet.routeros.diff import Add, Set, diff
+from mikronet.routeros import Set, diff, parse
 from mikronet.sim.fleet import SimFleet
 from mikronet.transport import TrustStore, connect
 
