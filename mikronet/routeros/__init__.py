@@ -23,6 +23,8 @@ Public API (everything here is a pure function over immutable values)::
     render_command(path, verb, selector=None, props=None) -> str    # one full command line
 
     Schema.load(directory=None) / default_schema() -> Schema; Schema.get(path) -> PathSchema
+    parse_version("7.14.3") -> (7, 14, 3, 0, 0); canonical_path("ip/address") -> "/ip address"
+    matches(path_schema, selector, item) -> bool; selector_query(selector) -> API query words
 
 Model types: :class:`Config`, :class:`Section`, :class:`Item`, :class:`Props`, :class:`Header`,
 :class:`ParseWarning`, :class:`Command`, :class:`Find`, :class:`Ref`, :class:`Cond`. Plan

@@ -146,8 +146,13 @@ class Ref:
         return cls(tuple(values))
 
     def render(self) -> str:
-        from mikronet.routeros.quoting import quote
+        from mikronet.routeros.quoting import escape, quote
 
+        if len(self.values) == 1:
+            value = self.values[0]
+            if "," in value or value.startswith("!") or value in ("where", "and", ""):
+                return f'"{escape(value)}"'  # bare, it would read as a list, an unset or a keyword
+            return quote(value)
         return ",".join(quote(v) for v in self.values)
 
     @property

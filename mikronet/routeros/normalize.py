@@ -33,11 +33,11 @@ __all__ = [
     "selected_values",
 ]
 
-_INT: Final = re.compile(r"[+-]?\d+|0x[0-9A-Fa-f]+")
-_RATE: Final = re.compile(r"(\d+(?:\.\d+)?)([kKMGT]?)(?:bps)?")
-_SIZE: Final = re.compile(r"(\d+)(KiB|MiB|GiB|TiB|k|K|M|G|T)?")
-_DURATION_PART: Final = re.compile(r"(\d+(?:\.\d+)?)(w|d|h|ms|m|s|us)")
-_CLOCK: Final = re.compile(r"(?:(\d+)d)?\s*(\d+):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
+_INT: Final = re.compile(r"[+-]?[0-9]+|0x[0-9A-Fa-f]+")
+_RATE: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?)([kKMGT]?)(?:bps)?")
+_SIZE: Final = re.compile(r"([0-9]+)(KiB|MiB|GiB|TiB|k|K|M|G|T)?")
+_DURATION_PART: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?)(w|d|h|ms|m|s|us)")
+_CLOCK: Final = re.compile(r"(?:([0-9]+)d)? ?([0-9]+):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?")
 _RATE_UNITS: Final = {"": 1, "k": 1000, "K": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4}
 _SIZE_UNITS: Final = {None: 1, "k": 1024, "K": 1024, "KiB": 1024, "M": 1024**2, "MiB": 1024**2,
                       "G": 1024**3, "GiB": 1024**3, "T": 1024**4, "TiB": 1024**4}
@@ -104,7 +104,7 @@ def duration_us(value: str) -> int | None:
     text = value.strip()
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text) * 1_000_000
     m = _CLOCK.fullmatch(text)
     if m:

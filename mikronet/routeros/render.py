@@ -117,10 +117,13 @@ def wrap_line(words: list[str], width: int = WIDTH) -> list[str]:
             cur += sep + word
             continue
         key, eq, value = word.partition("=")
+        if '"' in key:
+            key, eq, value = word, "", ""  # a quoted word, not key=value
         if eq and value and value[0] != '"' and 4 + len(word) > width - 2:
             value = f'"{value}"'  # too long for any line: quote it so it can be split, as export does
             word = f"{key}={value}"
-        if eq and value.startswith('"') and len(value) > 2:
+        opening = word.find('"')
+        if opening >= 0 and word.endswith('"') and len(word) - opening > 2:  # "…", key="…", key~"…"
             text, rest, inside = cur + sep, word, False
             while len(text) + len(rest) > (width if last else width - 2):
                 head, tail = _split_quoted(rest, width - 1 - len(text), inside)
@@ -307,6 +310,7 @@ def render_export(
     out: list[str] = []
     if header and config.header is not None:
         out.extend(_header_lines(config.header, strip_macs))
+    out.extend(f"#mikronet: {how} {path}" for path, how in config.ownership.items())
     for w in config.warnings:
         if w.text.startswith("error exporting "):
             out.append("#" + w.text.replace("error exporting ", "error exporting ", 1))

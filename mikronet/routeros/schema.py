@@ -59,7 +59,7 @@ SCHEMA_DIR: Final = Path(__file__).with_name("schema")
 TYPES: Final = frozenset({"text", "bool", "flag", "int", "rate", "size", "kib", "duration", "list", "set",
                           "iset", "mac"})
 _FLAGS: Final = frozenset({"sensitive", "read-only", "write-only", "computed", "required"})
-_VERSION_PART: Final = re.compile(r"(\d+)|([a-z]+)")
+_VERSION: Final = re.compile(r"(?P<numbers>[0-9]+(?:\.[0-9]+)*)(?:(?P<kind>alpha|beta|rc)(?P<pre>[0-9]+))?")
 _VERSIONED_DEFAULT: Final = re.compile(r"(?P<version>\d[\w.]*)\+\s*=\s*(?P<value>.*)")
 
 Version = tuple[int, ...]
@@ -71,17 +71,18 @@ class SchemaError(ValueError):
 
 
 def parse_version(text: str) -> Version:
-    """``7.14.3`` -> (7, 14, 3); ``6.45beta27`` -> (6, 45, -3, 27); ``7.1rc6`` -> (7, 1, -1, 6).
+    """``7.14.3`` -> (7, 14, 3, 0, 0); ``6.45beta27`` -> (6, 45, 0, -3, 27); ``7.1rc6`` -> (7, 1, 0, -1, 6).
 
-    Pre-releases sort before the release: beta < rc < final.
+    Versions are dotted sequences, not decimals (5.2 < 5.18); a pre-release sorts before its
+    release (beta < rc < final). Compare with short tuples freely: ``v >= (7, 10)``.
     """
-    out: list[int] = []
-    for number, word in _VERSION_PART.findall(text.split(" ", 1)[0]):
-        if number:
-            out.append(int(number))
-        else:
-            out.append({"alpha": -4, "beta": -3, "rc": -1}.get(word, -2))
-    return tuple(out)
+    m = _VERSION.match(text.strip())
+    if m is None:
+        raise ValueError(f"not a RouterOS version: {text!r}")
+    numbers = [int(n) for n in m.group("numbers").split(".")][:3]
+    numbers += [0] * (3 - len(numbers))
+    kind = {"alpha": -4, "beta": -3, "rc": -1}.get(m.group("kind") or "", 0)
+    return (*numbers, kind, int(m.group("pre") or 0))
 
 
 def selector_key(selector: Selector) -> str:
