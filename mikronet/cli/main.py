@@ -65,6 +65,16 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; bad input and router errors become ``error: …`` and their exit status."""
+        try:
+            return super().invoke(ctx)
+        except MikronetError as exc:
+            from mikronet.secret import REDACTOR
+
+            click.echo(f"error: {REDACTOR.redact(str(exc))}", err=True)
+            ctx.exit(exc.exit_status)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
@@ -97,7 +107,9 @@ def cli(ctx: click.Context, inventory_path: Path, ledger_url: str | None, json_o
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status instead of exiting (tests call this)."""
     try:
-        cli.main(args=argv, prog_name="mikronet", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="mikronet", standalone_mode=False)
+        if isinstance(status, int):  # click hands back ctx.exit(N) as the return value here
+            return status
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort:

@@ -1,0 +1,81 @@
+"""`mikronet trust | render | plan | push` through the CLI, against a simulated fleet."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mikronet.cli.main import cli, main
+from mikronet.inventory import Inventory
+from mikronet.sim.fleet import SimFleet
+
+from .conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(fleet: SimFleet, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["-i", str(fleet.inventory_path), *args], env={"MIKRONET_PASSWORD": PASSWORD})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_trust_pins_and_a_changed_identity_needs_yes(fleet: SimFleet, sim_inventory: Inventory) -> None:
+    code, out, _ = run(fleet, "trust", "LV-0101/api", "--yes")
+    assert code == 0, out
+    assert "pinned in" in out and "ssh-ed25519" in out and "tls sha256" in out
+    known = sim_inventory.known_hosts.read_text(encoding="utf-8")
+    assert "LV-0101/api ssh-ed25519 " in known and "LV-0101/api tls-sha256 " in known
+
+
+def test_plan_json_then_push_then_nothing_to_do(fleet: SimFleet, sim_inventory: Inventory) -> None:
+    code, out, _ = run(fleet, "plan", "--limit", "LV-0102/v6", "--json")
+    assert code == 0
+    planned = json.loads(out)
+    assert planned[0]["status"] in ("planned", "ok")
+    code, out, _ = run(fleet, "push", "--limit", "LV-0102/v6")
+    assert code == 0, out
+    assert "LV-0102/v6: " in out
+    code, out, _ = run(fleet, "push", "--limit", "LV-0102/v6")
+    assert code == 0 and "LV-0102/v6: ok (no changes)" in out
+
+
+def test_an_unreachable_router_is_exit_status_1_and_named(fleet: SimFleet, sim_inventory: Inventory) -> None:
+    fleet.set_fault("LV-0101/again", "refuse")
+    try:
+        code, out, _ = run(fleet, "plan", "--limit", "LV-0101/again")
+    finally:
+        fleet.set_fault("LV-0101/again", "refuse", on=False)
+    assert code == 1
+    assert "LV-0101/again: unreachable" in out
+
+
+def test_a_template_error_is_exit_status_2_and_touches_nothing(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    (tmp_path / "school-gateway.rsc.j2").write_text("/system identity\nset name={{ nope }}\n", encoding="utf-8")
+    code, out, err = run(fleet, "push", "--limit", "LV-0101/*", "--templates", str(tmp_path))
+    assert code == 2
+    assert "school-gateway.rsc.j2:2" in err and "nope" in err
+    assert out == ""
+
+
+def test_render_masks_the_password_and_runs_as_a_process(fleet: SimFleet, sim_inventory: Inventory) -> None:
+    env = {**os.environ, "MIKRONET_PASSWORD": PASSWORD}
+    done = subprocess.run(
+        [sys.executable, "-m", "mikronet", "-i", str(fleet.inventory_path), "render", "LV-0102/tls"],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "password=***" in done.stdout
+    assert PASSWORD not in done.stdout + done.stderr
+    assert "/ip service\n" in done.stdout and "set api disabled=yes" in done.stdout  # api-ssl closes plain API
+
+
+def test_main_returns_the_status() -> None:
+    assert main(["--version"]) == 0
