@@ -157,71 +157,85 @@ def apply_plan(
     report = ApplyReport()
     if transport.kind == "ssh":
         return _apply_ssh(transport, plan, report)
-    schema = schema or default_schema()
-    resolver = _Resolver(sections or {}, ids or {}, schema)
-    batch = _ApiBatch(transport, report)
-
-    def need_ids(entries: list[_Entry]) -> bool:
-        if any(e.id is None for e in entries):
-            return batch.flush()
-        return True
-
+    applier = _ApiApplier(transport, report, _Resolver(sections or {}, ids or {}, schema or default_schema()))
     for op in plan:
+        if not applier.apply(op):
+            return report
+    applier.batch.flush()
+    return report
+
+
+class _Stop(Exception):
+    """A batch flushed early failed: stop applying (the report says where)."""
+
+
+class _ApiApplier:
+    """Turns each operation into an API command with ``.id`` s, batching as far as ids are known."""
+
+    def __init__(self, transport: Transport, report: ApplyReport, resolver: _Resolver) -> None:
+        self.report = report
+        self.resolver = resolver
+        self.batch = _ApiBatch(transport, report)
+
+    def _ids(self, entries: list[_Entry]) -> str:
+        """Comma-separated ids; flushes the batch first when an entry's add has not answered yet."""
+        if any(e.id is None for e in entries) and not self.batch.flush():
+            raise _Stop
+        return ",".join(str(e.id) for e in entries)
+
+    def _place(self, path: str, entries: list[_Entry], before: Selector | None) -> tuple[int, str | None]:
+        """Where an item goes (index into ``entries``) and the id it goes before, if any."""
+        found = self.resolver.select(path, before) if before is not None else []
+        if not found:
+            return len(entries), None
+        return entries.index(found[0]), self._ids(found[:1])
+
+    def apply(self, op: Op) -> bool:
+        try:
+            self._apply(op)
+        except _Stop:
+            return False
+        return self.report.failed is None
+
+    def _apply(self, op: Op) -> None:
         path = canonical_path(op.path)
         api = _api_path(path)
+        entries = self.resolver.entries.setdefault(path, [])
         if isinstance(op, Set) and op.selector is None:
-            batch.add(op, Command(api, "set", _words(op.props)))
-            continue
+            self.batch.add(op, Command(api, "set", _words(op.props)))
+            return
         if isinstance(op, Add):
             args = _words(Props((k, v) for k, v in op.props.items() if v is not None))
-            entries = resolver.entries.setdefault(path, [])
+            position, before_id = self._place(path, entries, op.before)
+            if before_id is not None:
+                args["place-before"] = before_id
             new = _Entry(Item(op.props), None)
-            position = len(entries)
-            if op.before is not None:
-                before = resolver.select(path, op.before)
-                if before:
-                    if not need_ids(before):
-                        return report
-                    args["place-before"] = str(before[0].id)
-                    position = entries.index(before[0])
             entries.insert(position, new)
-            batch.add(op, Command(api, "add", args), new)
-            continue
+            self.batch.add(op, Command(api, "add", args), new)
+            return
         assert isinstance(op, Set | Remove | Move) and op.selector is not None
-        targets = resolver.select(path, op.selector)
+        targets = self.resolver.select(path, op.selector)
         if not targets:
-            report.failed, report.error = op, "no such item"
-            batch.flush()
-            return report
-        if not need_ids(targets):
-            return report
-        id_list = ",".join(str(e.id) for e in targets)
+            self.report.failed, self.report.error = op, "no such item"
+            self.batch.flush()
+            raise _Stop
+        id_list = self._ids(targets)
         if isinstance(op, Set):
-            batch.add(op, Command(api, "set", {".id": id_list, **_words(op.props)}))
+            self.batch.add(op, Command(api, "set", {".id": id_list, **_words(op.props)}))
             for entry in targets:
                 merged = {**entry.item.props.to_dict(), **op.props.to_dict()}
                 entry.item = Item(Props((k, v) for k, v in merged.items() if v is not None))
         elif isinstance(op, Remove):
-            batch.add(op, Command(api, "remove", {".id": id_list}))
-            for entry in targets:
-                resolver.entries[path].remove(entry)
-        else:
-            args = {"numbers": id_list}
-            entries = resolver.entries[path]
+            self.batch.add(op, Command(api, "remove", {".id": id_list}))
             for entry in targets:
                 entries.remove(entry)
-            position = len(entries)
-            if op.before is not None:
-                before = resolver.select(path, op.before)
-                if before:
-                    if not need_ids(before):
-                        return report
-                    args["destination"] = str(before[0].id)
-                    position = entries.index(before[0])
+        else:
+            for entry in targets:
+                entries.remove(entry)
+            position, before_id = self._place(path, entries, op.before)
+            args = {"numbers": id_list, **({"destination": before_id} if before_id is not None else {})}
             entries[position:position] = targets
-            batch.add(op, Command(api, "move", args))
-    batch.flush()
-    return report
+            self.batch.add(op, Command(api, "move", args))
 
 
 def _apply_ssh(transport: Transport, plan: Plan, report: ApplyReport) -> ApplyReport:

@@ -210,7 +210,10 @@ class ConfigMenu:
 
     def add(self, request: Request) -> Reply:
         reject_queries(request)
-        values = self._normalise({k: v for k, v in request.args.items() if k not in _API_WORDS and v != ""})
+        args = {k: v for k, v in request.args.items() if k != "place-before"}
+        place_before = request.args.get("place-before")
+        before = self.find(place_before) if place_before else None  # `no such item` when it is not there
+        values = self._normalise({k: v for k, v in args.items() if k not in _API_WORDS and v != ""})
         for name in list(values):
             if name.startswith("!"):
                 values.pop(name)
@@ -219,6 +222,8 @@ class ConfigMenu:
         self._check(values, None)
         self.device.ensure_space(sum(len(v) for v in values.values()))
         item = self.table.add(values)
+        if before is not None:
+            self.table.move([item], before)
         self._changed(item, {})
         return Reply(ret=item.id)
 

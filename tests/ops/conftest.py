@@ -43,6 +43,7 @@ schools:
       - {name: lock, host: 10.101.0.4, model: RB750Gr3, serial: HD1010004, routeros: 7.16.2}
       - {name: inject, host: 10.101.0.5, model: RB750Gr3, serial: HD1010005, routeros: 7.16.2}
       - {name: fail, host: 10.101.0.6, model: RB750Gr3, serial: HD1010006, routeros: 7.16.2}
+      - {name: order, host: 10.101.0.7, model: RB750Gr3, serial: HD1010007, routeros: 7.16.2}
   - id: LV-0102
     name: "Cēsu Pilsētas vidusskola — ā č ē ģ ī ķ ļ ņ š ū ž"
     municipality: "Cēsu novads"
@@ -55,6 +56,7 @@ schools:
       - {name: sshv6, host: 10.102.0.4, model: RB750Gr3, serial: HF1020004, routeros: 6.49.18, transport: ssh}
       - {name: pinned, host: 10.102.0.5, model: RB750Gr3, serial: HF1020005, routeros: 7.16.2, transport: ssh}
       - {name: badtls, host: 10.102.0.6, model: RB750Gr3, serial: HF1020006, routeros: 7.16.2, transport: api-ssl}
+      - {name: order, host: 10.102.0.7, model: RB750Gr3, serial: HF1020007, routeros: 7.16.2, transport: ssh}
 """
 
 

@@ -222,3 +222,41 @@ def test_the_password_never_appears_in_output_logs_backups_or_results(
     assert "=password=***" in caplog.text  # librouteros logged the login sentence, redacted
     for text in texts:
         assert PASSWORD not in text
+
+
+@pytest.mark.parametrize("router_id", ["LV-0101/order", "LV-0102/order"])
+def test_an_owned_ordered_path_ends_in_the_template_order(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path, router_id: str
+) -> None:
+    """Rules the template does not name go, new ones are placed before existing ones (place-before),
+    and the rest are moved; afterwards the router's order is the template's."""
+    from mikronet.transport import Command
+
+    r = router(sim_inventory, router_id)
+    with connect(r, TrustStore(sim_inventory.known_hosts), transport="api") as session:
+        for comment in ("c", "stray", "a", "b"):
+            session.call(Command("/ip/firewall/filter", "add", {"chain": "input", "action": "accept",
+                                                                "src-address": _source(comment), "comment": comment}))
+    wanted = ["a", "new-1", "b", "c", "new-2"]
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    lines = ["#mikronet: own /ip firewall filter", "/ip firewall filter"]
+    lines += [f"add chain=input action=accept src-address={_source(c)} comment={c}" for c in wanted]
+    (templates / "order.rsc.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = type(r)(**{**r.__dict__, "template": "order"})
+    p = pusher(sim_inventory, templates)
+    desired = p.render([r])[0]
+    planned = p.plan(desired)
+    kinds = sorted(type(op).__name__ for op in planned.plan)
+    assert kinds.count("Remove") == 1 and kinds.count("Add") == 2
+    result = p.push(desired)
+    assert result.status is Status.CHANGED, (result.error, result.reason)
+    with connect(r, TrustStore(sim_inventory.known_hosts), transport="api") as session:
+        order = [row["comment"] for row in session.print("/ip/firewall/filter")]
+    assert order == wanted
+    assert p.plan(desired).plan == ()
+
+
+def _source(comment: str) -> str:
+    return {"a": "10.0.0.1", "b": "10.0.0.2", "c": "10.0.0.3", "stray": "10.0.0.4",
+            "new-1": "10.0.0.5", "new-2": "10.0.0.6"}[comment]
