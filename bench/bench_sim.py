@@ -120,6 +120,13 @@ def run_clients(endpoints: list[tuple[str, int]], requests: int, queue: multipro
     queue.put({"timings": timings, "errors": errors[:5], "error_count": len(errors), "elapsed": elapsed})
 
 
+def _cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -159,8 +166,10 @@ def main() -> int:
             child = multiprocessing.get_context("spawn").Process(
                 target=run_clients, args=([(e.host, e.api) for e in chosen], args.requests, queue)
             )
+            cpu_before = _cpu_seconds()
             child.start()
             result = queue.get(timeout=600)
+            server_cpu = _cpu_seconds() - cpu_before
             child.join(timeout=60)
             peak = memory_kib()
         finally:
@@ -179,6 +188,7 @@ def main() -> int:
         "requests": len(timings),
         "errors": result["error_count"],
         "throughput_rps": round(len(timings) / result["elapsed"], 1) if result["elapsed"] else 0,
+        "server_cpu_us_per_request": round(server_cpu / len(timings) * 1e6) if timings else None,
         "rtt_p50_ms": round(statistics.median(timings) * 1000, 2) if timings else None,
         "rtt_p99_ms": round(percentile(timings, 0.99) * 1000, 2) if timings else None,
         "rtt_max_ms": round(max(timings) * 1000, 2) if timings else None,
@@ -201,6 +211,7 @@ def main() -> int:
             f"  API round trip     p50 {figures['rtt_p50_ms']} ms, p99 {figures['rtt_p99_ms']} ms, "
             f"max {figures['rtt_max_ms']} ms"
         )
+        print(f"  fleet CPU          {figures['server_cpu_us_per_request']} us per request (logins included)")
         for line in result["errors"]:
             print(f"  error: {line}")
     return 0 if result["error_count"] == 0 and figures["rss_peak_mib"] < 1024 else 1

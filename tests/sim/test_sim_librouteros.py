@@ -282,3 +282,15 @@ def test_api_ssl_without_certificate_offers_anonymous_dh_only(
         assert adh_fleet.ca_path is None
     finally:
         adh_fleet.stop()
+
+
+def test_a_disabled_api_service_closes_new_connections(fleet: SimFleet, connect: Connect) -> None:
+    api = connect(fleet, "LV-0043/gw")
+    tuple(api.path("ip", "service")("disable", **{".id": "api"}))
+    try:
+        with pytest.raises((ConnectionClosed, ConnectionResetError)):
+            connect(fleet, "LV-0043/gw")
+        assert next(iter(api.path("system", "identity")))["name"] == "MikroTik"  # open sessions stay
+    finally:
+        fleet.device("LV-0043/gw").call("/ip/service/enable", {".id": "api"})
+    assert connect(fleet, "LV-0043/gw")
