@@ -41,6 +41,7 @@ def _step(number: int, title: str) -> None:
 @click.pass_context
 def demo(ctx: click.Context, limit: str, keep: bool) -> None:
     """Rehearse plan → push → no-op push → drift → lockout revert on a simulated fleet."""
+    from mikronet.cli.push import _print_result
     from mikronet.inventory import load_inventory, resolve_secrets, select
     from mikronet.ops.backup import BackupStore
     from mikronet.ops.push import Pusher, PushOptions
@@ -50,8 +51,6 @@ def demo(ctx: click.Context, limit: str, keep: bool) -> None:
     from mikronet.sim.fleet import SimFleet
     from mikronet.sim.runtime import FleetOptions
     from mikronet.transport import Command, TrustStore, connect, fetch_identity
-
-    from mikronet.cli.push import _print_result
 
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # a client hanging up mid-reply is part of the show
     if not os.environ.get("MIKRONET_PASSWORD"):
