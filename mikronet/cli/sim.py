@@ -69,10 +69,10 @@ def _fleet_arguments(f: Any) -> Any:
             "faults",
             multiple=True,
             metavar="SPEC",
-            help="KIND, KIND=ROUTER[,ROUTER] or KIND=N%%. Kinds: refuse, wrong-password, hang, drop, "
+            help="KIND, KIND=ROUTER[,ROUTER] or KIND=N%. Kinds: refuse, wrong-password, hang, drop, "
             "never-return, old-version, download-fail, disk-full.",
         ),
-        click.option("--fault-seed", type=int, default=0, help="Seed that picks the routers of KIND=N%% faults."),
+        click.option("--fault-seed", type=int, default=0, help="Seed that picks the routers of KIND=N% faults."),
         click.option(
             "--from-backups",
             type=click.Path(path_type=Path, exists=True, file_okay=False),
@@ -82,7 +82,7 @@ def _fleet_arguments(f: Any) -> Any:
             "--boot-time",
             type=click.FloatRange(min=0),
             default=None,
-            help="Seconds a reboot takes (an upgrade takes 2.5 times as long).",
+            help="Seconds a reboot takes (default 3; an upgrade takes 2.5 times as long).",
         ),
         click.option("--adh", is_flag=True, help="api-ssl without a certificate (anonymous DH only)."),
         click.option("--no-ssh", is_flag=True, help="Do not start the SSH servers."),
