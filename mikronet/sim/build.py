@@ -46,7 +46,7 @@ def _hooks_for(device: SimDevice, spec: PathSpec) -> PathHooks | None:
 
         return PathHooks(computed=clock)
     if spec.path == ("system", "scheduler"):
-        from mikronet.sim.scripting import scheduler_hooks
+        from mikronet.sim.scheduler import scheduler_hooks
 
         return scheduler_hooks(device)
     if spec.path == ("system", "script"):

@@ -18,7 +18,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
@@ -26,6 +26,7 @@ from mikronet.sim.clock import Clock, ManualClock, TimerHandle
 from mikronet.sim.menus import MenuTree, Request, split_command
 from mikronet.sim.models import ModelProfile, profile_for
 from mikronet.sim.reply import CommandTrap, Reply, Trap
+from mikronet.sim.settings import DeviceOptions, DeviceSpec, Faults
 from mikronet.sim.store import ConfigStore, Item, Table
 from mikronet.sim.versions import Behaviour, Version, behaviour_for, parse_version
 
@@ -48,73 +49,6 @@ LOG = logging.getLogger(__name__)
 
 Listener = Callable[[str], None]
 """Called with ``"offline"`` when the router goes away (reboot) and ``"online"`` when it is back."""
-
-DEFAULT_LATEST: Mapping[str, Mapping[str, str]] = {
-    "7": {"long-term": "7.16.2", "stable": "7.19.4", "testing": "7.20rc3", "development": "7.20rc3"},
-    "6": {
-        "long-term": "6.49.18",
-        "stable": "6.49.18",
-        "testing": "6.49.18",
-        "development": "6.49.18",
-        "upgrade": "7.12.1",
-    },
-}
-
-
-@dataclass(frozen=True)
-class DeviceSpec:
-    """What the inventory says about a router: who it is and what it runs."""
-
-    router_id: str
-    model: str
-    serial: str
-    version: str
-    """Bare RouterOS version, e.g. ``7.14.3``."""
-    channel: str = "stable"
-    username: str = "admin"
-    password: str = ""
-    contracted_mbps: float | None = None
-    school: str | None = None
-
-
-@dataclass(frozen=True)
-class DeviceOptions:
-    """How the simulated router behaves where real routers differ or the facts are unclear."""
-
-    boot_time: float = 3.0
-    install_boot_time: float = 8.0
-    behaviour: Behaviour | None = None
-    """Version-dependent behaviour; None derives it from the running version (again after upgrades)."""
-    empty_for_every_command: bool = False
-    """On ``!empty`` versions, also ``!empty`` for non-print commands that return nothing (unconfirmed)."""
-    latest: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: DEFAULT_LATEST)
-    """Per major version, per channel: what ``check-for-updates`` finds upstream."""
-
-
-@dataclass
-class Faults:
-    """Misbehaviour injected into one router (the fleet's ``--fault``); all off by default."""
-
-    refuse: bool = False
-    """Nothing listens: connections are refused."""
-    wrong_password: bool = False
-    """Every login is refused (the inventory password is wrong for this router)."""
-    hang: bool = False
-    """Connections are accepted, nothing is ever answered."""
-    drop_mid_command: bool = False
-    """After login, the first command's reply is cut off and the connection closed."""
-    never_return: bool = False
-    """A reboot never ends."""
-    old_version: bool = False
-    """An upgrade install reboots but comes back on the old version."""
-    download_fail: bool = False
-    """Package download fails part-way."""
-    disk_full: bool = False
-    """No free storage: downloads, backups and file writes fail."""
-
-    def active(self) -> tuple[str, ...]:
-        return tuple(name for name, value in vars(self).items() if value)
-
 
 _REFERENCE_PATHS: Mapping[str, tuple[str, ...]] = {
     "interface": ("interface",),
@@ -337,7 +271,7 @@ class SimDevice:
     def config_changed(self, path: tuple[str, ...]) -> None:
         """Hook for anything that reacts to configuration (the scheduler re-arms its timers)."""
         if path == ("system", "scheduler"):
-            from mikronet.sim.scripting import arm_scheduler
+            from mikronet.sim.scheduler import arm_scheduler
 
             arm_scheduler(self)
 
@@ -416,7 +350,7 @@ class SimDevice:
             self.booted_at = self.clock.monotonic()
             self.boot_count += 1
             self.online = True
-            from mikronet.sim.scripting import arm_scheduler
+            from mikronet.sim.scheduler import arm_scheduler
 
             arm_scheduler(self, booting=True)
             LOG.info("%s: up on %s", self.spec.router_id, self.version)

@@ -1,14 +1,11 @@
-"""Scripts on a simulated router: ``/import``, ``/system script run``, ``/execute`` and the scheduler.
+"""Scripts on a simulated router: ``/import``, ``/system script run``, ``/execute``.
 
 Script text is read with the project's RouterOS parser (:mod:`mikronet.routeros`: the lexer splits
 statements, the syntax module builds a :class:`~mikronet.routeros.model.Command` from each), and
 every command runs through :meth:`SimDevice.call`, exactly as if a client had sent it. The handful of
 scripting statements a revert or start-up script needs are understood here (``:log``, ``:put``,
 ``:delay``, which does not wait); anything else stops the script with RouterOS's error text.
-
-The scheduler really runs: each enabled entry gets a timer from its ``interval`` (and ``start-time``),
-``startup`` entries run a few seconds after each boot, and ``on-event`` is the name of a
-``/system script`` or script text itself. That is what arms a push's automatic revert.
+The scheduler (:mod:`mikronet.sim.scheduler`) runs its entries through here.
 """
 
 from __future__ import annotations
@@ -16,12 +13,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
 from mikronet.sim.config import PathHooks
-from mikronet.sim.formats import format_date, parse_duration
+from mikronet.sim.formats import format_date
 from mikronet.sim.menus import Request, split_command
 from mikronet.sim.reply import CommandTrap, Reply
 from mikronet.sim.store import Item, parse_id
@@ -32,12 +28,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ScriptResult",
-    "arm_scheduler",
     "load_initial_config",
     "register_scripting",
     "run_file_later",
+    "run_item",
     "run_script",
-    "scheduler_hooks",
     "script_hooks",
 ]
 
@@ -268,7 +263,7 @@ def _script_run(device: SimDevice, request: Request) -> Reply:
     menu = device.config_menu(("system", "script"))
     ref = request.args.get(".id") or request.args.get("number") or request.args.get("numbers") or ""
     item = menu.find(ref)
-    result = _run_item(device, item, request.user)
+    result = run_item(device, item, request.user)
     if result.rebooting:
         return Reply(disconnect=True)
     if result.error is not None:
@@ -276,7 +271,8 @@ def _script_run(device: SimDevice, request: Request) -> Reply:
     return Reply()
 
 
-def _run_item(device: SimDevice, item: Item, user: str) -> ScriptResult:
+def run_item(device: SimDevice, item: Item, user: str) -> ScriptResult:
+    """Run a ``/system script`` item (counting the run), as ``run`` and the scheduler do."""
     item.values["run-count"] = str(int(item.values.get("run-count", "0")) + 1)
     item.values["last-started"] = format_date(device.clock.wall(), iso=device.behaviour.iso_dates)
     return run_script(device, item.values.get("source", ""), user=user)
@@ -287,115 +283,6 @@ def script_hooks(device: SimDevice) -> PathHooks:
         return {"owner": item.values.get("owner", "admin"), "run-count": item.values.get("run-count", "0")}
 
     return PathHooks(computed=computed, extra_verbs={"run": lambda r: _script_run(device, r)})
-
-
-# --- scheduler -------------------------------------------------------------------------------------
-
-
-def scheduler_hooks(device: SimDevice) -> PathHooks:
-    def computed(item: Item, request: Request | None) -> dict[str, str]:
-        row = {"owner": item.values.get("owner", "admin"), "run-count": item.values.get("run-count", "0")}
-        if "next-run" in item.values:
-            row["next-run"] = item.values["next-run"]
-        return row
-
-    return PathHooks(computed=computed)
-
-
-def _fire(device: SimDevice, number: int) -> None:
-    table = device.store.table(("system", "scheduler"))
-    item = table.get(number)
-    if item is None or item.values.get("disabled") == "true":
-        return
-    item.values["run-count"] = str(int(item.values.get("run-count", "0")) + 1)
-    event = item.values.get("on-event", "")
-    scripts = device.config_menu(("system", "script")) if ("system", "script") in device.specs else None
-    target = None
-    if scripts is not None and event and "\n" not in event and " " not in event.strip():
-        target = next((s for s in scripts.items() if s.values.get("name") == event.strip()), None)
-    LOG.info("%s: scheduler %s runs", device.spec.router_id, item.values.get("name"))
-    result = _run_item(device, target, "admin") if target else run_script(device, event)
-    if result.error is not None:
-        from mikronet.sim.system import log_event
-
-        log_event(device, "script,error", f"scheduler {item.values.get('name')}: {result.located_error}")
-    if not result.rebooting and device.online:
-        _arm_one(device, item, after_run=True)
-
-
-def _first_delay(device: SimDevice, item: Item, booting: bool, after_run: bool) -> float | None:
-    try:
-        interval = parse_duration(item.values.get("interval", "0s"))
-    except ValueError:
-        return None
-    start = item.values.get("start-time", "startup")
-    if after_run:
-        return interval if interval > 0 else None
-    if start == "startup":
-        if booting:
-            return STARTUP_DELAY
-        return interval if interval > 0 else None
-    try:
-        clock_time = datetime.strptime(start, "%H:%M:%S").time()
-    except ValueError:
-        return interval if interval > 0 else None
-    now = device.clock.wall()
-    date_text = item.values.get("start-date", "")
-    try:
-        day = datetime.strptime(date_text, "%Y-%m-%d").date() if date_text else now.date()
-    except ValueError:
-        day = now.date()
-    when = datetime.combine(day, clock_time)
-    if when < now:
-        if interval <= 0:
-            return None
-        steps = int((now - when).total_seconds() // interval) + 1
-        when += timedelta(seconds=steps * interval)
-    return (when - now).total_seconds()
-
-
-def _signature(item: Item) -> tuple[str, ...]:
-    v = item.values
-    return (
-        v.get("interval", ""),
-        v.get("start-time", ""),
-        v.get("start-date", ""),
-        v.get("disabled", ""),
-        v.get("on-event", ""),
-    )
-
-
-def _arm_one(device: SimDevice, item: Item, *, booting: bool = False, after_run: bool = False) -> None:
-    old = device.scheduler_timers.pop(item.number, None)
-    if old is not None:
-        old[1].cancel()
-    item.values.pop("next-run", None)
-    if item.values.get("disabled") == "true":
-        return
-    delay = _first_delay(device, item, booting, after_run)
-    if delay is None:
-        return
-    item.values["next-run"] = format_date(
-        device.clock.wall() + timedelta(seconds=delay), iso=device.behaviour.iso_dates
-    )
-    number = item.number
-    device.scheduler_timers[number] = (
-        _signature(item),
-        device.call_later(delay, lambda: _fire(device, number)),
-    )
-
-
-def arm_scheduler(device: SimDevice, *, booting: bool = False) -> None:
-    """(Re)arm a timer for every enabled scheduler entry; called on change and on each boot."""
-    table = device.store.table(("system", "scheduler"))
-    present = {item.number for item in table}
-    for number in list(device.scheduler_timers):
-        if number not in present:
-            device.scheduler_timers.pop(number)[1].cancel()
-    for item in table:
-        armed = device.scheduler_timers.get(item.number)
-        if booting or armed is None or armed[0] != _signature(item):
-            _arm_one(device, item, booting=booting)
 
 
 def run_file_later(device: SimDevice, filename: str) -> None:
