@@ -13,7 +13,7 @@ from mikronet.sim.versions import Behaviour
 __all__ = ["DEFAULT_LATEST", "DeviceOptions", "DeviceSpec", "Faults"]
 
 DEFAULT_LATEST: Mapping[str, Mapping[str, str]] = {
-    "7": {"long-term": "7.16.2", "stable": "7.19.4", "testing": "7.20rc3", "development": "7.20rc3"},
+    "7": {"long-term": "7.16.2", "stable": "7.20.5", "testing": "7.21rc2", "development": "7.21rc2"},
     "6": {
         "long-term": "6.49.18",
         "stable": "6.49.18",

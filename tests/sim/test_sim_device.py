@@ -306,3 +306,11 @@ def test_an_uploaded_package_is_installed_at_the_next_reboot() -> None:
     assert device.call("/system/package/downgrade", {}).disconnect
     clock.advance(60)
     assert device.version == "7.14.3"
+
+
+def test_public_surface() -> None:
+    import mikronet.sim as sim
+
+    for name in sim.__all__:
+        assert getattr(sim, name) is not None, name
+    assert sim.SimFleet.__module__ == "mikronet.sim.fleet"
