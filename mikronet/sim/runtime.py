@@ -127,6 +127,7 @@ class _Router:
             else None
         )
         self.ssh: _Closable | None = None
+        self.ssh_hangs = False
         self.lock = asyncio.Lock()
         device.add_listener(self._on_event)
 
@@ -153,18 +154,39 @@ class _Router:
         await self.api.start()
         if self.api_ssl is not None:
             await self.api_ssl.start()
-        if self.ssh is None and self.endpoint.ssh is not None and self.runtime.ssh_factory is not None:
-            self.ssh = await self.runtime.ssh_factory(self.device, self.endpoint.host, self.endpoint.ssh)
+        if self.endpoint.ssh is None or self.runtime.ssh_factory is None:
+            return
+        hang = self.device.faults.hang
+        if self.ssh is not None and self.ssh_hangs != hang:
+            await self._stop_ssh()
+        if self.ssh is None:
+            if hang:  # the hang fault holds for SSH too: the port accepts and never says a word
+                self.ssh = await asyncio.start_server(
+                    _black_hole, self.endpoint.host, self.endpoint.ssh, reuse_address=True
+                )
+            else:
+                self.ssh = await self.runtime.ssh_factory(self.device, self.endpoint.host, self.endpoint.ssh)
+            self.ssh_hangs = hang
+
+    async def _stop_ssh(self) -> None:
+        ssh, self.ssh = self.ssh, None
+        if ssh is not None:
+            ssh.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ssh.wait_closed(), 5)
 
     async def _down(self) -> None:
         await self.api.stop()
         if self.api_ssl is not None:
             await self.api_ssl.stop()
-        ssh, self.ssh = self.ssh, None
-        if ssh is not None:
-            ssh.close()
-            with contextlib.suppress(Exception):
-                await ssh.wait_closed()
+        await self._stop_ssh()
+
+
+async def _black_hole(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    with contextlib.suppress(ConnectionError):
+        while await reader.read(4096):
+            pass
+    writer.close()
 
 
 def _ssh_factory() -> Any:

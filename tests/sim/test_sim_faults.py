@@ -146,3 +146,25 @@ def test_fault_specs() -> None:
     assert share.keys() != assign_faults([parse_fault("hang=25%")], ids, seed=4).keys()
     with pytest.raises(InputError, match="no router 'LV-9999/gw'"):
         assign_faults([parse_fault("refuse=LV-9999/gw")], ids)
+
+
+def test_hang_holds_for_ssh_too(fleet: SimFleet, sim_password: str) -> None:
+    import paramiko
+
+    endpoint = fleet.endpoint("LV-0090/hang")
+    assert endpoint.ssh is not None
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    with pytest.raises((paramiko.SSHException, TimeoutError, socket.timeout, EOFError)):
+        client.connect(
+            endpoint.host,
+            port=endpoint.ssh,
+            username="admin",
+            password=sim_password,
+            timeout=0.5,
+            banner_timeout=0.5,
+            auth_timeout=0.5,
+            look_for_keys=False,
+            allow_agent=False,
+        )
+    client.close()
