@@ -24,12 +24,15 @@ from typing import Final, NamedTuple
 __all__ = [
     "ARG",
     "COMMENT",
+    "FAST_ARGS",
+    "FAST_LINE",
     "PUNCT",
     "STRING",
     "WORD",
     "LexError",
     "Source",
     "Token",
+    "next_statement",
     "strip_continuations",
     "tokenize_statements",
 ]
@@ -40,9 +43,9 @@ STRING: Final = "string"
 PUNCT: Final = "punct"
 COMMENT: Final = "comment"
 
-_QUOTED = r'"[^"\\\n]*(?:\\(?:\n[ \t]*|.)[^"\\\n]*)*"'
+_QUOTED = r'"[^"\\\n]*(?:\\(?:\n|.)[^"\\\n]*)*"'  # a continuation's indentation is string text to the regex
 _MASTER: Final = re.compile(
-    r"(?:[ \t\r]+|\\\n[ \t]*)*"  # whitespace and continuations between tokens
+    r"[ \t\r]*(?:\\\n[ \t\r]*)*"  # whitespace and continuations between tokens
     r"(?:"
     r"(?P<arg>(?P<key>!?[A-Za-z0-9_.][A-Za-z0-9_./-]*)(?P<op>=|!=|~)(?:\\\n[ \t]*)?"
     rf"(?P<val>{_QUOTED}|[^\s\"\[\]{{}}();\\]*))"
@@ -57,6 +60,18 @@ _MASTER: Final = re.compile(
     re.DOTALL,
 )
 _CONTINUATION: Final = re.compile(r"\\\n[ \t]*")
+
+# The common export line -- ``[/menu words ]add|set [[ find k=v … ]] k=v k=v …`` -- in one match.
+# The parser takes such lines whole (``findall`` over the arguments) and sends every other line,
+# and any line whose values need more than plain decoding, through the general tokenizer.
+_SEP = r"(?:[ \t]+(?:\\\n[ \t]*)*|(?:\\\n[ \t]*)+)"  # unambiguous, so a failing match cannot backtrack
+_FAST_ARG = rf"[A-Za-z0-9_][A-Za-z0-9_./-]*=(?:\\\n[ \t]*)?(?:{_QUOTED}|[^\s\"\[\]{{}}();\\$]*)"
+FAST_LINE: Final = re.compile(
+    r"[ \t\n]*(?P<head>(?P<path>/[a-z0-9-]+(?:[ /][a-z0-9-]+)*[ /])?(?P<verb>add|set)"
+    rf"(?:{_SEP}\[ find (?:where )?(?P<find>{_FAST_ARG}(?:{_SEP}{_FAST_ARG})*) \])?)"
+    rf"(?P<args>(?:{_SEP}{_FAST_ARG})+)[ \t]*(?=\n|\Z)"
+)
+FAST_ARGS: Final = re.compile(rf"([A-Za-z0-9_][A-Za-z0-9_./-]*)=(?:\\\n[ \t]*)?({_QUOTED}|[^\s\"\[\]{{}}();\\$]*)")
 _OPEN: Final = {"[": "]", "{": "}", "(": ")"}
 _CLOSE: Final = frozenset("]})")
 
@@ -158,10 +173,18 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
     on after the end of its line; otherwise the error is raised.
     """
     statements: list[list[Token] | LexError] = []
+    pos = start
+    while True:
+        statement, pos = next_statement(text, pos, recover=recover)
+        if statement is None:
+            return statements
+        statements.append(statement)
+
+
+def next_statement(text: str, pos: int, *, recover: bool = False) -> tuple[list[Token] | LexError | None, int]:
+    """The next statement from ``pos`` and the offset after it; ``(None, end)`` at the end."""
     current: list[Token] = []
     stack: list[tuple[str, int]] = []
-    pos = start
-    n = len(text)
     match = _MASTER.match
     new = tuple.__new__
     append = current.append
@@ -179,20 +202,16 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
         elif kind == "nl" or kind == "end":
             if stack and kind == "nl":
                 append(Token(PUNCT, ";", m.start("nl"), m.end()))
-            else:
-                if stack:
-                    opener, where = stack[-1]
-                    error = LexError(f"'{opener}' is never closed", where)
-                    if not recover:
-                        raise error
-                    statements.append(error)
-                elif current:
-                    statements.append(current)
-                current = []
-                append = current.append
-                stack = []
-                if kind == "end":
-                    return statements
+            elif stack:
+                opener, where = stack[-1]
+                error = LexError(f"'{opener}' is never closed", where)
+                if not recover:
+                    raise error
+                return error, m.end()
+            elif current:
+                return current, m.end()
+            elif kind == "end":
+                return None, m.end()
         elif kind == "string":
             append(Token(STRING, m.group("string"), m.start("string"), m.end()))
         elif kind == "punct":
@@ -200,9 +219,7 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
             at = m.start("punct")
             if ch == ";" and not stack:
                 if current:
-                    statements.append(current)
-                current = []
-                append = current.append
+                    return current, m.end()
             else:
                 if ch in _OPEN:
                     stack.append((ch, at))
@@ -211,11 +228,7 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
                         error = LexError(f"unexpected '{ch}'", at)
                         if not recover:
                             raise error
-                        statements.append(error)
-                        current, stack = [], []
-                        append = current.append
-                        pos = _skip_line(text, at)
-                        continue
+                        return error, _skip_line(text, at)
                     stack.pop()
                 append(Token(PUNCT, ch, at, at + 1))
         elif kind == "comment":
@@ -224,25 +237,15 @@ def tokenize_statements(text: str, start: int = 0, *, recover: bool = False) -> 
                 error = LexError("'#' inside a command (comments take a line of their own)", at)
                 if not recover:
                     raise error
-                statements.append(error)
-                current, stack = [], []
-                append = current.append
-                pos = _skip_line(text, at)
-                continue
+                return error, _skip_line(text, at)
             if not stack:
-                statements.append([Token(COMMENT, m.group("comment"), at, m.end())])
+                return [Token(COMMENT, m.group("comment"), at, m.end())], m.end()
         else:  # bad
             at = m.start("bad")
             error = LexError(_bad_message(text, at), at)
             if not recover:
                 raise error
-            statements.append(error)
-            current, stack = [], []
-            append = current.append
-            pos = _skip_line(text, at)
-            if pos >= n:
-                return statements
-            continue
+            return error, _skip_line(text, at)
         pos = m.end()
 
 

@@ -23,10 +23,22 @@ from pathlib import Path
 from typing import Final
 
 from mikronet.errors import ScriptError
-from mikronet.routeros.lexer import COMMENT, WORD, LexError, Source, Token, tokenize_statements
+from mikronet.routeros.lexer import (
+    COMMENT,
+    FAST_ARGS,
+    FAST_LINE,
+    WORD,
+    LexError,
+    Source,
+    Token,
+    next_statement,
+    tokenize_statements,
+)
 from mikronet.routeros.model import (
     Command,
+    Cond,
     Config,
+    Find,
     Header,
     Item,
     Ownership,
@@ -37,7 +49,7 @@ from mikronet.routeros.model import (
     canonical_path,
 )
 from mikronet.routeros.schema import Schema, default_schema
-from mikronet.routeros.syntax import SyntaxProblem, build_command, decode_value
+from mikronet.routeros.syntax import VERBS, SyntaxProblem, build_command, decode_value
 
 __all__ = ["parse", "parse_command", "parse_commands", "parse_file"]
 
@@ -199,6 +211,67 @@ class _Builder:
         return Config(sections, header, dict(self.ownership), tuple(self.warnings))
 
 
+class _Lines:
+    """Line and column of offsets met in increasing order, counted incrementally."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.text = source.text
+        self.line, self.line_start, self.scanned = 1, 0, 0
+
+    def at(self, offset: int) -> tuple[int, int]:
+        if offset < self.scanned:
+            return self.source.position(offset)
+        newlines = self.text.count("\n", self.scanned, offset)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.text.rindex("\n", self.scanned, offset) + 1
+        self.scanned = offset
+        return self.line, offset - self.line_start + 1
+
+
+def _fast(builder: _Builder, m: re.Match[str], line: int) -> bool:
+    """Fold a plain ``add``/``set`` line matched whole by :data:`FAST_LINE`. ``False``: the line
+    needs the general path (a verb among the menu words, ``numbers=``, a value to interpolate,
+    a bad escape) -- which then gives the same result, or the precise error."""
+    path_words = m.group("path")
+    if path_words:
+        words = path_words.replace("/", " ").split()
+        if any(w in VERBS for w in words):
+            return False
+        path = "/" + " ".join(words)
+    else:
+        path = builder.menu
+        if path == "/":
+            return False
+    verb = m.group("verb")
+    find = m.group("find")
+    if find is not None and verb == "add":
+        return False
+    props: dict[str, Value] = {}
+    variables = builder.variables
+    try:
+        for key, raw in FAST_ARGS.findall(m.group("args")):
+            if key == "numbers":
+                return False
+            props[key] = decode_value(raw, 0, variables) if raw[:1] == '"' else raw
+        conds = None
+        if find is not None:
+            conds = tuple(Cond(k, "=", decode_value(v, 0, variables) if v[:1] == '"' else v)
+                          for k, v in FAST_ARGS.findall(find))
+    except SyntaxProblem:
+        return False
+    builder.seen_command = True
+    settings, items = builder.section(path)
+    if verb == "add":
+        items.append(Item(Props(props), None, "add", line))
+    elif conds is not None:
+        items.append(Item(Props(props), Find(conds), "set", line))
+    else:
+        settings.update(props)
+    return True
+
+
 def parse(
     text: str | bytes,
     *,
@@ -206,21 +279,20 @@ def parse(
     recover: bool = False,
     variables: Mapping[str, str] | None = None,
     schema: Schema | None = None,
+    fast: bool = True,
 ) -> Config:
     """Parse a whole script (an export or a template) into a :class:`Config`.
 
     ``file`` names the source in errors. ``variables`` pre-defines ``$NAME`` values. With
     ``recover``, unreadable statements become warnings instead of a :class:`ScriptError`.
+    ``fast`` reads plain ``add``/``set`` lines with one regular expression each (the result is
+    the same either way; ``False`` exists to check exactly that).
     """
     source = Source.of(text, str(file) if file is not None else None)
     builder = _Builder(source, variables)
     menus = (schema or default_schema()).menus
-    try:
-        statements = tokenize_statements(source.text, recover=recover)
-    except LexError as exc:
-        raise builder.error(exc.message, exc.offset) from None
     text = source.text
-    line, line_start, scanned = 1, 0, 0  # lines counted incrementally: statements come in order
+    lines = _Lines(source)
     skipping = 0  # recover: after an unreadable statement, its indented lines go with it
     skipped: list[int] = []
 
@@ -231,7 +303,29 @@ def parse(
                 "after the unreadable one"))
             skipped.clear()
 
-    for statement in statements:
+    fast_line = FAST_LINE.match if fast else None
+    pos = 0
+    while True:
+        if fast_line is not None:
+            m = fast_line(text, pos)
+            if m is not None:
+                line, column = lines.at(m.start("head"))
+                if skipping and column > 1:
+                    skipped.append(line)
+                    pos = m.end()
+                    continue
+                if skipping:
+                    skipping = 0
+                    stop_skipping()
+                if _fast(builder, m, line):
+                    pos = m.end()
+                    continue
+        try:
+            statement, pos = next_statement(text, pos, recover=recover)
+        except LexError as exc:
+            raise builder.error(exc.message, exc.offset) from None
+        if statement is None:
+            break
         offset = statement.offset if isinstance(statement, LexError) else statement[0].start
         if skipping:
             where, column = source.position(offset)
@@ -255,17 +349,7 @@ def parse(
             elif first.text == "[" and _PROMPT.match(source.line_text(source.line(first.start))):
                 raise SyntaxProblem("a console prompt ([user@router] > …), not RouterOS script", first.start)
             else:
-                start = first.start
-                if start >= scanned:
-                    newlines = text.count("\n", scanned, start)
-                    if newlines:
-                        line += newlines
-                        line_start = text.rindex("\n", scanned, start) + 1
-                else:
-                    line, column = source.position(start)
-                    line_start = start - column + 1
-                scanned = start
-                cmd = build_command(statement, builder.variables, (line, start - line_start + 1), menus)
+                cmd = build_command(statement, builder.variables, lines.at(first.start), menus)
                 builder.command(cmd, first.start)
         except SyntaxProblem as exc:
             if not recover:
@@ -276,8 +360,8 @@ def parse(
         except ScriptError:
             if not recover:
                 raise
-            line, column = source.position(first.start)
-            builder.warnings.append(ParseWarning(line, "unreadable directive", column))
+            where, column = source.position(first.start)
+            builder.warnings.append(ParseWarning(where, "unreadable directive", column))
     stop_skipping()
     return builder.config()
 

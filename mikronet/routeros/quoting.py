@@ -40,6 +40,8 @@ _SIMPLE: Final[dict[str, bytes]] = {
     "v": b"\v",
 }
 _HEX: Final = frozenset("0123456789ABCDEF")
+_HEX_ESCAPE: Final = re.compile(r"\\[0-9A-F]{2}")
+_SIMPLE_TEXT: Final[dict[str, str]] = {k: v.decode("latin-1") for k, v in _SIMPLE.items()}
 
 # What export writes without quotes: letters, digits and these marks. Everything else (space, = ; " '
 # $ ? \ [ ] { } ( ) #, control bytes, anything beyond ASCII, and the empty string) is quoted.
@@ -84,6 +86,39 @@ def unescape(body: str) -> str:
     """
     if "\\" not in body:
         return body
+    if _HEX_ESCAPE.search(body) is None:
+        return _unescape_simple(body)
+    return _unescape_bytes(body)
+
+
+def _unescape_simple(body: str) -> str:
+    """No hex escapes: every escape is one character, so work on text, a part at a time."""
+    parts = body.split("\\")
+    out = [parts[0]]
+    last = len(parts) - 1
+    i = 1
+    offset = len(parts[0])
+    while i <= last:
+        part = parts[i]
+        if part:
+            mapped = _SIMPLE_TEXT.get(part[0])
+            if mapped is None:
+                raise EscapeError(f"unknown escape \\{part[0]}", offset)
+            out.append(mapped)
+            out.append(part[1:])
+            offset += len(part) + 1
+            i += 1
+        elif i == last:
+            raise EscapeError("backslash at the end of a string", offset)
+        else:  # "\\\\": a backslash, and the next part is plain text
+            out.append("\\")
+            out.append(parts[i + 1])
+            offset += len(parts[i + 1]) + 2
+            i += 2
+    return "".join(out)
+
+
+def _unescape_bytes(body: str) -> str:
     out = bytearray()
     i = 0
     n = len(body)

@@ -5,6 +5,7 @@ the verbose/compact pair compares equal and the 7.6 -> 7.12.1 pair yields a plan
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from ros_corpus import DAMAGED, EXPORTS, export_path, load
@@ -116,3 +117,19 @@ def test_the_plan_masks_the_redacted_wireguard_key() -> None:
     (peer,) = [op for op in plan if op.path == "/interface wireguard peers"]
     assert "preshared-key" in peer.sensitive
     assert "REDACTED" not in repr(peer) and "***" in repr(peer)
+
+
+@pytest.mark.parametrize("path", [*EXPORTS, *sorted((EXPORTS[0].parent.parent / "scripts").glob("*.rsc"))],
+                         ids=lambda p: p.name[:2] if p.parent.name == "exports" else "s" + p.name[:2])
+def test_the_fast_path_reads_exactly_what_the_general_one_reads(path: Path) -> None:
+    data = path.read_bytes()
+    for recover in (False, True):
+        results = []
+        for fast in (True, False):
+            try:
+                model = parse(data, recover=recover, fast=fast)
+                lines = [i.line for s in model.sections.values() for i in s.items]
+                results.append((model, model.warnings, lines))
+            except ScriptError as exc:
+                results.append((str(exc),))
+        assert results[0] == results[1]

@@ -1,0 +1,85 @@
+"""Parser throughput on the real-export corpus (a benchmark script, not a test).
+
+    .venv/bin/python bench/bench_parser.py [-n ROUNDS]
+
+Parses every export in ``../shared/corpus/exports`` (damaged ones with ``recover=True``) ROUNDS
+times on one core and reports MB/s: the best round (what the code can do) and the median (what a
+busy machine gave). Also reports, for information, tokenizing alone, rendering the models back
+to exports, and diffing each model with itself. Exits 1 if the best round is under the 5 MB/s
+target. The schema is loaded once before timing (it is shared by every parse after).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mikronet.routeros import default_schema, diff, parse, render_export
+from mikronet.routeros.lexer import Source, tokenize_statements
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus" / "exports"
+TARGET_MB_S = 5.0
+
+
+def rounds(work: Callable[[], object], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--rounds", type=int, default=20)
+    args = parser.parse_args()
+    files = sorted(CORPUS.glob("*.rsc"))
+    if not files:
+        print(f"no corpus at {CORPUS}", file=sys.stderr)
+        return 2
+    texts = [f.read_bytes().decode("utf-8") for f in files]
+    size = sum(f.stat().st_size for f in files)
+    default_schema()
+    strict = {f.name: True for f in files}
+    for f, text in zip(files, texts, strict=True):
+        try:
+            parse(text)
+        except Exception:  # the damaged exports: parse them the way backups would, with recover
+            strict[f.name] = False
+
+    def parse_all() -> list[object]:
+        return [parse(t, recover=not strict[f.name]) for f, t in zip(files, texts, strict=True)]
+
+    def tokenize_all() -> None:
+        for text in texts:
+            tokenize_statements(Source.of(text).text, recover=True)
+
+    parse_times = rounds(parse_all, args.rounds)
+    token_times = rounds(tokenize_all, args.rounds)
+    models = parse_all()
+    render_times = rounds(lambda: [render_export(m) for m in models], max(3, args.rounds // 4))  # type: ignore[arg-type]
+    diff_times = rounds(lambda: [diff(m, m, own="all") for m in models], max(3, args.rounds // 4))  # type: ignore[arg-type]
+
+    mb = size / 1e6
+    best, median = min(parse_times), statistics.median(parse_times)
+    print(f"corpus: {len(files)} exports, {size:,} bytes ({sum(not s for s in strict.values())} damaged, "
+          "parsed with recover=True)")
+    print(f"parse:    best {mb / best:6.2f} MB/s ({best * 1000:6.1f} ms), median {mb / median:6.2f} MB/s "
+          f"over {args.rounds} rounds")
+    print(f"tokenize: best {mb / min(token_times):6.2f} MB/s")
+    print(f"render:   best {mb / min(render_times):6.2f} MB/s of export text")
+    print(f"diff x x: best {min(diff_times) * 1000:6.1f} ms for the whole corpus")
+    if mb / best < TARGET_MB_S:
+        print(f"below the {TARGET_MB_S} MB/s target", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
