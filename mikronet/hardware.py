@@ -69,8 +69,10 @@ MODELS: tuple[Model, ...] = (
           sfp=("sfp1",), firmware_type="en7562", factory_firmware="7.9"),
     Model("L009UiGS-2HaxD-IN", "L009 (wireless)", "L009UiGS-2HaxD", "arm", "ARM", 2, 800, 512, 128, 8,
           sfp=("sfp1",), wireless=("wifi1",), firmware_type="en7562", factory_firmware="7.9"),
-    Model("C52iG-5HaxD2HaxD", "hAP ax³", "hAP ax^3", "arm64", "ARM64", 4, 1800, 1024, 128, 5,
+    Model("C52iG-5HaxD2HaxD", "hAP ax²", "hAP ax^2", "arm64", "ARM64", 4, 864, 1024, 128, 5,
           wireless=("wifi1", "wifi2"), firmware_type="ipq6000", factory_firmware="7.5"),
+    Model("C53UiG+5HPaxD2HPaxD", "hAP ax³", "hAP ax^3", "arm64", "ARM64", 4, 1800, 1024, 128, 5,
+          wireless=("wifi1", "wifi2"), firmware_type="ipq6000", factory_firmware="7.7"),
     Model("RBcAPGi-5acD2nD", "cAP ac", "cAP ac", "arm", "ARM", 4, 716, 128, 16, 2,
           wireless=("wlan1", "wlan2"), firmware_type="ipq4000L"),
 )
