@@ -72,14 +72,14 @@ def _changes(
         have = actual.props if actual is not None else Props()
         want_ctx = effective_props(desired) if desired is not None else {}
         have_ctx = effective_props(actual) if actual is not None else want_ctx
-        want_builtin = ctx.ps.builtin_defaults(desired.selector if desired else None)
-        have_builtin = ctx.ps.builtin_defaults(actual.selector if actual else None) or want_builtin
+        want_builtin = ctx.ps.builtin_defaults(desired.selector, desired.props) if desired else None
+        have_builtin = (ctx.ps.builtin_defaults(actual.selector, actual.props) if actual else None) or want_builtin
     ps = ctx.ps
     out: dict[str, Value] = {}
     restated = selected_values(ps, desired.selector) if desired is not None else {}
     for key, raw in want.items():
         spec = ps.props.get(key)
-        if spec is not None and spec.read_only:
+        if ps.is_read_only(key):
             continue
         if spec is not None and spec.write_only and actual is not None and have.get(key) is None:
             continue  # the router never shows it: set with the item, not "changed" on every run
@@ -95,10 +95,10 @@ def _changes(
     if ctx.owned:
         pinned = selected_values(ps, actual.selector) if actual is not None else {}
         for key, raw in have.items():
-            if key in want or raw is None or key in pinned:
+            if key in want or raw is None or key in pinned or key[:1] == ".":
                 continue
             spec = ps.props.get(key)
-            if spec is not None and (spec.read_only or spec.computed):
+            if ps.is_read_only(key) or (spec is not None and spec.computed):
                 continue
             default = resolve_default(ps, key, have_ctx, ctx.version, have_builtin)
             if default is not None and normalize_value(ps.type_of(key), default) == normalize_value(
@@ -130,7 +130,9 @@ def _identity(ctx: _Ctx, item: Item, loose: bool = False) -> tuple[object, ...]:
     content = []
     for key, value in sorted(props.items()):
         spec = ps.props.get(key)
-        if value is None or (spec is not None and (spec.read_only or spec.computed)) or (loose and key == "comment"):
+        if value is None or ps.is_read_only(key) or (spec is not None and spec.computed):
+            continue
+        if loose and key == "comment":
             continue
         type_ = spec.type if spec is not None else "text"
         default = resolve_default(ps, key, props, ctx.version)
@@ -183,13 +185,19 @@ def _selector_for(ctx: _Ctx, item: Item) -> Selector:
 
 
 def _is_builtin(ps: PathSchema, item: Item) -> bool:
+    """Built-in (or dynamic) items can be changed, never removed: those named by a selector in an
+    export, those with a ``default-name``, ``default``/``builtin``/``dynamic`` flag (as the API
+    prints them), and those the schema lists as factory items (``/ip service`` ``telnet``)."""
     if item.selector is not None:
         return True
     props = item.props
     if props.get("default-name") not in (None, ""):
         return True
     flags = ("default", "builtin", "dynamic")
-    return any(normalize_value("bool", props.get(k) or "no") == "yes" for k in flags)
+    if any(normalize_value("bool", props.get(k) or "no") == "yes" for k in flags):
+        return True
+    name = props.get(ps.name_key)
+    return bool(ps.builtins) and name is not None and name in ps.builtins
 
 
 def _sensitive(ps: PathSchema, props: Mapping[str, Value]) -> frozenset[str]:

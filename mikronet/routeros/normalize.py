@@ -238,13 +238,13 @@ def normalize_props(
     out: dict[str, str] = {}
     renamed = ps.renamed if version is not None else {}
     for key, value in props.items():
-        if value is None:
+        if value is None or key[:1] == ".":  # unset, or the API's .id / .nextid
             continue
         if key in renamed and ps.props[renamed[key]].exists_in(version):
             key = renamed[key]
-        spec = ps.props.get(key)
-        if spec is not None and spec.read_only:
+        if ps.is_read_only(key):
             continue
+        spec = ps.props.get(key)
         type_ = spec.type if spec is not None else "text"
         value = normalize_value(type_, value)
         if drop_defaults:
@@ -267,8 +267,13 @@ def _normalize_selector(ps: PathSchema, selector: Selector | None) -> Selector |
 
 
 def normalize_item(ps: PathSchema, item: Item, version: Version | None = None) -> Item:
-    """One item in canonical form (its selector's values normalised too)."""
-    builtin = ps.builtin_defaults(item.selector)
+    """One item in canonical form (its selector's values normalised too). An item that carries
+    its ``default-name`` (as the API prints a port) becomes ``set [ find default-name=… ]``, the
+    way an export names it."""
+    if item.verb == "add" and item.props.get("default-name") and "default-name" in ps.builtin:
+        selector = Find((Cond("default-name", "=", item.props["default-name"] or ""),))
+        item = Item(item.props.without(["default-name"]), selector, "set", item.line)
+    builtin = ps.builtin_defaults(item.selector, item.props)
     props = normalize_props(ps, item.props, version=version, context=effective_props(item), builtin=builtin)
     named = selected_values(ps, item.selector) if item.verb == "set" else {}
     if named:  # `set [ find name=all ] name=all` restates what the selector already says

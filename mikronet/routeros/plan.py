@@ -111,7 +111,7 @@ def matches(ps: PathSchema, selector: Selector, item: Item) -> bool:
         for cond in selector.conds:
             have = props.get(cond.key)
             if have is None:
-                have = resolve_default(ps, cond.key, props, None, ps.builtin_defaults(item.selector))
+                have = resolve_default(ps, cond.key, props, None, ps.builtin_defaults(item.selector, item.props))
             if cond.op == "~":
                 if have is None or re.search(cond.value, have) is None:
                     return False
@@ -125,7 +125,7 @@ def matches(ps: PathSchema, selector: Selector, item: Item) -> bool:
         return False
     name = props.get(ps.name_key)
     if name is None:
-        name = resolve_default(ps, ps.name_key, props, None, ps.builtin_defaults(item.selector))
+        name = resolve_default(ps, ps.name_key, props, None, ps.builtin_defaults(item.selector, item.props))
     return name is not None and name in selector.values
 
 

@@ -394,7 +394,7 @@ def _verbose(section: Section, ps: object, version: Version | None) -> Section:
     settings = fill(section.settings, section.settings, None) if ps.singleton else section.settings
     items = tuple(
         item if item.verb == "remove" else item.with_props(
-            fill(item.props, effective_props(item), ps.builtin_defaults(item.selector)))
+            fill(item.props, effective_props(item), ps.builtin_defaults(item.selector, item.props)))
         for item in section.items
     )
     return Section(section.path, settings, items)

@@ -45,6 +45,7 @@ import yaml
 from mikronet.routeros.model import Props, Ref, Selector, canonical_path
 
 __all__ = [
+    "COMMON_READ_ONLY",
     "TYPES",
     "PathSchema",
     "PropSpec",
@@ -56,6 +57,11 @@ __all__ = [
 ]
 
 SCHEMA_DIR: Final = Path(__file__).with_name("schema")
+# Flags and counters the API prints on items of many menus; never configuration.
+COMMON_READ_ONLY: Final = frozenset({
+    "dynamic", "invalid", "running", "builtin", "inactive", "active", "slave", "static", "connect",
+    "bytes", "packets", "status", "dead", "unreachable", "hw-offload",
+})
 TYPES: Final = frozenset({"text", "bool", "flag", "int", "rate", "size", "kib", "duration", "list", "set",
                           "iset", "mac"})
 _FLAGS: Final = frozenset({"sensitive", "read-only", "write-only", "computed", "required"})
@@ -200,11 +206,23 @@ class PathSchema:
     opaque: bool = False
     builtins: Mapping[str, Props] = field(default_factory=lambda: MappingProxyType({}))
 
-    def builtin_defaults(self, selector: Selector | None) -> Props | None:
-        """The factory values of the built-in item ``selector`` names, if the schema knows it."""
-        if selector is None or not self.builtins:
+    def builtin_defaults(self, selector: Selector | None, props: Mapping[str, str | None] | None = None,
+                         ) -> Props | None:
+        """The factory values of the built-in item ``selector`` names -- or, for an item read over
+        the API (no selector), the one its name names -- if the schema knows it."""
+        if not self.builtins:
             return None
-        return self.builtins.get(selector_key(selector))
+        if selector is not None:
+            return self.builtins.get(selector_key(selector))
+        name = props.get(self.name_key) if props is not None else None
+        return self.builtins.get(name) if name is not None else None
+
+    def is_read_only(self, name: str) -> bool:
+        """Read-only per the schema, or one of the flags every menu prints (``dynamic``, ``invalid``)."""
+        spec = self.props.get(name)
+        if spec is not None:
+            return spec.read_only
+        return name in COMMON_READ_ONLY or name[:1] == "."
 
     def prop(self, name: str) -> PropSpec:
         spec = self.props.get(name)

@@ -172,3 +172,19 @@ def test_empty_plan_is_falsy_and_counts() -> None:
     assert not Plan() and len(Plan()) == 0
     plan = diff(parse("/system identity\nset name=x\n/ip pool\nadd name=p ranges=10.0.0.1-10.0.0.9\n"), Config())
     assert plan.counts() == {"set": 1, "add": 1} and plan.paths() == ("/system identity", "/ip pool")
+
+
+def test_an_actual_read_over_the_api_is_matched_like_an_export() -> None:
+    api = Config({
+        "/ip service": Section("/ip service", items=(
+            Item(Props({".id": "*1", "name": "telnet", "port": "23", "disabled": "true", "invalid": "false"})),
+            Item(Props({".id": "*2", "name": "ssh", "port": "22", "disabled": "false"})),
+        )),
+        "/interface ethernet": Section("/interface ethernet", items=(
+            Item(Props({".id": "*1", "default-name": "ether1", "name": "ether1", "comment": "WAN"})),)),
+    })
+    template = parse("#mikronet: own /ip service\n/ip service\nset telnet disabled=yes\n"
+                     "/interface ethernet\nset [ find default-name=ether1 ] comment=WAN\n")
+    assert not diff(template, api)  # ssh is built in: owned or not, it is never removed
+    changed = parse("/ip service\nset ssh port=2222\n")
+    assert diff(changed, api).ops == (Set("/ip service", Ref.of("ssh"), Props({"port": "2222"})),)

@@ -121,3 +121,13 @@ def test_normalize_is_idempotent_on_the_corpus(corpus_models: dict[str, object])
     for model in corpus_models.values():
         once = normalize(model)  # type: ignore[arg-type]
         assert normalize(once) == once
+
+
+def test_an_item_read_over_the_api_normalises_like_the_export_line() -> None:
+    from mikronet.routeros import Config, Item, Section
+
+    api = Config({"/interface ethernet": Section("/interface ethernet", items=(Item(Props({
+        ".id": "*1", "default-name": "ether1", "name": "ether1", "comment": "WAN", "mtu": "1500",
+        "running": "true", "mac-address": "64:D1:54:E7:9C:D4", "orig-mac-address": "64:D1:54:E7:9C:D4"})),))})
+    export = parse("/interface ethernet\nset [ find default-name=ether1 ] comment=WAN\n")
+    assert normalize(api) == normalize(export)
