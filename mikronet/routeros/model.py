@@ -150,8 +150,8 @@ class Ref:
 
         if len(self.values) == 1:
             value = self.values[0]
-            if "," in value or value.startswith("!") or value in ("where", "and", ""):
-                return f'"{escape(value)}"'  # bare, it would read as a list, an unset or a keyword
+            if "," in value or "~" in value or value.startswith("!") or value in ("where", "and", ""):
+                return f'"{escape(value)}"'  # bare, it would read as a list, a match, an unset, a keyword
             return quote(value)
         return ",".join(quote(v) for v in self.values)
 

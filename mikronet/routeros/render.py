@@ -63,6 +63,27 @@ def _props_words(props: Mapping[str, Value], sensitive: Iterable[str] = (), show
     return [_prop_word(k, props[k], k in hidden) for k in keys]
 
 
+def _export_words(props: Mapping[str, Value], flags: frozenset[str], dots: bool) -> list[str]:
+    """Properties as export writes them: sorted; a ``flag`` that is set as a bare word
+    (``passive``); with ``dots`` (v7), a dotted name after one with the same prefix shortened
+    (``local.address=… .role=ibgp``)."""
+    words: list[str] = []
+    prefix = ""
+    for key in sorted(props):
+        value = props[key]
+        name = key
+        if dots and "." in key:
+            mine = key[: key.rindex(".")]
+            if mine == prefix:
+                name = key[len(mine):]
+            prefix = mine
+        if key in flags and value is not None and value.lower() in ("yes", "true"):
+            words.append(key)
+        else:
+            words.append(_prop_word(name, value))
+    return words
+
+
 def _selector_words(selector: Selector | None) -> list[str]:
     if selector is None:
         return []
@@ -80,72 +101,83 @@ def render_command(path: str, verb: str, selector: Selector | None = None,
     return " ".join(words)
 
 
-def _split_quoted(word: str, room: int, inside: bool = False) -> tuple[str, str]:
-    """Split ``word`` (``key="…"``) so the head fits ``room`` characters and holds at least one
-    character of the string; never inside an escape. A tail that would start with a space starts
-    with ``\\_`` instead (a continuation line loses its leading spaces)."""
+def _wrap_quoted(text: str, word: str, opening: int, width: int, limit: int) -> tuple[list[str], str]:
+    """Lay ``word`` (holding one quoted string) out from ``text`` on: fill each line to ``width``
+    with the backslash, split anywhere but inside an escape and never before the string's first
+    character; every escaped newline (``\\n``) starts a line, as scripts are exported; a
+    continuation that would start with a space starts with ``\\_``. Returns the full lines and
+    the last, open one."""
     units = _UNIT.findall(word)
-    body_from = 0 if inside else len(_UNIT.findall(word[: word.index('"') + 1]))
-    used = 0
-    cut = 0
-    for i, unit in enumerate(units):
-        if used + len(unit) > room:
-            break
-        used += len(unit)
-        if i >= body_from:
-            cut = i + 1
-    if cut == 0:
-        return "", word
-    head = "".join(units[:cut])
-    tail = "".join(units[cut:])
-    if tail.startswith(" "):
-        tail = "\\_" + tail[1:]
-    return head, tail
+    body_from = len(_UNIT.findall(word[: opening + 1]))
+    newlines = [k for k, unit in enumerate(units) if unit == "\\n"]
+    lines: list[str] = []
+    remaining = len(word)
+    i = 0
+    while len(text) + remaining > limit or (newlines and newlines[-1] > max(i, body_from)):
+        room = width - 1 - len(text)
+        j, used = i, 0
+        while j < len(units) and used + len(units[j]) <= room:
+            if units[j] == "\\n" and j > i and j > body_from:
+                break
+            used += len(units[j])
+            j += 1
+        if j == len(units):  # the rest fits only with the backslash: keep the quote for the next line
+            j -= 1
+            used -= len(units[j])
+        if j <= body_from or j == i:  # not even the first character of the string fits here
+            if not text.strip():
+                break  # leave the line long
+            lines.append(text.rstrip(" ") + " \\")
+            text = "    "
+            continue
+        lines.append(text + "".join(units[i:j]) + "\\")
+        remaining -= used
+        text, i = "    ", j
+        body_from = 0
+        if i < len(units) and units[i] == " ":
+            units[i] = "\\_"
+            remaining += 1
+    return lines, text + "".join(units[i:])
 
 
 def wrap_line(words: list[str], width: int = WIDTH) -> list[str]:
-    """Physical lines for one command, as export wraps: at most ``width`` characters including
-    the trailing ``\\``, continuation lines indented by four spaces. Between words the break
-    keeps a space before the backslash; a bare value that does not fit moves whole to the next
-    line after ``key=``; a quoted string is split anywhere but inside an escape."""
+    """Physical lines for one command, as export wraps (measured on the corpus). Words fill a
+    line to ``width - 2`` characters; then the line ends in `` \\`` and the next is indented by
+    four spaces. A ``key=value`` that does not fit breaks after ``=`` when ``key=\\`` fits and
+    the value fits a fresh line; a value too long for any line is quoted (if it was not) and its
+    string fills each line to ``width`` with the backslash, split anywhere but inside an escape."""
     lines: list[str] = []
     cur = ""
-    for index, word in enumerate(words):
-        last = index == len(words) - 1
-        sep = " " if cur else ""
-        if len(cur) + len(sep) + len(word) <= (width if last else width - 2):
-            cur += sep + word
-            continue
-        key, eq, value = word.partition("=")
-        if '"' in key:
-            key, eq, value = word, "", ""  # a quoted word, not key=value
-        if eq and value and value[0] != '"' and 4 + len(word) > width - 2:
-            value = f'"{value}"'  # too long for any line: quote it so it can be split, as export does
-            word = f"{key}={value}"
-        opening = word.find('"')
-        if opening >= 0 and word.endswith('"') and len(word) - opening > 2:  # "…", key="…", key~"…"
-            text, rest, inside = cur + sep, word, False
-            while len(text) + len(rest) > (width if last else width - 2):
-                head, tail = _split_quoted(rest, width - 1 - len(text), inside)
-                if not head:
-                    if not text.strip():
-                        break  # not even one character fits: leave the line long
-                    lines.append(text.rstrip(" ") + " \\")
-                    text = "    "
-                    continue
-                lines.append(text + head + "\\")
-                text, rest, inside = "    ", tail, True
-            cur = text + rest
-            continue
-        if eq and value and cur and len(cur) + len(sep) + len(key) + 2 <= width:
-            lines.append(cur + sep + key + "=\\")
-            cur = "    " + value
-            continue
-        if cur:
-            lines.append(cur + " \\")
-            cur = "    " + word
-        else:
-            cur = word
+    room = width - 2
+    for word in words:
+        while True:
+            sep = " " if cur.strip() else ""
+            if len(cur) + len(sep) + len(word) <= room:
+                cur += sep + word
+                break
+            key, eq, value = word.partition("=")
+            if '"' in key:
+                key, eq, value = word, "", ""  # a quoted word, not key=value
+            fits_fresh = 4 + len(value if eq else word) <= room
+            if not fits_fresh:
+                if eq and value and value[0] != '"':
+                    value = f'"{value}"'  # quoted so that it can be split, as export does
+                    word = f"{key}={value}"
+                opening = word.find('"')
+                if opening >= 0 and word.endswith('"') and len(word) - opening > 2:  # "…", key="…", key~"…"
+                    done, cur = _wrap_quoted(cur + sep, word, opening, width, room)
+                    lines.extend(done)
+                    break
+            if eq and value and fits_fresh and len(cur) + len(sep) + len(key) + 1 <= room:
+                lines.append(cur + sep + key + "=\\")
+                cur = "    " + value
+                break
+            if cur.strip():
+                lines.append(cur + " \\")
+                cur = "    "
+                continue  # the same word again, on a fresh line
+            cur += word  # longer than any line can hold
+            break
     lines.append(cur)
     return lines
 
@@ -307,6 +339,7 @@ def render_export(
         ver = parse_version(config.header.version)
     if mode == "compact":
         config = normalize(config, schema=schema, version=ver)
+    dots = ver is not None and ver >= (7,)
     out: list[str] = []
     if header and config.header is not None:
         out.extend(_header_lines(config.header, strip_macs))
@@ -319,6 +352,7 @@ def render_export(
         if mode == "verbose":
             section = _verbose(section, ps, ver)
         types = {k: p.type for k, p in ps.props.items()}
+        flags = frozenset(k for k, t in types.items() if t == "flag")
         hidden = ps.sensitive if hide_sensitive else frozenset()
         lines: list[list[str]] = []
 
@@ -330,12 +364,12 @@ def render_export(
         if section.settings:
             settings = clean(section.settings)
             if settings:
-                lines.append(["set", *_props_words(settings)])
+                lines.append(["set", *_export_words(settings, flags, dots)])
         for item in section.items:
             props = clean(item.props)
             if item.verb == "set" and not props and item.props:
                 continue
-            lines.append([item.verb, *_selector_words(item.selector), *_props_words(props)])
+            lines.append([item.verb, *_selector_words(item.selector), *_export_words(props, flags, dots)])
         if not lines:
             continue
         if terse:
