@@ -104,16 +104,19 @@ def diff_cmd(ctx: click.Context, actual: Path, desired: Path, json_local: bool, 
 @click.option("--terse", is_flag=True, help="One full command per line, no menu lines, no wrapping.")
 @click.option("--verbose", "verbose", is_flag=True, help="Spell out default values instead of dropping them.")
 @click.option("--strip-macs", is_flag=True, help="Leave out MAC addresses, the serial number and software id.")
-@click.option("--hide-sensitive", is_flag=True, help="Leave out passwords and keys.")
+@click.option("--show-sensitive", is_flag=True, help="Keep passwords and keys (left out by default).")
 @click.option("--version", "ros_version", default=None, metavar="V",
               help="RouterOS version for defaults and renames (default: from the header).")
 @click.option("--recover", is_flag=True, help="Skip unreadable statements (warnings) instead of failing.")
-def normalize_cmd(file: Path, terse: bool, verbose: bool, strip_macs: bool, hide_sensitive: bool,
+def normalize_cmd(file: Path, terse: bool, verbose: bool, strip_macs: bool, show_sensitive: bool,
                   ros_version: str | None, recover: bool) -> None:
-    """FILE as a canonical export: stable order, defaults dropped, values normalised."""
+    """FILE as a canonical export: stable order, defaults dropped, values normalised.
+
+    Passwords and keys are left out (as RouterOS 7 exports do) unless --show-sensitive.
+    """
     from mikronet.routeros import normalize, render_export
 
     model = normalize(_load(file, recover), version=ros_version)
     text = render_export(model, terse=terse, mode="verbose" if verbose else "as-is",
-                         hide_sensitive=hide_sensitive, strip_macs=strip_macs, version=ros_version)
+                         hide_sensitive=not show_sensitive, strip_macs=strip_macs, version=ros_version)
     _echo(text, nl=False)

@@ -11,6 +11,7 @@ Public API (everything here is a pure function over immutable values)::
 
     normalize(config, *, schema=None, version=None) -> Config     # canonical form, defaults dropped
     normalize_value(type_, value) -> str                            # one value ("25M" -> "25000000")
+    version_problems(config, version, *, schema=None) -> list[str]  # menus/properties that version lacks
     diff(desired, actual, *, schema=None, version=None, own=None) -> Plan
     apply(config, plan, *, schema=None) -> Config                   # the model after a plan
     render_script(plan, *, show_sensitive=False) -> str             # console commands
@@ -52,7 +53,7 @@ from mikronet.routeros.model import (
     Selector,
     canonical_path,
 )
-from mikronet.routeros.normalize import normalize, normalize_value
+from mikronet.routeros.normalize import normalize, normalize_value, version_problems
 from mikronet.routeros.parser import parse, parse_command, parse_commands, parse_file
 from mikronet.routeros.plan import Add, Move, Op, Plan, Remove, Set, apply, matches
 from mikronet.routeros.quoting import quote, unescape
@@ -112,4 +113,5 @@ __all__ = [
     "render_script",
     "selector_query",
     "unescape",
+    "version_problems",
 ]

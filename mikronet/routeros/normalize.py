@@ -31,6 +31,7 @@ __all__ = [
     "normalize_value",
     "resolve_default",
     "selected_values",
+    "version_problems",
 ]
 
 _INT: Final = re.compile(r"[+-]?[0-9]+|0x[0-9A-Fa-f]+")
@@ -357,3 +358,31 @@ def normalize(
         if settings or kept:
             sections[path] = Section(path, settings, kept)
     return Config(sections, config.header, config.ownership, config.warnings)
+
+
+def version_problems(config: Config, version: Version | str, *, schema: Schema | None = None) -> list[str]:
+    """What in ``config`` RouterOS ``version`` does not have: menus (``/interface wifi`` before
+    7.13) and properties (``routing-table`` on v6). Old names that :func:`migrate` renames for
+    the version (``routing-mark`` on v7) are not problems."""
+    schema = schema or default_schema()
+    if isinstance(version, str):
+        version = parse_version(version)
+    shown = ".".join(str(n) for n in version[:3])
+    problems: list[str] = []
+    for path, section in migrate(config, schema, version).sections.items():
+        ps = schema.get(path)
+        if ps.opaque:
+            continue
+        if not ps.exists_in(version):
+            newer = next((p.path for p in schema if p.was == path and p.exists_in(version)), None)
+            hint = f" (it is {newer} there)" if newer else ""
+            problems.append(f"{path}: no such menu on RouterOS {shown}{hint}")
+            continue
+        names: dict[str, None] = dict.fromkeys(section.settings)
+        for item in section.items:
+            names.update(dict.fromkeys(item.props))
+        for name in names:
+            spec = ps.props.get(name)
+            if spec is not None and not spec.exists_in(version):
+                problems.append(f"{path}: no property {name} on RouterOS {shown}")
+    return problems

@@ -87,3 +87,10 @@ def test_as_a_process() -> None:
     bad = subprocess.run([sys.executable, "-m", "mikronet", "config", "parse", str(export_path("46"))],
                          capture_output=True, text=True, timeout=60, check=False)
     assert bad.returncode == 2 and ":16:1: bad command name ..." in bad.stderr
+
+
+def test_normalize_leaves_out_secrets_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "config", "normalize", str(export_path("14")))  # /ppp secret passwords
+    assert status == 0 and "name=TELEGRAM_CHAT_ID" in out and "password=-1001798127067" not in out
+    status, shown, _ = run(capsys, "config", "normalize", "--show-sensitive", str(export_path("14")))
+    assert "password=-1001798127067" in shown

@@ -85,3 +85,20 @@ def test_schemas_are_built_fresh_or_shared(tmp_path: Path) -> None:
     mine = Schema.load(tmp_path)
     assert len(mine) == 1 and mine.get("/x y").keys == ("name",)
     assert default_schema() is default_schema()
+
+
+def test_version_problems_name_what_a_router_lacks() -> None:
+    from mikronet.routeros import parse, version_problems
+
+    template = parse("/interface wifi\nset [ find default-name=wifi1 ] disabled=no\n"
+                     "/ip route\nadd gateway=10.0.0.1 routing-table=isp2\n/system ntp client servers\n"
+                     "add address=pool.ntp.org\n")
+    assert version_problems(template, "6.49.7") == [
+        "/interface wifi: no such menu on RouterOS 6.49.7",
+        "/ip route: no property routing-table on RouterOS 6.49.7",
+        "/system ntp client servers: no such menu on RouterOS 6.49.7",
+    ]
+    assert version_problems(template, "7.14.3") == []
+    wave2 = parse("/interface wifiwave2\nset [ find default-name=wifi1 ] disabled=no\n")
+    assert version_problems(wave2, "7.12") == []
+    assert version_problems(parse("/ip route\nadd gateway=1.1.1.1 routing-mark=x\n"), "7.14") == []
