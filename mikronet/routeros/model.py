@@ -54,6 +54,14 @@ class Props(Mapping[str, Value]):
         self._data: dict[str, Value] = dict(data)
         self._hash: int | None = None
 
+    @classmethod
+    def adopt(cls, data: dict[str, Value]) -> Props:
+        """Wrap a dict the caller hands over and will not touch again (no copy)."""
+        props = cls.__new__(cls)
+        props._data = data
+        props._hash = None
+        return props
+
     def __getitem__(self, key: str) -> Value:
         return self._data[key]
 

@@ -240,7 +240,7 @@ def _fast(builder: _Builder, m: re.Match[str], line: int) -> bool:
     """Fold a plain ``add``/``set`` line matched whole by :data:`FAST_LINE`. ``False``: the line
     needs the general path (a verb among the menu words, ``numbers=``, a value to interpolate,
     a bad escape) -- which then gives the same result, or the precise error."""
-    path_words = m.group("path")
+    path_words, verb, find, args = m.group("path", "verb", "find", "args")
     if path_words:
         words = path_words.replace("/", " ").split()
         if any(w in VERBS for w in words):
@@ -250,17 +250,15 @@ def _fast(builder: _Builder, m: re.Match[str], line: int) -> bool:
         path = builder.menu
         if path == "/":
             return False
-    verb = m.group("verb")
-    find = m.group("find")
     if find is not None and verb == "add":
         return False
     props: dict[str, Value] = {}
     variables = builder.variables
     try:
-        for key, raw in FAST_ARGS.findall(m.group("args")):
+        for key, raw in FAST_ARGS.findall(args):
             if key == "numbers":
                 return False
-            props[key] = decode_value(raw, 0, variables) if raw[:1] == '"' else raw
+            props[key] = decode_value(raw, 0, variables) if raw.startswith('"') else raw
         conds = None
         if find is not None:
             conds = tuple(Cond(k, "=", decode_value(v, 0, variables) if v[:1] == '"' else v)
@@ -270,9 +268,9 @@ def _fast(builder: _Builder, m: re.Match[str], line: int) -> bool:
     builder.seen_command = True
     settings, items = builder.section(path)
     if verb == "add":
-        items.append(Item(Props(props), None, "add", line))
+        items.append(Item(Props.adopt(props), None, "add", line))
     elif conds is not None:
-        items.append(Item(Props(props), Find(conds), "set", line))
+        items.append(Item(Props.adopt(props), Find(conds), "set", line))
     else:
         settings.update(props)
     return True

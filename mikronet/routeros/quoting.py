@@ -42,6 +42,7 @@ _SIMPLE: Final[dict[str, bytes]] = {
 _HEX: Final = frozenset("0123456789ABCDEF")
 _HEX_ESCAPE: Final = re.compile(r"\\[0-9A-F]{2}")
 _SIMPLE_TEXT: Final[dict[str, str]] = {k: v.decode("latin-1") for k, v in _SIMPLE.items()}
+_SIMPLE_PAIRS: Final = tuple(("\\" + k, v) for k, v in _SIMPLE_TEXT.items() if k != "\\")
 
 # What export writes without quotes: letters, digits and these marks. Everything else (space, = ; " '
 # $ ? \ [ ] { } ( ) #, control bytes, anything beyond ASCII, and the empty string) is quoted.
@@ -92,6 +93,20 @@ def unescape(body: str) -> str:
 
 
 def _unescape_simple(body: str) -> str:
+    """No hex escapes: every escape is one character. Replaced in C (the escaped backslash held
+    aside first, so that ``\\\\n`` stays a backslash and an n); anything left over -- an unknown
+    escape, a backslash at the end -- goes the careful way, for its offset."""
+    if "\x00" not in body:
+        text = body.replace("\\\\", "\x00")
+        for escape_, char in _SIMPLE_PAIRS:
+            if escape_ in text:
+                text = text.replace(escape_, char)
+        if "\\" not in text:
+            return text.replace("\x00", "\\")
+    return _unescape_parts(body)
+
+
+def _unescape_parts(body: str) -> str:
     """No hex escapes: every escape is one character, so work on text, a part at a time."""
     parts = body.split("\\")
     out = [parts[0]]
