@@ -2,7 +2,7 @@
 
 Public API (everything here is a pure function over immutable values)::
 
-    parse(text, *, file=None, recover=False, variables=None, schema=None) -> Config
+    parse(text, *, file=None, recover=False, variables=None, schema=None, fast=True) -> Config
     parse_file(path, *, recover=False, schema=None) -> Config
     parse_command(line, *, variables=None, schema=None) -> Command | None
     parse_commands(text, *, variables=None, schema=None) -> tuple[Command, ...]
@@ -22,6 +22,8 @@ Public API (everything here is a pure function over immutable values)::
                 serial_number=None, schema=None) -> str             # what `/export flags` prints
     render_header(version, when=None, ...) -> Header                # the header that version writes
     render_command(path, verb, selector=None, props=None) -> str    # one full command line
+    config_data(config, *, schema=None, show_sensitive=False) -> dict   # JSON-ready model
+    plan_data(plan, *, show_sensitive=False) -> list[dict]              # JSON-ready plan
 
     Schema.load(directory=None) / default_schema() -> Schema; Schema.get(path) -> PathSchema
     parse_version("7.14.3") -> (7, 14, 3, 0, 0); canonical_path("ip/address") -> "/ip address"
@@ -37,6 +39,7 @@ merge: only the items and properties named are touched).
 
 from __future__ import annotations
 
+from mikronet.routeros.data import config_data, plan_data
 from mikronet.routeros.diff import diff
 from mikronet.routeros.model import (
     Command,
@@ -94,6 +97,7 @@ __all__ = [
     "Set",
     "apply",
     "canonical_path",
+    "config_data",
     "default_schema",
     "diff",
     "export_text",
@@ -105,6 +109,7 @@ __all__ = [
     "parse_commands",
     "parse_file",
     "parse_version",
+    "plan_data",
     "quote",
     "render_api",
     "render_command",

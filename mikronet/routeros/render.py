@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from mikronet.routeros.export import WIDTH, export_text, render_export, render_header, wrap_line
-from mikronet.routeros.model import Find, Selector
+from mikronet.routeros.model import Find, Ref, Selector
 from mikronet.routeros.plan import Add, Move, Plan, Remove, Set
 from mikronet.routeros.schema import Schema, default_schema
 from mikronet.routeros.words import props_words, render_command, selector_words
@@ -65,9 +65,14 @@ def render_script(plan: Plan, *, show_sensitive: bool = False) -> str:
 
 @dataclass(frozen=True, repr=False)
 class ApiCommand:
-    """One API call: ``/ip/address`` + ``add`` + attribute words. ``query`` (API query words)
-    names the items the command acts on, ``destination`` the item to move/place before; the
-    transport turns them into ``.id`` / ``numbers`` / ``place-before``."""
+    """One API call: ``/ip/address`` + ``add`` + attribute words.
+
+    ``query`` (API query words) names the items the command acts on and ``destination`` the item
+    to move or place before; ``numbers`` instead names them by their console numbers (``set 0``:
+    the first item in print order). The transport turns these into ``.id`` / ``numbers`` /
+    ``place-before`` when it applies the command. A property going back to its default is the
+    attribute ``!name`` with an empty value, as Ansible's ``api_modify`` sends it.
+    """
 
     path: str
     command: str
@@ -75,16 +80,19 @@ class ApiCommand:
     query: tuple[str, ...] = ()
     destination: tuple[str, ...] = ()
     sensitive: frozenset[str] = frozenset()
+    numbers: tuple[int, ...] = ()
 
     def __repr__(self) -> str:
         shown = {k: (MASK if k in self.sensitive else v) for k, v in self.attributes.items()}
+        where = f", numbers={self.numbers!r}" if self.numbers else ""
         return (f"ApiCommand({self.path!r}, {self.command!r}, {shown!r}, query={self.query!r}, "
-                f"destination={self.destination!r})")
+                f"destination={self.destination!r}{where})")
 
 
 def selector_query(selector: Selector, name_key: str = "name") -> tuple[str, ...]:
     """API query words that pick what ``selector`` picks: ``[ find default-name=ether1 ]`` ->
-    ``("?=default-name=ether1",)``; ``telnet`` -> ``("?=name=telnet",)``; ``*1F`` -> ``.id``."""
+    ``("?=default-name=ether1",)``; ``telnet`` -> ``("?=name=telnet",)``; ``*1F`` -> ``.id``.
+    Item numbers (``set 0``) have no query: see :attr:`ApiCommand.numbers`."""
     if isinstance(selector, Find):
         words: list[str] = []
         for cond in selector.conds:
@@ -94,15 +102,18 @@ def selector_query(selector: Selector, name_key: str = "name") -> tuple[str, ...
             if cond.op == "!=":
                 words.append("?#!")
         return tuple(words)
-    if selector.is_id:
-        key = ".id"
-    elif selector.is_number:
-        raise ValueError("an item number only means something in a console session")
-    else:
-        key = name_key
+    if selector.is_number:
+        return ()
+    key = ".id" if selector.is_id else name_key
     words = [f"?={key}={v}" for v in selector.values]
     words += ["?#|"] * (len(selector.values) - 1)
     return tuple(words)
+
+
+def _numbers(selector: Selector | None) -> tuple[int, ...]:
+    if isinstance(selector, Ref) and selector.is_number:
+        return tuple(int(v) for v in selector.values)
+    return ()
 
 
 def render_api(plan: Plan, *, schema: Schema | None = None) -> list[ApiCommand]:
@@ -110,7 +121,7 @@ def render_api(plan: Plan, *, schema: Schema | None = None) -> list[ApiCommand]:
     schema = schema or default_schema()
     out: list[ApiCommand] = []
     for op in plan:
-        api_path = "/" + "/".join(op.path.split()[0:]).lstrip("/")
+        api_path = "/" + "/".join(op.path[1:].split())
         name_key = schema.get(op.path).name_key
         if isinstance(op, Add):
             attrs = {k: v for k, v in op.props.items() if v is not None}
@@ -119,10 +130,12 @@ def render_api(plan: Plan, *, schema: Schema | None = None) -> list[ApiCommand]:
         elif isinstance(op, Set):
             attrs = {(k if v is not None else f"!{k}"): (v or "") for k, v in op.props.items()}
             query = selector_query(op.selector, name_key) if op.selector is not None else ()
-            out.append(ApiCommand(api_path, "set", attrs, query, (), op.sensitive))
+            out.append(ApiCommand(api_path, "set", attrs, query, (), op.sensitive, _numbers(op.selector)))
         elif isinstance(op, Remove):
-            out.append(ApiCommand(api_path, "remove", {}, selector_query(op.selector, name_key)))
+            out.append(ApiCommand(api_path, "remove", {}, selector_query(op.selector, name_key),
+                                  numbers=_numbers(op.selector)))
         else:
             dest = selector_query(op.before, name_key) if op.before is not None else ()
-            out.append(ApiCommand(api_path, "move", {}, selector_query(op.selector, name_key), dest))
+            out.append(ApiCommand(api_path, "move", {}, selector_query(op.selector, name_key), dest,
+                                  numbers=_numbers(op.selector)))
     return out

@@ -173,6 +173,8 @@ def test_api_calls_hide_secrets_in_repr() -> None:
 def test_render_command() -> None:
     assert render_command("/ip address", "set", Find.of(address="1.2.3.4/24"), {"comment": "a b"}) == (
         '/ip address set [ find address=1.2.3.4/24 ] comment="a b"')
+    (logging,) = render_api(diff(parse("/system logging\nset 0 action=disk\n"), Config()))
+    assert (logging.command, logging.query, logging.numbers) == ("set", (), (0,))
     with pytest.raises(ValueError, match="regular expression"):
         render_api(diff(parse("/ip address\nremove [ find comment~x ]\n"),
                         parse("/ip address\nadd address=1.1.1.1/32 comment=x interface=a\n")))
