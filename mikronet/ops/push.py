@@ -78,6 +78,17 @@ def _export_commands(hide_sensitive: bool) -> tuple[Command, Command]:
     )
 
 
+def _disarm() -> Command:
+    return Command("/system/scheduler", "remove", {".id": REVERT_NAME})
+
+
+def _cleanup(transport: Transport) -> list[Command]:
+    """Disarm the revert, and remove the export file the API push left (SSH exports to the screen)."""
+    if transport.kind == "ssh":
+        return [_disarm()]
+    return [_disarm(), Command("/file", "remove", {"numbers": f"{EXPORT_FILE}.rsc"})]
+
+
 def _is_v6(version: str | None) -> bool:
     return bool(version) and str(version).split(".", 1)[0] == "6"
 
@@ -126,10 +137,7 @@ class Pusher:
         except MikronetError as exc:
             return RouterResult.from_error(router.id, exc, status=Status.UNREACHABLE)
         try:
-            # A push exports the router's configuration in the same round trip as the read (the
-            # inventory's version says whether RouterOS 6 must be told to hide secrets).
-            extra = () if check else _export_commands(_is_v6(router.routeros))
-            state = read_state(transport, desired.config.paths(), schema=self.schema, extra=extra)
+            state = read_state(transport, desired.config.paths(), schema=self.schema)
             plan = diff(desired.config, state.config, schema=self.schema, version=state.version)
             timings["plan"] = self.clock() - started
             if check or not plan:
@@ -182,7 +190,8 @@ class Pusher:
                                           f"verification failed: the router does not hold {len(left)} planned "
                                           f"change(s), first: {op_line(next(iter(left)))}",
                                           rts + fresh.stats.round_trips)
-            fresh.call(Command("/system/scheduler", "remove", {".id": REVERT_NAME}))
+            done = fresh.run(_cleanup(fresh))
+            done[0].raise_for_error(router.id)  # the revert must be disarmed; the export file may be gone
             timings["verify"] = self.clock() - started
             result.round_trips = rts + fresh.stats.round_trips
             return result
@@ -190,23 +199,20 @@ class Pusher:
             fresh.close()
 
     def _backup(self, transport: Transport, state: ActualState, result: RouterResult) -> str:
-        """Store the export, save a binary backup on the router, arm the revert (two round trips on the API)."""
+        """Export, save a binary backup on the router and arm the revert: one round trip on the API.
+
+        The export is stored (sensitive values hidden by the router, known secrets masked again) before
+        anything is applied. If any of it fails, the revert is disarmed again and the push stops.
+        """
         hide = _is_v6(state.version)
         if transport.kind == "ssh":
+            export_commands: tuple[Command, ...] = ()
             export = transport.export(hide_sensitive=hide)
-            cleanup: list[Command] = []
         else:
-            exported = state.extra
-            hidden = bool(exported) and "hide-sensitive" in exported[0].command.args
-            if len(exported) != 2 or exported[0].error is not None or hidden != hide:
-                # The inventory's version was wrong: export again, the way this version needs.
-                exported = tuple(transport.run(list(_export_commands(hide))))
-            export, file_id = self._export_contents(transport, exported)
-            cleanup = [Command("/file", "remove", {".id": file_id})]
-        export = REDACTOR.redact(export)
+            export_commands = _export_commands(hide)
         on_event = f'/system backup load name={BACKUP_NAME}.backup password=""'
-        armed = transport.run([
-            *cleanup,
+        replies = transport.run([
+            *export_commands,
             Command("/system/backup", "save", {"name": BACKUP_NAME, "dont-encrypt": "yes"}),
             Command("/system/scheduler", "remove", {".id": REVERT_NAME}),  # a leftover from a lost push
             Command("/system/scheduler", "add", {
@@ -217,9 +223,16 @@ class Pusher:
                 "comment": "mikronet: restores the pre-push backup unless the push is verified",
             }),
         ])
-        for reply in armed:
-            if reply.command.verb != "remove" or reply.command.path != "/system/scheduler":
-                reply.raise_for_error(transport.router_id)
+        try:
+            for reply in replies:
+                if reply.command.verb != "remove":
+                    reply.raise_for_error(transport.router_id)
+            if export_commands:
+                export = self._export_contents(transport, tuple(replies[:2]))
+        except MikronetError:
+            transport.run([_disarm()])
+            raise
+        export = REDACTOR.redact(export)
         if self.backups is not None:
             result.backup = str(self.backups.save(transport.router_id, export, "before push"))
         return export
@@ -231,15 +244,13 @@ class Pusher:
         return max(1, round(self.options.revert_after + operations * per_op))
 
     @staticmethod
-    def _export_contents(transport: Transport, replies: tuple[Reply, ...]) -> tuple[str, str]:
-        """The export's text from the ``/export file=…`` and ``/file print`` replies; the file's id."""
-        for reply in replies:
-            reply.raise_for_error(transport.router_id)
+    def _export_contents(transport: Transport, replies: tuple[Reply, ...]) -> str:
+        """The export's text from the ``/export file=…`` and ``/file print`` replies."""
         rows = replies[1].rows
         if not rows:
             raise TransportError(f"the export {EXPORT_FILE}.rsc did not appear on the router",
                                  router=transport.router_id, path="/file")
-        return str(rows[0].get("contents", "")).replace("\r\n", "\n"), str(rows[0][".id"])
+        return str(rows[0].get("contents", "")).replace("\r\n", "\n")
 
     def _revert_now(self, transport: Transport, router_id: str) -> None:
         """Load the backup at once; the router drops the session and reboots."""
@@ -273,6 +284,7 @@ class Pusher:
                     self.sleep(self.options.poll_every)
                     continue
                 now = session.export(hide_sensitive=_is_v6(state.version))
+                session.run(_cleanup(session)[1:])  # the pre-push export file, if the revert left it
             except TransportError as exc:
                 last_error = exc.message
                 self.sleep(self.options.poll_every)

@@ -38,6 +38,15 @@ def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_
     assert second.status is Status.OK, (second.error, second.plan)
     assert second.plan == ()
 
+    # Nothing left behind but the binary backup: the revert is disarmed, the export file removed.
+    r = router(sim_inventory, router_id)
+    kind = "api-ssl" if r.transport == "api-ssl" else "api"  # the template closes plain API for api-ssl
+    with connect(r, TrustStore(sim_inventory.known_hosts), transport=kind) as session:
+        files = {row["name"] for row in session.print("/file")}
+        scheduled = [row["name"] for row in session.print("/system/scheduler")]
+    assert "mikronet-pre-push.backup" in files and "mikronet-export.rsc" not in files
+    assert "mikronet-revert" not in scheduled
+
 
 def test_plan_on_a_hand_modified_router_shows_exactly_the_modification(
     fleet: SimFleet, sim_inventory: Inventory
