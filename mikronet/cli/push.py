@@ -118,10 +118,10 @@ def trust(ctx: click.Context, router_id: str, yes: bool) -> None:
     presented = fetch_identity(router)
     for line in presented.describe():
         _echo(f"{router.id}: {line}")
-    earlier = {(p.kind == "tls-sha256"): p for p in store.pins(router.id)}
-    changed = [p for p in (presented.ssh, presented.tls) if p and (p.kind == "tls-sha256") in earlier
-               and earlier[p.kind == "tls-sha256"].value != p.value]
-    if changed and not yes:
+    old_ssh, old_tls = store.ssh_key(router.id), store.tls_fingerprint(router.id)
+    ssh_changed = old_ssh is not None and presented.ssh is not None and old_ssh.value != presented.ssh.value
+    tls_changed = old_tls is not None and presented.tls is not None and old_tls != presented.tls.value
+    if (ssh_changed or tls_changed) and not yes:
         _echo(f"{router.id}: differs from the pinned identity; re-run with --yes only if the router was replaced",
               err=True, fg="red")
         ctx.exit(1)

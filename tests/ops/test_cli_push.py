@@ -78,3 +78,18 @@ def test_render_masks_the_password_and_runs_as_a_process(fleet: SimFleet, sim_in
 
 def test_main_returns_the_status() -> None:
     assert main(["--version"]) == 0
+
+
+def test_trust_refuses_to_replace_a_different_pin_without_yes(fleet: SimFleet, sim_inventory: Inventory) -> None:
+    from mikronet.transport import TrustStore
+    from mikronet.transport.trust import TLS_KIND, Pin
+
+    store = TrustStore(sim_inventory.known_hosts)
+    assert run(fleet, "trust", "LV-0101/hand", "--yes")[0] == 0
+    genuine = store.tls_fingerprint("LV-0101/hand")
+    store.record(Pin("LV-0101/hand", TLS_KIND, "ab" * 32))
+    code, _, err = run(fleet, "trust", "LV-0101/hand")
+    assert code == 1 and "differs from the pinned identity" in err
+    assert store.tls_fingerprint("LV-0101/hand") == "ab" * 32
+    assert run(fleet, "trust", "LV-0101/hand", "--yes")[0] == 0
+    assert store.tls_fingerprint("LV-0101/hand") == genuine
