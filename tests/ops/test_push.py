@@ -269,3 +269,39 @@ def test_an_owned_ordered_path_ends_in_the_template_order(
 def _source(comment: str) -> str:
     return {"a": "10.0.0.1", "b": "10.0.0.2", "c": "10.0.0.3", "stray": "10.0.0.4",
             "new-1": "10.0.0.5", "new-2": "10.0.0.6"}[comment]
+
+
+def test_tls_is_verified_against_the_ca_file_when_no_fingerprint_is_pinned(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from mikronet.errors import TransportError
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "some other CA")])
+    now = datetime.datetime.now(datetime.UTC)
+    other_ca = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    other = tmp_path / "other-ca.pem"
+    other.write_bytes(other_ca.public_bytes(serialization.Encoding.PEM))
+    r = router(sim_inventory, "LV-0102/badtls")
+    unpinned = TrustStore(tmp_path / "known_hosts")  # no pins at all
+    assert fleet.ca_path is not None
+    with connect(type(r)(**{**r.__dict__, "ca_file": fleet.ca_path}), unpinned) as session:
+        assert session.print("/system/identity")
+    with pytest.raises(TransportError, match=r"TLS handshake .* failed"):
+        connect(type(r)(**{**r.__dict__, "ca_file": other}), unpinned)
+    from mikronet.errors import TrustError
+
+    with pytest.raises(TrustError, match="mikronet trust"):
+        connect(type(r)(**{**r.__dict__, "ca_file": None}), unpinned)
