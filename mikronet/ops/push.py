@@ -182,7 +182,10 @@ class Pusher:
             return self._await_revert(desired, before_export, result,
                                       f"verification failed: {REDACTOR.redact(exc.message)}", rts)
         try:
-            after = read_state(fresh, desired.config.paths(), schema=self.schema)
+            # The export of the new configuration rides along with the verifying read (API).
+            hide = _is_v6(state.version)
+            extra = _export_commands(hide) if fresh.kind != "ssh" else ()
+            after = read_state(fresh, desired.config.paths(), schema=self.schema, extra=extra)
             left = diff(desired.config, after.config, schema=self.schema, version=after.version)
             if left:
                 self._revert_now(fresh, router.id)
@@ -193,6 +196,7 @@ class Pusher:
             done = fresh.run(_cleanup(fresh))
             done[0].raise_for_error(router.id)  # the revert must be disarmed; the export file may be gone
             timings["verify"] = self.clock() - started
+            self._store_after(fresh, after, hide)
             result.round_trips = rts + fresh.stats.round_trips
             return result
         finally:
@@ -236,6 +240,18 @@ class Pusher:
         if self.backups is not None:
             result.backup = str(self.backups.save(transport.router_id, export, "before push"))
         return export
+
+    def _store_after(self, transport: Transport, after: ActualState, hide: bool) -> None:
+        """Commit the verified configuration too, so the backup history shows what each push changed."""
+        if self.backups is None:
+            return
+        if transport.kind == "ssh":
+            text = transport.export(hide_sensitive=hide)
+        elif len(after.extra) == 2 and all(reply.ok for reply in after.extra) and after.extra[1].rows:
+            text = self._export_contents(transport, after.extra)
+        else:
+            return  # the export did not come back: the push stands, its history has one commit less
+        self.backups.save(transport.router_id, REDACTOR.redact(text), "after push")
 
     def _revert_interval(self, transport: Transport, operations: int) -> int:
         """Seconds until the router restores its backup: the window for verification, plus the time

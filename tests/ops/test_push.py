@@ -34,9 +34,15 @@ def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_
     assert len(first.plan) > 20
     assert first.backup is not None and Path(first.backup).exists()
 
+    history = p.backups.history(router_id) if p.backups else []
+    assert [line.split(": ", 1)[1] for line in history] == ["after push", "before push"]
+    stored = Path(first.backup).read_text(encoding="utf-8")
+    assert f"name={router_id.replace('/', '-')}" in stored  # the verified configuration, identity included
+
     second = p.push(desired)
     assert second.status is Status.OK, (second.error, second.plan)
     assert second.plan == ()
+    assert len(p.backups.history(router_id) if p.backups else []) == 2  # nothing changed, nothing committed
 
     # Nothing left behind but the binary backup: the revert is disarmed, the export file removed.
     r = router(sim_inventory, router_id)
