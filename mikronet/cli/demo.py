@@ -116,10 +116,12 @@ def demo(ctx: click.Context, limit: str, keep: bool) -> None:
         if result.status is Status.REVERTED:
             _say("    the router restored its backup by itself; its configuration is the one backed up", fg="green")
 
-        _step(8, "Backups, one git commit per change")
-        for router in routers[:3]:
-            for line in backups.history(router.id)[:2]:
-                _say(f"    {line}", dim=True)
+        _step(8, f"Backups: a git commit before and after every change ({backups.root})")
+        for line in backups.history(target.router.id):
+            _say(f"    {line}", dim=True)
+        _say(f"    what the push of step 6 changed on {target.router.id}:")
+        for line in _changed_lines(backups.last_change(target.router.id)):
+            _say(f"      {line}", fg="green" if line.startswith("+") else "red")
         failed = [r for r in pushed if r.status.is_failure]
     _say()
     _say(f"Done in {time.monotonic() - started:.1f} s; the simulated routers are stopped.", bold=True)
@@ -130,3 +132,9 @@ def demo(ctx: click.Context, limit: str, keep: bool) -> None:
 
         shutil.rmtree(workdir, ignore_errors=True)
     ctx.exit(1 if failed or result.status is not Status.REVERTED else 0)
+
+
+def _changed_lines(patch: str) -> list[str]:
+    """The added and removed lines of a unified diff, without its headers and the export's date line."""
+    return [line for line in patch.splitlines()
+            if line[:1] in "+-" and not line.startswith(("+++", "---", "+# ", "-# "))]

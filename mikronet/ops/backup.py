@@ -77,3 +77,12 @@ class BackupStore:
             return []
         out = self._git("log", "--format=%h %ad %s", "--date=iso", "--", str(path.relative_to(self.root)))
         return out.stdout.splitlines()
+
+    def last_change(self, router_id: str) -> str:
+        """The unified diff of the router's newest ``after push`` commit: what its last verified push changed."""
+        path = self.path_for(router_id)
+        if not (self.root / ".git").exists() or not path.exists():
+            return ""
+        out = self._git("log", "-1", "-p", "--format=", "--grep=: after push$", "--",
+                        str(path.relative_to(self.root)))
+        return out.stdout

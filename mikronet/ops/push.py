@@ -182,10 +182,8 @@ class Pusher:
             return self._await_revert(desired, before_export, result,
                                       f"verification failed: {REDACTOR.redact(exc.message)}", rts)
         try:
-            # The export of the new configuration rides along with the verifying read (API).
             hide = _is_v6(state.version)
-            extra = _export_commands(hide) if fresh.kind != "ssh" else ()
-            after = read_state(fresh, desired.config.paths(), schema=self.schema, extra=extra)
+            after = read_state(fresh, desired.config.paths(), schema=self.schema)
             left = diff(desired.config, after.config, schema=self.schema, version=after.version)
             if left:
                 self._revert_now(fresh, router.id)
@@ -193,10 +191,13 @@ class Pusher:
                                           f"verification failed: the router does not hold {len(left)} planned "
                                           f"change(s), first: {op_line(next(iter(left)))}",
                                           rts + fresh.stats.round_trips)
-            done = fresh.run(_cleanup(fresh))
+            # Disarm; then export the verified configuration (in the same round trip on the API) so the
+            # backup history shows what the push changed.
+            exporting = fresh.kind != "ssh" and self.backups is not None
+            done = fresh.run([_disarm(), *(_export_commands(hide) if exporting else ()), *_cleanup(fresh)[1:]])
             done[0].raise_for_error(router.id)  # the revert must be disarmed; the export file may be gone
             timings["verify"] = self.clock() - started
-            self._store_after(fresh, after, hide)
+            self._store_after(fresh, tuple(done[1:3]) if exporting else (), hide)
             result.round_trips = rts + fresh.stats.round_trips
             return result
         finally:
@@ -241,14 +242,14 @@ class Pusher:
             result.backup = str(self.backups.save(transport.router_id, export, "before push"))
         return export
 
-    def _store_after(self, transport: Transport, after: ActualState, hide: bool) -> None:
+    def _store_after(self, transport: Transport, exported: tuple[Reply, ...], hide: bool) -> None:
         """Commit the verified configuration too, so the backup history shows what each push changed."""
         if self.backups is None:
             return
         if transport.kind == "ssh":
             text = transport.export(hide_sensitive=hide)
-        elif len(after.extra) == 2 and all(reply.ok for reply in after.extra) and after.extra[1].rows:
-            text = self._export_contents(transport, after.extra)
+        elif len(exported) == 2 and all(reply.ok for reply in exported) and exported[1].rows:
+            text = self._export_contents(transport, exported)
         else:
             return  # the export did not come back: the push stands, its history has one commit less
         self.backups.save(transport.router_id, REDACTOR.redact(text), "after push")
