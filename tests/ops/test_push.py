@@ -38,6 +38,7 @@ def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_
     assert [line.split(": ", 1)[1] for line in history] == ["after push", "before push"]
     stored = Path(first.backup).read_text(encoding="utf-8")
     assert f"name={router_id.replace('/', '-')}" in stored  # the verified configuration, identity included
+    assert "mikronet-revert" not in stored  # exported after the disarm
 
     second = p.push(desired)
     assert second.status is Status.OK, (second.error, second.plan)
