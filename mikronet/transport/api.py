@@ -4,8 +4,10 @@ librouteros does the framing and the login. This module adds what a fleet tool n
 
 * TLS verified against a CA file or a pinned SHA-256 fingerprint; the fingerprint is checked
   right after the handshake, before the login sentence (and so the password) is written;
-* batches of commands pipelined in one round trip (all sentences written, then every answer read
-  in order) with raw string values — no int/bool guessing — so a comment ``"007"`` stays ``"007"``;
+* batches of commands pipelined in one round trip (all sentences written, each tagged, then every
+  answer matched to its command by tag) with raw string values — no int/bool guessing — so a
+  comment ``"007"`` stays ``"007"``. librouteros itself cannot read tagged replies; its protocol
+  layer is used to write and read sentences, and the words are read here;
 * librouteros's exceptions translated into mikronet's, each naming the router and the command.
 """
 
@@ -145,12 +147,14 @@ class ApiTransport(Transport):
 
         protocol = self._api.protocol  # type: ignore[attr-defined]
         try:
-            for command in commands:
+            # Each command is tagged with its index, so replies are matched to commands even if the
+            # router answers pipelined commands out of order (it may, for tagged long-running ones).
+            for index, command in enumerate(commands):
                 words = [f"={key}={value}" for key, value in command.args.items()]
-                protocol.writeSentence(command.word, *words, *command.queries)
+                protocol.writeSentence(command.word, *words, *command.queries, f".tag={index}")
             self.stats.round_trips += 1
             self.stats.commands += len(commands)
-            return [self._read_reply(protocol, command) for command in commands]
+            return self._read_replies(protocol, commands)
         except FatalError as exc:
             raise TransportError(f"the router closed the session: {exc}", router=self.router_id) from exc
         except ConnectionClosed as exc:
@@ -160,25 +164,30 @@ class ApiTransport(Transport):
         except (OSError, LibRouterosError) as exc:
             raise TransportError(str(exc) or type(exc).__name__, router=self.router_id) from exc
 
-    @staticmethod
-    def _read_reply(protocol: object, command: Command) -> Reply:
-        rows: list[dict[str, str]] = []
-        ret: str | None = None
-        error: str | None = None
-        category: int | None = None
-        while True:
+    def _read_replies(self, protocol: object, commands: Sequence[Command]) -> list[Reply]:
+        """Read until every command's ``!done``; rows, ``=ret=`` and the first trap go by tag."""
+        rows: list[list[dict[str, str]]] = [[] for _ in commands]
+        errors: list[tuple[str, int | None] | None] = [None] * len(commands)
+        replies: list[Reply | None] = [None] * len(commands)
+        pending = len(commands)
+        while pending:
             reply_word, words = protocol.readSentence()  # type: ignore[attr-defined]
+            tag = next((w[5:] for w in words if w.startswith(".tag=")), None)
+            if tag is None or not tag.isdigit() or int(tag) >= len(commands):
+                raise TransportError(f"a reply without a known tag ({reply_word})", router=self.router_id)
+            index = int(tag)
             attrs = dict(_split_word(w) for w in words if w.startswith("="))
             if reply_word == "!re":
-                rows.append(attrs)
-            elif reply_word == "!trap":
-                if error is None:
-                    error = attrs.get("message", "")
-                    category = int(attrs["category"]) if attrs.get("category", "").isdigit() else None
+                rows[index].append(attrs)
+            elif reply_word == "!trap" and errors[index] is None:
+                category = attrs.get("category", "")
+                errors[index] = (attrs.get("message", ""), int(category) if category.isdigit() else None)
             elif reply_word == "!done":
-                ret = attrs.get("ret")
-                return Reply(command, tuple(rows), ret, error, category)
-            # !empty and any future reply word carry no rows
+                error, category_number = errors[index] or (None, None)
+                replies[index] = Reply(commands[index], tuple(rows[index]), attrs.get("ret"), error, category_number)
+                pending -= 1
+            # !empty and any later reply word carry no rows
+        return [reply for reply in replies if reply is not None]
 
     def export(
         self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,
