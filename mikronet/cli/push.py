@@ -84,14 +84,19 @@ def _counts(plan: Any) -> dict[str, int]:
     return out
 
 
-def _finish(ctx: click.Context, results: list[Any], as_json: bool, *, show_plan: bool) -> None:
+def _run(ctx: click.Context, desired: list[Any], step: Callable[[Any], Any], as_json: bool) -> None:
+    """Run ``step`` per router, printing each result as it comes (JSON: all at the end); set the status."""
     from mikronet.ops.result import exit_status
 
+    results = []
+    for item in desired:
+        result = step(item)
+        results.append(result)
+        if not as_json:
+            _print_result(result, show_plan=True)
     if as_json:
         _echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
     else:
-        for result in results:
-            _print_result(result, show_plan=show_plan)
         tally: dict[str, int] = {}
         for result in results:
             tally[str(result.status)] = tally.get(str(result.status), 0) + 1
@@ -157,8 +162,7 @@ def plan(ctx: click.Context, limit: str | None, templates: Path | None, json_loc
     """Show what a push would change on the selected routers (reads only)."""
     inventory, routers = _routers(ctx, limit)
     pusher = _pusher(ctx, inventory, templates, check=True)
-    results = [pusher.plan(d) for d in pusher.render(routers)]
-    _finish(ctx, results, json_local or get_app(ctx).json_output, show_plan=True)
+    _run(ctx, pusher.render(routers), pusher.plan, json_local or get_app(ctx).json_output)
 
 
 @click.command()
@@ -172,8 +176,4 @@ def push(ctx: click.Context, limit: str | None, templates: Path | None, json_loc
     """Bring the selected routers to their templates: plan, back up, arm revert, apply, verify."""
     inventory, routers = _routers(ctx, limit)
     pusher = _pusher(ctx, inventory, templates, check=check, revert_after=revert_after)
-    results = []
-    for desired in pusher.render(routers):
-        result = pusher.push(desired)
-        results.append(result)
-    _finish(ctx, results, json_local or get_app(ctx).json_output, show_plan=True)
+    _run(ctx, pusher.render(routers), pusher.push, json_local or get_app(ctx).json_output)
