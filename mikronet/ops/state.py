@@ -121,19 +121,21 @@ def _read_by_print(transport: Transport, path: str, schema: Schema) -> Section:
 
 
 def _read_by_export(transport: Transport, paths: Sequence[str], schema: Schema) -> ActualState:
+    """One ``export verbose terse`` of the whole router (its header gives the version), parsed; user
+    accounts, which RouterOS leaves out of exports, from ``print detail``."""
     from mikronet.transport.ssh import SshTransport
 
     assert isinstance(transport, SshTransport)
-    match = re.search(r"^\s*version: (\S+)", transport.send("/system resource print"), re.MULTILINE)
-    version = match.group(1) if match else None
+    text = transport.export(verbose=True, terse=True)
+    parsed = parse(text, file=f"{transport.router_id} export", recover=True, schema=schema)
+    version = parsed.header.version if parsed.header is not None else None
+    if version is None:
+        match = re.search(r"^\s*version: (\S+)", transport.send("/system resource print"), re.MULTILINE)
+        version = match.group(1) if match else None
     sections: dict[str, Section] = {}
-    for path in paths:
-        path = canonical_path(path)
+    for path in map(canonical_path, paths):
         if path in _NOT_EXPORTED:
             sections[path] = _read_by_print(transport, path, schema)
-            continue
-        text = transport.export(path=tuple(path[1:].split()), verbose=True, terse=True)
-        parsed = parse(text, file=f"{transport.router_id} {path} export", recover=True, schema=schema)
-        section = parsed.get(path) or Section(path)
-        sections[path] = section
+        else:
+            sections[path] = parsed.get(path) or Section(path)
     return ActualState(Config(sections), version, {})
