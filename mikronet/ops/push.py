@@ -131,7 +131,6 @@ class Pusher:
         router = desired.router
         started = self.clock()
         timings: dict[str, float] = {}
-        rts = 0
         try:
             transport = self._connect(router)
         except MikronetError as exc:
@@ -141,9 +140,8 @@ class Pusher:
             plan = diff(desired.config, state.config, schema=self.schema, version=state.version)
             timings["plan"] = self.clock() - started
             if check or not plan:
-                rts = transport.stats.round_trips
                 return RouterResult(router.id, Status.PLANNED if plan else Status.OK, plan=tuple(plan),
-                                    timings=timings, round_trips=rts)
+                                    timings=timings, round_trips=transport.stats.round_trips)
             return self._change(desired, transport, state, plan, timings, started)
         except MikronetError as exc:
             return RouterResult.from_error(router.id, exc, timings=timings)
