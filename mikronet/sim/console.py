@@ -50,6 +50,7 @@ CONFIRMATIONS: Mapping[tuple[tuple[str, ...], str], str] = {
     (("system", "package"), "downgrade"): "Router will be rebooted. Continue? [y/N]: ",
     (("system", "routerboard"), "upgrade"): "Do you really want to upgrade firmware? [y/n] ",
     (("ip", "ssh"), "regenerate-host-key"): "This will regenerate current SSH host keys, yes? [y/N]: ",
+    (("system", "backup"), "load"): "Restore and reboot? [y/N]: ",  # wording from memory, not a capture
 }
 """Commands RouterOS asks about before it runs them (reference 4.2), and the question it prints."""
 

@@ -146,7 +146,9 @@ class SshTransport(Transport):
         conn: Any = self._conn
         try:
             if confirm:
-                output: str = conn.send_command(line, expect_string=r"\[y/N\]:|\] > ?$", read_timeout=read_timeout,
+                # Such commands end the session (reboot, backup load): do not wait long for a prompt.
+                output: str = conn.send_command(line, expect_string=r"\[y/N\]:|\] > ?$",
+                                                read_timeout=min(read_timeout, 10.0),
                                                 strip_prompt=False, strip_command=True, cmd_verify=True)
                 if "[y/N]" in output:
                     conn.write_channel("y")

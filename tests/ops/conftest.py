@@ -57,6 +57,7 @@ schools:
       - {name: pinned, host: 10.102.0.5, model: RB750Gr3, serial: HF1020005, routeros: 7.16.2, transport: ssh}
       - {name: badtls, host: 10.102.0.6, model: RB750Gr3, serial: HF1020006, routeros: 7.16.2, transport: api-ssl}
       - {name: order, host: 10.102.0.7, model: RB750Gr3, serial: HF1020007, routeros: 7.16.2, transport: ssh}
+      - {name: fail, host: 10.102.0.8, model: RB750Gr3, serial: HF1020008, routeros: 7.16.2, transport: ssh}
 """
 
 

@@ -153,15 +153,22 @@ def test_a_template_that_closes_the_management_path_is_reverted(
     assert not diff(parse(after), parse(before), own="all")
 
 
+@pytest.mark.parametrize(("router_id", "applied"), [
+    # Over the API the commands pipelined behind the refused one ran too: they are named as applied.
+    ("LV-0101/fail", ["/system identity set name=half-way", "/ip dns set servers=9.9.9.9"]),
+    # Over SSH the console lines go one at a time: the first refusal stops the rest.
+    ("LV-0102/fail", ["/system identity set name=half-way"]),
+])
 def test_a_refused_operation_reverts_and_names_what_was_applied(
-    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path, router_id: str, applied: list[str]
 ) -> None:
-    r = router(sim_inventory, "LV-0101/fail")
+    r = router(sim_inventory, router_id)
     before = _export(fleet, r.id)
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "bad.rsc.j2").write_text(
-        "/system identity\nset name=half-way\n/ip address\nadd address=10.5.5.1/24 interface=no-such-port\n",
+        "/system identity\nset name=half-way\n/ip address\nadd address=10.5.5.1/24 interface=no-such-port\n"
+        "/ip dns\nset servers=9.9.9.9\n",
         encoding="utf-8",
     )
     r = type(r)(**{**r.__dict__, "template": "bad"})
@@ -169,7 +176,7 @@ def test_a_refused_operation_reverts_and_names_what_was_applied(
     result = p.push(p.render([r])[0])
     assert result.status is Status.REVERTED, (result.status, result.error)
     assert "input does not match any value of interface" in (result.reason or "")
-    assert result.applied == ["/system identity set name=half-way"]
+    assert result.applied == applied
     assert not diff(parse(_export(fleet, r.id)), parse(before), own="all")
 
 
