@@ -139,20 +139,43 @@ def trust(ctx: click.Context, router_id: str, yes: bool) -> None:
 
 
 @click.command()
-@click.argument("router_id")
+@click.argument("router_id", required=False)
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.option("--check", "check_only", is_flag=True,
+              help="Render and parse the template of every selected router; print only problems.")
+@click.option("-l", "--limit", default=None, metavar="PATTERN", help="With --check: the routers to check.")
 @click.pass_context
-def render(ctx: click.Context, router_id: str, templates: Path | None) -> None:
-    """Print ROUTER's rendered template (secrets shown as ***)."""
+def render(ctx: click.Context, router_id: str | None, templates: Path | None, check_only: bool,
+           limit: str | None) -> None:
+    """Print ROUTER's rendered template (secrets shown as ***), or check many with --check.
+
+    Nothing is sent to any router. --check reports every router whose template does not render or
+    does not parse (template, line, router) and exits 2 if there is one.
+    """
+    from mikronet.errors import InputError
     from mikronet.inventory import load_inventory, resolve_secrets, select
     from mikronet.render import Renderer
     from mikronet.routeros import parse
 
+    if not check_only and router_id is None:
+        raise click.UsageError("name a ROUTER, or use --check")
     inventory = load_inventory(get_app(ctx).inventory_path)
-    router = resolve_secrets(select(inventory, router_id))[0]
+    routers = resolve_secrets(select(inventory, router_id if router_id is not None else limit))
     renderer = Renderer(templates)
-    parse(renderer.render_router(router, reveal_secrets=True), file=f"{router.template} ({router.id})")  # check
-    click.echo(REDACTOR.redact(renderer.render_router(router)), nl=False)
+    problems = 0
+    for router in routers:
+        try:
+            parse(renderer.render_router(router, reveal_secrets=True), file=f"{router.template} ({router.id})")
+        except InputError as exc:
+            if not check_only:
+                raise
+            problems += 1
+            text = str(exc)
+            _echo(text if text.startswith(router.id) else f"{router.id}: {text}", err=True)
+    if check_only:
+        _echo(f"{len(routers) - problems} of {len(routers)} routers render and parse")
+        ctx.exit(2 if problems else 0)
+    click.echo(REDACTOR.redact(renderer.render_router(routers[0])), nl=False)
 
 
 @click.command()

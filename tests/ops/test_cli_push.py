@@ -93,3 +93,21 @@ def test_trust_refuses_to_replace_a_different_pin_without_yes(fleet: SimFleet, s
     assert store.tls_fingerprint("LV-0101/hand") == "ab" * 32
     assert run(fleet, "trust", "LV-0101/hand", "--yes")[0] == 0
     assert store.tls_fingerprint("LV-0101/hand") == genuine
+
+
+def test_render_check_lists_every_router_whose_template_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIKRONET_PASSWORD", PASSWORD)
+    for source in (ROOT / "templates").iterdir():
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    good = main(["-i", str(ROOT / "inventory"), "render", "--check", "--templates", str(tmp_path)])
+    assert good == 0
+    gateway = tmp_path / "school-gateway.rsc.j2"
+    gateway.write_text(gateway.read_text(encoding="utf-8").replace("{{ timezone }}", "{{ time_zone }}"),
+                       encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["-i", str(ROOT / "inventory"), "render", "--check", "--limit", "LV-0042/*",
+                                 "--templates", str(tmp_path)], env={"MIKRONET_PASSWORD": PASSWORD})
+    assert result.exit_code == 2
+    assert "LV-0042/gw: school-gateway.rsc.j2:" in result.stderr and "time_zone" in result.stderr
+    assert "LV-0042/ap1" not in result.stderr  # the access point's template is fine
+    assert "1 of 3 routers render and parse" in result.stdout
