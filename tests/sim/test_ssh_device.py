@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import librouteros
 import paramiko
 import pytest
+from conftest import ThreadLoop
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from napalm import get_network_driver
@@ -36,38 +35,8 @@ def hex_escaped(text: str) -> str:
     return "".join(ch if ord(ch) < 128 else "".join(f"\\{b:02X}" for b in ch.encode("utf-8")) for ch in text)
 
 
-def exports(device: SimDevice) -> bool:
-    try:
-        device.export()
-    except NotImplementedError:
-        return False
-    return True
-
-
-class Loop:
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(10)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
-
-
-@pytest.fixture(scope="module")
-def loop() -> Iterator[Loop]:
-    running = Loop()
-    yield running
-    running.close()
-
-
 @pytest.fixture
-def ssh(loop: Loop) -> Iterator[Any]:
+def ssh(loop: ThreadLoop) -> Iterator[Any]:
     servers: list[SimSSHServer] = []
 
     def serve(device: SimDevice, host: str = "127.0.0.6") -> SimSSHServer:
@@ -112,8 +81,6 @@ def test_netmiko_resource_config_set_and_export(ssh: Any, identity: str) -> None
         ]
         telnet = [r for r in device.call("/ip/service/print", {}).rows if r["name"] == "telnet"]
         assert telnet[0]["disabled"] == "true"
-        if not exports(device):
-            pytest.skip("the simulated router's export renderer is not plugged in yet")
         export = conn.send_command("/export")
         assert re.match(r"# \d{4}-\d\d-\d\d \d\d:\d\d:\d\d by RouterOS 7\.14\.3$", export.splitlines()[0])
         assert "192.168.88.1/24" in export
@@ -127,7 +94,7 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
-def test_latvian_text_through_api_reads_back_through_api_and_ssh(loop: Loop, ssh: Any) -> None:
+def test_latvian_text_through_api_reads_back_through_api_and_ssh(loop: ThreadLoop, ssh: Any) -> None:
     device = router()
     host = "127.0.0.7"
     api = ApiServer(device, host, _free_port(host))
@@ -144,8 +111,6 @@ def test_latvian_text_through_api_reads_back_through_api_and_ssh(loop: Loop, ssh
         try:
             assert cli.base_prompt == f"[admin@{LATVIAN}]"
             assert cli.send_command("/system identity print").strip() == f"name: {LATVIAN}"
-            if not exports(device):
-                pytest.skip("the simulated router's export renderer is not plugged in yet")
             export = cli.send_command("/system identity export")
             assert f'set name="{hex_escaped(LATVIAN)}"' in export.replace("\\\n    ", "")
         finally:
@@ -258,10 +223,8 @@ def test_public_key_from_user_ssh_keys(ssh: Any) -> None:
 
 
 @pytest.mark.parametrize("version", ["7.12.1", "6.49.17"])
-def test_napalm_ros_get_config_reads_the_export_over_ssh_exec(loop: Loop, ssh: Any, version: str) -> None:
+def test_napalm_ros_get_config_reads_the_export_over_ssh_exec(loop: ThreadLoop, ssh: Any, version: str) -> None:
     device = router(version=version)
-    if not exports(device):
-        pytest.skip("the simulated router's export renderer is not plugged in yet")
     device.call("/system/identity/set", {"name": "Skola 7"})
     host = "127.0.0.8"
     api = ApiServer(device, host, _free_port(host))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import paramiko
 import pytest
+from conftest import ThreadLoop
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from hypothesis import given, settings
@@ -20,45 +19,11 @@ from netmiko import ConnectHandler
 from test_ssh_console import LATVIAN, FakeRouter
 
 from mikronet.sim.hostkey import host_key_for
-from mikronet.sim.ssh import SimSSHServer, parse_login_name, start_ssh_server
-
-
-class Loop:
-    """An asyncio loop on a thread of its own, as the fleet runs one for many routers."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Any, timeout: float = 10) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def serve(self, router: FakeRouter, host: str = "127.0.0.1", **kwargs: Any) -> SimSSHServer:
-        return self.run(start_ssh_server(router, host, 0, **kwargs))  # type: ignore[no-any-return]
-
-    def stop(self, server: SimSSHServer) -> None:
-        async def close() -> None:
-            server.close()
-            await server.wait_closed()
-
-        self.run(close())
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
-
-
-@pytest.fixture(scope="module")
-def loop() -> Iterator[Loop]:
-    running = Loop()
-    yield running
-    running.close()
+from mikronet.sim.ssh import SimSSHServer, parse_login_name
 
 
 @pytest.fixture
-def served(loop: Loop) -> Iterator[tuple[FakeRouter, SimSSHServer]]:
+def served(loop: ThreadLoop) -> Iterator[tuple[FakeRouter, SimSSHServer]]:
     router = FakeRouter()
     server = loop.serve(router, "127.0.0.2")
     yield router, server
@@ -102,7 +67,7 @@ def test_login_name_options() -> None:
 
 
 @pytest.mark.parametrize("identity", ["Skola 1", "a,b.c", LATVIAN])
-def test_netmiko_against_identities(loop: Loop, identity: str) -> None:
+def test_netmiko_against_identities(loop: ThreadLoop, identity: str) -> None:
     router = FakeRouter(identity=identity)
     server = loop.serve(router, "127.0.0.3")
     try:
@@ -209,7 +174,7 @@ def test_exec_channel_runs_one_command(served: tuple[FakeRouter, SimSSHServer]) 
         client.close()
 
 
-def test_password_and_public_key_login(loop: Loop) -> None:
+def test_password_and_public_key_login(loop: ThreadLoop) -> None:
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(Encoding.PEM, PrivateFormat.OpenSSH, NoEncryption()).decode()
     public = private.public_key().public_bytes(Encoding.OpenSSH, PublicFormat.OpenSSH).decode()
@@ -250,7 +215,7 @@ def _host_key(port: int, host: str) -> str:
         transport.close()
 
 
-def test_host_key_is_stable_per_serial_and_changes_on_swap(loop: Loop) -> None:
+def test_host_key_is_stable_per_serial_and_changes_on_swap(loop: ThreadLoop) -> None:
     router = FakeRouter(serial="HF095R4B6E")
     first = loop.serve(router, "127.0.0.5")
     key = _host_key(first.port, "127.0.0.5")
