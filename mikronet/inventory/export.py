@@ -17,6 +17,7 @@ import yaml
 
 from mikronet.inventory.cells import var_cell
 from mikronet.inventory.model import Inventory, Router
+from mikronet.inventory.tabular import SCHOOL_COLUMNS
 from mikronet.inventory.views import plain_value
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "ansible_inventory", "csv_text", "group_slug", "nornir_inventory"]
@@ -25,13 +26,7 @@ FORMATS = ("csv", "ansible", "nornir")
 
 CSV_COLUMNS = (
     "id",
-    "name",
-    "municipality",
-    "municipality_before_2021",
-    "groups",
-    "connection_type",
-    "monthly_fee_eur",
-    "contracted_mbps",
+    *SCHOOL_COLUMNS,  # the columns the import reads per school, in the same order
     "router_name",
     "router_host",
     "router_model",

@@ -32,11 +32,11 @@ from mikronet.inventory.cells import (
 )
 from mikronet.inventory.source import Located, YamlPath
 
-__all__ = ["ImportResult", "import_table", "schools_yaml"]
+__all__ = ["SCHOOL_COLUMNS", "ImportResult", "import_table", "schools_yaml"]
 
 
 _REQUIRED_FOR_ROUTER = ("router_host", "router_model")
-_SCHOOL_COLUMNS = (
+SCHOOL_COLUMNS = (
     "name",
     "municipality",
     "municipality_before_2021",
@@ -82,9 +82,9 @@ class _Builder:
                 return
             self.schools[school_id] = school
             self.first_row[school_id] = number
-            self.school_values[school_id] = {c: cells.get(c, "") for c in _SCHOOL_COLUMNS}
+            self.school_values[school_id] = {c: cells.get(c, "") for c in SCHOOL_COLUMNS}
         else:
-            for column in _SCHOOL_COLUMNS:
+            for column in SCHOOL_COLUMNS:
                 mine, theirs = cells.get(column, ""), self.school_values[school_id][column]
                 if mine and mine != theirs:
                     self.problems.append(
