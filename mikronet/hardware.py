@@ -1,23 +1,46 @@
-"""RouterBOARD models: the facts a template and the simulated routers both need.
+"""RouterBOARD models: the facts a template, the inventory, the reports and the simulated routers need.
 
-One table, keyed by the RouterOS model string (what ``/system routerboard`` prints as ``model``):
-its marketing name, board name, architecture, CPU, memory, storage and interface layout. The
-template uses the layout to know which ports form the school LAN; the simulated routers build
-their factory interfaces from it.
+The table is data (``mikronet/data/hardware.yaml``, with its sources and the date it was checked),
+keyed by the RouterOS model string (what ``/system routerboard`` prints as ``model``): the product
+name, board name, architecture, CPU, memory, storage, factory ports, wireless package, PoE-out ports
+and switch chips. Templates use the port layout to know which ports form the school LAN; simulated
+routers build their factory interfaces and hardware menus from it.
+
+    model_info("RBD52G-5HacD2HnD")   # exact or prefix match, else a generic 5-port board
+    find_model("hAP ac2")            # model string, product code, name or board name; None if unknown
+    suggest_model("hAP ac 2")        # ["RBD52G-5HacD2HnD"]: "did you mean"
+    known_models()                   # every model in the table
 """
 
 from __future__ import annotations
 
-import fnmatch
+import difflib
+import functools
+import re
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
-__all__ = ["MODELS", "Model", "model_info"]
+import yaml
+
+__all__ = ["MODELS", "Model", "Switch", "find_model", "known_models", "model_info", "suggest_model"]
+
+_WIFI_PACKAGES = frozenset({"wireless", "wifi", "wifiwave2"})
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A switch chip: ``/interface ethernet switch`` name and type, and the ports wired to it."""
+
+    name: str
+    type: str
+    ports: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Model:
     model: str                 # /system routerboard model, e.g. "RBD52G-5HacD2HnD"
-    name: str                  # marketing name, e.g. "hAP ac²"
+    name: str                  # product name, e.g. "hAP ac²"
     board_name: str            # /system resource board-name, e.g. "hAP ac^2"
     architecture: str          # architecture-name
     cpu: str
@@ -25,16 +48,33 @@ class Model:
     cpu_frequency_mhz: int
     memory_mib: int
     storage_mib: int
-    ethernet: int              # ether1..etherN
-    sfp: tuple[str, ...] = ()  # sfp-sfpplus1 …
-    wireless: tuple[str, ...] = ()  # wlan1 … / wifi1 …
+    ports: tuple[str, ...] = ("ether1", "ether2", "ether3", "ether4", "ether5")
+    wifi_package: str | None = None   # wireless | wifi | wifiwave2 | None
+    wifi_alternative: str | None = None  # a package RouterOS 7 may run instead (wifi-qcom-ac)
+    poe_out: tuple[str, ...] = ()
+    switches: tuple[Switch, ...] = ()
     firmware_type: str = ""
     factory_firmware: str = "6.45.9"
+    product: str = ""          # product code when it differs from the model string (RB941-2nD)
+    aliases: tuple[str, ...] = ()
+    routerboard: bool = True   # False for CHR/x86: no /system routerboard
 
     @property
     def interfaces(self) -> tuple[str, ...]:
         """Factory interface names in RouterOS order."""
-        return tuple(f"ether{n}" for n in range(1, self.ethernet + 1)) + self.sfp + self.wireless
+        return self.ports
+
+    @property
+    def ethernet(self) -> int:
+        return sum(1 for name in self.ports if name.startswith("ether"))
+
+    @property
+    def sfp(self) -> tuple[str, ...]:
+        return tuple(name for name in self.ports if name.startswith(("sfp", "combo")))
+
+    @property
+    def wireless(self) -> tuple[str, ...]:
+        return tuple(name for name in self.ports if name.startswith(("wlan", "wifi")))
 
     @property
     def wan_interface(self) -> str:
@@ -43,51 +83,109 @@ class Model:
     @property
     def lan_interfaces(self) -> tuple[str, ...]:
         """Every wired port but the WAN port, as the school gateway template bridges them."""
-        wired = (name for name in self.interfaces if not name.startswith(("wlan", "wifi")))
+        wired = (name for name in self.ports if not name.startswith(("wlan", "wifi", "lte")))
         return tuple(name for name in wired if name != self.wan_interface)
 
 
-MODELS: tuple[Model, ...] = (
-    Model("RBD52G-5HacD2HnD", "hAP ac²", "hAP ac^2", "arm", "ARM", 4, 716, 128, 16, 5,
-          wireless=("wlan1", "wlan2"), firmware_type="ipq4000L"),
-    Model("RB750Gr3", "hEX", "hEX", "mmips", "MIPS 1004Kc V2.15", 4, 880, 256, 16, 5,
-          firmware_type="mt7621L"),
-    Model("RB4011iGS+", "RB4011", "RB4011iGS+", "arm", "ARMv7", 4, 1400, 1024, 512, 10,
-          sfp=("sfp-sfpplus1",), firmware_type="al2"),
-    Model("RB4011iGS+RM", "RB4011 (rack)", "RB4011iGS+", "arm", "ARMv7", 4, 1400, 1024, 512, 10,
-          sfp=("sfp-sfpplus1",), firmware_type="al2"),
-    Model("RB5009UG+S+", "RB5009", "RB5009UG+S+", "arm64", "ARM64", 4, 1400, 1024, 1024, 8,
-          sfp=("sfp-sfpplus1",), firmware_type="7040", factory_firmware="7.0.5"),
-    Model("RB5009UG+S+IN", "RB5009", "RB5009UG+S+", "arm64", "ARM64", 4, 1400, 1024, 1024, 8,
-          sfp=("sfp-sfpplus1",), firmware_type="7040", factory_firmware="7.0.5"),
-    Model("CCR2004-1G-12S+2XS", "CCR2004", "CCR2004-1G-12S+2XS", "arm64", "ARM64", 4, 1700, 4096, 128, 1,
-          sfp=(*(f"sfp-sfpplus{n}" for n in range(1, 13)), "sfp28-1", "sfp28-2"),
-          firmware_type="al52400", factory_firmware="6.47"),
-    Model("CCR2004-16G-2S+", "CCR2004-16G", "CCR2004-16G-2S+", "arm64", "ARM64", 4, 1700, 4096, 128, 16,
-          sfp=("sfp-sfpplus1", "sfp-sfpplus2"), firmware_type="al52400", factory_firmware="6.47"),
-    Model("L009UiGS-RM", "L009", "L009UiGS", "arm", "ARM", 2, 800, 512, 128, 8,
-          sfp=("sfp1",), firmware_type="en7562", factory_firmware="7.9"),
-    Model("L009UiGS-2HaxD-IN", "L009 (wireless)", "L009UiGS-2HaxD", "arm", "ARM", 2, 800, 512, 128, 8,
-          sfp=("sfp1",), wireless=("wifi1",), firmware_type="en7562", factory_firmware="7.9"),
-    Model("C52iG-5HaxD2HaxD", "hAP ax²", "hAP ax^2", "arm64", "ARM64", 4, 864, 1024, 128, 5,
-          wireless=("wifi1", "wifi2"), firmware_type="ipq6000", factory_firmware="7.5"),
-    Model("C53UiG+5HPaxD2HPaxD", "hAP ax³", "hAP ax^3", "arm64", "ARM64", 4, 1800, 1024, 128, 5,
-          wireless=("wifi1", "wifi2"), firmware_type="ipq6000", factory_firmware="7.7"),
-    Model("RBcAPGi-5acD2nD", "cAP ac", "cAP ac", "arm", "ARM", 4, 716, 128, 16, 2,
-          wireless=("wlan1", "wlan2"), firmware_type="ipq4000L"),
-)
+def _model(entry: dict[str, Any]) -> Model:
+    package = entry.get("wifi_package")
+    if package not in _WIFI_PACKAGES:
+        package = None
+    switches = tuple(
+        Switch(str(s["name"]), str(s["type"]), tuple(str(p) for p in s.get("ports") or ()))
+        for s in entry.get("switches") or ()
+    )
+    return Model(
+        model=str(entry["model"]),
+        name=str(entry["name"]),
+        board_name=str(entry["board_name"]),
+        architecture=str(entry["architecture"]),
+        cpu=str(entry["cpu"]),
+        cpu_count=int(entry["cpu_count"]),
+        cpu_frequency_mhz=int(entry["cpu_frequency_mhz"]),
+        memory_mib=int(entry["memory_mib"]),
+        storage_mib=int(entry["storage_mib"]),
+        ports=tuple(str(p) for p in entry["ports"]),
+        wifi_package=package,
+        wifi_alternative=entry.get("wifi_alternative"),
+        poe_out=tuple(str(p) for p in entry.get("poe_out") or ()),
+        switches=switches,
+        firmware_type=str(entry.get("firmware_type", "")),
+        factory_firmware=str(entry.get("factory_firmware", "")),
+        product=str(entry.get("product", "")),
+        aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+        routerboard=bool(entry.get("routerboard", True)),
+    )
+
+
+@functools.cache
+def known_models() -> tuple[Model, ...]:
+    """Every model of the table, in its order (read once from ``data/hardware.yaml``)."""
+    text = resources.files("mikronet").joinpath("data/hardware.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return tuple(_model(entry) for entry in data["models"])
+
+
+MODELS: tuple[Model, ...] = known_models()
+"""The table as a tuple (kept for callers that iterate it)."""
 
 _BY_MODEL = {m.model: m for m in MODELS}
-_GENERIC = Model("generic", "RouterBOARD", "RouterBOARD", "arm", "ARM", 1, 800, 256, 128, 5)
+_GENERIC = Model("generic", "RouterBOARD", "RouterBOARD", "arm", "ARM", 1, 800, 256, 128)
+_SUPERSCRIPTS = str.maketrans({"²": "2", "³": "3", "^": ""})
+_REGION = re.compile(r"(?:-(?:tc|in|rm|eu|us|pc|out))+(?:r\d+)?$|r\d+$")
+
+
+def _key(text: str) -> str:
+    """Spelling-insensitive form: case, spaces, dashes, ``²``/``^2`` and a ``RouterBOARD``/``RB`` prefix."""
+    key = text.translate(_SUPERSCRIPTS).casefold().strip()
+    key = re.sub(r"^routerboard\s*", "", key)
+    key = re.sub(r"^rb(?=\d)", "", key)
+    return re.sub(r"[\s_-]+", "", key)
+
+
+@functools.cache
+def _index() -> dict[str, Model]:
+    index: dict[str, Model] = {}
+    for model in MODELS:
+        for spelling in (model.model, model.product, model.name, model.board_name, *model.aliases):
+            if spelling:
+                index.setdefault(_key(spelling), model)
+    return index
+
+
+def find_model(text: str) -> Model | None:
+    """The model ``text`` names -- the RouterOS model string (``RBD52G-5HacD2HnD``, also with a
+    regional or revision suffix such as ``-TC`` or ``r2``), the product code, the product name
+    (``hAP ac²``, also typed ``hAP ac2``) or the board name -- case-insensitively; None if unknown."""
+    if not text or not text.strip():
+        return None
+    index = _index()
+    found = index.get(_key(text))
+    if found is not None:
+        return found
+    stripped = _REGION.sub("", text.strip().casefold())
+    return index.get(_key(stripped))
+
+
+def suggest_model(text: str, limit: int = 3) -> list[str]:
+    """Model strings whose spellings are close to ``text`` (for "did you mean"), best first."""
+    index = _index()
+    close = difflib.get_close_matches(_key(text), list(index), n=limit * 3, cutoff=0.6)
+    out: list[str] = []
+    for key in close:
+        model = index[key].model
+        if model not in out:
+            out.append(model)
+    return out[:limit]
 
 
 def model_info(model: str) -> Model:
-    """The facts for a model string; exact match, then a glob-free prefix match, then a generic 5-port board."""
-    found = _BY_MODEL.get(model)
+    """The facts for a model string: exact match, :func:`find_model`, then a prefix match, else a
+    generic 5-port board (templates still render for a model nobody described)."""
+    found = _BY_MODEL.get(model) or find_model(model)
     if found is not None:
         return found
     for candidate in MODELS:
-        if (model.startswith(candidate.model) or candidate.model.startswith(model)
-                or fnmatch.fnmatch(candidate.model, model)):
+        if model.startswith(candidate.model) or candidate.model.startswith(model):
             return candidate
     return _GENERIC

@@ -19,7 +19,7 @@ from mikronet.sim.specs import PathSpec
 from mikronet.sim.store import Item, Table, parse_id
 
 if TYPE_CHECKING:
-    from mikronet.sim.device import SimDevice
+    from mikronet.sim.state import RouterState
 
 __all__ = ["ConfigMenu", "PathHooks", "api_bool", "print_rows"]
 
@@ -74,7 +74,7 @@ def print_rows(rows: list[dict[str, str]], request: Request, *, empty_ok: bool =
 class ConfigMenu:
     """The menu of one configuration path, over the device's store."""
 
-    def __init__(self, device: SimDevice, spec: PathSpec, hooks: PathHooks | None = None) -> None:
+    def __init__(self, device: RouterState, spec: PathSpec, hooks: PathHooks | None = None) -> None:
         self.device = device
         self.spec = spec
         self.hooks = hooks or PathHooks()
@@ -306,4 +306,6 @@ class ConfigMenu:
         return Reply(ret=row[name])
 
     def export(self, request: Request) -> Reply:
-        return self.device.export_command(request, self.spec.path)
+        from mikronet.sim.exporting import export_command
+
+        return export_command(self.device, request, self.spec.path)

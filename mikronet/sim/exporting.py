@@ -23,8 +23,8 @@ from mikronet.sim.schema_bridge import INTERFACE_KINDS
 from mikronet.sim.store import Item as StoreItem
 
 if TYPE_CHECKING:
-    from mikronet.sim.device import SimDevice
     from mikronet.sim.specs import PathSpec
+    from mikronet.sim.state import RouterState
 
 __all__ = ["build_config", "export_command", "export_text", "software_id"]
 
@@ -87,7 +87,7 @@ def _section_items(spec: PathSpec, items: list[StoreItem], verbose: bool) -> tup
     return tuple(out)
 
 
-def build_config(device: SimDevice, path: tuple[str, ...] | None = None, *, verbose: bool = False) -> Config:
+def build_config(device: RouterState, path: tuple[str, ...] | None = None, *, verbose: bool = False) -> Config:
     """The router's configuration as the project's model (optionally one menu and those below it).
 
     Factory items appear with what was changed on them; with ``verbose`` also with what they came
@@ -123,7 +123,7 @@ def build_config(device: SimDevice, path: tuple[str, ...] | None = None, *, verb
 
 
 def export_text(
-    device: SimDevice,
+    device: RouterState,
     *,
     path: tuple[str, ...] | None,
     terse: bool,
@@ -148,7 +148,7 @@ def export_text(
     )
 
 
-def export_command(device: SimDevice, request: Request, path: tuple[str, ...]) -> Reply:
+def export_command(device: RouterState, request: Request, path: tuple[str, ...]) -> Reply:
     """``/export`` (or ``/ip/address/export``) over the API: only ``file=`` gives anything back."""
     show: bool | None = None
     if request.flag("show-sensitive"):

@@ -17,28 +17,32 @@ from typing import TYPE_CHECKING
 from mikronet.sim import messages as msg
 from mikronet.sim.config import PathHooks, api_bool
 from mikronet.sim.menus import Request
-from mikronet.sim.reply import CommandTrap
+from mikronet.sim.models import ModelProfile
+from mikronet.sim.reply import CommandTrap, Reply
+from mikronet.sim.scripting import run_file_later
 from mikronet.sim.store import Item, Seeds
 
 if TYPE_CHECKING:
-    from mikronet.sim.device import SimDevice
+    from mikronet.sim.state import RouterState
 
-__all__ = ["builtin_seeds", "factory_reset", "interface_hooks", "ip_address_hooks", "kind_hooks"]
+__all__ = ["builtin_seeds", "factory_reset", "interface_hooks", "ip_address_hooks", "kind_hooks", "register_reset"]
 
 
 _FULL_POLICY = "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,password,web,sniff,sensitive,api,romon"
 
 
 @cache
-def builtin_seeds(version: str, model: str, major: int) -> Seeds:
-    """The factory items the schema lists for each menu of this model and version (services, groups,
-    lists…): computed once, shared read-only by every router of that kind."""
+def builtin_seeds(version: str, profile: ModelProfile) -> Seeds:
+    """The factory items of each menu for this hardware and version: those the schema lists
+    (services, groups, lists…) and the hardware's own (switch chips and their ports, PoE-out
+    ports); computed once, shared read-only by every router of that kind."""
     from mikronet.routeros.schema import default_schema
-    from mikronet.sim.build import wanted_paths
+    from mikronet.sim.schema_bridge import wanted_paths
 
     schema = default_schema()
     plan: dict[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]] = {}
-    for path, spec in wanted_paths(version, model, major).items():
+    specs = wanted_paths(version, profile)
+    for path, spec in specs.items():
         builtins = schema.get("/" + " ".join(path)).builtins
         if not builtins or spec.singleton or spec.storage is not None:
             continue
@@ -61,15 +65,45 @@ def builtin_seeds(version: str, model: str, major: int) -> Seeds:
         if path == ("user", "group") and "full" not in seen:
             items.append((MappingProxyType({"name": "full", "policy": _FULL_POLICY + ",rest-api"}), None))
         plan[spec.table_path] = tuple(items)
+    plan.update(_hardware_seeds(profile, int(version.split(".", 1)[0]), specs))
     return MappingProxyType(plan)
 
 
-def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
+def _hardware_seeds(
+    profile: ModelProfile, major: int, specs: Mapping[tuple[str, ...], object]
+) -> dict[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]]:
+    """Switch chips, the ports on them and the PoE-out ports, as factory items."""
+    present = {port.name for port in profile.ports(major)}
+    plan: dict[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]] = {}
+    switch_path, port_path, poe_path = (
+        ("interface", "ethernet", "switch"),
+        ("interface", "ethernet", "switch", "port"),
+        ("interface", "ethernet", "poe"),
+    )
+    if switch_path in specs and profile.switches:
+        plan[switch_path] = tuple(
+            (MappingProxyType({"name": chip.name, "type": chip.type}), None) for chip in profile.switches
+        )
+    if port_path in specs and profile.switches:
+        ports = [
+            (MappingProxyType({"name": port, "switch": chip.name}), None)
+            for chip in profile.switches
+            for port in chip.ports
+            if port in present
+        ]
+        plan[port_path] = (*ports, *((MappingProxyType({"name": f"{c.name}-cpu", "switch": c.name}), None)
+                                     for c in profile.switches))
+    if poe_path in specs and profile.poe_out:
+        plan[poe_path] = tuple((MappingProxyType({"name": port}), None) for port in profile.poe_out)
+    return plan
+
+
+def factory_reset(device: RouterState, *, keep_users: bool = False) -> None:
     """Put the factory state in place: ports, built-in items, the admin user, the identity."""
     store = device.store
     users = store.tables.get(("user",)) if keep_users else None
     store.tables.clear()
-    store.seeds = builtin_seeds(device.version, device.spec.model, device.parsed_version.major)
+    store.seeds = builtin_seeds(device.version, device.profile)
     interfaces = store.table(("interface",))
     for index, port in enumerate(device.profile.ports(device.parsed_version.major)):
         mac = device.mac_base[:5] + bytes(((device.mac_base[5] + index) & 0xFF,))
@@ -90,15 +124,34 @@ def factory_reset(device: SimDevice, *, keep_users: bool = False) -> None:
     store.table(("system", "identity"), singleton=True).single()
 
 
+def register_reset(device: RouterState) -> None:
+    """``/system reset-configuration [keep-users] [run-after-reset=FILE]``: reboot into the factory
+    state (the users kept if asked), then run the file's script."""
+
+    def reset(request: Request) -> Reply:
+        keep_users = request.flag("keep-users")
+        script = request.args.get("run-after-reset", "")
+
+        def after() -> None:
+            factory_reset(device, keep_users=keep_users)
+            if script:
+                run_file_later(device, script)
+
+        device.reboot(then=after)
+        return Reply(disconnect=True)
+
+    device.menus.register(("system",), "reset-configuration", reset)
+
+
 # --- /interface ------------------------------------------------------------------------------------
 
 
-def _counter(device: SimDevice, item: Item, salt: str, per_second: int) -> int:
+def _counter(device: RouterState, item: Item, salt: str, per_second: int) -> int:
     seed = zlib.crc32(f"{device.serial}:{item.number}:{salt}".encode())
     return (seed % 100_000) + per_second * device.uptime_seconds()
 
 
-def interface_hooks(device: SimDevice) -> PathHooks:
+def interface_hooks(device: RouterState) -> PathHooks:
     """``/interface``: running state and traffic counters that grow with uptime."""
 
     def running(item: Item) -> bool:
@@ -156,7 +209,7 @@ def interface_hooks(device: SimDevice) -> PathHooks:
     return PathHooks(computed=computed, after_change=after_change, before_remove=before_remove)
 
 
-def _rename_references(device: SimDevice, old: str, new: str) -> None:
+def _rename_references(device: RouterState, old: str, new: str) -> None:
     """RouterOS keeps references by id: a renamed interface is renamed wherever it is used."""
     for path, table in device.store.tables.items():
         if path == ("interface",):
@@ -170,7 +223,7 @@ def _rename_references(device: SimDevice, old: str, new: str) -> None:
                     item.values[name] = new
 
 
-def kind_hooks(device: SimDevice, kind: str) -> PathHooks:
+def kind_hooks(device: RouterState, kind: str) -> PathHooks:
     """A kind view (``/interface bridge``) over the shared interface table."""
     base = interface_hooks(device)
     return PathHooks(
@@ -184,7 +237,7 @@ def kind_hooks(device: SimDevice, kind: str) -> PathHooks:
 # --- /ip address -----------------------------------------------------------------------------------
 
 
-def ip_address_hooks(device: SimDevice) -> PathHooks:
+def ip_address_hooks(device: RouterState) -> PathHooks:
     def parse(address: str) -> ipaddress.IPv4Interface:
         try:
             return ipaddress.IPv4Interface(address)

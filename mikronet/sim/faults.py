@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mikronet.errors import InputError
-from mikronet.sim.device import Faults
+from mikronet.sim.settings import Faults
 
 __all__ = ["FAULT_KINDS", "FaultSpec", "assign_faults", "parse_fault"]
 

@@ -11,31 +11,18 @@ from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
 from mikronet.sim.config import print_rows
-from mikronet.sim.formats import format_date
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap, Reply
+from mikronet.sim.state import file_type
 from mikronet.sim.store import Item, parse_id
 
 if TYPE_CHECKING:
-    from mikronet.sim.device import SimDevice
+    from mikronet.sim.state import RouterState
 
-__all__ = ["file_type", "register_files"]
+__all__ = ["file_row", "file_type", "register_files"]
 
 INLINE_LIMIT = {6: 4095, 7: 65535}
 """Largest file whose ``contents`` a print shows inline (v6 figure from napalm-ros; v7 unconfirmed)."""
-
-
-def file_type(name: str, major: int) -> str:
-    lower = name.lower()
-    if lower.endswith(".backup"):
-        return "backup"
-    if lower.endswith(".npk"):
-        return "package"
-    if lower.endswith(".rsc"):
-        return "script" if major >= 7 else ".rsc file"
-    if "." in lower:
-        return f".{lower.rsplit('.', 1)[1]} file"
-    return "file"
 
 
 def _size(item: Item) -> int:
@@ -44,7 +31,7 @@ def _size(item: Item) -> int:
     return len(item.values.get("contents", "").encode("utf-8", "surrogateescape"))
 
 
-def file_row(device: SimDevice, item: Item) -> dict[str, str]:
+def file_row(device: RouterState, item: Item) -> dict[str, str]:
     size = _size(item)
     row = {
         ".id": item.id,
@@ -61,39 +48,12 @@ def file_row(device: SimDevice, item: Item) -> dict[str, str]:
     return row
 
 
-def write_file(
-    device: SimDevice, name: str, contents: str, *, kind: str | None = None, size: int | None = None
-) -> Item:
-    """Create or replace a file; refuses on a full disk."""
-    device.ensure_space(len(contents) if size is None else size)
-    values = {
-        "name": name,
-        "type": kind or file_type(name, device.parsed_version.major),
-        "contents": contents,
-        "creation-time": format_date(device.clock.wall(), iso=device.behaviour.iso_dates),
-    }
-    if size is not None:
-        values["size"] = str(size)
-    existing = find_file(device, name)
-    if existing is not None:
-        existing.values = values
-        return existing
-    return device.files.add(values)
-
-
-def find_file(device: SimDevice, name: str) -> Item | None:
-    for item in device.files:
-        if item.values.get("name") == name:
-            return item
-    return None
-
-
-def _targets(device: SimDevice, request: Request) -> list[Item]:
+def _targets(device: RouterState, request: Request) -> list[Item]:
     refs = request.args.get(".id") or request.args.get("numbers") or ""
     found = []
     for ref in filter(None, (r.strip() for r in refs.split(","))):
         number = parse_id(ref)
-        item = device.files.get(number) if number is not None else find_file(device, ref)
+        item = device.files.get(number) if number is not None else device.find_file(ref)
         if item is None:
             raise CommandTrap(msg.NO_SUCH_ITEM, msg.NO_SUCH_CATEGORY)
         found.append(item)
@@ -102,7 +62,7 @@ def _targets(device: SimDevice, request: Request) -> list[Item]:
     return found
 
 
-def register_files(device: SimDevice) -> None:
+def register_files(device: RouterState) -> None:
     def print_(request: Request) -> Reply:
         return print_rows([file_row(device, item) for item in device.files], request)
 
@@ -110,9 +70,9 @@ def register_files(device: SimDevice) -> None:
         name = request.args.get("name", "")
         if not name:
             raise CommandTrap(msg.VALUE_NEEDED.format(name="name"), msg.CATEGORY_ARGUMENT)
-        if find_file(device, name) is not None:
+        if device.find_file(name) is not None:
             raise CommandTrap(msg.ALREADY_HAVE_NAME, msg.CATEGORY_GENERAL)
-        item = write_file(device, name, request.args.get("contents", ""))
+        item = device.write_file(name, request.args.get("contents", ""))
         return Reply(ret=item.id)
 
     def set_(request: Request) -> Reply:
@@ -125,13 +85,13 @@ def register_files(device: SimDevice) -> None:
 
     def remove(request: Request) -> Reply:
         for item in _targets(device, request):
-            device.files.remove(item)
+            device.remove_file(item)
         return Reply()
 
     def read(request: Request) -> Reply:
         if not device.behaviour.file_read:
             raise CommandTrap(msg.NO_SUCH_COMMAND, msg.NO_SUCH_CATEGORY)
-        item = find_file(device, request.args.get("file", ""))
+        item = device.find_file(request.args.get("file", ""))
         if item is None:
             raise CommandTrap(msg.NO_SUCH_FILE, msg.CATEGORY_GENERAL)
         data = item.values.get("contents", "").encode("utf-8", "surrogateescape")

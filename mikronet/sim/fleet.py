@@ -174,9 +174,7 @@ class SimFleet:
         router = self.runtime.routers[router_id]
 
         async def apply() -> None:
-            setattr(router.device.faults, FAULT_KINDS[kind], on)
-            if kind == "never-return" and not on:
-                router.device.power_on()
+            router.device.set_fault(FAULT_KINDS[kind], on)
             await router.follow()
 
         self._run(apply(), 30.0)

@@ -1,22 +1,29 @@
 """The hardware a simulated router pretends to be, read from the project's one model table.
 
-Port layouts, CPU, memory and storage come from :mod:`mikronet.hardware` (shared with the
-templates). This module adds only what a running router derives from them: interface types by
-RouterOS version, the extra packages a wireless model ships with, and whether ``/system
-routerboard`` exists (not on CHR/x86).
+Port layouts, switch chips, PoE-out ports, CPU, memory and storage come from
+:mod:`mikronet.hardware` (shared with the templates). This module adds what a running router derives
+from them: interface types by RouterOS version, the extra packages a wireless model ships with,
+whether ``/system routerboard`` exists (not on CHR/x86) -- and, for a router loaded from a backup,
+the ports that backup names: a model nobody described (and CHR, whose ports are whatever the
+hypervisor gives it) takes its ports from the interfaces the export references, never a generic
+layout; an ac model whose export configures ``/interface wifi`` runs the wifi-qcom-ac package.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from mikronet.hardware import Model, model_info
+from mikronet.hardware import Model, Switch, find_model, model_info
 
-__all__ = ["CHR_BOARD_NAME", "ModelProfile", "Port", "profile_for"]
+__all__ = ["CHR_BOARD_NAME", "ModelProfile", "Port", "port_kind", "profile_for", "referenced_ports"]
 
 MIB = 1024 * 1024
 CHR_BOARD_NAME = "CHR QEMU Standard PC (i440FX + PIIX, 1996)"
-_CHR_NAMES = frozenset({"chr", "x86", "x86_64", "cloud hosted router"})
+_PORT = re.compile(r"(?:ether|sfp|sfpplus|sfp-sfpplus|sfp28-|qsfpplus|qsfp28-|combo|wlan|wifi|lte)\d+(?:-\d+)?")
+_ORDER = ("ether", "combo", "sfp", "qsfp", "wlan", "wifi", "lte")
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,17 @@ class Port:
 
     name: str
     type: str
+
+
+def port_kind(name: str) -> str:
+    """``/interface print`` type of a factory port by its name (``wlan1`` -> ``wlan``)."""
+    if name.startswith("wlan"):
+        return "wlan"
+    if name.startswith("wifi"):
+        return "wifi"
+    if name.startswith("lte"):
+        return "lte"
+    return "ether"
 
 
 @dataclass(frozen=True)
@@ -43,18 +61,22 @@ class ModelProfile:
     firmware_type: str
     factory_firmware: str
     interfaces: tuple[str, ...]
+    poe_out: tuple[str, ...] = ()
+    switches: tuple[Switch, ...] = ()
+    wifi_flavour: str = "wireless"
+    """``wifi`` when the ac radios run wifi-qcom-ac (then named ``wifiN`` on RouterOS 7)."""
 
     def ports(self, major_version: int) -> tuple[Port, ...]:
-        """Built-in interfaces in ``/interface print`` order. Wi-Fi 6 radios (``wifiN``) need v7."""
+        """Built-in interfaces in ``/interface print`` order. Wi-Fi radios of the ``wifi`` packages
+        (``wifiN``) need RouterOS 7; on 6 an ac model's radios are ``wlanN`` again."""
         ports: list[Port] = []
         for name in self.interfaces:
-            if name.startswith("wifi"):
-                if major_version >= 7:
-                    ports.append(Port(name, "wifi"))
-            elif name.startswith("wlan"):
-                ports.append(Port(name, "wlan"))
-            else:
-                ports.append(Port(name, "ether"))
+            kind = port_kind(name)
+            if kind == "wifi" and major_version < 7:
+                if self.wifi_flavour != "wifi" or not name[4:].isdigit():
+                    continue
+                name, kind = "wlan" + name[4:], "wlan"
+            ports.append(Port(name, kind))
         return tuple(ports)
 
     def extra_packages(self, major_version: int) -> tuple[str, ...]:
@@ -62,13 +84,44 @@ class ModelProfile:
         if major_version < 7:
             return ()
         if any(name.startswith("wifi") for name in self.interfaces):
-            return ("wifi-qcom",)
+            return ("wifi-qcom-ac",) if self.wifi_flavour == "wifi" and self.architecture == "arm" else ("wifi-qcom",)
         if any(name.startswith("wlan") for name in self.interfaces):
             return ("wireless",)
         return ()
 
 
-def _from_model(model: str, info: Model) -> ModelProfile:
+def _natural(name: str) -> tuple[int, str, int]:
+    kind = next((i for i, prefix in enumerate(_ORDER) if name.startswith(prefix)), len(_ORDER))
+    digits = re.findall(r"\d+", name)
+    return kind, re.sub(r"\d+", "", name), int(digits[0]) if digits else 0
+
+
+def _walk(values: Iterable[str | None]) -> Iterator[str]:
+    for value in values:
+        if value:
+            yield from (part.strip() for part in value.split(","))
+
+
+def referenced_ports(text: str) -> tuple[str, ...]:
+    """The factory ports an export names (``[ find default-name=ether7 ]``, ``interface=sfp1``,
+    ``interfaces=ether2,ether3``), minus interfaces it creates itself, in RouterOS order."""
+    from mikronet.routeros import Find, parse
+
+    config = parse(text, recover=True)
+    named: set[str] = set()
+    created: set[str] = set()
+    for path, section in config.sections.items():
+        named.update(name for name in _walk(section.settings.values()) if _PORT.fullmatch(name))
+        for item in section.items:
+            if item.verb == "add" and path.startswith("/interface") and item.props.get("name"):
+                created.add(str(item.props["name"]))
+            if isinstance(item.selector, Find):
+                named.update(c.value for c in item.selector.conds if _PORT.fullmatch(c.value))
+            named.update(name for name in _walk(item.props.values()) if _PORT.fullmatch(name))
+    return tuple(sorted(named - created, key=_natural))
+
+
+def _profile(info: Model, model: str, interfaces: tuple[str, ...], flavour: str) -> ModelProfile:
     return ModelProfile(
         model=model,
         board_name=info.board_name,
@@ -78,29 +131,38 @@ def _from_model(model: str, info: Model) -> ModelProfile:
         cpu_frequency=info.cpu_frequency_mhz,
         total_memory=info.memory_mib * MIB,
         total_hdd_space=info.storage_mib * MIB,
-        routerboard=True,
+        routerboard=info.routerboard,
         firmware_type=info.firmware_type,
         factory_firmware=info.factory_firmware,
-        interfaces=info.interfaces,
+        interfaces=interfaces,
+        poe_out=tuple(p for p in info.poe_out if p in interfaces),
+        switches=info.switches,
+        wifi_flavour=flavour,
     )
 
 
-def profile_for(model: str) -> ModelProfile:
-    """The hardware of ``model`` (a RouterBOARD model string, or ``CHR``)."""
-    if model.strip().casefold() in _CHR_NAMES:
-        return ModelProfile(
-            model="CHR",
-            board_name=CHR_BOARD_NAME,
-            architecture="x86_64",
-            cpu="QEMU",
-            cpu_count=1,
-            cpu_frequency=2400,
-            total_memory=384 * MIB,
-            total_hdd_space=89 * MIB,
-            routerboard=False,
-            firmware_type="",
-            factory_firmware="",
-            interfaces=("ether1", "ether2"),
-        )
-    info = model_info(model)
-    return _from_model(model if info.model == "generic" else info.model, info)
+@cache
+def profile_for(model: str, referenced: tuple[str, ...] = ()) -> ModelProfile:
+    """The hardware of ``model`` (a RouterBOARD model string, a product name, or ``CHR``).
+
+    ``referenced`` are the ports a backup names (:func:`referenced_ports`). A known model keeps its
+    own ports (an ac model whose backup names ``wifiN`` radios runs wifi-qcom-ac); CHR and a model
+    nobody described take the referenced ones, and only without any fall back to a default layout.
+    """
+    info = find_model(model)
+    if info is not None:
+        ports = info.ports
+        flavour = "wireless"
+        if info.wifi_alternative == "wifi" and any(p.startswith("wifi") for p in referenced):
+            ports = tuple("wifi" + p[4:] if p.startswith("wlan") else p for p in ports)
+            flavour = "wifi"
+        if not info.routerboard and referenced:  # CHR: as many ports as its configuration names
+            ports = tuple(sorted(set(referenced) | {"ether1"}, key=_natural))
+        return _profile(info, info.model, ports, flavour)
+    generic = model_info(model)
+    if referenced:
+        ports = tuple(referenced)
+        flavour = "wifi" if any(p.startswith("wifi") for p in ports) else "wireless"
+        return _profile(generic, model, ports, flavour)
+    name = model if generic.model == "generic" else generic.model
+    return _profile(generic, name, generic.ports, "wireless")

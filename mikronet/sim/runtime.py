@@ -269,12 +269,8 @@ class FleetRuntime:
             device = SimDevice(
                 setup.spec, clock=clock, options=self.options.device, initial_config=setup.initial_config
             )
-            for name, value in vars(setup.faults).items():
-                if value:
-                    setattr(device.faults, name, True)
-            for name, value in vars(faults.get(setup.spec.router_id, Faults())).items():
-                if value:
-                    setattr(device.faults, name, True)
+            for name in (*setup.faults.active(), *faults.get(setup.spec.router_id, Faults()).active()):
+                device.set_fault(name, True)
             tls = adh
             if self.ca is not None:
                 tls = self.ca.lazy_context(setup.spec.router_id, setup.spec.serial, host)

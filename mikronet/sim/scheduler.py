@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from mikronet.sim.clock import TimerHandle
 from mikronet.sim.config import PathHooks
 from mikronet.sim.formats import format_date, parse_duration
 from mikronet.sim.menus import Request
@@ -20,14 +21,23 @@ from mikronet.sim.scripting import STARTUP_DELAY, run_item, run_script
 from mikronet.sim.store import Item
 
 if TYPE_CHECKING:
-    from mikronet.sim.device import SimDevice
+    from mikronet.sim.state import RouterState
 
 __all__ = ["arm_scheduler", "scheduler_hooks"]
 
 LOG = logging.getLogger(__name__)
 
 
-def scheduler_hooks(device: SimDevice) -> PathHooks:
+Armed = dict[int, tuple[tuple[str, ...], TimerHandle]]
+
+
+def _armed(device: RouterState) -> Armed:
+    """This router's armed entries by item number (kept with the router, re-armed at each boot)."""
+    found: Armed = device.extension("scheduler", dict)
+    return found
+
+
+def scheduler_hooks(device: RouterState) -> PathHooks:
     def computed(item: Item, request: Request | None) -> dict[str, str]:
         row = {"owner": item.values.get("owner", "admin"), "run-count": item.values.get("run-count", "0")}
         if "next-run" in item.values:
@@ -37,7 +47,7 @@ def scheduler_hooks(device: SimDevice) -> PathHooks:
     return PathHooks(computed=computed)
 
 
-def _fire(device: SimDevice, number: int) -> None:
+def _fire(device: RouterState, number: int) -> None:
     table = device.store.table(("system", "scheduler"))
     item = table.get(number)
     if item is None or item.values.get("disabled") == "true":
@@ -51,14 +61,12 @@ def _fire(device: SimDevice, number: int) -> None:
     LOG.info("%s: scheduler %s runs", device.spec.router_id, item.values.get("name"))
     result = run_item(device, target, "admin") if target else run_script(device, event)
     if result.error is not None:
-        from mikronet.sim.system import log_event
-
-        log_event(device, "script,error", f"scheduler {item.values.get('name')}: {result.located_error}")
+        device.log_event("script,error", f"scheduler {item.values.get('name')}: {result.located_error}")
     if not result.rebooting and device.online:
         _arm_one(device, item, after_run=True)
 
 
-def _first_delay(device: SimDevice, item: Item, booting: bool, after_run: bool) -> float | None:
+def _first_delay(device: RouterState, item: Item, booting: bool, after_run: bool) -> float | None:
     try:
         interval = parse_duration(item.values.get("interval", "0s"))
     except ValueError:
@@ -100,8 +108,8 @@ def _signature(item: Item) -> tuple[str, ...]:
     )
 
 
-def _arm_one(device: SimDevice, item: Item, *, booting: bool = False, after_run: bool = False) -> None:
-    old = device.scheduler_timers.pop(item.number, None)
+def _arm_one(device: RouterState, item: Item, *, booting: bool = False, after_run: bool = False) -> None:
+    old = _armed(device).pop(item.number, None)
     if old is not None:
         old[1].cancel()
     item.values.pop("next-run", None)
@@ -114,20 +122,21 @@ def _arm_one(device: SimDevice, item: Item, *, booting: bool = False, after_run:
         device.clock.wall() + timedelta(seconds=delay), iso=device.behaviour.iso_dates
     )
     number = item.number
-    device.scheduler_timers[number] = (
+    _armed(device)[number] = (
         _signature(item),
         device.call_later(delay, lambda: _fire(device, number)),
     )
 
 
-def arm_scheduler(device: SimDevice, *, booting: bool = False) -> None:
+def arm_scheduler(device: RouterState, *, booting: bool = False) -> None:
     """(Re)arm a timer for every enabled scheduler entry; called on change and on each boot."""
     table = device.store.table(("system", "scheduler"))
     present = {item.number for item in table}
-    for number in list(device.scheduler_timers):
+    armed_entries = _armed(device)
+    for number in list(armed_entries):
         if number not in present:
-            device.scheduler_timers.pop(number)[1].cancel()
+            armed_entries.pop(number)[1].cancel()
     for item in table:
-        armed = device.scheduler_timers.get(item.number)
+        armed = armed_entries.get(item.number)
         if booting or armed is None or armed[0] != _signature(item):
             _arm_one(device, item, booting=booting)

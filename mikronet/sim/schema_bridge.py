@@ -13,9 +13,10 @@ from functools import cache
 from types import MappingProxyType
 
 from mikronet.routeros.schema import PathSchema, Schema, default_schema, parse_version
+from mikronet.sim.models import ModelProfile
 from mikronet.sim.specs import PathSpec
 
-__all__ = ["INTERFACE_KINDS", "path_spec", "path_specs"]
+__all__ = ["INTERFACE_KINDS", "path_spec", "path_specs", "wanted_paths"]
 
 INTERFACE_KINDS: Mapping[str, str] = MappingProxyType(
     {
@@ -102,3 +103,24 @@ def _specs(version: str, schema: Schema) -> Mapping[tuple[str, ...], PathSpec]:
 def path_specs(version: str, schema: Schema | None = None) -> Mapping[tuple[str, ...], PathSpec]:
     """Every configuration path a router running ``version`` serves, keyed by path (cached per version)."""
     return _specs(version, schema or default_schema())
+
+
+def _wanted_for(profile: ModelProfile, major: int, path: tuple[str, ...]) -> bool:
+    kinds = {p.type for p in profile.ports(major)}
+    if path[:2] == ("system", "routerboard") and not profile.routerboard:
+        return False
+    if path[:2] in (("interface", "wifi"), ("interface", "wifiwave2")):
+        return "wifi" in kinds
+    if path[:2] == ("interface", "wireless"):
+        return "wlan" in kinds
+    if path[:3] == ("interface", "ethernet", "poe"):
+        return bool(profile.poe_out)
+    return True
+
+
+@cache
+def wanted_paths(version: str, profile: ModelProfile) -> Mapping[tuple[str, ...], PathSpec]:
+    """The configuration paths (and their specs) a router of this hardware and version serves."""
+    specs = path_specs(version)
+    major = int(version.split(".", 1)[0])
+    return MappingProxyType({path: spec for path, spec in specs.items() if _wanted_for(profile, major, path)})

@@ -24,7 +24,7 @@ from mikronet.sim.store import Item, parse_id
 
 if TYPE_CHECKING:
     from mikronet.routeros.model import Command
-    from mikronet.sim.device import SimDevice
+    from mikronet.sim.state import RouterState
 
 __all__ = [
     "ScriptResult",
@@ -61,7 +61,7 @@ class ScriptResult:
         return self.error
 
 
-def _scripting_statement(device: SimDevice, text: str, result: ScriptResult) -> bool:
+def _scripting_statement(device: RouterState, text: str, result: ScriptResult) -> bool:
     """Handle ``:log``/``:put``/``:delay``; False when ``text`` is another scripting command."""
     word, _, rest = text.partition(" ")
     rest = rest.strip()
@@ -71,16 +71,14 @@ def _scripting_statement(device: SimDevice, text: str, result: ScriptResult) -> 
         result.output.append(rest)
         return True
     if word == ":log":
-        from mikronet.sim.system import log_event
-
         level, _, message = rest.partition(" ")
         message = message.strip().strip('"')
-        log_event(device, f"script,{level}", message)
+        device.log_event(f"script,{level}", message)
         return True
     return word == ":delay"
 
 
-def _selector_ids(device: SimDevice, command_word: str, cmd: Command, user: str) -> str | None:
+def _selector_ids(device: RouterState, command_word: str, cmd: Command, user: str) -> str | None:
     from mikronet.routeros.model import Find, Ref
 
     selector = cmd.selector
@@ -124,7 +122,7 @@ def _same(actual: str, wanted: str) -> bool:
     return actual == wanted or api_bool(actual) == api_bool(wanted)
 
 
-def _run_command(device: SimDevice, cmd: Command, menu: str, user: str) -> Reply:
+def _run_command(device: RouterState, cmd: Command, menu: str, user: str) -> Reply:
     assert cmd.verb is not None
     parts = tuple(cmd.menu(menu)[1:].split())
     command_word = "/" + "/".join((*parts, cmd.verb))
@@ -144,7 +142,7 @@ def _run_command(device: SimDevice, cmd: Command, menu: str, user: str) -> Reply
     return device.call(command_word, args, user=user)
 
 
-def run_script(device: SimDevice, text: str, *, user: str = "admin", stop_on_error: bool = True) -> ScriptResult:
+def run_script(device: RouterState, text: str, *, user: str = "admin", stop_on_error: bool = True) -> ScriptResult:
     """Run RouterOS script text on ``device``; a failing command stops it (unless told otherwise)."""
     from mikronet.routeros.lexer import LexError, Source, tokenize_statements
     from mikronet.routeros.syntax import SyntaxProblem, build_command
@@ -202,7 +200,7 @@ def run_script(device: SimDevice, text: str, *, user: str = "admin", stop_on_err
 # --- /import, /execute, /system script run ---------------------------------------------------------
 
 
-def _import(device: SimDevice, request: Request) -> Reply:
+def _import(device: RouterState, request: Request) -> Reply:
     name = request.args.get("file-name", "")
     item = device.find_file(name)
     if item is None:
@@ -211,12 +209,12 @@ def _import(device: SimDevice, request: Request) -> Reply:
     if request.flag("dry-run"):
         if not device.behaviour.import_dry_run:
             raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
-        saved, files = device.store.snapshot(), list(device.files.items)
+        saved, files = device.store.snapshot(), device.snapshot_files()
         try:
             result = run_script(device, _without_reboots(text), user=request.user)
         finally:
             device.store.restore(saved)
-            device.files.items = files
+            device.restore_files(files)
     else:
         result = run_script(device, text, user=request.user)
     if result.rebooting:
@@ -230,20 +228,20 @@ def _without_reboots(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not re.search(r"\b(reboot|backup load)\b", line))
 
 
-def _execute(device: SimDevice, request: Request) -> Reply:
+def _execute(device: RouterState, request: Request) -> Reply:
     if request.flag("as-string") and not device.behaviour.execute_as_string:
         raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
     script = request.args.get("script", "")
     output = _console_output(device, script, request.user)
     if request.flag("as-string"):
         return Reply(ret=output) if output else Reply()
-    device.tool_runs += 1
+    run = device.next_tool_run()
     if request.args.get("file"):
         device.write_file(request.args["file"] + ".txt", output)
-    return Reply(ret=f"*{device.tool_runs:X}")
+    return Reply(ret=f"*{run:X}")
 
 
-def _console_output(device: SimDevice, script: str, user: str) -> str:
+def _console_output(device: RouterState, script: str, user: str) -> str:
     """What the script prints on a console (the console module formats; scripts run line by line)."""
     try:
         from mikronet.sim.console import Console
@@ -259,7 +257,7 @@ def _console_output(device: SimDevice, script: str, user: str) -> str:
     return "".join(pieces)
 
 
-def _script_run(device: SimDevice, request: Request) -> Reply:
+def _script_run(device: RouterState, request: Request) -> Reply:
     menu = device.config_menu(("system", "script"))
     ref = request.args.get(".id") or request.args.get("number") or request.args.get("numbers") or ""
     item = menu.find(ref)
@@ -271,21 +269,21 @@ def _script_run(device: SimDevice, request: Request) -> Reply:
     return Reply()
 
 
-def run_item(device: SimDevice, item: Item, user: str) -> ScriptResult:
+def run_item(device: RouterState, item: Item, user: str) -> ScriptResult:
     """Run a ``/system script`` item (counting the run), as ``run`` and the scheduler do."""
     item.values["run-count"] = str(int(item.values.get("run-count", "0")) + 1)
     item.values["last-started"] = format_date(device.clock.wall(), iso=device.behaviour.iso_dates)
     return run_script(device, item.values.get("source", ""), user=user)
 
 
-def script_hooks(device: SimDevice) -> PathHooks:
+def script_hooks(device: RouterState) -> PathHooks:
     def computed(item: Item, request: Request | None) -> dict[str, str]:
         return {"owner": item.values.get("owner", "admin"), "run-count": item.values.get("run-count", "0")}
 
     return PathHooks(computed=computed, extra_verbs={"run": lambda r: _script_run(device, r)})
 
 
-def run_file_later(device: SimDevice, filename: str) -> None:
+def run_file_later(device: RouterState, filename: str) -> None:
     """Run a file's script once the router is up (``reset-configuration run-after-reset=``)."""
 
     def run() -> None:
@@ -296,7 +294,7 @@ def run_file_later(device: SimDevice, filename: str) -> None:
     device.call_later(STARTUP_DELAY, run)
 
 
-def load_initial_config(device: SimDevice, text: str) -> ScriptResult:
+def load_initial_config(device: RouterState, text: str) -> ScriptResult:
     """Bring a factory router to the state an export describes (``sim up --from-backups``)."""
     result = run_script(device, text, stop_on_error=False)
     if result.error is not None:
@@ -304,7 +302,7 @@ def load_initial_config(device: SimDevice, text: str) -> ScriptResult:
     return result
 
 
-def register_scripting(device: SimDevice) -> None:
+def register_scripting(device: RouterState) -> None:
     device.menus.register((), "import", lambda r: _import(device, r))
     device.menus.register((), "execute", lambda r: _execute(device, r))
     device.menus.register(("system", "script", "job"), "print", lambda r: Reply())

@@ -38,6 +38,8 @@ class DeviceSpec:
     password: str = ""
     contracted_mbps: float | None = None
     school: str | None = None
+    ports: tuple[str, ...] = ()
+    """Factory ports a backup names, for a model the hardware table lacks (and CHR); empty: the model's."""
 
 
 @dataclass(frozen=True)

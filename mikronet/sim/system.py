@@ -22,7 +22,7 @@ from mikronet.sim.reply import CommandTrap, Reply
 from mikronet.sim.store import ConfigStore, Item, Seeds, Table
 
 if TYPE_CHECKING:
-    from mikronet.sim.device import SimDevice
+    from mikronet.sim.state import RouterState
 
 __all__ = ["BACKUP_MAGIC", "register_system", "used_storage"]
 
@@ -42,18 +42,18 @@ _V6_PACKAGES = (
 )
 
 
-def used_storage(device: SimDevice) -> int:
+def used_storage(device: RouterState) -> int:
     """Bytes taken on the router's storage: the system plus every file."""
     system = min(int(device.profile.total_hdd_space * 0.55), 13 * MIB)
     files = device.files
     return system + sum(len(item.values.get("contents", "").encode("utf-8", "surrogateescape")) for item in files)
 
 
-def _jitter(device: SimDevice, salt: str, spread: int) -> int:
+def _jitter(device: RouterState, salt: str, spread: int) -> int:
     return zlib.crc32(f"{device.serial}:{salt}:{device.boot_count}".encode()) % spread
 
 
-def resource_row(device: SimDevice) -> dict[str, str]:
+def resource_row(device: RouterState) -> dict[str, str]:
     profile, behaviour = device.profile, device.behaviour
     free_hdd = max(profile.total_hdd_space - used_storage(device), 0)
     if device.faults.disk_full:
@@ -83,14 +83,14 @@ def resource_row(device: SimDevice) -> dict[str, str]:
     return row
 
 
-def _factory_software(device: SimDevice) -> str:
+def _factory_software(device: RouterState) -> str:
     factory = device.profile.factory_firmware
     if factory and factory[0].isdigit() and not factory.startswith(("3.", "2.")):
         return factory
     return "7.1" if device.parsed_version.major >= 7 else "6.44"
 
 
-def routerboard_row(device: SimDevice) -> dict[str, str]:
+def routerboard_row(device: RouterState) -> dict[str, str]:
     profile = device.profile
     row = {"routerboard": "true"}
     if device.parsed_version.major >= 7:
@@ -108,7 +108,7 @@ def routerboard_row(device: SimDevice) -> dict[str, str]:
     return row
 
 
-def package_rows(device: SimDevice) -> list[dict[str, str]]:
+def package_rows(device: RouterState) -> list[dict[str, str]]:
     behaviour, version = device.behaviour, device.version
     built = format_date(build_time(device.parsed_version), iso=behaviour.iso_build_time, capital=True)
     if device.parsed_version.major >= 7:
@@ -130,7 +130,7 @@ def package_rows(device: SimDevice) -> list[dict[str, str]]:
     return rows
 
 
-def health_rows(device: SimDevice) -> list[dict[str, str]]:
+def health_rows(device: RouterState) -> list[dict[str, str]]:
     if not device.profile.routerboard:
         return []
     volts = f"{23.8 + _jitter(device, 'v', 6) / 10:.1f}"
@@ -141,14 +141,6 @@ def health_rows(device: SimDevice) -> list[dict[str, str]]:
             {".id": "*2", "name": "temperature", "value": temp, "type": "C"},
         ]
     return [{"voltage": volts, "temperature": temp}]
-
-
-def log_event(device: SimDevice, topics: str, message: str) -> None:
-    """Append to the router's log (``/log print``); the log does not survive a reboot, as on RouterOS."""
-    moment = device.clock.wall()
-    device.log.add({"time": format_date(moment, iso=device.behaviour.iso_dates), "topics": topics, "message": message})
-    if len(device.log) > 1000:
-        device.log.remove(next(iter(device.log)))
 
 
 # --- backups ---------------------------------------------------------------------------------------
@@ -188,17 +180,17 @@ def _decode_backup(contents: str, password: str, seeds: Seeds) -> ConfigStore:
     return store
 
 
-def _backup_save(device: SimDevice, request: Request) -> Reply:
+def _backup_save(device: RouterState, request: Request) -> Reply:
     name = request.args.get("name") or f"{device.identity}-{device.clock.wall():%Y%m%d-%H%M}"
     password = "" if request.flag("dont-encrypt") else request.args.get("password", "")
     filename = name if name.endswith(".backup") else f"{name}.backup"
     contents = _encode_backup(device.store, password)
     device.write_file(filename, contents, kind="backup")
-    log_event(device, "system,info", "configuration backup saved")
+    device.log_event("system,info", "configuration backup saved")
     return Reply()
 
 
-def _backup_load(device: SimDevice, request: Request) -> Reply:
+def _backup_load(device: RouterState, request: Request) -> Reply:
     name = request.args.get("name", "")
     if "password" not in request.args:
         raise CommandTrap(msg.VALUE_NEEDED.format(name="password"), msg.CATEGORY_ARGUMENT)
@@ -213,10 +205,10 @@ def _backup_load(device: SimDevice, request: Request) -> Reply:
 # --- registration ----------------------------------------------------------------------------------
 
 
-def register_system(device: SimDevice) -> None:
+def register_system(device: RouterState) -> None:
     tree = device.menus
 
-    def single(row_of: Callable[[SimDevice], dict[str, str]]) -> Callable[[Request], Reply]:
+    def single(row_of: Callable[[RouterState], dict[str, str]]) -> Callable[[Request], Reply]:
         def handler(request: Request) -> Reply:
             return print_rows([row_of(device)], request)
 
@@ -261,29 +253,11 @@ def register_system(device: SimDevice) -> None:
         return Reply(disconnect=True)
 
     tree.register(("system",), "reboot", reboot)
-    tree.register(("system",), "reset-configuration", lambda request: _reset(device, request))
     tree.register(("system", "backup"), "save", lambda request: _backup_save(device, request))
     tree.register(("system", "backup"), "load", lambda request: _backup_load(device, request))
 
 
-def _firmware_upgrade(device: SimDevice) -> Reply:
-    if device.firmware_current != device.firmware_upgrade:
-        device.firmware_flashed = True
-        log_event(device, "system,info,critical", msg.FIRMWARE_UPGRADED)
+def _firmware_upgrade(device: RouterState) -> Reply:
+    if device.flash_firmware():
+        device.log_event("system,info,critical", msg.FIRMWARE_UPGRADED)
     return Reply()
-
-
-def _reset(device: SimDevice, request: Request) -> Reply:
-    from mikronet.sim.factory import factory_reset
-    from mikronet.sim.scripting import run_file_later
-
-    keep_users = request.flag("keep-users")
-    script = request.args.get("run-after-reset", "")
-
-    def after() -> None:
-        factory_reset(device, keep_users=keep_users)
-        if script:
-            run_file_later(device, script)
-
-    device.reboot(then=after)
-    return Reply(disconnect=True)

@@ -18,19 +18,19 @@ from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap, Reply
 
 if TYPE_CHECKING:
-    from mikronet.sim.device import SimDevice
+    from mikronet.sim.state import RouterState
 
 __all__ = ["register_tools"]
 
 DEFAULT_MBPS = 100.0
 
 
-def _rng(device: SimDevice, salt: str) -> random.Random:
-    device.tool_runs += 1
-    return random.Random(f"{device.serial}:{salt}:{device.boot_count}:{device.tool_runs}")
+def _rng(device: RouterState, salt: str) -> random.Random:
+    run = device.next_tool_run()
+    return random.Random(f"{device.serial}:{salt}:{device.boot_count}:{run}")
 
 
-def _rates(device: SimDevice, rng: random.Random) -> tuple[float, float]:
+def _rates(device: RouterState, rng: random.Random) -> tuple[float, float]:
     contracted = device.spec.contracted_mbps or DEFAULT_MBPS
     down = contracted * rng.uniform(0.82, 0.97)
     up = contracted * rng.uniform(0.80, 0.96)
@@ -43,7 +43,7 @@ def _mbps(value: float) -> str:
     return f"{value:.1f}Mbps" if value < 100 else f"{value:.0f}Mbps"
 
 
-def speed_test(device: SimDevice, request: Request) -> Reply:
+def speed_test(device: RouterState, request: Request) -> Reply:
     address = request.args.get("address", "")
     if not address:
         raise CommandTrap(msg.VALUE_NEEDED.format(name="address"), msg.CATEGORY_ARGUMENT)
@@ -64,7 +64,7 @@ def speed_test(device: SimDevice, request: Request) -> Reply:
     return Reply(rows=[{".section": "0", "status": "running"}, {".section": "1", **row}])
 
 
-def bandwidth_test(device: SimDevice, request: Request) -> Reply:
+def bandwidth_test(device: RouterState, request: Request) -> Reply:
     address = request.args.get("address", "")
     if not address:
         raise CommandTrap(msg.VALUE_NEEDED.format(name="address"), msg.CATEGORY_ARGUMENT)
@@ -110,7 +110,7 @@ def bandwidth_test(device: SimDevice, request: Request) -> Reply:
     return Reply(rows=rows)
 
 
-def ping(device: SimDevice, request: Request) -> Reply:
+def ping(device: RouterState, request: Request) -> Reply:
     address = request.args.get("address", "")
     if not address:
         raise CommandTrap(msg.VALUE_NEEDED.format(name="address"), msg.CATEGORY_ARGUMENT)
@@ -138,7 +138,7 @@ def ping(device: SimDevice, request: Request) -> Reply:
     return Reply(rows=rows)
 
 
-def register_tools(device: SimDevice) -> None:
+def register_tools(device: RouterState) -> None:
     device.menus.register(("tool",), "speed-test", lambda r: speed_test(device, r))
     device.menus.register(("tool",), "bandwidth-test", lambda r: bandwidth_test(device, r))
     device.menus.register((), "ping", lambda r: ping(device, r))

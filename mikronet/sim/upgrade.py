@@ -15,13 +15,12 @@ from mikronet.sim import messages as msg
 from mikronet.sim.config import print_rows
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap, Reply
-from mikronet.sim.system import log_event
 from mikronet.sim.versions import parse_version
 
 if TYPE_CHECKING:
-    from mikronet.sim.device import SimDevice
+    from mikronet.sim.state import RouterState
 
-__all__ = ["CHANNELS", "install_uploaded", "package_version", "register_update"]
+__all__ = ["CHANNELS", "boot_delay", "install_uploaded", "package_version", "register_update"]
 
 _NPK = re.compile(r"(?:^|/)routeros-(?P<version>\d[\w.]*?)-(?P<arch>[a-z0-9_]+)\.npk$")
 
@@ -42,14 +41,14 @@ class UpdateState:
         self.downloaded: str | None = None
 
 
-def _base(device: SimDevice, state: UpdateState) -> dict[str, str]:
+def _base(device: RouterState, state: UpdateState) -> dict[str, str]:
     row = {"channel": device.channel, "installed-version": device.version}
     if state.latest is not None:
         row["latest-version"] = state.latest
     return row
 
 
-def _row(device: SimDevice, state: UpdateState, section: int | None, status: str) -> dict[str, str]:
+def _row(device: RouterState, state: UpdateState, section: int | None, status: str) -> dict[str, str]:
     state.status = status
     row = {} if section is None else {".section": str(section)}
     row.update(_base(device, state))
@@ -57,7 +56,7 @@ def _row(device: SimDevice, state: UpdateState, section: int | None, status: str
     return row
 
 
-def _check(device: SimDevice, state: UpdateState) -> list[dict[str, str]]:
+def _check(device: RouterState, state: UpdateState) -> list[dict[str, str]]:
     state.latest = None
     rows = [_row(device, state, 0, msg.FINDING_OUT_LATEST)]
     major = "7" if device.parsed_version.major >= 7 else "6"
@@ -71,7 +70,7 @@ def _check(device: SimDevice, state: UpdateState) -> list[dict[str, str]]:
     return rows
 
 
-def _download(device: SimDevice, state: UpdateState) -> tuple[list[dict[str, str]], bool]:
+def _download(device: RouterState, state: UpdateState) -> tuple[list[dict[str, str]], bool]:
     """Progress rows, and whether the packages are now on the router."""
     rows = []
     if state.latest is None:
@@ -110,9 +109,18 @@ def _download(device: SimDevice, state: UpdateState) -> tuple[list[dict[str, str
     return rows, True
 
 
-def register_update(device: SimDevice) -> None:
-    state = UpdateState()
-    device.update_state = state
+def _state(device: RouterState) -> UpdateState:
+    return device.extension("update", UpdateState)
+
+
+def boot_delay(device: RouterState, install: bool) -> float:
+    """Seconds a reboot takes: longer when packages wait in ``/file`` to be installed."""
+    installing = install or package_version(device) is not None
+    return device.options.install_boot_time if installing else device.options.boot_time
+
+
+def register_update(device: RouterState) -> None:
+    state = _state(device)
     path = ("system", "package", "update")
 
     def print_(request: Request) -> Reply:
@@ -126,7 +134,7 @@ def register_update(device: SimDevice) -> None:
         if channel is not None:
             if channel not in CHANNELS[7 if device.parsed_version.major >= 7 else 6]:
                 raise CommandTrap(msg.INVALID_VALUE.format(name="channel"), msg.CATEGORY_ARGUMENT)
-            device.channel = channel
+            device.set_channel(channel)
             state.latest = state.status = None
         return Reply()
 
@@ -145,7 +153,7 @@ def register_update(device: SimDevice) -> None:
         return Reply(rows=rows, disconnect=True)
 
     def downgrade(request: Request) -> Reply:
-        device.downgrade_requested = True
+        device.request_downgrade()
         device.reboot(install=True)
         return Reply(disconnect=True)
 
@@ -168,7 +176,7 @@ def register_update(device: SimDevice) -> None:
     device.menus.register(("tool",), "fetch", lambda request: _fetch(device, request))
 
 
-def package_version(device: SimDevice) -> str | None:
+def package_version(device: RouterState) -> str | None:
     """The version of the ``routeros-<version>-<arch>.npk`` waiting in ``/file``, if any."""
     for item in device.files:
         match = _NPK.search(item.values.get("name", ""))
@@ -177,35 +185,33 @@ def package_version(device: SimDevice) -> str | None:
     return None
 
 
-def install_uploaded(device: SimDevice) -> None:
+def install_uploaded(device: RouterState) -> None:
     """What RouterOS does at boot with packages in ``/file``: install them (newer only, unless a
     downgrade was asked for), then delete them. The ``old_version`` fault skips the install."""
     target = package_version(device)
-    downgrade, device.downgrade_requested = device.downgrade_requested, False
+    downgrade = device.take_downgrade()
     for item in list(device.files):
         if item.values.get("type") == "package":
-            device.files.remove(item)
-    state = device.update_state
-    if state is not None:
-        state.latest = state.status = state.downloaded = None
+            device.remove_file(item)
+    state = _state(device)
+    state.latest = state.status = state.downloaded = None
     if target is None or target == device.version:
         return
     if parse_version(target) < device.parsed_version and not downgrade:
-        log_event(device, "system,error", f"not installing older system-{target}, use downgrade")
+        device.log_event("system,error", f"not installing older system-{target}, use downgrade")
         return
     if device.faults.old_version:
-        log_event(device, "system,error,critical", "upgrade failed, booting previous version")
+        device.log_event("system,error,critical", "upgrade failed, booting previous version")
         return
     old = device.version
     device.set_version(target)
-    log_event(device, "system,info", f"installed system-{target} (was {old})")
+    device.log_event("system,info", f"installed system-{target} (was {old})")
     settings = device.store.table(("system", "routerboard", "settings"), singleton=True).single()
-    if device.profile.routerboard and settings.get("auto-upgrade") == "true":
-        device.firmware_flashed = True
-        log_event(device, "system,info,critical", msg.FIRMWARE_UPGRADED)
+    if device.profile.routerboard and settings.get("auto-upgrade") == "true" and device.flash_firmware():
+        device.log_event("system,info,critical", msg.FIRMWARE_UPGRADED)
 
 
-def _fetch(device: SimDevice, request: Request) -> Reply:
+def _fetch(device: RouterState, request: Request) -> Reply:
     """``/tool fetch`` of a RouterOS package from MikroTik's download site (nothing else is reachable)."""
     url = request.args.get("url", "")
     match = _NPK.search(url)
