@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from mikronet.sim.config import ConfigMenu, PathHooks
 from mikronet.sim.factory import factory_reset, interface_hooks, ip_address_hooks, kind_hooks, register_reset
+from mikronet.sim.factory_data import Mirror, mirrors
 from mikronet.sim.files import register_files
 from mikronet.sim.formats import format_time_parts
 from mikronet.sim.menus import Handler, MenuTree, Request
@@ -32,7 +33,19 @@ from mikronet.sim.upgrade import boot_delay, install_uploaded, register_update
 __all__ = ["build_device", "config_menu_for", "load_initial_config", "register_menus"]
 
 
+def _mirror(device: RouterState, mirror: Mirror) -> PathHooks:
+    def names() -> list[str]:
+        found = [item.get("name", "") for item in device.store.table(("interface",))
+                 if mirror.of == "all" or item.get("type") == mirror.of]
+        return [*mirror.fixed, *found]
+
+    return PathHooks(mirror=names)
+
+
 def _hooks_for(device: RouterState, spec: PathSpec) -> PathHooks | None:
+    mirror = mirrors().get("/" + " ".join(spec.path))
+    if mirror is not None:
+        return _mirror(device, mirror)
     if spec.path == ("interface",):
         return interface_hooks(device)
     if spec.type_value is not None:
@@ -73,6 +86,8 @@ def register_menus(device: RouterState) -> None:
         found: dict[str, Handler] = menu.verbs()
         if path in _NO_ADD:  # ports exist from the factory; /interface itself adds nothing
             return {k: v for k, v in found.items() if k not in _NO_ADD[path]}
+        if menu.hooks.mirror is not None or not menu.spec.writable:  # one item per interface, or a status menu
+            return {k: v for k, v in found.items() if k not in ("add", "remove", "move")}
         return found
 
     menus = MenuTree(frozenset(specs), verbs)

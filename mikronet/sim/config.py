@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mikronet.routeros import normalize_value
 from mikronet.sim import messages as msg
 from mikronet.sim.menus import Handler, Request, reject_queries
 from mikronet.sim.query import QueryError, compile_query, matches
@@ -21,11 +22,26 @@ from mikronet.sim.store import Item, Table, parse_id
 if TYPE_CHECKING:
     from mikronet.sim.state import RouterState
 
-__all__ = ["ConfigMenu", "PathHooks", "api_bool", "print_rows"]
+__all__ = ["VERB_ARGUMENTS", "ConfigMenu", "PathHooks", "api_bool", "print_rows", "ros_value"]
 
 _TRUE = frozenset({"yes", "true"})
 _FALSE = frozenset({"no", "false"})
 _API_WORDS = frozenset({".id", "numbers", ".proplist", "number"})
+_ITEMS = frozenset({".id", "numbers", "number"})
+VERB_ARGUMENTS: Mapping[str, frozenset[str]] = {
+    "add": frozenset({"place-before", "copy-from"}),
+    "set": _ITEMS,
+    "remove": _ITEMS,
+    "enable": _ITEMS,
+    "disable": _ITEMS,
+    "move": _ITEMS | {"destination"},
+    "unset": _ITEMS | {"value-name"},
+    "get": _ITEMS | {"value-name"},
+    "comment": _ITEMS | {"comment"},
+    "export": frozenset({"file", "compact", "verbose", "terse", "show-sensitive", "hide-sensitive", "where"}),
+}
+"""What each generic verb takes besides the path's properties (``add`` and ``set`` take those)."""
+_NORMALISED = frozenset({"int", "duration", "list", "mac", "kib"})
 
 
 def api_bool(value: str) -> str:
@@ -52,6 +68,10 @@ class PathHooks:
     after_change: Callable[[Item, dict[str, str]], None] | None = None
     """Called with the item and its previous effective values after an add (previous empty) or set."""
     extra_verbs: dict[str, Handler] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
+    """Fields of the stored item this menu does not print (a kind's ``type``: its menu says it)."""
+    mirror: Callable[[], list[str]] | None = None
+    """For a menu with one item per interface (``/queue interface``): the names it must hold, in order."""
 
 
 def print_rows(rows: list[dict[str, str]], request: Request, *, empty_ok: bool = True) -> Reply:
@@ -71,8 +91,23 @@ def print_rows(rows: list[dict[str, str]], request: Request, *, empty_ok: bool =
     return Reply(rows=rows)
 
 
+def ros_value(type_: str, value: str) -> str:
+    """A value as RouterOS keeps it once written (``60s`` -> ``1m``, ``a, b`` -> ``a,b``,
+    ``0x10`` -> ``16``, MACs upper-case), for the types RouterOS rewrites; booleans go to API text."""
+    if type_ in ("bool", "flag"):
+        return api_bool(value)
+    if type_ in _NORMALISED:
+        return normalize_value(type_, value)
+    return value
+
+
 class ConfigMenu:
-    """The menu of one configuration path, over the device's store."""
+    """The menu of one configuration path, over the device's store.
+
+    Add and set accept exactly the properties the schema gives the path on the router's version
+    (and the few arguments each verb takes); anything else is refused with ``unknown parameter``
+    naming it, so a misspelled property never gets stored. Values are kept as RouterOS keeps them.
+    """
 
     def __init__(self, device: RouterState, spec: PathSpec, hooks: PathHooks | None = None) -> None:
         self.device = device
@@ -105,9 +140,20 @@ class ConfigMenu:
         verbs.update(self.hooks.extra_verbs)
         return verbs
 
+    def _sync_mirror(self, names: list[str]) -> None:
+        table = self.table
+        by_name = {item.get("name"): item for item in table}
+        for name in names:
+            if name not in by_name:
+                by_name[name] = table.add({}, builtin=True, factory={"name": name})
+        order = {name: index for index, name in enumerate(names)}
+        table.items = sorted((i for i in table.items if i.get("name") in order), key=lambda i: order[i.get("name", "")])
+
     def items(self) -> list[Item]:
         if self.spec.singleton:
             return [self.table.single()]
+        if self.hooks.mirror is not None:
+            self._sync_mirror(self.hooks.mirror())
         visible = self.hooks.visible
         return [item for item in self.table if visible is None or visible(item)]
 
@@ -131,7 +177,7 @@ class ConfigMenu:
                 row[name] = merged[name]
         if self.hooks.computed is not None:
             row.update(self.hooks.computed(item, request))
-        for name in spec.write_only:
+        for name in (*spec.write_only, *self.hooks.hidden):
             row.pop(name, None)
         for name in spec.booleans:
             if name in row:
@@ -159,17 +205,32 @@ class ConfigMenu:
         return [self.find(ref.strip()) for ref in refs.split(",") if ref.strip()]
 
     # --- value checks -------------------------------------------------------------------------
+    def accepts(self, verb: str, name: str) -> bool:
+        """Whether ``verb`` takes an argument called ``name`` here (``!name`` unsets a property)."""
+        if verb in ("print", "getall"):
+            return True
+        if name.startswith("!") and verb in ("add", "set"):
+            return name[1:] in self.spec.writable
+        if name in VERB_ARGUMENTS.get(verb, frozenset()) and not (self.spec.singleton and name in _ITEMS):
+            return True
+        return verb in ("add", "set") and name in self.spec.writable
+
+    def check_arguments(self, request: Request) -> None:
+        """Refuse an argument the verb does not take: ``unknown parameter``, naming it for the console."""
+        for name in request.args:
+            if not self.accepts(request.verb, name):
+                raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT, argument=name)
+
     def _normalise(self, values: Mapping[str, str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for name, value in values.items():
-            if name in self.spec.read_only:
-                raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT)
+            if name not in self.spec.writable:
+                raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT, argument=name)
             if name in self.spec.booleans:
                 low = value.lower()
                 if low not in _TRUE and low not in _FALSE:
-                    raise CommandTrap(msg.INVALID_VALUE.format(name=name), msg.CATEGORY_ARGUMENT)
-                value = "true" if low in _TRUE else "false"
-            out[name] = value
+                    raise CommandTrap(msg.INVALID_VALUE.format(name=name), msg.CATEGORY_ARGUMENT, argument=name)
+            out[name] = ros_value(self.spec.types.get(name, "text"), value)
         return out
 
     def _check(self, values: dict[str, str], item: Item | None) -> None:
@@ -210,13 +271,14 @@ class ConfigMenu:
 
     def add(self, request: Request) -> Reply:
         reject_queries(request)
-        args = {k: v for k, v in request.args.items() if k != "place-before"}
+        self.check_arguments(request)
         place_before = request.args.get("place-before")
         before = self.find(place_before) if place_before else None  # `no such item` when it is not there
-        values = self._normalise({k: v for k, v in args.items() if k not in _API_WORDS and v != ""})
-        for name in list(values):
-            if name.startswith("!"):
-                values.pop(name)
+        copied = self.find(request.args["copy-from"]).values if request.args.get("copy-from") else {}
+        given = {k: v for k, v in request.args.items() if k not in VERB_ARGUMENTS["add"] and not k.startswith("!")}
+        values = {**copied, **self._normalise(given)}
+        if "name" in copied and "name" not in given:
+            values.pop("name")
         if self.spec.type_value is not None:
             values.setdefault("type", self.spec.type_value)
         self._check(values, None)
@@ -241,7 +303,7 @@ class ConfigMenu:
             raise CommandTrap(msg.CANNOT_CHANGE_DYNAMIC, msg.CATEGORY_GENERAL)
         effective = {**item.factory, **updated}
         self._check(effective, item)
-        for name, value in effective.items():  # a validator may have completed a value (10.0.0.1 -> /32)
+        for name, value in effective.items():  # a validator may have completed a value
             if name in updated or item.factory.get(name) != value:
                 updated[name] = value
         item.values = updated
@@ -249,6 +311,7 @@ class ConfigMenu:
 
     def set_(self, request: Request) -> Reply:
         reject_queries(request)
+        self.check_arguments(request)
         changes = self._normalise(
             {k: v for k, v in request.args.items() if k not in _API_WORDS and not k.startswith("!")}
         )
@@ -258,28 +321,35 @@ class ConfigMenu:
         return Reply()
 
     def unset(self, request: Request) -> Reply:
+        self.check_arguments(request)
         name = request.args.get("value-name", "")
+        if name not in self.spec.writable:
+            raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT, argument="value-name")
         for item in self.targets(request):
             self._apply(item, {"!" + name: ""})
         return Reply()
 
     def comment(self, request: Request) -> Reply:
+        self.check_arguments(request)
         for item in self.targets(request):
             self._apply(item, {"comment": request.args.get("comment", "")})
         return Reply()
 
     def enable(self, request: Request) -> Reply:
+        self.check_arguments(request)
         for item in self.targets(request):
             self._apply(item, {"disabled": "false"})
         return Reply()
 
     def disable(self, request: Request) -> Reply:
+        self.check_arguments(request)
         for item in self.targets(request):
             self._apply(item, {"disabled": "true"})
         return Reply()
 
     def remove(self, request: Request) -> Reply:
         reject_queries(request)
+        self.check_arguments(request)
         for item in self.targets(request):
             if item.builtin or item.dynamic:
                 raise CommandTrap(msg.CANNOT_REMOVE_BUILTIN, msg.CATEGORY_GENERAL)
@@ -290,6 +360,7 @@ class ConfigMenu:
         return Reply()
 
     def move(self, request: Request) -> Reply:
+        self.check_arguments(request)
         moving = self.targets(request)
         destination = request.args.get("destination")
         before = self.find(destination) if destination else None

@@ -19,7 +19,6 @@ from mikronet.routeros.model import Config, Find, Item, Props, Ref, Section, Sel
 from mikronet.routeros.render import export_text as render_export_text
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import Reply
-from mikronet.sim.schema_bridge import INTERFACE_KINDS
 from mikronet.sim.store import Item as StoreItem
 
 if TYPE_CHECKING:
@@ -28,8 +27,11 @@ if TYPE_CHECKING:
 
 __all__ = ["build_config", "export_command", "export_text", "software_id"]
 
-_KIND_PATH = {kind: ("interface", menu) for menu, kind in reversed(list(INTERFACE_KINDS.items()))}
 _SCRIPT_BOOL = {"true": "yes", "false": "no"}
+_KIND = frozenset({"type"})
+"""What an interface's menu already says (``/interface vlan``); other menus keep their ``type``."""
+_FACTORY_ONLY = frozenset({"type", "default-name", "mac-address"})
+"""What a factory item came with and an export leaves out unless it was changed."""
 _RUNTIME = frozenset({"default", "run-count", "next-run", "owner", "last-started", "last-logged-in"})
 _NOT_EXPORTED = frozenset({("user",), ("user", "ssh-keys")})
 """Menus ``/export`` leaves out (users live apart from the configuration; a backup has them)."""
@@ -63,6 +65,12 @@ def _builtin_selector(spec: PathSpec, item: StoreItem, index: int) -> Selector:
     """How an export names a factory item: ``[ find default-name=ether1 ]``, ``[ find default=yes ]``,
     ``telnet`` / ``full`` (by name), or its number."""
     factory = item.factory
+    if item.ref == "number":
+        return Ref.of(str(index))
+    if item.ref == "name" and spec.name_field and spec.name_field in factory:
+        return Ref.of(factory[spec.name_field])
+    if item.ref == "find" and spec.name_field and spec.name_field in factory and factory.get("default") != "true":
+        return Find.of(**{spec.name_field: factory[spec.name_field]})
     if "default-name" in factory:
         return Find.of(**{"default-name": factory["default-name"]})
     if factory.get("default") == "true":
@@ -79,11 +87,13 @@ def _section_items(spec: PathSpec, items: list[StoreItem], verbose: bool) -> tup
             continue
         if item.builtin:
             shown = {**item.factory, **item.values} if verbose else item.values
-            props = _script_props(spec, shown, frozenset({"type", "default-name", "mac-address"}))
+            kept = {k: v for k, v in shown.items() if k not in _FACTORY_ONLY or item.factory.get(k) != v}
+            props = _script_props(spec, kept, _KIND if spec.storage is not None else frozenset())
             if props or verbose:
                 out.append(Item(props, _builtin_selector(spec, item, index), "set"))
         else:
-            out.append(Item(_script_props(spec, item.values, frozenset({"type"})), None, "add"))
+            out.append(Item(_script_props(spec, item.values, _KIND if spec.storage is not None else frozenset()),
+                            None, "add"))
     return tuple(out)
 
 
@@ -94,9 +104,10 @@ def build_config(device: RouterState, path: tuple[str, ...] | None = None, *, ve
     with, and every settings menu appears, so the renderer can spell the defaults out."""
     sections: dict[str, Section] = {}
     interfaces = device.store.tables.get(("interface",))
+    kind_path = {spec.type_value: p for p, spec in device.specs.items() if spec.type_value is not None}
     by_kind: dict[tuple[str, ...], list[StoreItem]] = {}
     for item in interfaces or ():
-        menu = _KIND_PATH.get(item.get("type", "") or "")
+        menu = kind_path.get(item.get("type", "") or "")
         if menu is not None:
             by_kind.setdefault(menu, []).append(item)
     for menu_path, spec in device.specs.items():
@@ -117,6 +128,11 @@ def build_config(device: RouterState, path: tuple[str, ...] | None = None, *, ve
             items = list(table) if table is not None else []
         if items:
             sections[canonical] = Section(canonical, Props(), _section_items(spec, items, verbose))
+    update = device.specs.get(("system", "package", "update"))
+    if update is not None and (path is None or update.path[: len(path)] == path):
+        channel = device.channel
+        if verbose or channel != update.defaults.get("channel", "stable"):  # the upgrade menu keeps it
+            sections["/system package update"] = Section("/system package update", Props({"channel": channel}), ())
     order = _order()
     ranked = sorted(sections, key=lambda p: (order.get(p, len(order)), p))
     return Config(sections={p: sections[p] for p in ranked})

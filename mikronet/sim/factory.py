@@ -14,13 +14,16 @@ from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from mikronet.routeros.model import Props
 from mikronet.sim import messages as msg
 from mikronet.sim.config import PathHooks, api_bool
+from mikronet.sim.factory_data import builtins_dropped, extra_builtins, extra_interfaces, serial_ports
 from mikronet.sim.menus import Request
 from mikronet.sim.models import ModelProfile
 from mikronet.sim.reply import CommandTrap, Reply
 from mikronet.sim.scripting import run_file_later
-from mikronet.sim.store import Item, Seeds
+from mikronet.sim.store import Item, Seed, Seeds
+from mikronet.sim.versions import parse_version
 
 if TYPE_CHECKING:
     from mikronet.sim.state import RouterState
@@ -40,14 +43,19 @@ def builtin_seeds(version: str, profile: ModelProfile) -> Seeds:
     from mikronet.sim.schema_bridge import wanted_paths
 
     schema = default_schema()
-    plan: dict[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]] = {}
+    plan: dict[tuple[str, ...], tuple[Seed, ...]] = {}
     specs = wanted_paths(version, profile)
+    v = parse_version(version)
+    extra = extra_builtins(v)
     for path, spec in specs.items():
-        builtins = schema.get("/" + " ".join(path)).builtins
+        canonical = "/" + " ".join(path)
+        builtins = {} if builtins_dropped(canonical, v) else dict(schema.get(canonical).builtins)
+        for values in extra.get(canonical, ()):
+            builtins[values.get(spec.name_field or "name", str(len(builtins)))] = Props(values)
         if not builtins or spec.singleton or spec.storage is not None:
             continue
         seen: set[str] = set()
-        items: list[tuple[Mapping[str, str], int | None]] = []
+        items: list[Seed] = []
         for key, props in builtins.items():
             values = {name: api_bool(v) if name in spec.booleans else v for name, v in props.items() if v is not None}
             selector_name, _, selector_value = key.partition("=")
@@ -61,20 +69,25 @@ def builtin_seeds(version: str, profile: ModelProfile) -> Seeds:
             if label in seen:
                 continue
             seen.add(label)
-            items.append((MappingProxyType(values), int(key[1:], 16) if key.startswith("*") else None))
+            ref = "number" if key.isdigit() else "find" if selector_value else "name" if spec.name_field else ""
+            items.append(Seed(MappingProxyType(values), int(key[1:], 16) if key.startswith("*") else None, ref))
         if path == ("user", "group") and "full" not in seen:
-            items.append((MappingProxyType({"name": "full", "policy": _FULL_POLICY + ",rest-api"}), None))
+            items.append(Seed(MappingProxyType({"name": "full", "policy": _FULL_POLICY + ",rest-api"}), None, "name"))
         plan[spec.table_path] = tuple(items)
     plan.update(_hardware_seeds(profile, int(version.split(".", 1)[0]), specs))
+    if ("port",) in specs:
+        plan[("port",)] = tuple(
+            Seed(MappingProxyType({"name": name}), None, "number") for name in serial_ports(profile.routerboard)
+        )
     return MappingProxyType(plan)
 
 
 def _hardware_seeds(
     profile: ModelProfile, major: int, specs: Mapping[tuple[str, ...], object]
-) -> dict[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]]:
+) -> dict[tuple[str, ...], tuple[Seed, ...]]:
     """Switch chips, the ports on them and the PoE-out ports, as factory items."""
     present = {port.name for port in profile.ports(major)}
-    plan: dict[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]] = {}
+    plan: dict[tuple[str, ...], tuple[Seed, ...]] = {}
     switch_path, port_path, poe_path = (
         ("interface", "ethernet", "switch"),
         ("interface", "ethernet", "switch", "port"),
@@ -82,19 +95,36 @@ def _hardware_seeds(
     )
     if switch_path in specs and profile.switches:
         plan[switch_path] = tuple(
-            (MappingProxyType({"name": chip.name, "type": chip.type}), None) for chip in profile.switches
+            Seed(MappingProxyType({"name": chip.name, "type": chip.type}), None, "number") for chip in profile.switches
         )
     if port_path in specs and profile.switches:
         ports = [
-            (MappingProxyType({"name": port, "switch": chip.name}), None)
+            Seed(MappingProxyType({"name": port, "switch": chip.name}), None, "number")
             for chip in profile.switches
             for port in chip.ports
             if port in present
         ]
-        plan[port_path] = (*ports, *((MappingProxyType({"name": f"{c.name}-cpu", "switch": c.name}), None)
+        plan[port_path] = (*ports, *(Seed(MappingProxyType({"name": f"{c.name}-cpu", "switch": c.name}), None, "number")
                                      for c in profile.switches))
     if poe_path in specs and profile.poe_out:
-        plan[poe_path] = tuple((MappingProxyType({"name": port}), None) for port in profile.poe_out)
+        plan[poe_path] = tuple(Seed(MappingProxyType({"name": port}), None, "name") for port in profile.poe_out)
+    factory_ports = profile.ports(major)
+    ethers = [p.name for p in factory_ports if p.type == "ether" and p.name.startswith("ether")][:5]
+    radios = [p.name for p in factory_ports if p.type in ("wlan", "wifi")]
+    if ("system", "leds") in specs and profile.routerboard:  # a LED per port (up to five) and per radio
+        leds = [{"interface": name, "leds": f"led{n}", "type": "interface-activity"}
+                for n, name in enumerate(ethers, start=1)]
+        leds += [{"interface": name, "leds": f"{name[:4]}-led", "type": "wireless-status"} for name in radios]
+        plan[("system", "leds")] = tuple(Seed(MappingProxyType(values), None, "number") for values in leds)
+    if ("system", "resource", "irq") in specs and profile.routerboard:
+        plan[("system", "resource", "irq")] = tuple(
+            Seed(MappingProxyType({"irq": str(n + 1)}), None, "number") for n in range(max(2, len(factory_ports)))
+        )
+    if ("lcd", "interface", "pages") in specs and profile.routerboard:  # eight ports to a page
+        pages = max(1, -(-len(factory_ports) // 8))
+        plan[("lcd", "interface", "pages")] = tuple(Seed(MappingProxyType({}), None, "number") for _ in range(pages))
+    if ("disk",) in specs and profile.disks:
+        plan[("disk",)] = tuple(Seed(MappingProxyType({"slot": disk}), None, "name") for disk in profile.disks)
     return plan
 
 
@@ -115,6 +145,8 @@ def factory_reset(device: RouterState, *, keep_users: bool = False) -> None:
         }
         if port.type in ("wlan", "wifi"):
             values["disabled"] = "true"
+        interfaces.add({}, builtin=True, factory=values)
+    for values in extra_interfaces(device.parsed_version):
         interfaces.add({}, builtin=True, factory=values)
     if users is not None:
         store.tables[("user",)] = users
@@ -226,8 +258,20 @@ def _rename_references(device: RouterState, old: str, new: str) -> None:
 def kind_hooks(device: RouterState, kind: str) -> PathHooks:
     """A kind view (``/interface bridge``) over the shared interface table."""
     base = interface_hooks(device)
+    counters = base.computed
+    assert counters is not None
+
+    def computed(item: Item, request: Request | None) -> dict[str, str]:
+        # a kind's own menu shows its state, not the traffic counters /interface print has
+        row = counters(item, request)
+        shown = {"running": row["running"], "disabled": row["disabled"]}
+        if kind == "ether":
+            shown["l2mtu"] = row.get("l2mtu", "1598")
+        return shown
+
     return PathHooks(
-        computed=base.computed,
+        computed=computed,
+        hidden=frozenset({"type"}),
         visible=lambda item: item.get("type") == kind,
         after_change=base.after_change,
         before_remove=base.before_remove,
@@ -250,9 +294,7 @@ def ip_address_hooks(device: RouterState) -> PathHooks:
             raise CommandTrap(msg.VALUE_NEEDED.format(name="address"), msg.CATEGORY_ARGUMENT)
         if not values.get("interface"):
             raise CommandTrap(msg.VALUE_NEEDED.format(name="interface"), msg.CATEGORY_ARGUMENT)
-        parsed = parse(address)
-        if "/" not in address:
-            values["address"] = f"{parsed.ip}/32"
+        parse(address)  # a host address stays as written (10.255.255.1, as RouterOS exports it)
 
     def computed(item: Item, request: Request | None) -> dict[str, str]:
         address = item.get("address", "")

@@ -22,6 +22,7 @@ __all__ = [
     "BACKUP_BAD_FILE",
     "BACKUP_WRONG_PASSWORD",
     "BAD_COMMAND_NAME",
+    "BAD_COMMAND_NAME_BARE",
     "CANNOT_CHANGE_DYNAMIC",
     "CANNOT_LOG_IN",
     "CANNOT_REMOVE_BUILTIN",
@@ -39,6 +40,7 @@ __all__ = [
     "ERROR_DOWNLOAD_FAILED",
     "ERROR_NOT_ENOUGH_DISK",
     "EXPECTED_END_OF_COMMAND",
+    "EXPECTED_END_OF_COMMAND_BARE",
     "FETCH_FAILED",
     "FINDING_OUT_LATEST",
     "FIRMWARE_UPGRADED",
@@ -58,6 +60,7 @@ __all__ = [
     "NO_SUCH_ITEM",
     "SESSION_TERMINATED",
     "SYNTAX_ERROR",
+    "SYNTAX_ERROR_BARE",
     "UNKNOWN_PARAMETER",
     "UP_TO_DATE",
     "VALUE_NEEDED",
@@ -103,6 +106,9 @@ INTERFACE_IN_USE: Final = "failure: interface is used"  # removing a referenced 
 BAD_COMMAND_NAME: Final = "bad command name {word} (line {line} column {column})"
 SYNTAX_ERROR: Final = "syntax error (line {line} column {column})"
 EXPECTED_END_OF_COMMAND: Final = "expected end of command (line {line} column {column})"
+BAD_COMMAND_NAME_BARE: Final = "bad command name {word}"
+SYNTAX_ERROR_BARE: Final = "syntax error"
+EXPECTED_END_OF_COMMAND_BARE: Final = "expected end of command"
 
 # --- /system package update status (section 6.5) -------------------------------------------------
 FINDING_OUT_LATEST: Final = "finding out latest version..."

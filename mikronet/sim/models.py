@@ -23,6 +23,7 @@ __all__ = ["CHR_BOARD_NAME", "ModelProfile", "Port", "port_kind", "profile_for",
 MIB = 1024 * 1024
 CHR_BOARD_NAME = "CHR QEMU Standard PC (i440FX + PIIX, 1996)"
 _PORT = re.compile(r"(?:ether|sfp|sfpplus|sfp-sfpplus|sfp28-|qsfpplus|qsfp28-|combo|wlan|wifi|lte)\d+(?:-\d+)?")
+_DISK = re.compile(r"(?:slot|usb|disk|sata|nvme|sd|raid)\d+(?:-part\d+)?")
 _ORDER = ("ether", "combo", "sfp", "qsfp", "wlan", "wifi", "lte")
 
 
@@ -65,6 +66,8 @@ class ModelProfile:
     switches: tuple[Switch, ...] = ()
     wifi_flavour: str = "wireless"
     """``wifi`` when the ac radios run wifi-qcom-ac (then named ``wifiN`` on RouterOS 7)."""
+    disks: tuple[str, ...] = ()
+    """Storage in ``/disk`` (a USB stick, a second drive), as the backup names it."""
 
     def ports(self, major_version: int) -> tuple[Port, ...]:
         """Built-in interfaces in ``/interface print`` order. Wi-Fi radios of the ``wifi`` packages
@@ -103,13 +106,18 @@ def _walk(values: Iterable[str | None]) -> Iterator[str]:
 
 
 def referenced_ports(text: str) -> tuple[str, ...]:
-    """The factory ports an export names (``[ find default-name=ether7 ]``, ``interface=sfp1``,
-    ``interfaces=ether2,ether3``), minus interfaces it creates itself, in RouterOS order."""
+    """The factory hardware an export names: ports (``[ find default-name=ether7 ]``, ``interface=sfp1``,
+    ``interfaces=ether2,ether3``) minus interfaces it creates itself, in RouterOS order, then disks
+    (``/disk set slot2 …``)."""
     from mikronet.routeros import Find, parse
 
     config = parse(text, recover=True)
     named: set[str] = set()
     created: set[str] = set()
+    disks: set[str] = set()
+    for item in config.sections["/disk"].items if "/disk" in config.sections else ():
+        if item.verb == "set" and item.selector is not None and not isinstance(item.selector, Find):
+            disks.update(v for v in item.selector.values if _DISK.fullmatch(v))
     for path, section in config.sections.items():
         named.update(name for name in _walk(section.settings.values()) if _PORT.fullmatch(name))
         for item in section.items:
@@ -118,10 +126,12 @@ def referenced_ports(text: str) -> tuple[str, ...]:
             if isinstance(item.selector, Find):
                 named.update(c.value for c in item.selector.conds if _PORT.fullmatch(c.value))
             named.update(name for name in _walk(item.props.values()) if _PORT.fullmatch(name))
-    return tuple(sorted(named - created, key=_natural))
+    return (*sorted(named - created, key=_natural), *sorted(disks, key=_natural))
 
 
-def _profile(info: Model, model: str, interfaces: tuple[str, ...], flavour: str) -> ModelProfile:
+def _profile(
+    info: Model, model: str, interfaces: tuple[str, ...], flavour: str, disks: tuple[str, ...] = ()
+) -> ModelProfile:
     return ModelProfile(
         model=model,
         board_name=info.board_name,
@@ -138,6 +148,7 @@ def _profile(info: Model, model: str, interfaces: tuple[str, ...], flavour: str)
         poe_out=tuple(p for p in info.poe_out if p in interfaces),
         switches=info.switches,
         wifi_flavour=flavour,
+        disks=disks,
     )
 
 
@@ -149,6 +160,8 @@ def profile_for(model: str, referenced: tuple[str, ...] = ()) -> ModelProfile:
     own ports (an ac model whose backup names ``wifiN`` radios runs wifi-qcom-ac); CHR and a model
     nobody described take the referenced ones, and only without any fall back to a default layout.
     """
+    disks = tuple(name for name in referenced if _DISK.fullmatch(name))
+    referenced = tuple(name for name in referenced if not _DISK.fullmatch(name))
     info = find_model(model)
     if info is not None:
         ports = info.ports
@@ -158,11 +171,11 @@ def profile_for(model: str, referenced: tuple[str, ...] = ()) -> ModelProfile:
             flavour = "wifi"
         if not info.routerboard and referenced:  # CHR: as many ports as its configuration names
             ports = tuple(sorted(set(referenced) | {"ether1"}, key=_natural))
-        return _profile(info, info.model, ports, flavour)
+        return _profile(info, info.model, ports, flavour, disks)
     generic = model_info(model)
     if referenced:
         ports = tuple(referenced)
         flavour = "wifi" if any(p.startswith("wifi") for p in ports) else "wireless"
-        return _profile(generic, model, ports, flavour)
+        return _profile(generic, model, ports, flavour, disks)
     name = model if generic.model == "generic" else generic.model
-    return _profile(generic, name, generic.ports, "wireless")
+    return _profile(generic, name, generic.ports, "wireless", disks)

@@ -17,6 +17,9 @@ class Trap:
 
     message: str
     category: int | None = None
+    argument: str | None = field(default=None, compare=False)
+    """The argument the error is about (an unknown parameter's name): the console points its column
+    at it; the API never sends it (a trap carries only ``message`` and ``category``)."""
 
 
 @dataclass
@@ -38,6 +41,6 @@ class Reply:
 class CommandTrap(Exception):
     """Raised by a handler to answer with a ``!trap``; :meth:`SimDevice.call` turns it into a Reply."""
 
-    def __init__(self, message: str, category: int | None = None) -> None:
+    def __init__(self, message: str, category: int | None = None, argument: str | None = None) -> None:
         super().__init__(message)
-        self.trap = Trap(message, category)
+        self.trap = Trap(message, category, argument)

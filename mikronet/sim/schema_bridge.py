@@ -13,10 +13,12 @@ from functools import cache
 from types import MappingProxyType
 
 from mikronet.routeros.schema import PathSchema, Schema, default_schema, parse_version
+from mikronet.sim.factory_data import is_singleton, verbose_read_only
 from mikronet.sim.models import ModelProfile
 from mikronet.sim.specs import PathSpec
+from mikronet.sim.versions import parse_version as sim_version
 
-__all__ = ["INTERFACE_KINDS", "path_spec", "path_specs", "wanted_paths"]
+__all__ = ["INTERFACE_KINDS", "OTHER_INTERFACE_PATHS", "path_spec", "path_specs", "wanted_paths"]
 
 INTERFACE_KINDS: Mapping[str, str] = MappingProxyType(
     {
@@ -43,9 +45,20 @@ INTERFACE_KINDS: Mapping[str, str] = MappingProxyType(
         "macvlan": "macvlan",
         "sstp-client": "sstp-out",
         "pptp-client": "pptp-out",
+        "l2tp-server": "l2tp-in",
+        "pptp-server": "pptp-in",
+        "sstp-server": "sstp-in",
+        "ovpn-server": "ovpn-in",
+        "pppoe-server": "pppoe-in",
+        "gre6": "gre6-tunnel",
+        "eoipv6": "eoipv6-tunnel",
+        "ipipv6": "ipipv6-tunnel",
     }
 )
 """``/interface KIND`` menus whose items are interfaces, and the ``type`` they print."""
+
+OTHER_INTERFACE_PATHS: Mapping[tuple[str, ...], str] = MappingProxyType({("zerotier", "interface"): "zerotier"})
+"""Menus outside ``/interface`` whose items are interfaces too, and their ``type``."""
 
 _API_BOOL = {"yes": "true", "no": "false", "true": "true", "false": "false"}
 
@@ -64,6 +77,7 @@ def path_spec(schema: PathSchema, version: str) -> PathSpec | None:
             continue
         defaults[name] = _API_BOOL.get(value, value) if prop.type in ("bool", "flag") else value
     kind = INTERFACE_KINDS.get(words[1]) if len(words) == 2 and words[0] == "interface" else None
+    kind = OTHER_INTERFACE_PATHS.get(words, kind)
     shared = kind is not None or words == ("interface",)
     name_field = schema.name_key if schema.name_key in props else None
     unique: tuple[tuple[str, ...], ...] = (
@@ -74,7 +88,7 @@ def path_spec(schema: PathSchema, version: str) -> PathSpec | None:
     gated = frozenset(name for name, prop in schema.props.items() if not prop.exists_in(v))
     return PathSpec(
         path=words,
-        singleton=schema.singleton,
+        singleton=is_singleton(schema.path, schema.singleton, sim_version(version)),
         fields=tuple(name for name, prop in props.items() if not prop.write_only),
         defaults=MappingProxyType(defaults),
         booleans=frozenset(n for n, p in props.items() if p.type in ("bool", "flag")),
@@ -87,6 +101,9 @@ def path_spec(schema: PathSchema, version: str) -> PathSpec | None:
         required=tuple(n for n, p in props.items() if p.required),
         storage=("interface",) if shared else None,
         type_value=kind,
+        writable=frozenset(n for n, p in props.items() if not p.read_only and (kind is None or n != "type"))
+        | (verbose_read_only(schema.path) & frozenset(props)),
+        types=MappingProxyType({n: p.type for n, p in props.items() if p.type != "text"}),
     )
 
 
@@ -105,14 +122,14 @@ def path_specs(version: str, schema: Schema | None = None) -> Mapping[tuple[str,
     return _specs(version, schema or default_schema())
 
 
-def _wanted_for(profile: ModelProfile, major: int, path: tuple[str, ...]) -> bool:
-    kinds = {p.type for p in profile.ports(major)}
+def _wanted_for(profile: ModelProfile, version_number: tuple[int, ...], path: tuple[str, ...]) -> bool:
+    kinds = {p.type for p in profile.ports(version_number[0])}
     if path[:2] == ("system", "routerboard") and not profile.routerboard:
         return False
     if path[:2] in (("interface", "wifi"), ("interface", "wifiwave2")):
         return "wifi" in kinds
-    if path[:2] == ("interface", "wireless"):
-        return "wlan" in kinds
+    if path[:2] == ("interface", "wireless"):  # in the system package until 7.13, then a package of its own
+        return "wlan" in kinds or version_number < (7, 13)
     if path[:3] == ("interface", "ethernet", "poe"):
         return bool(profile.poe_out)
     return True
@@ -122,5 +139,5 @@ def _wanted_for(profile: ModelProfile, major: int, path: tuple[str, ...]) -> boo
 def wanted_paths(version: str, profile: ModelProfile) -> Mapping[tuple[str, ...], PathSpec]:
     """The configuration paths (and their specs) a router of this hardware and version serves."""
     specs = path_specs(version)
-    major = int(version.split(".", 1)[0])
-    return MappingProxyType({path: spec for path, spec in specs.items() if _wanted_for(profile, major, path)})
+    number = sim_version(version).numbers
+    return MappingProxyType({path: spec for path, spec in specs.items() if _wanted_for(profile, number, path)})

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
+from mikronet.sim.compiler import Problem, Statement, compile_script
 from mikronet.sim.config import PathHooks
 from mikronet.sim.formats import format_date
 from mikronet.sim.menus import Request, split_command
@@ -43,22 +44,31 @@ STARTUP_DELAY = 3.0
 
 @dataclass
 class ScriptResult:
-    """What running a script gave: printed lines, and the first error (which stopped it) if any."""
+    """What running a script gave: printed lines, what was refused (the first error stopped it,
+    unless the run went on past errors), and whether it ended in a reboot."""
 
     output: list[str] = field(default_factory=list)
-    error: str | None = None
-    line: int | None = None
-    column: int | None = None
+    problems: list[Problem] = field(default_factory=list)
     commands: int = 0
     rebooting: bool = False
+    compiled: bool = True
+    """False when a syntax error kept the whole script from running."""
+
+    @property
+    def error(self) -> str | None:
+        return self.problems[0].message if self.problems else None
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line if self.problems else None
+
+    @property
+    def column(self) -> int | None:
+        return self.problems[0].column if self.problems else None
 
     @property
     def located_error(self) -> str | None:
-        if self.error is None:
-            return None
-        if self.line is not None and "(line " not in self.error:
-            return f"{self.error} (line {self.line} column {self.column or 1})"
-        return self.error
+        return self.problems[0].text if self.problems else None
 
 
 def _scripting_statement(device: RouterState, text: str, result: ScriptResult) -> bool:
@@ -143,58 +153,54 @@ def _run_command(device: RouterState, cmd: Command, menu: str, user: str) -> Rep
 
 
 def run_script(device: RouterState, text: str, *, user: str = "admin", stop_on_error: bool = True) -> ScriptResult:
-    """Run RouterOS script text on ``device``; a failing command stops it (unless told otherwise)."""
-    from mikronet.routeros.lexer import LexError, Source, tokenize_statements
-    from mikronet.routeros.syntax import SyntaxProblem, build_command
+    """Run RouterOS script text on ``device`` as RouterOS does: compiled whole first (a syntax error
+    anywhere runs nothing), then line by line until a command fails.
 
-    result = ScriptResult()
-    body = text.replace("\r\n", "\n")
-    source = Source(body)
-    menu = "/"
-    for statement in tokenize_statements(body, recover=True):
-        if isinstance(statement, LexError):
-            line, column = source.position(statement.offset)
-            result.error, result.line, result.column = (
-                msg.SYNTAX_ERROR.format(line=line, column=column),
-                line,
-                column,
-            )
-            if stop_on_error:
-                return result
-            continue
-        first = statement[0]
-        if first.kind == "comment":
-            continue
-        if first.text.startswith(":"):
-            piece = body[first.start : statement[-1].end]
-            if _scripting_statement(device, piece, result):
+    ``stop_on_error=False`` is for loading a backup into a simulated router: every line that can run
+    runs, and every refused line -- syntax or runtime -- is listed in the result.
+    """
+    compiled = compile_script(device, text)
+    result = ScriptResult(problems=list(compiled.problems))
+    if compiled.problems and stop_on_error:
+        result.compiled = False
+        return result
+    _run_statements(device, compiled.statements, result, user, stop_on_error)
+    result.problems.sort(key=lambda p: (p.line, p.column))
+    return result
+
+
+def _run_statements(
+    device: RouterState, statements: list[Statement], result: ScriptResult, user: str, stop_on_error: bool
+) -> list[Statement]:
+    """Run compiled statements in order; the ones a router refused at run time are returned."""
+    failed: list[Statement] = []
+    for statement in statements:
+        if statement.scripting is not None:
+            if _scripting_statement(device, statement.scripting, result):
                 continue
-        line, column = source.position(first.start)
-        try:
-            cmd = build_command(statement, {}, (line, column))
-        except SyntaxProblem as exc:
-            line, column = source.position(exc.offset)
-            result.error, result.line, result.column = exc.message, line, column
+            word = statement.scripting.split(" ", 1)[0]
+            unknown = msg.BAD_COMMAND_NAME_BARE.format(word=word)
+            result.problems.append(Problem(statement.line, statement.column, unknown))
+            failed.append(statement)
             if stop_on_error:
-                return result
+                break
             continue
-        if cmd.verb is None:
-            menu = cmd.menu(menu)
-            continue
+        assert statement.command is not None
         try:
-            reply = _run_command(device, cmd, menu, user)
+            reply = _run_command(device, statement.command, statement.menu, user)
         except CommandTrap as trap:
             reply = Reply(trap=trap.trap)
         result.commands += 1
         if reply.trap is not None:
-            result.error, result.line, result.column = reply.trap.message, line, column
-            LOG.info("%s: script stopped at line %s: %s", device.spec.router_id, line, reply.trap.message)
+            result.problems.append(Problem(statement.line, statement.column, reply.trap.message))
+            failed.append(statement)
+            LOG.info("%s: script stopped at line %s: %s", device.spec.router_id, statement.line, reply.trap.message)
             if stop_on_error:
-                return result
+                break
         if reply.disconnect:
             result.rebooting = True
-            return result
-    return result
+            break
+    return failed
 
 
 # --- /import, /execute, /system script run ---------------------------------------------------------
@@ -295,10 +301,27 @@ def run_file_later(device: RouterState, filename: str) -> None:
 
 
 def load_initial_config(device: RouterState, text: str) -> ScriptResult:
-    """Bring a factory router to the state an export describes (``sim up --from-backups``)."""
-    result = run_script(device, text, stop_on_error=False)
-    if result.error is not None:
-        LOG.warning("%s: initial configuration: %s", device.spec.router_id, result.located_error)
+    """Bring a factory router to the state an export describes (``sim up --from-backups``).
+
+    Every line that can run runs. A line the router refused at run time is tried again once the rest
+    has run, as long as that helps: an export may name an item before the line that creates it
+    (``/queue interface`` before ``/interface vlan``), which a backup restore does not care about.
+    The result lists what stayed refused, each with its line and RouterOS's message.
+    """
+    compiled = compile_script(device, text)
+    result = ScriptResult()
+    pending = _run_statements(device, compiled.statements, result, "admin", False)
+    refused = result.problems
+    while pending and not result.rebooting:
+        attempt = ScriptResult()
+        again = _run_statements(device, pending, attempt, "admin", False)
+        progressed = len(again) < len(pending)
+        pending, refused = again, attempt.problems
+        if not progressed:
+            break
+    result.problems = sorted([*compiled.problems, *refused], key=lambda p: (p.line, p.column))
+    for problem in result.problems:
+        LOG.warning("%s: initial configuration: %s", device.spec.router_id, problem.text)
     return result
 
 

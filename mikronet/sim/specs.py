@@ -46,6 +46,10 @@ class PathSpec:
     """The table that holds the items, when it is shared (every interface kind lives in ``interface``)."""
     type_value: str | None = None
     """For a kind view over a shared table: the ``type`` its items have (``bridge``, ``vlan``)."""
+    writable: frozenset[str] = frozenset()
+    """Every property add/set accept on this version; anything else is ``unknown parameter``."""
+    types: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    """Schema type of each property (``duration``, ``int``…): how RouterOS normalises a value."""
 
     @property
     def table_path(self) -> tuple[str, ...]:

@@ -402,7 +402,7 @@ class RouterState:
             return True
         path = _REFERENCE_PATHS.get(kind, tuple(kind.replace("/", " ").split()))
         if path not in self._specs and path != ("interface",):
-            return False
+            return True  # a menu this version lacks (/routing table on v6): any name goes
         return any(item.get("name") == name for item in self.store.table(path))
 
     def config_changed(self, path: tuple[str, ...]) -> None:

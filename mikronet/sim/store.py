@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import overload
+from typing import NamedTuple, overload
 
-__all__ = ["ConfigStore", "Item", "Table", "format_id", "parse_id"]
+__all__ = ["ConfigStore", "Item", "Seed", "Seeds", "Table", "format_id", "parse_id"]
 
 
 def format_id(number: int) -> str:
@@ -43,6 +43,9 @@ class Item:
     factory: Mapping[str, str] = field(default_factory=dict)
     """What a factory item came with (``default-name``, its MAC, a service's port). ``values`` holds
     only what was changed since, which is what ``/export`` writes."""
+    ref: str = ""
+    """How ``/export`` names a factory item: ``number`` (``set 0``), ``name`` (``set telnet``),
+    ``find`` (``set [ find name=all ]``), or empty for the usual rule."""
 
     @property
     def id(self) -> str:
@@ -79,8 +82,9 @@ class Table:
         builtin: bool = False,
         dynamic: bool = False,
         factory: Mapping[str, str] | None = None,
+        ref: str = "",
     ) -> Item:
-        item = Item(self.next_number, dict(values), builtin=builtin, dynamic=dynamic, factory=factory or {})
+        item = Item(self.next_number, dict(values), builtin=builtin, dynamic=dynamic, factory=factory or {}, ref=ref)
         self.next_number += 1
         self.items.append(item)
         return item
@@ -113,13 +117,22 @@ class Table:
         return len(self.items)
 
 
-Seeds = Mapping[tuple[str, ...], tuple[tuple[Mapping[str, str], int | None], ...]]
-"""Factory items per table: their (shared, never changed) factory values and fixed number, if any."""
+class Seed(NamedTuple):
+    """A factory item: its (shared, never changed) values, its fixed number if any, how exports name it."""
+
+    values: Mapping[str, str]
+    number: int | None = None
+    ref: str = ""
+
+
+Seeds = Mapping[tuple[str, ...], tuple[Seed, ...]]
+"""Factory items per table."""
 
 
 def _copy_table(table: Table) -> Table:
     items = [
-        Item(i.number, dict(i.values), builtin=i.builtin, dynamic=i.dynamic, factory=i.factory) for i in table.items
+        Item(i.number, dict(i.values), builtin=i.builtin, dynamic=i.dynamic, factory=i.factory, ref=i.ref)
+        for i in table.items
     ]
     return Table(table.path, singleton=table.singleton, items=items, next_number=table.next_number)
 
@@ -139,10 +152,10 @@ class ConfigStore:
         found = self.tables.get(path)
         if found is None:
             found = Table(path, singleton=singleton)
-            for factory, number in self.seeds.get(path, ()):
-                item = found.add({}, builtin=True, factory=factory)
-                if number is not None:
-                    item.number = number
+            for seed in self.seeds.get(path, ()):
+                item = found.add({}, builtin=True, factory=seed.values, ref=seed.ref)
+                if seed.number is not None:
+                    item.number = seed.number
             self.tables[path] = found
         return found
 

@@ -151,7 +151,7 @@ def _encode_backup(store: ConfigStore, password: str) -> str:
         "/".join(path): {
             "singleton": table.singleton,
             "next": table.next_number,
-            "items": [[i.number, i.values, i.builtin, i.dynamic, dict(i.factory)] for i in table.items],
+            "items": [[i.number, i.values, i.builtin, i.dynamic, dict(i.factory), i.ref] for i in table.items],
         }
         for path, table in store.tables.items()
     }
@@ -175,7 +175,9 @@ def _decode_backup(contents: str, password: str, seeds: Seeds) -> ConfigStore:
     store = ConfigStore(seeds=seeds)
     for path, raw in data["tables"].items():
         table = Table(tuple(path.split("/")), singleton=raw["singleton"], next_number=raw["next"])
-        table.items = [Item(n, dict(v), builtin=b, dynamic=d, factory=dict(f)) for n, v, b, d, f in raw["items"]]
+        table.items = [
+            Item(n, dict(v), builtin=b, dynamic=d, factory=dict(f), ref=r) for n, v, b, d, f, r in raw["items"]
+        ]
         store.tables[table.path] = table
     return store
 

@@ -1,0 +1,60 @@
+"""The shared real-export corpus, for the simulator's tests: where it is, and which router each export
+came from (its header's model and version; the few exports without a header get theirs here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mikronet.errors import ScriptError
+from mikronet.routeros import Config, parse
+
+
+def _corpus() -> Path:
+    """``shared/corpus`` beside the project (searched upwards: the checkout may sit one level deeper)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "shared" / "corpus"
+        if candidate.is_dir():
+            return candidate
+    return here.parents[3] / "shared" / "corpus"
+
+
+CORPUS = _corpus()
+EXPORTS = CORPUS / "exports"
+
+# Exports whose header does not say: the router the file name and SOURCES.md describe.
+NO_HEADER = {
+    "12": ("C52iG-5HaxD2HaxD", "7.19.4"),  # hAP ax, header stripped; SOURCES.md: "~7.19"
+}
+
+
+@dataclass(frozen=True)
+class RealExport:
+    path: Path
+    text: str
+    config: Config
+    model: str
+    version: str
+
+    @property
+    def id(self) -> str:
+        return self.path.name[:2]
+
+
+def clean_exports() -> list[RealExport]:
+    """Every export of the corpus that parses without an error, with the router it came from."""
+    found = []
+    for path in sorted(EXPORTS.glob("*.rsc")):
+        data = path.read_bytes()
+        try:
+            config = parse(data, file=path.name)
+        except ScriptError:
+            continue
+        header = config.header
+        model = header.model if header is not None and header.model else "CHR"
+        version = header.version if header is not None and header.version else None
+        model, version = NO_HEADER.get(path.name[:2], (model, version))
+        assert version is not None, f"{path.name}: no version in the header and none in NO_HEADER"
+        found.append(RealExport(path, data.decode("utf-8", "surrogateescape"), config, model, version))
+    return found
