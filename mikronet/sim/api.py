@@ -33,15 +33,26 @@ __all__ = ["ApiServer", "decode_sentence_words", "encode_sentence", "read_senten
 
 LOG = logging.getLogger(__name__)
 MAX_WORD = 64 * 1024 * 1024
-"""Largest word accepted (a guard, far above anything a client sends)."""
+"""Largest word accepted after login (a guard, far above anything a client sends)."""
+PRE_LOGIN_WORD = 16 * 1024
+"""Largest word accepted before login: a name and a password, with room to spare."""
+PRE_LOGIN_WORDS = 16
+"""Most words in one sentence before login."""
+PRE_LOGIN_SENTENCES = 8
+"""Most sentences a client may send before it has logged in (RouterOS limits this; its figure is
+not published)."""
+LOGIN_TIMEOUT = 30.0
+"""Seconds a connection may stay open without logging in."""
+TOO_MANY_BEFORE_LOGIN = "too many commands before login"
 
 
 class WireError(Exception):
     """The peer broke the framing (a reserved control byte, an absurd length): the session ends."""
 
 
-async def _read_word(reader: asyncio.StreamReader) -> bytes | None:
-    """One word's bytes; ``None`` for the end-of-sentence (a zero length)."""
+async def _read_word(reader: asyncio.StreamReader, limit: int = MAX_WORD) -> bytes | None:
+    """One word's bytes; ``None`` for the end-of-sentence (a zero length). A word longer than ``limit``
+    ends the session before a byte of it is read."""
     first = await reader.readexactly(1)
     control = first[0]
     if control == 0:
@@ -56,16 +67,20 @@ async def _read_word(reader: asyncio.StreamReader) -> bytes | None:
             length = decode_length(first + (await reader.readexactly(extra) if extra else b""))
         except ProtocolError as exc:
             raise WireError(str(exc)) from exc
-    if length > MAX_WORD:
+    if length > limit:
         raise WireError(f"word of {length} bytes")
     return await reader.readexactly(length)
 
 
-async def read_sentence(reader: asyncio.StreamReader) -> list[str]:
+async def read_sentence(
+    reader: asyncio.StreamReader, *, max_word: int = MAX_WORD, max_words: int | None = None
+) -> list[str]:
     """The words of one sentence, decoded (UTF-8, undecodable bytes kept as surrogates)."""
     words: list[str] = []
-    while (word := await _read_word(reader)) is not None:
+    while (word := await _read_word(reader, max_word)) is not None:
         words.append(word.decode("utf-8", "surrogateescape"))
+        if max_words is not None and len(words) > max_words:
+            raise WireError(f"more than {max_words} words in a sentence")
     return words
 
 
@@ -115,6 +130,8 @@ class _Session:
         self.challenge: bytes | None = None
         self.pending: dict[str, str] = {}
         self.dropped_once = False
+        self.before_login = 0
+        self.login_deadline = asyncio.get_running_loop().time() + server.login_timeout
         # With latency, replies leave one RTT after their request arrived, from a writer task of their
         # own: the reading goes on, so pipelined requests cost one RTT in all, as on a real link.
         self.arrived = 0.0
@@ -149,9 +166,27 @@ class _Session:
     def tagged(self, reply_word: str, tag: str | None, *words: str) -> list[str]:
         return [reply_word, *([f".tag={tag}"] if tag is not None else []), *words]
 
+    async def _next_sentence(self) -> list[str]:
+        """The next request; before login within the login timeout, small, and only a few of them."""
+        if self.user is not None:
+            return await read_sentence(self.reader)
+        self.before_login += 1
+        if self.before_login > PRE_LOGIN_SENTENCES:
+            await self.send(["!fatal", TOO_MANY_BEFORE_LOGIN])
+            raise WireError(TOO_MANY_BEFORE_LOGIN)
+        remaining = self.login_deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            raise WireError("no login within the login timeout")
+        try:
+            return await asyncio.wait_for(
+                read_sentence(self.reader, max_word=PRE_LOGIN_WORD, max_words=PRE_LOGIN_WORDS), remaining
+            )
+        except TimeoutError as exc:
+            raise WireError("no login within the login timeout") from exc
+
     async def run(self) -> None:
         while True:
-            words = await read_sentence(self.reader)
+            words = await self._next_sentence()
             self.arrived = asyncio.get_running_loop().time()
             if not words:
                 continue  # empty sentences are ignored
@@ -276,8 +311,10 @@ class ApiServer:
         ssl_context: ssl.SSLContext | None = None,
         latency: float = 0.0,
         service: str = "api",
+        login_timeout: float = LOGIN_TIMEOUT,
     ) -> None:
         self.device = device
+        self.login_timeout = login_timeout
         self.host = host
         self.port = port
         self.ssl_context = ssl_context

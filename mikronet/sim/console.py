@@ -64,7 +64,10 @@ _LIST_VERBS = frozenset({"set", "remove", "enable", "disable", "unset", "comment
 _UNNAMED: Mapping[str, str] = {
     "ping": "address", "traceroute": "address", "run": "number", "monitor": "numbers",
     "monitor-traffic": "interface", "blink": "numbers", "reset-counters": "numbers",
+    "bandwidth-test": "address", "speed-test": "address",
 }
+_LIVE = frozenset({"bandwidth-test", "speed-test"})
+"""Commands whose screen updates in place while they run: the console shows where they ended."""
 """API name of the unnamed argument of commands that take one; other bare words are flags."""
 
 
@@ -235,8 +238,9 @@ class Console:
                 self._pending = _Pending("confirm", path, verb, args, question)
                 raise _Stop(ConsoleOutput(question=True))
             reply = self._call(path, verb, args, col, rest)
+            rows = reply.rows[-1:] if verb in _LIVE else reply.rows
             if verb != "add":
-                out.extend(printing.format_blocks(reply.rows, pad_values=self.v7))
+                out.extend(printing.format_blocks(rows, pad_values=self.v7))
             self._stop_if_dropped(reply)
 
     def _resolve(self, nodes: list[Node]) -> tuple[tuple[str, ...], str | None, int, list[Node]]:

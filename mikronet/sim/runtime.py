@@ -76,6 +76,8 @@ class FleetOptions:
     """Second octet of the loopback block (127.B.0.0/16); None picks a free one."""
     faults: tuple[FaultSpec, ...] = ()
     fault_seed: int = 0
+    login_timeout: float = 30.0
+    """Seconds an API connection may stay open without logging in (then it is closed)."""
 
 
 def raise_fd_limit() -> int:
@@ -120,9 +122,11 @@ class _Router:
         self.endpoint = endpoint
         latency = runtime.options.latency_ms / 1000.0
         host = endpoint.host
-        self.api = ApiServer(device, host, endpoint.api, latency=latency, service="api")
+        timeout = runtime.options.login_timeout
+        self.api = ApiServer(device, host, endpoint.api, latency=latency, service="api", login_timeout=timeout)
         self.api_ssl = (
-            ApiServer(device, host, endpoint.api_ssl, ssl_context=tls, latency=latency, service="api-ssl")
+            ApiServer(device, host, endpoint.api_ssl, ssl_context=tls, latency=latency, service="api-ssl",
+                      login_timeout=timeout)
             if tls is not None
             else None
         )

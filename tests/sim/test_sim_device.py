@@ -314,3 +314,27 @@ def test_public_surface() -> None:
     for name in sim.__all__:
         assert getattr(sim, name) is not None, name
     assert sim.SimFleet.__module__ == "mikronet.sim.fleet"
+
+
+def test_bandwidth_test_rows_follow_the_schools_contract() -> None:
+    """CONTRACTS.md: status, duration, tx/rx current and total averages in bits per second, from the
+    school's contracted bandwidth, reproducible for the same router, run and boot."""
+    device, _ = make(contracted_mbps=100.0)
+    rows = ok(device, "/tool/bandwidth-test", address="10.0.0.1", direction="both", duration="5s")
+    assert [row["duration"] for row in rows] == ["1s", "2s", "3s", "4s", "5s"]
+    assert [row["status"] for row in rows] == ["running"] * 4 + ["done testing"]
+    last = rows[-1]
+    for side in ("tx", "rx"):
+        currents = [int(row[f"{side}-current"]) for row in rows]
+        assert int(last[f"{side}-total-average"]) == sum(currents) // 5 or abs(
+            int(last[f"{side}-total-average"]) - sum(currents) / 5) < 1
+        assert 75e6 <= int(last[f"{side}-total-average"]) <= 100e6
+    received = ok(device, "/tool/bandwidth-test", address="10.0.0.1", duration="2s")
+    assert "rx-current" in received[-1] and "tx-current" not in received[-1]  # direction=receive by default
+    twin, _ = make(contracted_mbps=100.0)
+    assert ok(twin, "/tool/bandwidth-test", address="10.0.0.1", direction="both", duration="5s") == rows
+    capped = ok(device, "/tool/bandwidth-test", address="10.0.0.1", direction="transmit", duration="2s",
+                **{"local-tx-speed": "20M"})
+    assert int(capped[-1]["tx-total-average"]) <= 20e6
+    bad = device.call("/tool/bandwidth-test", {"address": "10.0.0.1", "speeed": "1"})
+    assert bad.trap is not None and bad.trap.message == "unknown parameter"
