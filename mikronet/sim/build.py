@@ -19,7 +19,7 @@ from mikronet.sim.factory_data import Mirror, mirrors
 from mikronet.sim.files import register_files
 from mikronet.sim.formats import format_time_parts
 from mikronet.sim.menus import Handler, MenuTree, Request
-from mikronet.sim.readonly import register_readonly
+from mikronet.sim.network import bgp_peer_hooks, register_network
 from mikronet.sim.reply import Reply
 from mikronet.sim.schema_bridge import wanted_paths
 from mikronet.sim.scripting import load_initial_config, register_scripting, script_hooks
@@ -65,6 +65,8 @@ def _hooks_for(device: RouterState, spec: PathSpec) -> PathHooks | None:
         return scheduler_hooks(device)
     if spec.path == ("system", "script"):
         return script_hooks(device)
+    if spec.path == ("routing", "bgp", "peer"):
+        return bgp_peer_hooks(device)
     return None
 
 
@@ -105,7 +107,7 @@ def register_menus(device: RouterState) -> None:
     register_files(device)
     register_tools(device)
     register_scripting(device)
-    register_readonly(device)
+    register_network(device)
     from mikronet.sim.scheduler import arm_scheduler
 
     hooks.observers[("system", "scheduler")] = [lambda: arm_scheduler(device)]

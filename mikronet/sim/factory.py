@@ -28,7 +28,15 @@ from mikronet.sim.versions import parse_version
 if TYPE_CHECKING:
     from mikronet.sim.state import RouterState
 
-__all__ = ["builtin_seeds", "factory_reset", "interface_hooks", "ip_address_hooks", "kind_hooks", "register_reset"]
+__all__ = [
+    "builtin_seeds",
+    "factory_reset",
+    "interface_hooks",
+    "ip_address_hooks",
+    "is_running",
+    "kind_hooks",
+    "register_reset",
+]
 
 
 _FULL_POLICY = "local,telnet,ssh,ftp,reboot,read,write,policy,test,winbox,password,web,sniff,sensitive,api,romon"
@@ -183,16 +191,20 @@ def _counter(device: RouterState, item: Item, salt: str, per_second: int) -> int
     return (seed % 100_000) + per_second * device.uptime_seconds()
 
 
+def is_running(item: Item) -> bool:
+    """Whether an interface has a link: the WAN port and the first LAN port have a cable in, the
+    radios are off until configured, everything else (bridges, VLANs, tunnels) is up."""
+    if item.get("disabled") == "true":
+        return False
+    kind = item.get("type", "ether")
+    if kind == "ether":
+        return item.get("default-name") == "ether1" or item.number == 2
+    return kind not in ("wlan", "wifi")
+
+
 def interface_hooks(device: RouterState) -> PathHooks:
     """``/interface``: running state and traffic counters that grow with uptime."""
-
-    def running(item: Item) -> bool:
-        if item.get("disabled") == "true":
-            return False
-        kind = item.get("type", "ether")
-        if kind == "ether":
-            return item.get("default-name") == "ether1" or item.number == 2
-        return kind not in ("wlan", "wifi")
+    running = is_running
 
     def computed(item: Item, request: Request | None) -> dict[str, str]:
         live = running(item)

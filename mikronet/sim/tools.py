@@ -12,7 +12,6 @@ import random
 from typing import TYPE_CHECKING
 
 from mikronet.sim import messages as msg
-from mikronet.sim.config import print_rows
 from mikronet.sim.formats import parse_duration
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap, Reply
@@ -178,4 +177,3 @@ def register_tools(device: RouterState) -> None:
     device.menus.register(("tool",), "bandwidth-test", lambda r: bandwidth_test(device, r))
     device.menus.register((), "ping", lambda r: ping(device, r))
     device.menus.register(("tool",), "ping", lambda r: ping(device, r))
-    device.menus.register(("ip", "neighbor"), "print", lambda r: print_rows([], r))
