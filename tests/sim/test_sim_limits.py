@@ -36,7 +36,7 @@ def _closed_within(sock: socket.socket, seconds: float) -> bool:
         while time.monotonic() < deadline:
             if sock.recv(4096) == b"":
                 return True
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return False
     except ConnectionError:
         return True
@@ -55,7 +55,7 @@ def test_a_huge_word_before_login_is_refused_before_it_is_read(quick_fleet: SimF
         size = 59 * 1024 * 1024
         sock.sendall(bytes((0xE0 | (size >> 24), (size >> 16) & 0xFF, (size >> 8) & 0xFF, size & 0xFF)) + b"=" * 1024)
         assert _closed_within(sock, 2.0)  # closed at once: the 59 MB are never waited for nor buffered
-    assert PRE_LOGIN_WORD < size
+    assert size > PRE_LOGIN_WORD
 
 
 def test_many_sentences_before_login_end_the_session(quick_fleet: SimFleet) -> None:
