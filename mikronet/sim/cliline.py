@@ -1,14 +1,13 @@
 """One console line as the simulated routers' CLI reads it: nodes with columns, and ``where`` filters.
 
-The tokens come from the project's RouterOS lexer (:func:`mikronet.routeros.lexer.tokenize_statements`)
-and quoted values are unescaped by :func:`mikronet.routeros.quoting.unescape`, so the console reads
-exactly the language scripts and exports are written in. What this adds is what only an interactive
-line needs: 1-based columns for RouterOS's ``(line 1 column N)`` errors, ``[ … ]`` groups as nested
-nodes, and the ``where`` expression of ``print``/``find`` (``name="x" and disabled=no``,
-``comment~"re"``, ``!dynamic``, ``(…) or …``) compiled to a predicate over API rows.
-
-This is an adapter: when :mod:`mikronet.routeros` offers a parsed command line with positions and
-a ``where`` expression model, the console can use those instead.
+A console line is one line of the RouterOS language: bare words, ``key=value`` arguments, quoted
+strings (unescaped by :func:`mikronet.routeros.unescape`, the project's one reading of RouterOS
+escapes), ``[ … ]`` groups and ``;`` between commands. What this module adds is what only an
+interactive line needs: 1-based columns for RouterOS's ``(line 1 column N)`` errors, ``[ … ]`` groups
+as nested nodes, and the ``where`` expression of ``print``/``find`` (``name="x" and disabled=no``,
+``comment~"re"``, ``!dynamic``, ``(…) or …``) compiled to a predicate over API rows. It reads one
+line, never a script, so it needs none of the script lexer's continuation rules; it uses only the
+public surface of :mod:`mikronet.routeros`.
 """
 
 from __future__ import annotations
@@ -16,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from mikronet.routeros.lexer import ARG, COMMENT, PUNCT, STRING, WORD, Token, tokenize_statements
-from mikronet.routeros.quoting import EscapeError, unescape
+from mikronet.routeros import unescape
 from mikronet.sim import messages as msg
 
 __all__ = [
@@ -43,11 +42,11 @@ __all__ = [
 
 PRINT_FLAGS = (
     "detail", "terse", "brief", "without-paging", "count-only", "as-value", "value-list", "stats",
-    "all", "follow", "follow-only", "show-ids",
+    "all", "follow", "follow-only", "show-ids", "oid",
 )
 """Flags ``print`` takes; an unambiguous abbreviation of one is accepted (``det``)."""
 EXPORT_FLAGS = ("terse", "verbose", "compact", "show-sensitive", "hide-sensitive")
-_PRINT_ARGS = frozenset({"interval", "file", "from", "oid"})
+_PRINT_ARGS = frozenset({"interval", "file", "from"})
 
 Predicate = Callable[[Mapping[str, str]], bool]
 _TRUE = frozenset({"true", "yes"})
@@ -98,13 +97,62 @@ def error_at(template: str, column: int, **values: str) -> CliError:
     return CliError(template.format(line=1, column=column, **values))
 
 
+ARG, WORD, STRING, PUNCT, COMMENT = "arg", "word", "string", "punct", "comment"
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_TOKEN = re.compile(
+    r"(?P<space>\s+)"
+    rf"|(?P<arg>(?P<key>!?[A-Za-z0-9_.][A-Za-z0-9_./-]*)(?P<op>!=|=|~)(?P<val>{_QUOTED}|[^\s\"\[\]{{}}();]*))"
+    rf"|(?P<string>{_QUOTED})"
+    r"|(?P<punct>[\[\]{}();])"
+    r"|(?P<word>[^\s\"\[\]{}();=]+|=+)"
+)
+
+
+class Token(NamedTuple):
+    kind: str
+    text: str
+    start: int
+    key: str = ""
+    op: str = ""
+    value: str = ""
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def tokenize(line: str) -> list[list[Token]]:
+    """The commands of one console line (split at ``;``) as tokens; a ``#`` where a command starts
+    comments out the rest. Raises :class:`CliError` (``syntax error``) for an unterminated string."""
+    commands: list[list[Token]] = [[]]
+    pos = 0
+    while pos < len(line):
+        if not commands[-1] and line[pos] == "#":
+            break
+        m = _TOKEN.match(line, pos)
+        if m is None:  # an opening quote that never closes
+            raise error_at(msg.SYNTAX_ERROR, pos + 1)
+        kind = m.lastgroup or "space"
+        pos = m.end()
+        if kind == "space" or kind in ("key", "op", "val"):
+            continue
+        if kind == "punct" and m.group(0) == ";":
+            commands.append([])
+            continue
+        if kind == "arg":
+            commands[-1].append(Token(ARG, m.group(0), m.start(), m.group("key"), m.group("op"), m.group("val")))
+        else:
+            commands[-1].append(Token(kind, m.group(0), m.start()))
+    return [tokens for tokens in commands if tokens]
+
+
 def _decode(raw: str, start: int) -> str:
     """A raw value: quoted strings unescaped, bare text as it is."""
     if len(raw) >= 2 and raw.startswith('"') and raw.endswith('"'):
         try:
             return unescape(raw[1:-1])
-        except EscapeError as exc:
-            raise error_at(msg.SYNTAX_ERROR, start + 2 + exc.offset) from exc
+        except ValueError as exc:
+            raise error_at(msg.SYNTAX_ERROR, start + 2 + int(getattr(exc, "offset", 0))) from exc
     return raw
 
 
@@ -146,16 +194,9 @@ def _nodes(tokens: Sequence[Token], index: int, closing: str | None) -> tuple[li
 
 
 def parse_line(line: str) -> list[list[Node]]:
-    """The commands of one console line (split at ``;``) as nodes; raises :class:`CliError`.
-
-    A :class:`~mikronet.routeros.lexer.LexError` (an unterminated string) propagates; its
-    ``offset`` + 1 is the column RouterOS reports.
-    """
+    """The commands of one console line (split at ``;``) as nodes; raises :class:`CliError`."""
     commands: list[list[Node]] = []
-    for statement in tokenize_statements(line.replace("\r", " ").replace("\n", " ")):
-        assert isinstance(statement, list)  # without recover=True errors are raised, not listed
-        if statement and statement[0].kind == COMMENT:
-            continue
+    for statement in tokenize(line.replace("\r", " ").replace("\n", " ")):
         nodes, _ = _nodes(statement, 0, None)
         if nodes:
             commands.append(nodes)

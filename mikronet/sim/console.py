@@ -1,7 +1,7 @@
 """The RouterOS console of a simulated router: a line in, what RouterOS prints out. No sockets.
 
 :class:`Console` is one login session (the SSH shell or exec channel wraps it). It reads a command
-line with the project's RouterOS lexer (through :mod:`mikronet.sim.cliline`; script and console are
+line (through :mod:`mikronet.sim.cliline`, on the public surface of :mod:`mikronet.routeros`; script and console are
 one language), works out the menu path and the command, and runs it through
 :meth:`SimDevice.call <mikronet.sim.device.SimDevice.call>` -- the entry point the API server uses
 too, so both faces behave alike. The console only translates syntax (menu navigation, ``[ find … ]``,
@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from mikronet.routeros.lexer import LexError
 from mikronet.sim import messages as msg
 from mikronet.sim import printing
 from mikronet.sim.cliline import (
@@ -182,8 +181,6 @@ class Console:
             return ConsoleOutput(_text(out), question=stop.output.question, close=stop.output.close)
         except CliError as exc:
             out.append(exc.text)
-        except LexError as exc:
-            out.append(msg.SYNTAX_ERROR.format(line=1, column=exc.offset + 1))
         return ConsoleOutput(_text(out))
 
     def _answer(self, line: str, out: list[str]) -> None:
@@ -366,12 +363,15 @@ class Console:
 
     def _list_verb(self, path: tuple[str, ...], verb: str, col: int, rest: Sequence[Node]) -> None:
         """set/remove/enable/disable/unset/comment/move on items, or on a single-instance menu."""
-        positional = [n for n in rest if not isinstance(n, Arg)]
+        positional: list[Node] = [n for n in rest if not isinstance(n, Arg)]
         args: dict[str, str] = {}
         for node in rest:
             if isinstance(node, Arg) and node.op != "=":
                 raise error_at(msg.EXPECTED_END_OF_COMMAND, node.col)
-            if isinstance(node, Arg):
+            if isinstance(node, Arg) and node.key in ("numbers", "number") and not positional:
+                # the named form of the item list: `remove numbers=0`, `set numbers=ether1 mtu=1500`
+                positional.append(node.group if node.group is not None else Word(node.value, node.col))
+            elif isinstance(node, Arg):
                 args[node.key] = self._evaluate(node.group, path) if node.group is not None else node.value
         last = positional[-1] if positional else None
         if verb == "unset" and isinstance(last, Word):
@@ -407,6 +407,8 @@ class Console:
         asked = parse_print_args(rest)
         rows = self._call(path, "print", asked.api_args, col, rest).rows
         if rows and ".id" not in rows[0]:  # a single-instance menu
+            if "oid" in asked.flags:
+                return printing.format_kv(printing.oids(path, rows[0], None))
             return printing.format_kv(printing.only(rows[0], asked.proplist))
         if asked.where is not None:
             predicate = compile_where(asked.where, lambda group: self._evaluate(group, path))
@@ -414,6 +416,9 @@ class Console:
         self._numbers[path] = [row.get(".id", "") for row in rows]
         if "count-only" in asked.flags:
             return [str(len(rows))]
+        if "oid" in asked.flags:  # the SNMP OIDs of each item's values
+            shown = [printing.oids(path, row, int(row.get(".id", "*0")[1:] or "0", 16)) for row in rows]
+            return printing.format_terse(list(enumerate(shown)), printing.Look())
         shown = [printing.only(row, asked.proplist) for row in rows]
         if "as-value" in asked.flags:
             return [";".join(f"{k}={v}" for k, v in row.items()) for row in shown]

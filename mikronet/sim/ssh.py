@@ -31,6 +31,7 @@ import asyncssh
 
 from mikronet.sim.console import Console, ConsoleDevice
 from mikronet.sim.hostkey import host_key_openssh
+from mikronet.sim.scp import FileDevice, file_server_factory
 
 __all__ = [
     "LoginOptions",
@@ -48,7 +49,7 @@ _OPTIONS = re.compile(r"(?:\d*[cetwh])+")
 _OPTION = re.compile(r"(\d*)([cetwh])")
 
 
-class SshDevice(ConsoleDevice, Protocol):
+class SshDevice(ConsoleDevice, FileDevice, Protocol):
     """What the SSH server needs from a simulated router, beyond what the console needs."""
 
     @property
@@ -124,10 +125,27 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         self._key_question = False
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._done = False
+        # SCP (an exec of `scp -t|-f …`) and the SFTP subsystem are asyncssh's, over the router's files
+        self._files: asyncssh.SSHServerSession[bytes] = asyncssh.stream.SSHServerStreamSession(
+            None, file_server_factory(owner.device), 3, True)
+        self._transfer = False
 
     # --- asyncssh callbacks ----------------------------------------------------------------------
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self._chan = chan
+        self._files.connection_made(chan)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._transfer:
+            self._files.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        if self._transfer:
+            self._files.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self._transfer:
+            self._files.resume_writing()
 
     def pty_requested(
         self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Mapping[int, int]
@@ -141,9 +159,15 @@ class _Session(asyncssh.SSHServerSession[bytes]):
 
     def exec_requested(self, command: str | bytes) -> bool:
         self._command = command.decode("utf-8", "replace") if isinstance(command, bytes) else command
+        if self._command.startswith("scp "):
+            self._transfer = True
+            return self._files.exec_requested(self._command)
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
+        if subsystem == "sftp":
+            self._transfer = True
+            return self._files.subsystem_requested(subsystem)
         return False
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
@@ -151,6 +175,9 @@ class _Session(asyncssh.SSHServerSession[bytes]):
             self._console.width = width
 
     def session_started(self) -> None:
+        if self._transfer:
+            self._files.session_started()
+            return
         width = self._login.width or self._size[0]
         height = self._login.height or self._size[1]
         self._console = Console(self._owner.device, self._login.user, width, height)
@@ -161,6 +188,9 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         self._write(self._console.prompt())
 
     def data_received(self, data: bytes | str, datatype: int | None) -> None:
+        if self._transfer:
+            self._files.data_received(data, datatype)  # type: ignore[arg-type]
+            return
         text = self._decoder.decode(data) if isinstance(data, bytes) else data
         for ch in text:
             if self._done:
@@ -168,6 +198,8 @@ class _Session(asyncssh.SSHServerSession[bytes]):
             self._key(ch)
 
     def eof_received(self) -> bool:
+        if self._transfer:
+            return bool(self._files.eof_received())
         self._finish()
         return False
 
