@@ -86,6 +86,8 @@ def _fleet_arguments(f: Any) -> Any:
         ),
         click.option("--adh", is_flag=True, help="api-ssl without a certificate (anonymous DH only)."),
         click.option("--no-ssh", is_flag=True, help="Do not start the SSH servers."),
+        click.option("--strict", is_flag=True,
+                     help="Fail (exit 2, nothing left running) if a router refuses a line of its backup."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -97,10 +99,17 @@ def sim() -> None:
     """Simulated RouterOS routers on loopback, one per inventory router."""
 
 
-def _summary(endpoints: dict[str, Any], inventory: Path, as_json: bool) -> None:
+def _summary(endpoints: dict[str, Any], inventory: Path, as_json: bool,
+             refused: dict[str, list[str]] | None = None) -> None:
+    refused = refused or {}
     if as_json:
-        click.echo(json.dumps({"inventory": str(inventory), "routers": endpoints}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"inventory": str(inventory), "routers": endpoints, "refused": refused},
+                              ensure_ascii=False, indent=1))
         return
+    for router_id, lines in refused.items():
+        click.echo(f"{router_id}: {len(lines)} line{'s' if len(lines) != 1 else ''} of its backup refused", err=True)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
     click.echo(f"{len(endpoints)} simulated routers listening; inventory: {inventory}")
     for router_id, ep in list(endpoints.items())[:10]:
         ssh = f" ssh {ep['ssh']}" if ep.get("ssh") else ""
@@ -122,9 +131,13 @@ def up(
     boot_time: float | None,
     adh: bool,
     no_ssh: bool,
+    strict: bool,
 ) -> None:
-    """Start the fleet in the background; return once every router listens."""
-    from mikronet.sim.daemon import start_background
+    """Start the fleet in the background; return once every router listens.
+
+    With ``--from-backups`` each router starts from its backup; every line a router refuses is
+    listed (file:line and RouterOS's message). ``--strict`` makes any refused line a failure."""
+    from mikronet.sim.daemon import FleetStateError, start_background, stop_background
 
     app = get_app(ctx)
     _fleet_options(latency_ms, faults, fault_seed, boot_time, adh, no_ssh)  # bad input fails here, not later
@@ -149,7 +162,13 @@ def up(
     argv += ["--adh"] if adh else []
     argv += ["--no-ssh"] if no_ssh else []
     state = start_background(directory, argv)
-    _summary(state["routers"], directory / "inventory.yaml", app.json_output)
+    refused = state.get("refused") or {}
+    if strict and refused:
+        stop_background(directory)
+        _summary({}, directory / "inventory.yaml", app.json_output, refused)
+        count = sum(len(lines) for lines in refused.values())
+        raise FleetStateError(f"--strict: {count} refused line(s) on {len(refused)} router(s); the fleet was stopped")
+    _summary(state["routers"], directory / "inventory.yaml", app.json_output, refused)
 
 
 @sim.command()
@@ -181,6 +200,7 @@ def run(
     boot_time: float | None,
     adh: bool,
     no_ssh: bool,
+    strict: bool,
 ) -> None:
     """Run the fleet in the foreground until interrupted (Ctrl-C)."""
     from mikronet.inventory import load_inventory
@@ -195,19 +215,31 @@ def run(
         from mikronet.sim.daemon import FleetStateError
 
         raise FleetStateError(f"{directory}: a simulated fleet is already running (pid {running['pid']})")
-    initial = None
+    initial = sources = None
     if from_backups is not None:
         from mikronet.ops.backup import BackupStore
 
-        initial = BackupStore(from_backups).read
+        store = BackupStore(from_backups)
+        initial = store.read
+
+        def sources(router_id: str) -> str:
+            return str(store.path_for(router_id))
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    fleet = SimFleet(inventory, directory=directory, options=options, initial_configs=initial)
+    fleet = SimFleet(inventory, directory=directory, options=options, initial_configs=initial,
+                     config_sources=sources)
     fleet.start()
     try:
-        write_state(directory, "ready", fleet.endpoints, inventory=str(fleet.inventory_path))
-        _summary({rid: vars(ep) for rid, ep in fleet.endpoints.items()}, fleet.inventory_path, app.json_output)
+        refused = fleet.refused()
+        if strict and refused:
+            from mikronet.sim.daemon import FleetStateError
+
+            _summary({}, fleet.inventory_path, app.json_output, refused)
+            raise FleetStateError(f"--strict: {sum(len(v) for v in refused.values())} refused line(s)")
+        write_state(directory, "ready", fleet.endpoints, inventory=str(fleet.inventory_path), refused=refused)
+        _summary({rid: vars(ep) for rid, ep in fleet.endpoints.items()}, fleet.inventory_path, app.json_output,
+                 refused)
         while not stop.wait(0.5):
             pass
     finally:

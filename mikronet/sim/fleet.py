@@ -49,6 +49,7 @@ class SimFleet:
         initial_configs: Mapping[str, str] | Callable[[str], str | None] | None = None,
         environ: Mapping[str, str] | None = None,
         setups: list[RouterSetup] | None = None,
+        config_sources: Callable[[str], str | None] | None = None,
     ) -> None:
         self.inventory = inventory if isinstance(inventory, Inventory) else load_inventory(Path(inventory))
         self.options = options or FleetOptions()
@@ -66,7 +67,8 @@ class SimFleet:
         self.setups = (
             setups
             if setups is not None
-            else setups_from_inventory(self.inventory, initial_config=configs, environ=environ)
+            else setups_from_inventory(self.inventory, initial_config=configs, environ=environ,
+                                       source=config_sources)
         )
         self.runtime = FleetRuntime(self.setups, self.directory, self.options)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -166,6 +168,18 @@ class SimFleet:
 
     def endpoint(self, router_id: str) -> Endpoint:
         return self.runtime.routers[router_id].endpoint
+
+    def refused(self) -> dict[str, list[str]]:
+        """Per router, each line of its initial configuration it refused: ``FILE:LINE: message``."""
+        out: dict[str, list[str]] = {}
+        for setup in self.setups:
+            device = self.runtime.routers[setup.spec.router_id].device
+            result = device.initial_result
+            if result is None or not result.problems:
+                continue
+            where = setup.source or f"{setup.spec.router_id} backup"
+            out[setup.spec.router_id] = [f"{where}:{p.line}: {p.text}" for p in result.problems]
+        return out
 
     def set_fault(self, router_id: str, kind: str, on: bool = True) -> None:
         """Switch one fault (a ``--fault`` kind such as ``hang`` or ``refuse``) on or off for a router."""

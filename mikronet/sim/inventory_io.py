@@ -36,6 +36,7 @@ def setups_from_inventory(
     *,
     initial_config: Callable[[str], str | None] | None = None,
     environ: Mapping[str, str] | None = None,
+    source: Callable[[str], str | None] | None = None,
 ) -> list[RouterSetup]:
     """One setup per router. Passwords are resolved (a router needs its own to check logins)."""
     setups = []
@@ -52,7 +53,9 @@ def setups_from_inventory(
             school=router.school.name,
         )
         ports = (router.ports.api, router.ports.api_ssl, router.ports.ssh)
-        setups.append(RouterSetup(spec, initial_config(router.id) if initial_config else None, ports=ports))
+        config = initial_config(router.id) if initial_config else None
+        origin = source(router.id) if source is not None and config is not None else None
+        setups.append(RouterSetup(spec, config, ports=ports, source=origin))
     return setups
 
 

@@ -60,6 +60,8 @@ class RouterSetup:
     faults: Faults = field(default_factory=Faults)
     ports: tuple[int, int, int] | None = None
     """Ports the inventory gives it (api, api-ssl, ssh), honoured where non-standard."""
+    source: str | None = None
+    """Where ``initial_config`` came from (the backup file), for reporting its refused lines."""
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,39 @@ def test_written_inventory_keeps_secret_references(sim_inventory: Path, tmp_path
     assert doc["defaults"]["ca_file"].endswith("tls/ca.pem")
     hosts = [r["host"] for s in doc["schools"] for r in s["routers"]]
     assert len(set(hosts)) == len(hosts) == 13 and all(h.startswith("127.") for h in hosts)
+
+
+def test_up_lists_every_refused_line_and_strict_fails(sim_inventory: Path, tmp_path: Path,
+                                                      env: dict[str, str]) -> None:
+    backups = tmp_path / "backups" / "LV-0043"
+    backups.mkdir(parents=True)
+    backup = backups / "gw.rsc"
+    backup.write_text(
+        "# jan/01/2025 10:00:00 by RouterOS 6.49.18\n"
+        "/ip dns\nset alow-remote-requests=yes servers=1.1.1.1\n"
+        "/interface ethernet\nset ether9 comment=nope\n"
+        "/system identity\nset name=Cesis\n",
+        encoding="utf-8",
+    )
+    directory = tmp_path / "sim"
+    base = ["-i", str(sim_inventory), "sim", "up", "--dir", str(directory), "--no-ssh",
+            "--from-backups", str(tmp_path / "backups")]
+    strict = mikronet(*base, "--strict", env=env)
+    assert strict.returncode == 2, strict.stderr
+    assert "--strict: 2 refused line(s)" in strict.stderr
+    assert f"{backup}:3: expected end of command (line 3 column 5)" in strict.stderr
+    assert f"{backup}:5: no such item (line 5 column 1)" in strict.stderr
+    assert not (directory / "state.json").exists()
+    up = mikronet(*base, env=env)
+    try:
+        assert up.returncode == 0, up.stderr
+        assert "LV-0043/gw: 2 lines of its backup refused" in up.stderr
+        assert f"{backup}:3: expected end of command (line 3 column 5)" in up.stderr
+        inventory = load_inventory(directory / "inventory.yaml")
+        router = inventory.router("LV-0043/gw")
+        api = librouteros.connect(router.host, "admin", env["MIKRONET_PASSWORD"], port=router.ports.api, timeout=5)
+        assert next(iter(api.path("system", "identity")))["name"] == "Cesis"  # the rest of the backup loaded
+        assert "alow-remote-requests" not in next(iter(api.path("ip", "dns")))
+        api.close()
+    finally:
+        mikronet("sim", "down", "--dir", str(directory), env=env)

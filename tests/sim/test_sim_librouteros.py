@@ -294,3 +294,37 @@ def test_a_disabled_api_service_closes_new_connections(fleet: SimFleet, connect:
     finally:
         fleet.device("LV-0043/gw").call("/ip/service/enable", {".id": "api"})
     assert connect(fleet, "LV-0043/gw")
+
+
+@pytest.mark.parametrize("second_line", [
+    "/ip dns set alow-remote-requests=yes",  # a misspelled property: expected end of command
+    "/ip dnss set allow-remote-requests=yes",  # a misspelled menu: bad command name
+    '/system identity set name="unterminated',  # syntax error
+])
+def test_import_with_a_syntax_error_on_line_two_changes_nothing(fleet: SimFleet, connect: Connect,
+                                                                second_line: str) -> None:
+    """librouteros's Config.apply: RouterOS compiles the whole script first; nothing of it runs."""
+    api = connect(fleet, "LV-0042/new")
+    config = api.config()
+    before = config.export(show_sensitive=True)
+    script = f"/interface list add name=imported comment=line-one\n{second_line}\n/ip dns set cache-size=4096KiB\n"
+    with pytest.raises(TrapError) as caught:
+        config.apply(script)
+    assert "(line 2 column " in str(caught.value)
+    after = config.export(show_sensitive=True)
+    assert after.split("\n", 1)[1] == before.split("\n", 1)[1]  # the same, header date aside
+    assert not [row for row in api.path("interface", "list") if row.get("name") == "imported"]
+    api.close()
+
+
+def test_import_stops_at_a_runtime_error_after_the_lines_before_it(fleet: SimFleet, connect: Connect) -> None:
+    api = connect(fleet, "LV-0042/new")
+    script = ("/interface list add name=before-the-error\n"
+              "/ip address add address=10.66.0.1/24 interface=no-such-port\n"
+              "/interface list add name=after-the-error\n")
+    with pytest.raises(TrapError) as caught:
+        api.config().apply(script)
+    assert "input does not match any value of interface" in str(caught.value)
+    names = {row.get("name") for row in api.path("interface", "list")}
+    assert "before-the-error" in names and "after-the-error" not in names
+    api.close()
