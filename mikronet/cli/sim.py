@@ -230,6 +230,7 @@ def run(
     fleet = SimFleet(inventory, directory=directory, options=options, initial_configs=initial,
                      config_sources=sources)
     fleet.start()
+    fleet.follow_source()
     try:
         refused = fleet.refused()
         if strict and refused:

@@ -28,6 +28,7 @@ from librouteros.protocol import decode_length, determine_length, encode_length
 from mikronet.sim import messages as msg
 from mikronet.sim.device import SimDevice
 from mikronet.sim.reply import Reply
+from mikronet.sim.services import allowed, service_settings
 
 __all__ = ["ApiServer", "decode_sentence_words", "encode_sentence", "read_sentence"]
 
@@ -348,6 +349,21 @@ class ApiServer:
         if server is not None:
             await server.wait_closed()
 
+    async def close_listener(self) -> None:
+        """Stop accepting (connections are refused); sessions already open stay, as on RouterOS when
+        the service is disabled or moved."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+
+    async def move(self, port: int) -> None:
+        """Listen on ``port`` instead; sessions already open stay."""
+        listening = self._server is not None
+        await self.close_listener()
+        self.port = port
+        if listening:
+            await self.start()
+
     def close_now(self) -> None:
         """Stop accepting and drop every session right away (call from the loop); :meth:`stop` finishes."""
         if self._server is not None:
@@ -359,14 +375,14 @@ class ApiServer:
             writer.transport.abort()
         self._writers.clear()
 
-    def _service_enabled(self) -> bool:
-        for item in self.device.store.table(("ip", "service")):
-            if item.get("name") == self.service:
-                return item.get("disabled", "false") != "true"
-        return True
+    def _accepts(self, writer: asyncio.StreamWriter) -> bool:
+        """Whether ``/ip service`` lets this client in (service on, client from an allowed network)."""
+        service = service_settings(self.device)[self.service]
+        peer = writer.get_extra_info("peername")
+        return service.enabled and allowed(service, str(peer[0]) if peer else "")
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if not self.device.online or not self._service_enabled():
+        if not self.device.online or not self._accepts(writer):
             writer.transport.abort()
             return
         self._writers.add(writer)

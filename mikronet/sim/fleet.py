@@ -25,7 +25,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from mikronet.inventory import Inventory, load_inventory
+from mikronet.errors import MikronetError
+from mikronet.inventory import Inventory, inventory_files, load_inventory
 from mikronet.sim.device import SimDevice
 from mikronet.sim.faults import FAULT_KINDS, FaultSpecError
 from mikronet.sim.inventory_io import setups_from_inventory, write_sim_inventory
@@ -71,9 +72,15 @@ class SimFleet:
                                        source=config_sources)
         )
         self.runtime = FleetRuntime(self.setups, self.directory, self.options)
+        self.runtime.on_endpoints = self.write_inventory
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self.inventory_path = self.directory / "inventory.yaml"
+        self._configs, self._environ, self._sources = configs, environ, config_sources
+        self._write_lock = threading.Lock()
+        self._stamp = self._source_stamp()
+        self._watch_stop = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     # --- life cycle --------------------------------------------------------------------------------
     def start(self, timeout: float = 120.0) -> SimFleet:
@@ -95,8 +102,7 @@ class SimFleet:
         except BaseException:
             self.stop()
             raise
-        ca = self.runtime.ca.ca_path if self.runtime.ca is not None else None
-        write_sim_inventory(self.inventory, self.runtime.endpoints, self.inventory_path, ca_file=ca)
+        self.write_inventory()
         LOG.info(
             "simulated fleet: %d routers listening, inventory %s",
             len(self.runtime.routers),
@@ -106,6 +112,10 @@ class SimFleet:
 
     def stop(self) -> None:
         """Stop every router and the loop (idempotent)."""
+        self._watch_stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=10)
+            self._watcher = None
         loop, thread = self._loop, self._thread
         if loop is not None and thread is not None and thread.is_alive():
             try:
@@ -140,6 +150,66 @@ class SimFleet:
 
         result: T = self._run(inner(), timeout)
         return result
+
+    # --- the written inventory follows the source -------------------------------------------------
+    def _source_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        stamps = []
+        for path in inventory_files(self.inventory.path):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            stamps.append((str(path), info.st_mtime_ns, info.st_size))
+        return tuple(stamps)
+
+    def write_inventory(self) -> None:
+        """Write the inventory the fleet serves: the source's, with the twins' addresses and ports."""
+        ca = self.runtime.ca.ca_path if self.runtime.ca is not None else None
+        with self._write_lock:
+            write_sim_inventory(self.inventory, self.runtime.endpoints, self.inventory_path, ca_file=ca)
+
+    def refresh(self) -> bool:
+        """Take in edits of the source inventory: routers it gained get twins, routers it lost lose
+        theirs, and the written inventory is rewritten (every field as the source has it, but the
+        addresses and ports the fleet assigns). A source that does not load as it stands (an edit half
+        done) is left alone and the written inventory keeps its last good state. True when rewritten."""
+        stamp = self._source_stamp()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        known = set(self.runtime.routers)
+        try:
+            inventory = load_inventory(self.inventory.path)
+            added = [s for s in setups_from_inventory(inventory, initial_config=self._configs,
+                                                      environ=self._environ, source=self._sources)
+                     if s.spec.router_id not in known]
+        except MikronetError as exc:
+            LOG.warning("the source inventory does not load; the fleet keeps its last one: %s", exc)
+            return False
+        wanted = {router.id for router in inventory.routers}
+        removed = sorted(known - wanted)
+        if added:
+            self._run(self.runtime.add_routers(added), 120.0)
+        if removed:
+            self._run(self.runtime.remove_routers(removed), 30.0)
+        self.setups = self.runtime.setups
+        self.inventory = inventory
+        self.write_inventory()
+        LOG.info("source inventory changed: %d routers added, %d removed", len(added), len(removed))
+        return True
+
+    def follow_source(self, interval: float = 1.0) -> None:
+        """Watch the source inventory and :meth:`refresh` on every change until the fleet stops."""
+
+        def watch() -> None:
+            while not self._watch_stop.wait(interval):
+                try:
+                    self.refresh()
+                except Exception:  # a failed refresh must not end the watching
+                    LOG.exception("following the source inventory failed")
+
+        self._watcher = threading.Thread(target=watch, name="mikronet-sim-inventory", daemon=True)
+        self._watcher.start()
 
     # --- looking and poking ------------------------------------------------------------------------
     @property

@@ -16,8 +16,8 @@ import logging
 import os
 import resource
 import ssl
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ from mikronet.sim.api import ApiServer
 from mikronet.sim.clock import LoopClock
 from mikronet.sim.device import DeviceOptions, DeviceSpec, Faults, SimDevice
 from mikronet.sim.faults import FaultSpec, assign_faults
+from mikronet.sim.services import Service, service_settings, set_ports, unprivileged
 from mikronet.sim.tls import FleetCA, adh_context
 
 __all__ = ["Endpoint", "FleetOptions", "FleetRuntime", "RouterSetup", "raise_fd_limit"]
@@ -134,8 +135,24 @@ class _Router:
         )
         self.ssh: _Closable | None = None
         self.ssh_hangs = False
+        self.ssh_port = endpoint.ssh
         self.lock = asyncio.Lock()
         device.add_listener(self._on_event)
+        device.add_change_listener(self._on_change)
+
+    def _on_change(self, path: tuple[str, ...]) -> None:
+        if path == ("ip", "service"):  # a port moved, a service went off or on: the listeners follow
+            loop = self.runtime.loop
+            loop.call_soon_threadsafe(lambda: loop.create_task(self.follow()))
+
+    def _wanted(self) -> tuple[dict[str, Service], Endpoint]:
+        """The router's services, and the endpoint they make."""
+        settings = service_settings(self.device)
+        low = self.runtime.low_ports
+        ssh = unprivileged(settings["ssh"].port, low) if self.endpoint.ssh is not None else None
+        endpoint = replace(self.endpoint, api=unprivileged(settings["api"].port, low),
+                           api_ssl=unprivileged(settings["api-ssl"].port, low), ssh=ssh)
+        return settings, endpoint
 
     def _on_event(self, event: str) -> None:
         loop = self.runtime.loop
@@ -157,14 +174,30 @@ class _Router:
                 await self._down()
 
     async def _up(self) -> None:
-        await self.api.start()
-        if self.api_ssl is not None:
-            await self.api_ssl.start()
+        settings, endpoint = self._wanted()
+        if endpoint != self.endpoint:
+            self.endpoint = endpoint
+            self.runtime.endpoint_moved()
+        for server, service in ((self.api, settings["api"]), (self.api_ssl, settings["api-ssl"])):
+            if server is None:
+                continue
+            port = endpoint.api if server is self.api else endpoint.api_ssl
+            if not service.enabled:
+                await server.close_listener()
+                server.port = port
+                continue
+            if server.port != port:
+                await server.move(port)
+            await server.start()
         if self.endpoint.ssh is None or self.runtime.ssh_factory is None:
             return
         hang = self.device.faults.hang
-        if self.ssh is not None and self.ssh_hangs != hang:
+        if self.ssh is not None and (self.ssh_hangs != hang or self.ssh_port != endpoint.ssh
+                                     or not settings["ssh"].enabled):
             await self._stop_ssh()
+        if not settings["ssh"].enabled:
+            return
+        self.ssh_port = endpoint.ssh
         if self.ssh is None:
             if hang:  # the hang fault holds for SSH too: the port accepts and never says a word
                 self.ssh = await asyncio.start_server(
@@ -214,7 +247,13 @@ class FleetRuntime:
         self.routers: dict[str, _Router] = {}
         self.ca: FleetCA | None = None
         self.ssh_factory: Any = None
+        self.low_ports = False
+        """Whether ports below 1024 can be bound (root); otherwise they are served 10000 higher."""
+        self.on_endpoints: Callable[[], None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._block = 0
+        self._adh: ssl.SSLContext | None = None
+        self._index: dict[str, int] = {}
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -225,11 +264,10 @@ class FleetRuntime:
     def endpoints(self) -> dict[str, Endpoint]:
         return {rid: router.endpoint for rid, router in self.routers.items()}
 
-    def _ports(self, setup: RouterSetup, ssh_standard: bool) -> tuple[int, int, int]:
-        api, api_ssl, ssh = setup.ports or STANDARD
-        if ssh == 22 and not ssh_standard:
-            ssh = FALLBACK[2]
-        return api, api_ssl, ssh
+    def endpoint_moved(self) -> None:
+        """A router's listener moved (``/ip service``): tell whoever keeps the inventory."""
+        if self.on_endpoints is not None:
+            self.on_endpoints()
 
     def _pick_block(self) -> int:
         if self.options.block is not None:
@@ -255,6 +293,7 @@ class FleetRuntime:
         for attempt in range(5):
             block = self._pick_block()
             ssh_standard = self.ssh_factory is not None and _can_bind(_address(block, 0), 22)
+            self.low_ports = ssh_standard
             try:
                 await self._start_block(block, ssh_standard, faults, adh)
                 return
@@ -268,27 +307,54 @@ class FleetRuntime:
     async def _start_block(
         self, block: int, ssh_standard: bool, faults: Mapping[str, Faults], adh: ssl.SSLContext | None
     ) -> None:
+        self._block, self._adh = block, adh
+        await self._add(list(enumerate(self.setups)), faults)
+
+    async def add_routers(self, setups: Sequence[RouterSetup]) -> None:
+        """Start twins for routers the inventory gained while the fleet runs (the next free addresses)."""
+        start = max((self._index[rid] for rid in self.routers), default=-1) + 1
+        self.setups.extend(setups)
+        await self._add([(start + n, setup) for n, setup in enumerate(setups)], {})
+
+    async def remove_routers(self, router_ids: Sequence[str]) -> None:
+        """Stop the twins of routers the inventory lost."""
+        for router_id in router_ids:
+            router = self.routers.pop(router_id, None)
+            if router is not None:
+                router.device.remove_listener(router._on_event)
+                router.device.remove_change_listener(router._on_change)
+                await router._down()
+        self.setups = [s for s in self.setups if s.spec.router_id not in router_ids]
+
+    async def _add(self, numbered: list[tuple[int, RouterSetup]], faults: Mapping[str, Faults]) -> None:
         clock = LoopClock(self.loop)
-        for index, setup in enumerate(self.setups):
+        block, adh, ssh_standard = self._block, self._adh, self.low_ports
+        added = []
+        for index, setup in numbered:
+            self._index[setup.spec.router_id] = index
             host = _address(block, index)
-            api, api_ssl, ssh = self._ports(setup, ssh_standard)
+            api, api_ssl, ssh = setup.ports or STANDARD
             device = SimDevice(
                 setup.spec, clock=clock, options=self.options.device, initial_config=setup.initial_config
             )
+            set_ports(device, {"api": api, "api-ssl": api_ssl, "ssh": ssh})
             for name in (*setup.faults.active(), *faults.get(setup.spec.router_id, Faults()).active()):
                 device.set_fault(name, True)
             tls = adh
             if self.ca is not None:
                 tls = self.ca.lazy_context(setup.spec.router_id, setup.spec.serial, host)
-            endpoint = Endpoint(setup.spec.router_id, host, api, api_ssl, ssh if self.ssh_factory is not None else None)
+            ssh_port = unprivileged(ssh, ssh_standard) if self.ssh_factory is not None else None
+            endpoint = Endpoint(setup.spec.router_id, host, api, api_ssl, ssh_port)
             self.routers[setup.spec.router_id] = _Router(self, device, endpoint, tls)
+            added.append(self.routers[setup.spec.router_id])
             if index % 50 == 49:
                 await asyncio.sleep(0)
-        for router in self.routers.values():
+        for router in added:
             await router.follow()
 
     async def stop(self) -> None:
         routers, self.routers = list(self.routers.values()), {}
         for router in routers:
             router.device.remove_listener(router._on_event)
+            router.device.remove_change_listener(router._on_change)
             await router._down()

@@ -32,6 +32,7 @@ import asyncssh
 from mikronet.sim.console import Console, ConsoleDevice
 from mikronet.sim.hostkey import host_key_openssh
 from mikronet.sim.scp import FileDevice, file_server_factory
+from mikronet.sim.services import Service, allowed
 
 __all__ = [
     "LoginOptions",
@@ -126,25 +127,31 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._done = False
         # SCP (an exec of `scp -t|-f …`) and the SFTP subsystem are asyncssh's, over the router's files
-        self._files: asyncssh.SSHServerSession[bytes] = asyncssh.stream.SSHServerStreamSession(
-            None, file_server_factory(owner.device), 3, True)
-        self._transfer = False
+        self._files: asyncssh.SSHServerSession[bytes] | None = None
 
     # --- asyncssh callbacks ----------------------------------------------------------------------
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self._chan = chan
-        self._files.connection_made(chan)
+
+    def _transfer(self) -> asyncssh.SSHServerSession[bytes]:
+        """Hand this channel to asyncssh's SCP/SFTP server over the router's files."""
+        if self._files is None:
+            self._files = asyncssh.stream.SSHServerStreamSession(None, file_server_factory(self._owner.device), 3,
+                                                                 True)
+            assert self._chan is not None
+            self._files.connection_made(self._chan)
+        return self._files
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._transfer:
+        if self._files is not None:
             self._files.connection_lost(exc)
 
     def pause_writing(self) -> None:
-        if self._transfer:
+        if self._files is not None:
             self._files.pause_writing()
 
     def resume_writing(self) -> None:
-        if self._transfer:
+        if self._files is not None:
             self._files.resume_writing()
 
     def pty_requested(
@@ -160,14 +167,12 @@ class _Session(asyncssh.SSHServerSession[bytes]):
     def exec_requested(self, command: str | bytes) -> bool:
         self._command = command.decode("utf-8", "replace") if isinstance(command, bytes) else command
         if self._command.startswith("scp "):
-            self._transfer = True
-            return self._files.exec_requested(self._command)
+            return bool(self._transfer().exec_requested(self._command))
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
         if subsystem == "sftp":
-            self._transfer = True
-            return self._files.subsystem_requested(subsystem)
+            return bool(self._transfer().subsystem_requested(subsystem))
         return False
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
@@ -175,7 +180,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
             self._console.width = width
 
     def session_started(self) -> None:
-        if self._transfer:
+        if self._files is not None:
             self._files.session_started()
             return
         width = self._login.width or self._size[0]
@@ -188,7 +193,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         self._write(self._console.prompt())
 
     def data_received(self, data: bytes | str, datatype: int | None) -> None:
-        if self._transfer:
+        if self._files is not None:
             self._files.data_received(data, datatype)  # type: ignore[arg-type]
             return
         text = self._decoder.decode(data) if isinstance(data, bytes) else data
@@ -198,7 +203,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
             self._key(ch)
 
     def eof_received(self) -> bool:
-        if self._transfer:
+        if self._files is not None:
             return bool(self._files.eof_received())
         self._finish()
         return False
@@ -314,7 +319,8 @@ class _Server(asyncssh.SSHServer):
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         self._owner.track(conn)
-        if not self._owner.device.online:
+        peer = conn.get_extra_info("peername")
+        if not self._owner.device.online or not self._owner.admits(str(peer[0]) if peer else ""):
             conn.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -372,6 +378,16 @@ class SimSSHServer:
         """The port listened on (useful when started with port 0)."""
         assert self._acceptor is not None
         return int(self._acceptor.get_port())
+
+    def admits(self, peer: str) -> bool:
+        """Whether ``/ip service`` lets a client from ``peer`` use SSH (a router without the menu: yes)."""
+        reply = self.device.call("/ip/service/print", {}, ["?name=ssh"])
+        if reply.trap is not None or not reply.rows:
+            return True
+        row = reply.rows[0]
+        service = Service(row.get("disabled") != "true", int(row.get("port", "22") or 22),
+                          tuple(a for a in row.get("address", "").split(",") if a))
+        return service.enabled and allowed(service, peer)
 
     def keys_for(self, user: str) -> list[asyncssh.SSHKey]:
         """Public keys ``user`` may log in with: the router's ``/user/ssh-keys``, else the configured ones."""

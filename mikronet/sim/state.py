@@ -133,6 +133,7 @@ class RouterState:
         self._config_menus: dict[tuple[str, ...], Any] = {}
         self._hooks = BuildHooks()
         self._listeners: list[Listener] = []
+        self._change_listeners: list[Callable[[tuple[str, ...]], None]] = []
         self._timers: list[TimerHandle] = []
         self._pending_boot: list[Callable[[], None]] = []
         self._channel = spec.channel
@@ -406,9 +407,22 @@ class RouterState:
         return any(item.get("name") == name for item in self.store.table(path))
 
     def config_changed(self, path: tuple[str, ...]) -> None:
-        """Tell whoever reacts to configuration under ``path`` (the scheduler re-arms its timers)."""
+        """Tell whoever reacts to configuration under ``path`` (the scheduler re-arms its timers, the
+        fleet moves listeners when ``/ip service`` changes)."""
         for observer in self._hooks.observers.get(path, ()):
             observer()
+        for listener in list(self._change_listeners):
+            listener(path)
+
+    def add_change_listener(self, callback: Callable[[tuple[str, ...]], None]) -> None:
+        """Register ``callback(path)``, called after every configuration change (from any thread)."""
+        with self.lock:
+            self._change_listeners.append(callback)
+
+    def remove_change_listener(self, callback: Callable[[tuple[str, ...]], None]) -> None:
+        with self.lock:
+            if callback in self._change_listeners:
+                self._change_listeners.remove(callback)
 
     # --- the log ----------------------------------------------------------------------------------
     def log_event(self, topics: str, message: str) -> None:
