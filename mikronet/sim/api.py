@@ -313,9 +313,11 @@ class ApiServer:
         latency: float = 0.0,
         service: str = "api",
         login_timeout: float = LOGIN_TIMEOUT,
+        follow_services: bool = True,
     ) -> None:
         self.device = device
         self.login_timeout = login_timeout
+        self.follow_services = follow_services
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
@@ -377,6 +379,8 @@ class ApiServer:
 
     def _accepts(self, writer: asyncio.StreamWriter) -> bool:
         """Whether ``/ip service`` lets this client in (service on, client from an allowed network)."""
+        if not self.follow_services:
+            return True
         service = service_settings(self.device)[self.service]
         peer = writer.get_extra_info("peername")
         return service.enabled and allowed(service, str(peer[0]) if peer else "")

@@ -25,7 +25,7 @@ from mikronet.sim.api import ApiServer
 from mikronet.sim.clock import LoopClock
 from mikronet.sim.device import DeviceOptions, DeviceSpec, Faults, SimDevice
 from mikronet.sim.faults import FaultSpec, assign_faults
-from mikronet.sim.services import Service, service_settings, set_ports, unprivileged
+from mikronet.sim.services import SERVICES, Service, service_settings, set_ports, unprivileged
 from mikronet.sim.tls import FleetCA, adh_context
 
 __all__ = ["Endpoint", "FleetOptions", "FleetRuntime", "RouterSetup", "raise_fd_limit"]
@@ -81,6 +81,10 @@ class FleetOptions:
     fault_seed: int = 0
     login_timeout: float = 30.0
     """Seconds an API connection may stay open without logging in (then it is closed)."""
+    follow_services: bool = True
+    """Listeners follow ``/ip service`` (ports, disabled, allowed networks). False keeps the API,
+    api-ssl and SSH open on their usual ports whatever the routers say: a rehearsal against backups
+    that close the management services (or a test reading them back) can still reach them."""
 
 
 def raise_fd_limit() -> int:
@@ -125,11 +129,12 @@ class _Router:
         self.endpoint = endpoint
         latency = runtime.options.latency_ms / 1000.0
         host = endpoint.host
-        timeout = runtime.options.login_timeout
-        self.api = ApiServer(device, host, endpoint.api, latency=latency, service="api", login_timeout=timeout)
+        timeout, follow = runtime.options.login_timeout, runtime.options.follow_services
+        self.api = ApiServer(device, host, endpoint.api, latency=latency, service="api", login_timeout=timeout,
+                             follow_services=follow)
         self.api_ssl = (
             ApiServer(device, host, endpoint.api_ssl, ssl_context=tls, latency=latency, service="api-ssl",
-                      login_timeout=timeout)
+                      login_timeout=timeout, follow_services=follow)
             if tls is not None
             else None
         )
@@ -147,6 +152,8 @@ class _Router:
 
     def _wanted(self) -> tuple[dict[str, Service], Endpoint]:
         """The router's services, and the endpoint they make."""
+        if not self.runtime.options.follow_services:
+            return {name: Service(True, port) for name, port in SERVICES.items()}, self.endpoint
         settings = service_settings(self.device)
         low = self.runtime.low_ports
         ssh = unprivileged(settings["ssh"].port, low) if self.endpoint.ssh is not None else None
@@ -204,7 +211,8 @@ class _Router:
                     _black_hole, self.endpoint.host, self.endpoint.ssh, reuse_address=True
                 )
             else:
-                self.ssh = await self.runtime.ssh_factory(self.device, self.endpoint.host, self.endpoint.ssh)
+                self.ssh = await self.runtime.ssh_factory(self.device, self.endpoint.host, self.endpoint.ssh,
+                                                          follow_services=self.runtime.options.follow_services)
             self.ssh_hangs = hang
 
     async def _stop_ssh(self) -> None:

@@ -379,8 +379,12 @@ class SimSSHServer:
         assert self._acceptor is not None
         return int(self._acceptor.get_port())
 
+    follow_services = True
+
     def admits(self, peer: str) -> bool:
         """Whether ``/ip service`` lets a client from ``peer`` use SSH (a router without the menu: yes)."""
+        if not self.follow_services:
+            return True
         reply = self.device.call("/ip/service/print", {}, ["?name=ssh"])
         if reply.trap is not None or not reply.rows:
             return True
@@ -455,12 +459,14 @@ async def start_ssh_server(
     port: int,
     *,
     authorized_keys: Mapping[str, Sequence[str]] | None = None,
+    follow_services: bool = True,
 ) -> SimSSHServer:
     """Serve ``device``'s console over SSH on ``host:port`` (port 0 picks a free one).
 
     ``authorized_keys`` maps a user name to OpenSSH public key lines accepted besides the router's
-    own ``/user/ssh-keys``.
+    own ``/user/ssh-keys``. ``follow_services=False`` ignores ``/ip service ssh address=``.
     """
     server = SimSSHServer(device, authorized_keys)
+    server.follow_services = follow_services
     await server.start(host, port)
     return server
