@@ -21,7 +21,7 @@ from mikronet.sim.formats import format_time_parts
 from mikronet.sim.menus import Handler, MenuTree, Request
 from mikronet.sim.network import bgp_peer_hooks, register_network
 from mikronet.sim.reply import Reply
-from mikronet.sim.schema_bridge import wanted_paths
+from mikronet.sim.schema_bridge import wanted_keys, wanted_paths
 from mikronet.sim.scripting import load_initial_config, register_scripting, script_hooks
 from mikronet.sim.specs import PathSpec
 from mikronet.sim.state import BuildHooks, RouterState
@@ -92,7 +92,7 @@ def register_menus(device: RouterState) -> None:
             return {k: v for k, v in found.items() if k not in ("add", "remove", "move")}
         return found
 
-    menus = MenuTree(frozenset(specs), verbs)
+    menus = MenuTree(wanted_keys(device.version, device.profile), verbs)
     hooks = BuildHooks(
         menu_factory=lambda spec: config_menu_for(device, spec),
         rebuild=lambda: register_menus(device),

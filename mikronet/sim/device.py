@@ -39,6 +39,8 @@ class SimDevice(RouterState):
     ``spec.ports`` names them already. What loading the backup refused is :attr:`initial_result`.
     """
 
+    __slots__ = ("initial_result",)
+
     def __init__(
         self,
         spec: DeviceSpec,

@@ -63,7 +63,6 @@ class MenuTree:
         lazy: Callable[[tuple[str, ...]], Mapping[str, Handler]] | None = None,
     ) -> None:
         self._menus: dict[tuple[str, ...], dict[str, Handler]] = {}
-        self._prefixes: set[tuple[str, ...]] = {()}
         self._lazy_paths = lazy_paths
         self._lazy_prefixes = _prefixes_of(lazy_paths)
         self._lazy = lazy
@@ -71,8 +70,6 @@ class MenuTree:
 
     def register(self, path: tuple[str, ...], verb: str, handler: Handler) -> None:
         self._menus.setdefault(path, {})[verb] = handler
-        for depth in range(len(path) + 1):
-            self._prefixes.add(path[:depth])
 
     def register_many(self, path: tuple[str, ...], verbs: Mapping[str, Handler]) -> None:
         for verb, handler in verbs.items():
@@ -99,7 +96,7 @@ class MenuTree:
     def children(self, path: tuple[str, ...]) -> tuple[str, ...]:
         """Sub-menu names directly under ``path`` (for the console's completion and ``..``)."""
         n = len(path)
-        names = {p[n] for p in self._prefixes if len(p) > n and p[:n] == path}
+        names = {p[n] for p in self._menus if len(p) > n and p[:n] == path}
         names |= {p[n] for p in self._lazy_prefixes if len(p) > n and p[:n] == path}
         return tuple(sorted(names))
 
@@ -112,7 +109,10 @@ class MenuTree:
         return handler
 
     def is_prefix(self, path: tuple[str, ...]) -> bool:
-        return path in self._prefixes or path in self._lazy_prefixes
+        if path in self._lazy_prefixes or path in self._menus or not path:
+            return True
+        n = len(path)  # a few dozen explicit menus per router: no prefix set kept for them
+        return any(len(p) > n and p[:n] == path for p in self._menus)
 
 
 def reject_queries(request: Request) -> None:

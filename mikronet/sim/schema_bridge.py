@@ -18,7 +18,7 @@ from mikronet.sim.models import ModelProfile
 from mikronet.sim.specs import PathSpec
 from mikronet.sim.versions import parse_version as sim_version
 
-__all__ = ["INTERFACE_KINDS", "OTHER_INTERFACE_PATHS", "path_spec", "path_specs", "wanted_paths"]
+__all__ = ["INTERFACE_KINDS", "OTHER_INTERFACE_PATHS", "path_spec", "path_specs", "wanted_keys", "wanted_paths"]
 
 INTERFACE_KINDS: Mapping[str, str] = MappingProxyType(
     {
@@ -133,6 +133,12 @@ def _wanted_for(profile: ModelProfile, version_number: tuple[int, ...], path: tu
     if path[:3] == ("interface", "ethernet", "poe"):
         return bool(profile.poe_out)
     return True
+
+
+@cache
+def wanted_keys(version: str, profile: ModelProfile) -> frozenset[tuple[str, ...]]:
+    """The paths of :func:`wanted_paths`, as one frozenset every router of that kind shares."""
+    return frozenset(wanted_paths(version, profile))
 
 
 @cache

@@ -35,7 +35,8 @@ class Service:
 def service_settings(device: RouterState) -> dict[str, Service]:
     """The router's ``/ip service`` settings for the services the fleet listens for."""
     found: dict[str, Service] = {}
-    for item in device.store.table(("ip", "service")):
+    table = device.store.tables.get(("ip", "service"))  # never touched: every service as it came
+    for item in table if table is not None else ():
         name = item.get("name", "")
         if name not in SERVICES:
             continue
@@ -74,7 +75,8 @@ def allowed(service: Service, peer: str) -> bool:
 
 def set_ports(device: RouterState, ports: Mapping[str, int]) -> None:
     """Give services the ports the inventory says the router listens on, where it has not changed them."""
-    current = service_settings(device)
-    for name, port in ports.items():
-        if port != SERVICES[name] and current[name].port == SERVICES[name]:
+    moved = {name: port for name, port in ports.items() if port != SERVICES[name]}
+    current = service_settings(device) if moved else {}
+    for name, port in moved.items():
+        if current[name].port == SERVICES[name]:
             device.call("/ip/service/set", {".id": name, "port": str(port)})

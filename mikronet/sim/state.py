@@ -105,6 +105,13 @@ class RouterState:
     public method takes the router's lock.
     """
 
+    __slots__ = (
+        "_boot_count", "_booted_at", "_change_listeners", "_channel", "_config_menus", "_downgrade_requested",
+        "_extensions", "_firmware_current", "_firmware_flashed", "_firmware_upgrade", "_hooks", "_listeners",
+        "_menus", "_online", "_pending_boot", "_serial", "_specs", "_timers", "_tool_runs", "_version", "clock",
+        "faults", "files", "lock", "log", "mac_base", "options", "profile", "spec", "store",
+    )
+
     def __init__(
         self,
         spec: DeviceSpec,
