@@ -67,6 +67,7 @@ ACTIONS: Final = frozenset({
     "export", "print",
 })
 _MENU_WORD: Final = re.compile(r"[a-z][a-z0-9-]*|\.\.")
+_PATH_WORD: Final = re.compile(r"[0-9]*[a-z][a-z0-9-]*|\.\.")  # a menu may start with a digit: /interface 6to4
 _VAR: Final = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _BODY_PART: Final = re.compile(r"\\(?:[0-9A-F]{2}|.)|\$([A-Za-z_][A-Za-z0-9_]*)?|[^\\$]+", re.DOTALL)
 
@@ -226,7 +227,7 @@ def build_command(
             verb, verb_at = word, tokens[i].start
             i += 1
             break
-        if not _MENU_WORD.fullmatch(word):
+        if not _PATH_WORD.fullmatch(word):
             break
         path.append(word)
         columns.append(tokens[i].start)
