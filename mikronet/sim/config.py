@@ -175,8 +175,8 @@ class ConfigMenu:
         for name in sorted(merged):
             if name not in row:
                 row[name] = merged[name]
-        if self.hooks.computed is not None:
-            row.update(self.hooks.computed(item, request))
+        if self.hooks.computed is not None:  # what was set explicitly wins over what the router fills in
+            row.update({k: v for k, v in self.hooks.computed(item, request).items() if k not in item.values})
         for name in (*spec.write_only, *self.hooks.hidden):
             row.pop(name, None)
         for name in spec.booleans:

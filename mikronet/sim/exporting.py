@@ -32,7 +32,7 @@ _KIND = frozenset({"type"})
 """What an interface's menu already says (``/interface vlan``); other menus keep their ``type``."""
 _FACTORY_ONLY = frozenset({"type", "default-name", "mac-address"})
 """What a factory item came with and an export leaves out unless it was changed."""
-_RUNTIME = frozenset({"default", "run-count", "next-run", "owner", "last-started", "last-logged-in"})
+_RUNTIME = frozenset({"default", "run-count", "next-run", "last-started", "last-logged-in"})
 _NOT_EXPORTED = frozenset({("user",), ("user", "ssh-keys")})
 """Menus ``/export`` leaves out (users live apart from the configuration; a backup has them)."""
 

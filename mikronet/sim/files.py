@@ -66,7 +66,13 @@ def register_files(device: RouterState) -> None:
     def print_(request: Request) -> Reply:
         return print_rows([file_row(device, item) for item in device.files], request)
 
+    def check(request: Request, allowed: frozenset[str]) -> None:
+        for name in request.args:
+            if name not in allowed:
+                raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT, argument=name)
+
     def add(request: Request) -> Reply:
+        check(request, frozenset({"name", "contents", "type"}))
         name = request.args.get("name", "")
         if not name:
             raise CommandTrap(msg.VALUE_NEEDED.format(name="name"), msg.CATEGORY_ARGUMENT)
@@ -76,6 +82,7 @@ def register_files(device: RouterState) -> None:
         return Reply(ret=item.id)
 
     def set_(request: Request) -> Reply:
+        check(request, frozenset({".id", "numbers", "contents"}))
         for item in _targets(device, request):
             if "contents" in request.args:
                 device.ensure_space(len(request.args["contents"]))

@@ -68,14 +68,18 @@ def bridge_hosts(device: RouterState) -> list[dict[str, str]]:
         # static entries keep their configuration id; learned ones get ids of their own
         row = {".id": item.id if item is not None else format_id(0x8000 + len(rows)), **values}
         if not v7:
-            row["on-interface"] = values["interface"]
+            row["on-interface"] = values.get("interface", "")
+        row.setdefault("disabled", "false")
         row.update({"dynamic": str(dynamic).lower(), "local": str(local).lower(), "external": "false",
-                    "invalid": "false", "disabled": "false"})
+                    "invalid": "false"})
         rows.append(row)
 
-    for item in _items(device, ("interface", "bridge", "host")):
-        add({"mac-address": item.get("mac-address", ""), "interface": item.get("interface", ""),
-             "bridge": item.get("bridge", "")}, dynamic=False, local=False, item=item)
+    static = ("interface", "bridge", "host")
+    if static in device.specs:  # the configured entries, as their menu prints them
+        menu = device.config_menu(static)
+        for item in menu.items():
+            row = {k: v for k, v in menu.row(item).items() if k != ".id"}
+            add(row, dynamic=False, local=False, item=item)
     for port in _items(device, ("interface", "bridge", "port")):
         name, bridge = port.get("interface", ""), port.get("bridge", "")
         member = interfaces.get(name)

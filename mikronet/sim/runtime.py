@@ -182,9 +182,12 @@ class _Router:
 
     async def _up(self) -> None:
         settings, endpoint = self._wanted()
-        if endpoint != self.endpoint:
+        await self._listen(settings, endpoint)
+        if endpoint != self.endpoint:  # only once the listeners are where it says
             self.endpoint = endpoint
             self.runtime.endpoint_moved()
+
+    async def _listen(self, settings: dict[str, Service], endpoint: Endpoint) -> None:
         for server, service in ((self.api, settings["api"]), (self.api_ssl, settings["api-ssl"])):
             if server is None:
                 continue
@@ -196,7 +199,7 @@ class _Router:
             if server.port != port:
                 await server.move(port)
             await server.start()
-        if self.endpoint.ssh is None or self.runtime.ssh_factory is None:
+        if endpoint.ssh is None or self.runtime.ssh_factory is None:
             return
         hang = self.device.faults.hang
         if self.ssh is not None and (self.ssh_hangs != hang or self.ssh_port != endpoint.ssh
@@ -207,11 +210,9 @@ class _Router:
         self.ssh_port = endpoint.ssh
         if self.ssh is None:
             if hang:  # the hang fault holds for SSH too: the port accepts and never says a word
-                self.ssh = await asyncio.start_server(
-                    _black_hole, self.endpoint.host, self.endpoint.ssh, reuse_address=True
-                )
+                self.ssh = await asyncio.start_server(_black_hole, endpoint.host, endpoint.ssh, reuse_address=True)
             else:
-                self.ssh = await self.runtime.ssh_factory(self.device, self.endpoint.host, self.endpoint.ssh,
+                self.ssh = await self.runtime.ssh_factory(self.device, endpoint.host, endpoint.ssh,
                                                           follow_services=self.runtime.options.follow_services)
             self.ssh_hangs = hang
 

@@ -286,7 +286,11 @@ def script_hooks(device: RouterState) -> PathHooks:
     def computed(item: Item, request: Request | None) -> dict[str, str]:
         return {"owner": item.values.get("owner", "admin"), "run-count": item.values.get("run-count", "0")}
 
-    return PathHooks(computed=computed, extra_verbs={"run": lambda r: _script_run(device, r)})
+    def validate(values: dict[str, str], item: Item | None) -> None:
+        if item is None:  # a new script belongs to whoever made it, and its export says so
+            values.setdefault("owner", device.spec.username)
+
+    return PathHooks(computed=computed, validate=validate, extra_verbs={"run": lambda r: _script_run(device, r)})
 
 
 def run_file_later(device: RouterState, filename: str) -> None:

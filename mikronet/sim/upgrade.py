@@ -130,6 +130,9 @@ def register_update(device: RouterState) -> None:
         return print_rows([row], request)
 
     def set_(request: Request) -> Reply:
+        for name in request.args:
+            if name != "channel":
+                raise CommandTrap(msg.UNKNOWN_PARAMETER, msg.CATEGORY_ARGUMENT, argument=name)
         channel = request.args.get("channel")
         if channel is not None:
             if channel not in CHANNELS[7 if device.parsed_version.major >= 7 else 6]:
