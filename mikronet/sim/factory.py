@@ -306,7 +306,9 @@ def ip_address_hooks(device: RouterState) -> PathHooks:
             raise CommandTrap(msg.VALUE_NEEDED.format(name="address"), msg.CATEGORY_ARGUMENT)
         if not values.get("interface"):
             raise CommandTrap(msg.VALUE_NEEDED.format(name="interface"), msg.CATEGORY_ARGUMENT)
-        parse(address)  # a host address stays as written (10.255.255.1, as RouterOS exports it)
+        parsed = parse(address)  # a host address stays as written (10.255.255.1, as RouterOS exports it)
+        if not values.get("network"):
+            values["network"] = str(parsed.network.network_address)  # filled in, and exported, as RouterOS does
 
     def computed(item: Item, request: Request | None) -> dict[str, str]:
         address = item.get("address", "")
