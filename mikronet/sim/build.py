@@ -19,7 +19,7 @@ from mikronet.sim.factory_data import Mirror, mirrors
 from mikronet.sim.files import register_files
 from mikronet.sim.formats import format_time_parts
 from mikronet.sim.menus import Handler, MenuTree, Request
-from mikronet.sim.network import bgp_peer_hooks, register_network
+from mikronet.sim.network import bgp_peer_hooks, dhcp_address_hooks, dhcp_client_hooks, register_network
 from mikronet.sim.reply import Reply
 from mikronet.sim.schema_bridge import wanted_keys, wanted_paths
 from mikronet.sim.scripting import load_initial_config, register_scripting, script_hooks
@@ -51,7 +51,9 @@ def _hooks_for(device: RouterState, spec: PathSpec) -> PathHooks | None:
     if spec.type_value is not None:
         return kind_hooks(device, spec.type_value)
     if spec.path == ("ip", "address"):
-        return ip_address_hooks(device)
+        return dhcp_address_hooks(device, ip_address_hooks(device))
+    if spec.path == ("ip", "dhcp-client"):
+        return dhcp_client_hooks(device)
     if spec.path == ("system", "clock"):
 
         def clock(item: Item, request: Request | None) -> dict[str, str]:

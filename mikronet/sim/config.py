@@ -68,6 +68,8 @@ class PathHooks:
     after_change: Callable[[Item, dict[str, str]], None] | None = None
     """Called with the item and its previous effective values after an add (previous empty) or set."""
     extra_verbs: dict[str, Handler] = field(default_factory=dict)
+    dynamic: Callable[[], list[dict[str, str]]] | None = None
+    """Rows the router adds itself, printed before the configured ones (``D`` in the console)."""
     hidden: frozenset[str] = frozenset()
     """Fields of the stored item this menu does not print (a kind's ``type``: its menu says it)."""
     mirror: Callable[[], list[str]] | None = None
@@ -267,6 +269,8 @@ class ConfigMenu:
     # --- verbs ---------------------------------------------------------------------------------
     def print_(self, request: Request) -> Reply:
         rows = [self.row(item, request) for item in self.items()]
+        if self.hooks.dynamic is not None:  # what the router made itself (a DHCP lease's address)
+            rows = [*self.hooks.dynamic(), *rows]
         return print_rows(rows, request)
 
     def add(self, request: Request) -> Reply:

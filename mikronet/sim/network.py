@@ -33,7 +33,16 @@ from mikronet.sim.store import Item, format_id
 if TYPE_CHECKING:
     from mikronet.sim.state import RouterState
 
-__all__ = ["bgp_peer_hooks", "bgp_sessions", "bridge_hosts", "ipv6_neighbors", "register_network"]
+__all__ = [
+    "bgp_peer_hooks",
+    "bgp_sessions",
+    "bridge_hosts",
+    "dhcp_address_hooks",
+    "dhcp_client_hooks",
+    "dhcp_leases",
+    "ipv6_neighbors",
+    "register_network",
+]
 
 _SESSION_SETTLE = 0
 """Seconds after boot before a BGP session is established (at once: tests and demos do not wait)."""
@@ -216,6 +225,52 @@ def _advertisements(device: RouterState) -> list[dict[str, str]]:
             rows.append({".id": format_id(len(rows) + 1), "peer": peer.get("name", ""), "prefix": prefix,
                          "nexthop": state["local-address"], "origin": "igp", "as-path": ""})
     return rows
+
+
+def dhcp_leases(device: RouterState) -> dict[str, dict[str, str]]:
+    """The address each enabled DHCP client on a running interface got from the upstream network:
+    interface -> address, gateway and DNS server (a network of its own per router and interface)."""
+    interfaces = _interfaces(device)
+    leases: dict[str, dict[str, str]] = {}
+    for client in _items(device, ("ip", "dhcp-client")):
+        name = client.get("interface", "")
+        item = interfaces.get(name)
+        if item is None or not is_running(item):
+            continue
+        digest = _digest(device, f"dhcp:{name}")
+        prefix = f"100.{64 + digest[0] % 64}.{digest[1]}"
+        leases[name] = {"address": f"{prefix}.{2 + digest[2] % 250}/24", "gateway": f"{prefix}.1",
+                        "dns-server": f"{prefix}.1"}
+    return leases
+
+
+def dhcp_address_hooks(device: RouterState, base: PathHooks) -> PathHooks:
+    """``/ip address``: the configured addresses, and the dynamic one of each bound DHCP client."""
+
+    def dynamic() -> list[dict[str, str]]:
+        rows = []
+        for number, (name, lease) in enumerate(sorted(dhcp_leases(device).items()), start=0x7000):
+            network = str(ipaddress.ip_interface(lease["address"]).network.network_address)
+            rows.append({".id": format_id(number), "address": lease["address"], "network": network,
+                         "interface": name, "actual-interface": name, "invalid": "false", "dynamic": "true",
+                         "disabled": "false"})
+        return rows
+
+    return PathHooks(computed=base.computed, validate=base.validate, dynamic=dynamic)
+
+
+def dhcp_client_hooks(device: RouterState) -> PathHooks:
+    """``/ip dhcp-client``: bound on a running interface, searching elsewhere."""
+
+    def computed(item: Item, request: Request | None) -> dict[str, str]:
+        lease = dhcp_leases(device).get(item.get("interface", ""))
+        if item.get("disabled") == "true":
+            return {"status": "stopped"}
+        if lease is None:
+            return {"status": "searching..."}
+        return {"status": "bound", **lease, "dhcp-server": lease["gateway"], "expires-after": "9m58s"}
+
+    return PathHooks(computed=computed)
 
 
 def register_network(device: RouterState) -> None:
