@@ -9,7 +9,8 @@ Every error mikronet raises derives from :class:`MikronetError`. The tree::
     │   ├── SecretError               a {env: …} / {file: …} reference that cannot be resolved
     │   ├── ImportFileError           a CSV/XLSX row that cannot become a school
     │   ├── ScriptError               RouterOS script that cannot be parsed (file, line, column)
-    │   └── TemplateError             a template that cannot be rendered (template, line, router)
+    │   ├── TemplateError             a template that cannot be rendered (template, line, router)
+    │   └── LedgerError               the ledger cannot be opened or written as asked (URL, file, line, event)
     └── RouterError                   something went wrong with one router: exit status 1
         ├── TransportError            cannot talk to the router
         │   ├── TransportTimeout      (also a TimeoutError)
@@ -31,6 +32,7 @@ __all__ = [
     "ImportFileError",
     "InputError",
     "InventoryError",
+    "LedgerError",
     "MikronetError",
     "RouterCommandError",
     "RouterError",
@@ -142,6 +144,31 @@ class TemplateError(InputError):
         self.router = router
         where = _where(template, line)
         parts = [p for p in (router, where) if p]
+        super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
+
+
+class LedgerError(InputError):
+    """The ledger cannot be used as asked: a bad URL, a missing file, a schema newer than this
+    mikronet, an event that breaks the rules, an import file with a bad line or a broken chain.
+
+    ``file``/``line``/``field`` locate a bad import line; ``event`` names the event concerned.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        event: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.field = field
+        self.event = event
+        parts = [p for p in (_where(file, line), field) if p]
         super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
 
 
