@@ -49,7 +49,14 @@ _WHERE = {
     "PushOptions": "mikronet.ops.push",
     "RouterResult": "mikronet.ops.result",
     "Status": "mikronet.ops.result",
+    # the ledger of interventions
+    "DEFAULT_CATEGORIES": "mikronet.ledger",
+    "Ledger": "mikronet.ledger",
+    "VerifyReport": "mikronet.ledger",
+    "open_ledger": "mikronet.ledger",
+    "resolve_technician": "mikronet.ledger",
     # base
+    "LedgerError": "mikronet.errors",
     "MikronetError": "mikronet.errors",
     "InputError": "mikronet.errors",
     "RouterError": "mikronet.errors",

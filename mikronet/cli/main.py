@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("mikronet.cli.push:plan", "Show what a push would change on the selected routers."),
     "push": ("mikronet.cli.push:push", "Bring the selected routers to their templates, safely."),
     "demo": ("mikronet.cli.demo:demo", "Rehearse the main job on a simulated fleet."),
+    "ledger": ("mikronet.cli.ledger:ledger", "List, show, export, import and verify the ledger of interventions."),
+    "record": ("mikronet.cli.ledger:record", "Record work done at a school away from the router (a consultation)."),
 }
 
 DEFAULT_INVENTORY = Path("inventory")
