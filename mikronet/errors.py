@@ -69,8 +69,8 @@ def _where(file: str | Path | None, line: int | None, column: int | None = None)
     return text
 
 
-class InventoryError(InputError):
-    """The inventory is malformed. Names the file, the line and the field."""
+class _LocatedInputError(InputError):
+    """Bad input found at a file, a line and a field (each optional), named before the message."""
 
     def __init__(
         self,
@@ -88,6 +88,10 @@ class InventoryError(InputError):
         parts = [p for p in (where, field) if p]
         prefix = ": ".join(parts)
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class InventoryError(_LocatedInputError):
+    """The inventory is malformed. Names the file, the line and the field."""
 
 
 class SecretError(InventoryError):
@@ -147,7 +151,7 @@ class TemplateError(InputError):
         super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
 
 
-class LedgerError(InputError):
+class LedgerError(_LocatedInputError):
     """The ledger cannot be used as asked: a bad URL, a missing file, a schema newer than this
     mikronet, an event that breaks the rules, an import file with a bad line or a broken chain.
 
@@ -163,13 +167,8 @@ class LedgerError(InputError):
         field: str | None = None,
         event: str | None = None,
     ) -> None:
-        self.message = message
-        self.file = str(file) if file is not None else None
-        self.line = line
-        self.field = field
         self.event = event
-        parts = [p for p in (_where(file, line), field) if p]
-        super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
+        super().__init__(message, file=file, line=line, field=field)
 
 
 class RouterError(MikronetError):

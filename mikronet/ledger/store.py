@@ -59,33 +59,18 @@ class ImportReport:
         return {"added": len(self.added), "skipped": self.skipped}
 
 
+_NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
+
+
 def _row(event: Event) -> tuple[Any, ...]:
-    r = event.record()
-    r["details"] = canonical_json(r["details"])
-    return tuple(r[name.strip()] for name in _COLUMNS.split(","))
+    record = event.record() | {"details": canonical_json(dict(event.details))}
+    return tuple(record[name] for name in _NAMES)
 
 
 def _event(row: Sequence[Any]) -> Event:
-    (seq, id_, time, technician, school, router, serial, kind, category, details, outcome, *chain) = row
-    prev_id, prev_hash, hash_, origin_hash, origin_prev_hash = chain
-    return Event(
-        seq=int(seq),
-        id=id_,
-        time=parse_time(time),
-        technician=technician,
-        school=school,
-        router=router,
-        serial=serial,
-        kind=kind,
-        category=category,
-        details=json.loads(details),
-        outcome=outcome,
-        prev_hash=prev_hash,
-        hash=hash_,
-        prev_id=prev_id,
-        origin_hash=origin_hash,
-        origin_prev_hash=origin_prev_hash,
-    )
+    fields = dict(zip(_NAMES, row, strict=True))
+    fields.update(seq=int(fields["seq"]), time=parse_time(fields["time"]), details=json.loads(fields["details"]))
+    return Event(**fields)
 
 
 class Ledger:

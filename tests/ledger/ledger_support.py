@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from mikronet.ledger import open_backend
+from mikronet.ledger import GENESIS, Event, event_hash, open_backend
+from mikronet.ledger.model import canonical_json
 
 
 def run_sql(url: str, sql: str, params: tuple[object, ...] = ()) -> None:
@@ -30,3 +34,33 @@ def stored_text(url: str) -> bytes:
         return "\n".join(str(row[0]) for row in rows).encode("utf-8")
     finally:
         backend.close()
+
+
+def linked(before: Event | None, **fields: Any) -> Event:
+    """An event linked after ``before`` and hashed, as an append would make it (fields may be overridden)."""
+    values: dict[str, Any] = {
+        "seq": before.seq + 1 if before else 1,
+        "id": f"e{before.seq if before else 0}",
+        "time": datetime(2021, 4, 1, 10, 0, tzinfo=UTC),
+        "technician": "Ilze Siliņa",
+        "school": "LV-0042",
+        "router": None,
+        "serial": None,
+        "kind": "consultation",
+        "category": "consultation",
+        "details": {},
+        "outcome": "completed",
+        "prev_hash": before.hash if before else GENESIS,
+        "hash": "",
+        "prev_id": before.id if before else None,
+    }
+    event = Event(**(values | fields))
+    return replace(event, hash=event_hash(event))
+
+
+def insert_row(url: str, event: Event) -> None:
+    """Write an event's row straight into ``ledger_events`` (no head moved, no check made)."""
+    record = event.record() | {"details": canonical_json(dict(event.details))}
+    names = [n for n in record if not n.startswith("origin_")]
+    marks = ", ".join("?" * len(names))
+    run_sql(url, f"INSERT INTO ledger_events ({', '.join(names)}) VALUES ({marks})", tuple(record[n] for n in names))

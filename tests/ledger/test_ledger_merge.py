@@ -11,11 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from ledger_support import run_sql
+from ledger_support import insert_row, linked, run_sql
 
 from mikronet.errors import LedgerError
 from mikronet.ledger import (
-    GENESIS,
     SCHEMA_VERSION,
     Event,
     Ledger,
@@ -163,48 +162,12 @@ def test_a_version_1_ledger_is_migrated_and_its_chain_goes_on(ledger_url: str) -
     backend = open_backend(ledger_url)
     for statement in SCHEMA_V1:
         backend.run(statement)
-    before: Event | None = None
+    backend.close()
     old: list[Event] = []
     for i, note in enumerate(["pirmā konsultācija", "otrā konsultācija"]):
-        event = Event(
-            seq=i + 1,
-            id=f"v1-{i}",
-            time=datetime(2021, 4, 20 + i, 10, 0, tzinfo=UTC),
-            technician="Ilze Siliņa",
-            school="LV-0042",
-            router=None,
-            serial=None,
-            kind="consultation",
-            category="consultation",
-            details={"note": note},
-            outcome="completed",
-            prev_hash=before.hash if before else GENESIS,
-            hash="",
-            prev_id=before.id if before else None,
-        )
-        before = replace(event, hash=event_hash(event))
-        old.append(before)
-        r = before.record()
-        backend.run(
-            "INSERT INTO ledger_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                r["seq"],
-                r["id"],
-                r["time"],
-                r["technician"],
-                r["school"],
-                None,
-                None,
-                r["kind"],
-                r["category"],
-                canonical_json(r["details"]),
-                r["outcome"],
-                r["prev_id"],
-                r["prev_hash"],
-                r["hash"],
-            ),
-        )
-    backend.close()
+        day = datetime(2021, 4, 20 + i, 10, 0, tzinfo=UTC)
+        old.append(linked(old[-1] if old else None, id=f"v1-{i}", time=day, details={"note": note}))
+        insert_row(ledger_url, old[-1])
 
     with open_ledger(ledger_url) as ledger:
         assert ledger.events() == old

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ledger_support import run_sql
+from ledger_support import insert_row, linked, run_sql
 
-from mikronet.ledger import GENESIS, Event, Head, Ledger, event_hash, open_ledger, verify_chain
+from mikronet.ledger import Event, Head, Ledger, event_hash, open_ledger, verify_chain
 from mikronet.ledger.model import canonical_json
 
 Tamper = Callable[[str, list[Event]], str]
@@ -76,42 +75,8 @@ def _swap(url: str, events: list[Event]) -> str:
 
 
 def _insert(url: str, after: Event, seq: int) -> str:
-    forged = Event(
-        seq=seq,
-        id="forged-event",
-        time=after.time,
-        technician="Kāds cits",
-        school="LV-0042",
-        router=None,
-        serial=None,
-        kind="consultation",
-        category="consultation",
-        details={"note": "pievienots vēlāk"},
-        outcome="completed",
-        prev_hash=after.hash,
-        hash="",
-        prev_id=after.id,
-    )
-    forged = replace(forged, hash=event_hash(forged))
-    run_sql(
-        url,
-        "INSERT INTO ledger_events (seq, id, time, technician, school, kind, category, details, outcome, prev_id, "
-        "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            seq,
-            forged.id,
-            forged.record()["time"],
-            forged.technician,
-            forged.school,
-            forged.kind,
-            forged.category,
-            canonical_json(dict(forged.details)),
-            forged.outcome,
-            forged.prev_id,
-            forged.prev_hash,
-            forged.hash,
-        ),
-    )
+    forged = linked(after, seq=seq, id="forged-event", technician="Kāds cits", details={"note": "pievienots vēlāk"})
+    insert_row(url, forged)
     return forged.id
 
 
@@ -172,24 +137,7 @@ def test_verify_names_the_row_changed_by_sql(ledger_url: str, name: str) -> None
 def _chain(n: int) -> list[Event]:
     events: list[Event] = []
     for i in range(n):
-        before = events[-1] if events else None
-        event = Event(
-            seq=i + 1,
-            id=f"e{i}",
-            time=datetime(2021, 4, 1, tzinfo=UTC),
-            technician="T",
-            school="LV-0001",
-            router=None,
-            serial=None,
-            kind="consultation",
-            category="consultation",
-            details={"i": i},
-            outcome="completed",
-            prev_hash=before.hash if before else GENESIS,
-            hash="",
-            prev_id=before.id if before else None,
-        )
-        events.append(replace(event, hash=event_hash(event)))
+        events.append(linked(events[-1] if events else None, details={"i": i}))
     return events
 
 
