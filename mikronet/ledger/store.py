@@ -9,6 +9,7 @@ secret redactor before they are hashed or written.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -89,6 +90,7 @@ class Ledger:
         self.backend = backend
         self.categories = check_categories(categories)
         self._redactor = redactor
+        self._lock = threading.RLock()  # one connection: one transaction at a time across threads
         migrate(backend)
 
     @property
@@ -107,16 +109,17 @@ class Ledger:
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[None]:
-        if write:
-            self.backend.begin_write()
-        else:
-            self.backend.begin_read()
-        try:
-            yield
-            self.backend.commit()
-        except BaseException:
-            self.backend.rollback()
-            raise
+        with self._lock:
+            if write:
+                self.backend.begin_write()
+            else:
+                self.backend.begin_read()
+            try:
+                yield
+                self.backend.commit()
+            except BaseException:
+                self.backend.rollback()
+                raise
 
     def _head(self) -> Head | None:
         rows = self.backend.fetch("SELECT seq, id, hash FROM ledger_head WHERE one = 1")
@@ -217,19 +220,15 @@ class Ledger:
             where.append("time <= ?")
             params.append(format_time(until))
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
+        with self._lock:
+            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
         return [_event(row) for row in rows]
 
     def get(self, ref: str) -> Event:
         """One event by its id, a unique beginning of its id (at least 4 characters), or its seq."""
         ref = ref.strip()
-        rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (ref,))
-        if not rows and len(ref) >= 4:
-            rows = self.backend.fetch(
-                f"SELECT {_COLUMNS} FROM ledger_events WHERE substr(id, 1, ?) = ? ORDER BY seq", (len(ref), ref)
-            )
-        if not rows and ref.isdigit():
-            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE seq = ?", (int(ref),))
+        with self._lock:
+            rows = self._find(ref)
         if not rows:
             raise LedgerError(f"no event {ref!r} in {self.url}", event=ref)
         if len(rows) > 1:
@@ -237,8 +236,19 @@ class Ledger:
             raise LedgerError(f"{ref!r} begins {len(rows)} event ids ({ids}); give more of it", event=ref)
         return _event(rows[0])
 
+    def _find(self, ref: str) -> list[tuple[Any, ...]]:
+        rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (ref,))
+        if not rows and len(ref) >= 4:
+            rows = self.backend.fetch(
+                f"SELECT {_COLUMNS} FROM ledger_events WHERE substr(id, 1, ?) = ? ORDER BY seq", (len(ref), ref)
+            )
+        if not rows and ref.isdigit():
+            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE seq = ?", (int(ref),))
+        return rows
+
     def count(self) -> int:
-        ((n,),) = self.backend.fetch("SELECT COUNT(*) FROM ledger_events")
+        with self._lock:
+            ((n,),) = self.backend.fetch("SELECT COUNT(*) FROM ledger_events")
         return int(n)
 
     def verify(self) -> VerifyReport:

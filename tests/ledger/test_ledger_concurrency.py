@@ -77,3 +77,24 @@ def test_ten_writers_and_one_killed_mid_write(ledger_url: str, tmp_path: Path) -
     assert len(events) > held, "nobody wrote once the victim was gone"
     writers_in_order = [e.details["writer"] for e in events]
     assert len({tuple(writers_in_order[i : i + 2]) for i in range(len(events) - 1)}) > WRITERS, "no interleaving"
+
+
+def test_threads_sharing_one_ledger_take_turns(ledger_url: str) -> None:
+    """A fleet run's workers append through one open ledger: their transactions never interleave."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with open_ledger(ledger_url) as ledger:
+
+        def work(worker: int) -> list[str]:
+            ids = []
+            for n in range(15):
+                ids.append(
+                    ledger.append(school="LV-0042", kind="push", technician="A", details={"w": worker, "n": n}).id
+                )
+                ledger.events(school="LV-0042", kind="measure")  # reads in between
+            return ids
+
+        with ThreadPoolExecutor(8) as pool:
+            appended = [event_id for ids in pool.map(work, range(8)) for event_id in ids]
+        assert sorted(e.id for e in ledger.events()) == sorted(appended) and len(appended) == 120
+        assert ledger.verify().ok
