@@ -95,7 +95,13 @@ class LazyGroup(click.Group):
     envvar="MIKRONET_INVENTORY",
     help="Inventory file or folder.",
 )
-@click.option("--ledger", "ledger_url", default=None, envvar="MIKRONET_LEDGER", help="Ledger URL.")
+@click.option(
+    "--ledger",
+    "ledger_url",
+    default=None,
+    envvar="MIKRONET_LEDGER",
+    help="Ledger: sqlite:///PATH or postgresql://… [default: ledger.sqlite beside the inventory].",
+)
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def cli(ctx: click.Context, inventory_path: Path, ledger_url: str | None, json_output: bool) -> None:
