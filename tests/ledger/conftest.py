@@ -18,6 +18,8 @@ from urllib.parse import quote
 
 import pytest
 
+from mikronet.ledger import display_url
+
 REPO = Path(__file__).resolve().parents[2]
 SERVICES_ENV = REPO / ".services.env"
 BACKENDS = ("sqlite", "postgresql")
@@ -63,7 +65,7 @@ def postgres_url() -> str:
     try:
         psycopg.connect(url, connect_timeout=5).close()
     except psycopg.Error as exc:
-        _no_server(f"cannot connect to {url}: {str(exc).strip().splitlines()[0]}")
+        _no_server(f"cannot connect to {display_url(url)}: {str(exc).strip().splitlines()[0]}")
     return url
 
 
