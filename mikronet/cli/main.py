@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("mikronet.cli.push:plan", "Show what a push would change on the selected routers."),
     "push": ("mikronet.cli.push:push", "Bring the selected routers to their templates, safely."),
     "demo": ("mikronet.cli.demo:demo", "Rehearse the main job on a simulated fleet."),
+    "report": ("mikronet.cli.report:report", "Programme progress, upgrade audit, drift, compensation."),
 }
 
 DEFAULT_INVENTORY = Path("inventory")
