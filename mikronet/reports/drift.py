@@ -106,26 +106,74 @@ def _git_times(root: Path) -> dict[str, tuple[str, datetime]]:
     return found
 
 
-def _check(router: Any, path: Path, renderer: Any, schema: Any) -> tuple[str, int, tuple[str, ...],
-                                                                         tuple[str, ...], str | None, str | None]:
+@dataclass(frozen=True)
+class _Checked:
+    status: str
+    changes: int = 0
+    differences: tuple[str, ...] = ()
+    unchecked: tuple[str, ...] = ()
+    version: str | None = None
+    error: str | None = None
+
+
+def _check(router: Any, path: Path, renderer: Any, schema: Any) -> _Checked:
+    """Render the template (an error even without a backup), then diff it against the backup."""
     from mikronet.routeros import canonical_path, diff, parse, render_script
 
     try:
-        text = path.read_text(encoding="utf-8")
-        actual = parse(text, file=str(path), schema=schema)
-    except (OSError, UnicodeDecodeError, MikronetError) as exc:
-        return "error", 0, (), (), None, f"backup: {exc}"
-    version = actual.header.version if actual.header is not None else None
-    try:
         desired = parse(renderer.render_router(router), file=f"{router.template} ({router.id})", schema=schema)
     except MikronetError as exc:
-        return "error", 0, (), (), version, f"template: {exc}"
+        return _Checked("error", error=f"template: {exc}")
+    if not path.exists():
+        return _Checked("no-backup")
+    try:
+        actual = parse(path.read_text(encoding="utf-8"), file=str(path), schema=schema)
+    except (OSError, UnicodeDecodeError, MikronetError) as exc:
+        return _Checked("error", error=f"backup: {exc}")
+    version = actual.header.version if actual.header is not None else None
     skipped = {canonical_path(p) for p in NOT_EXPORTED}
     unchecked = tuple(p for p in desired.sections if p in skipped)
     desired = desired.with_sections({p: s for p, s in desired.sections.items() if p not in skipped})
     plan = diff(desired, actual, schema=schema)
     lines = tuple(REDACTOR.redact(line) for line in render_script(plan).splitlines())
-    return ("drift" if plan else "in-sync"), len(plan), lines, unchecked, version, None
+    return _Checked("drift" if plan else "in-sync", len(plan), lines, unchecked, version)
+
+
+_PARALLEL_FROM = 64
+"""Below this many routers the check runs in this process; above, in forked workers (one per core)."""
+_worker_job: tuple[Sequence[Any], Sequence[Path], Any, Any] | None = None
+
+
+def _init_worker(routers: Sequence[Any], paths: Sequence[Path], renderer: Any, schema: Any) -> None:
+    global _worker_job
+    _worker_job = (routers, paths, renderer, schema)
+
+
+def _check_at(index: int) -> _Checked:
+    assert _worker_job is not None
+    routers, paths, renderer, schema = _worker_job
+    return _check(routers[index], paths[index], renderer, schema)
+
+
+def _check_all(routers: Sequence[Any], paths: Sequence[Path], renderer: Any, schema: Any,
+               workers: int | None) -> list[_Checked]:
+    """Check every router; on many routers, in parallel worker processes forked from this one (they
+    inherit the inventory, renderer and schema, so nothing is pickled but each result). Forking is
+    used only where it is safe: a platform with ``fork`` and a process with no other threads."""
+    import multiprocessing
+    import os
+    import threading
+
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(routers) >= _PARALLEL_FROM else 1
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if workers <= 1 or not forkable or len(routers) < 2:
+        return [_check(r, p, renderer, schema) for r, p in zip(routers, paths, strict=True)]
+    if routers:
+        _check(routers[0], paths[0], renderer, schema)  # compile the template and load the schema once, before forking
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(routers, paths, renderer, schema)) as pool:
+        return pool.map(_check_at, range(len(routers)), chunksize=max(1, len(routers) // (workers * 8)))
 
 
 def build_drift(
@@ -138,8 +186,11 @@ def build_drift(
     routers: Iterable[Any] | None = None,
     schema: Any = None,
     now: datetime | None = None,
+    workers: int | None = None,
 ) -> DriftReport:
-    """Compare each router's (of ``routers``, default all) last backup with its rendered template."""
+    """Compare each router's (of ``routers``, default all) last backup with its rendered template.
+
+    ``workers``: processes to check in (default: one per core, up to 4, from 64 routers on; 1 = here)."""
     from mikronet.render import Renderer
     from mikronet.routeros import default_schema
 
@@ -147,20 +198,19 @@ def build_drift(
     schema = schema or default_schema()
     commits = _git_times(backups_dir)
     chosen = list(inventory.routers if routers is None else routers)
-    results = []
+    relatives = []
     for router in chosen:
         school, _, name = router.id.partition("/")
-        relative = f"{school}/{name or 'router'}.rsc"
-        path = backups_dir / relative
-        if not path.exists():
-            results.append(RouterDrift(router.id, router.school.id, router.template, "no-backup", None, None, None,
-                                       None, 0, (), (), None))
-            continue
-        status, changes, lines, unchecked, version, error = _check(router, path, renderer, schema)
-        commit = commits.get(relative)
-        results.append(RouterDrift(router.id, router.school.id, router.template, status, relative,
-                                   commit[0] if commit else None, commit[1] if commit else None, version,
-                                   changes, lines, unchecked, error))
+        relatives.append(f"{school}/{name or 'router'}.rsc")
+    paths = [backups_dir / relative for relative in relatives]
+    results = []
+    for router, relative, path, checked in zip(chosen, relatives, paths,
+                                               _check_all(chosen, paths, renderer, schema, workers), strict=True):
+        commit = commits.get(relative) if path.exists() else None
+        results.append(RouterDrift(router.id, router.school.id, router.template, checked.status,
+                                   relative if path.exists() else None, commit[0] if commit else None,
+                                   commit[1] if commit else None, checked.version, checked.changes,
+                                   checked.differences, checked.unchecked, checked.error))
     per_template: dict[str, dict[str, int]] = {}
     for r in results:
         per_template.setdefault(r.template, dict.fromkeys(STATUSES, 0))[r.status] += 1

@@ -171,6 +171,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "state.drift": ("drift", "novirze"),
     "state.no-backup": ("no backup", "nav kopijas"),
     "state.error": ("error", "kļūda"),
+    "severity.critical": ("critical", "kritiska"),
+    "severity.high": ("high", "augsta"),
+    "severity.medium": ("medium", "vidēja"),
+    "severity.low": ("low", "zema"),
     "source.facts": ("facts", "fakti"),
     "source.backup": ("backup", "kopija"),
     "source.inventory": ("inventory", "inventārs"),
@@ -283,6 +287,8 @@ class Lang:
         if value is None:
             return "–"
         number = self.decimal(value, 1, grouped=grouped)
+        if not grouped:
+            return number
         return f"{number}{NBSP}%" if self.code == "lv" else f"{number}%"
 
     # -- dates ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ can count them. Values are formatted in the document's language.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from mikronet.reports.document import BarChart, GroupChart, LineChart, format_cell
@@ -32,6 +33,14 @@ def _nice_max(value: float) -> float:
         if step * power >= value:
             return step * power
     return 10 * power
+
+
+def _axis_max(value: float, kind: str) -> float:
+    """The axis maximum; for whole counts a multiple of 4, so the four grid steps are whole numbers."""
+    top = _nice_max(value)
+    if kind == "int" and top % 4:
+        top = float(math.ceil(top / 4) * 4)
+    return top
 
 
 def _svg(height: float, title: str, body: list[str]) -> str:
@@ -75,7 +84,7 @@ def line_chart(chart: LineChart, lang: Lang) -> str:
     left, right, top, bottom, height = 60.0, 20.0, 16.0, 56.0, 320.0
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     values = [v for _, v in chart.points]
-    top_value = _nice_max(max([*values, chart.target or 0, 1]) * 1.05)
+    top_value = _axis_max(max([*values, chart.target or 0, 1]) * 1.05, chart.value_kind)
     body = _y_axis(left, top, plot_w, plot_h, top_value, lang, chart.value_kind)
     n = len(chart.points)
     step = plot_w / max(n - 1, 1)
@@ -106,7 +115,7 @@ def group_chart(chart: GroupChart, lang: Lang) -> str:
     left, right, top, bottom, height = 60.0, 20.0, 30.0, 70.0, 340.0
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     totals = [sum(values) if chart.stacked else max(values, default=0) for _, values in chart.groups]
-    top_value = _nice_max(max([*totals, 1]) * 1.05)
+    top_value = _axis_max(max([*totals, 1]) * 1.05, chart.value_kind)
     body = _y_axis(left, top, plot_w, plot_h, top_value, lang, chart.value_kind)
     for s, name in enumerate(chart.series):
         x = left + s * 150

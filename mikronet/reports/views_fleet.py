@@ -100,8 +100,8 @@ def drift_document(report: DriftReport, lang: Lang) -> Document:
         Table("advisories", t("sec.advisories"),
               (Column(t("col.id"), "code"), Column(t("col.title")), Column(t("col.severity")),
                Column(t("col.published"), "date"), Column(t("col.affected"), "code"), Column(t("col.reference"))),
-              tuple((a.id, a.title, a.severity, a.published, "; ".join(_range(r) for r in a.affected), a.source)
-                    for a in report.advisories)),
+              tuple((a.id, a.title, lang.label("severity", a.severity), a.published,
+                     "; ".join(_range(r) for r in a.affected), a.source) for a in report.advisories)),
     ))
     return Document("drift", lang, t("drift.title"), f"{t('programme')} — {lang.long_day(report.generated.date())}",
                     report.generated, figures, (templates, routers, differences, exposed))

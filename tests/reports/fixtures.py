@@ -96,10 +96,12 @@ SCHOOLS = (
            Connection("optical", Decimal("72.6"))),
     School("LV-0002", "Carnikavas pamatskola", "Ādažu novads", "Carnikavas novads",
            Connection("other", None, shared_contract=True)),
-    School("LV-0003", "Rīgas 1. ģimnāzija", "Rīga", "Rīga", Connection("optical", Decimal("120.555"), shared_contract=True)),
+    School("LV-0003", "Rīgas 1. ģimnāzija", "Rīga", "Rīga",
+           Connection("optical", Decimal("120.555"), shared_contract=True)),
     School("LV-0004", "Cēsu sākumskola", "Cēsu novads", "Cēsu novads", Connection("other", None)),
     School("LV-0005", "Priekuļu vidusskola", "Cēsu novads", "Priekuļu novads", Connection("optical", Decimal("45.5"))),
-    School("LV-0006", "Rīgas Valsts tehnikums", "Rīga", "Rīga", Connection("optical", Decimal("80.005"), shared_contract=True)),
+    School("LV-0006", "Rīgas Valsts tehnikums", "Rīga", "Rīga",
+           Connection("optical", Decimal("80.005"), shared_contract=True)),
     School("LV-0007", "Rīgas Mūzikas skola", "Rīga", None, Connection(None, None, shared_contract=True)),
 )
 BY_ID = {s.id: s for s in SCHOOLS}

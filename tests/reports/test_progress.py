@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from mikronet.reports import build_progress
+
 from .fixtures import EVENTS, NOW, Inventory, event
 
 
