@@ -49,6 +49,14 @@ _WHERE = {
     "PushOptions": "mikronet.ops.push",
     "RouterResult": "mikronet.ops.result",
     "Status": "mikronet.ops.result",
+    # reports
+    "build_compensation": "mikronet.reports",
+    "build_drift": "mikronet.reports",
+    "build_progress": "mikronet.reports",
+    "build_upgrades": "mikronet.reports",
+    "render_report": "mikronet.reports",
+    "write_demo_reports": "mikronet.reports",
+    "write_report": "mikronet.reports",
     # base
     "MikronetError": "mikronet.errors",
     "InputError": "mikronet.errors",

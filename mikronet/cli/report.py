@@ -104,9 +104,9 @@ def progress(ctx: click.Context, as_of: str | None, fmt: str | None, lang: str, 
     """Schools with a completed short-term improvement, against the target; by municipality, kind, week."""
     from mikronet.reports import build_progress
 
+    day = _day(as_of, "--as-of")
     inventory = _inventory(ctx)
-    _emit(build_progress(inventory, _events(ctx, inventory), as_of=_day(as_of, "--as-of")), fmt, lang, output,
-          table_key)
+    _emit(build_progress(inventory, _events(ctx, inventory), as_of=day), fmt, lang, output, table_key)
 
 
 @report.command()
@@ -124,11 +124,12 @@ def upgrades(ctx: click.Context, campaign: str | None, since: str | None, target
     from mikronet.reports import build_upgrades, latest_facts, parse_target, read_facts
     from mikronet.reports.common import inventory_home
 
-    inventory = _inventory(ctx)
     parsed = [parse_target(t) for t in targets]
+    day = _day(since, "--since")
+    inventory = _inventory(ctx)
     facts = read_facts(facts_file) if facts_file else latest_facts(Path(inventory_home(inventory)) / "runs")
-    _emit(build_upgrades(inventory, _events(ctx, inventory), facts=facts, campaign=campaign,
-                         since=_day(since, "--since"), targets=parsed), fmt, lang, output, table_key)
+    _emit(build_upgrades(inventory, _events(ctx, inventory), facts=facts, campaign=campaign, since=day,
+                         targets=parsed), fmt, lang, output, table_key)
 
 
 @report.command()
