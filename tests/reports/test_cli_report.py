@@ -49,3 +49,74 @@ def test_bad_input_exits_2_and_says_why(argv: list[str], says: str, tmp_path: Pa
     err = capsys.readouterr().err
     assert says in err, err
     assert not list(tmp_path.iterdir()), "nothing half-written"
+
+
+class _StandInLedger:
+    """The ledger's contract (``open_ledger``, ``append``, ``events``, ``close``), in memory: used only
+    while ``mikronet.ledger`` is not installed; with it, the tests below run on the real SQLite ledger."""
+
+    def __init__(self, rows: list[object]) -> None:
+        self.rows = rows
+
+    def append(self, *, school: str, kind: str, technician: str, router: str | None = None, serial: str | None = None,
+               details: dict[str, object] | None = None, outcome: str = "completed", time: object = None,
+               category: str | None = None) -> object:
+        from mikronet.reports.common import DEFAULT_CATEGORIES
+
+        from .fixtures import Event
+
+        found = Event(len(self.rows) + 1, f"ev-{len(self.rows) + 1}", time, technician, school, router, serial,  # type: ignore[arg-type]
+                      kind, category or DEFAULT_CATEGORIES[kind], details or {}, outcome)
+        self.rows.append(found)
+        return found
+
+    def events(self) -> list[object]:
+        return list(self.rows)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def ledger_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, object]:
+    """A copy of the sample inventory with a ledger beside it holding a few events."""
+    import shutil
+    import sys
+    import types
+
+    from .fixtures import at
+
+    home = tmp_path / "inventory"
+    shutil.copytree(SAMPLE, home)
+    try:
+        from mikronet.ledger import open_ledger  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError:
+        module = types.ModuleType("mikronet.ledger")
+        stores: dict[str, list[object]] = {}  # one list of events per folder, for this test only
+        module.open_ledger = (  # type: ignore[attr-defined]
+            lambda url=None, base_dir=Path("."): _StandInLedger(stores.setdefault(str(base_dir), [])))
+        monkeypatch.setitem(sys.modules, "mikronet.ledger", module)
+        open_ledger = module.open_ledger  # type: ignore[attr-defined]
+    ledger = open_ledger(url=None, base_dir=home)
+    ledger.append(school="LV-0042", kind="consultation", technician="Anna Bērziņa", details={"note": "Wi-Fi"},
+                  time=at("2021-04-06 10:00"))
+    ledger.append(school="LV-0042", kind="routeros-upgrade", technician="Jānis Ķēniņš", router="LV-0042/gw",
+                  details={"from_version": "6.49.13", "to_version": "7.16.2", "campaign": "pavasaris",
+                           "backup_sha256": "ef" * 32, "channel": "stable"}, time=at("2021-06-30 21:30"))
+    ledger.close()
+    return home, open_ledger
+
+
+def test_progress_and_upgrades_from_the_ledger_beside_the_inventory(ledger_home: tuple[Path, object],
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    home, _ = ledger_home
+    assert main(["-i", str(home), "report", "progress", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)["data"]
+    assert data["done"] == 1 and data["done_schools"][0]["school"] == "LV-0042"
+    assert main(["-i", str(home), "report", "progress", "--as-of", "2021-06-30", "--lang", "lv"]) == 0
+    out = capsys.readouterr().out
+    assert "2021. gada 30. jūnijs" in out and "Konsultācijas" in out
+    assert main(["-i", str(home), "report", "upgrades", "--campaign", "pavasaris", "--target", "7.16.2",
+                 "-o", str(home / "audit.html"), "--lang", "lv"]) == 0
+    page = (home / "audit.html").read_text(encoding="utf-8")
+    assert "ef" * 32 in page and "Jānis Ķēniņš" in page
