@@ -103,6 +103,7 @@ class Renderer:
             version=_version_tuple,
         )
         self._reveal = False
+        self._defaults: dict[str, Mapping[str, Any]] = {}
 
     # -- public -----------------------------------------------------------------------------
 
@@ -117,10 +118,14 @@ class Renderer:
         return self.render(router.template, context, router_id=router.id, reveal_secrets=reveal_secrets)
 
     def template_defaults(self, template: str) -> Mapping[str, Any]:
-        """The template's own defaults (``NAME.defaults.yaml`` beside it), below every inventory layer."""
+        """The template's own defaults (``NAME.defaults.yaml`` beside it), below every inventory layer.
+        Read once per renderer, like the compiled templates."""
+        cached = self._defaults.get(template)
+        if cached is not None:
+            return cached
         path = self.template_dir / f"{template}.defaults.yaml"
         if not path.exists():
-            return {}
+            return self._defaults.setdefault(template, {})
         import yaml
 
         try:
@@ -131,7 +136,7 @@ class Renderer:
             raise TemplateError(f"malformed YAML: {exc}", template=path.name, line=line) from exc
         if not isinstance(data, dict):
             raise TemplateError("defaults must be a mapping of variable names to values", template=path.name)
-        return data
+        return self._defaults.setdefault(template, data)
 
     def render(
         self,
