@@ -54,7 +54,7 @@ def _pusher(ctx: click.Context, inventory: Any, templates: Path | None, **option
 
 
 def _print_result(result: Any, *, show_plan: bool) -> None:
-    from mikronet.ops.apply import op_line
+    from mikronet.ops.result import op_line
 
     status = str(result.status)
     colour = {"ok": "green", "changed": "yellow", "planned": "cyan"}.get(status, "red")

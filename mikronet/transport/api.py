@@ -20,11 +20,24 @@ import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from mikronet.errors import AuthenticationError, TransportError, TransportTimeout, TrustError
+from mikronet.errors import (
+    AuthenticationError,
+    IdentityChangedError,
+    TransportError,
+    TransportTimeout,
+    TrustError,
+    UntrustedError,
+)
 from mikronet.secret import Secret
-from mikronet.transport.base import Command, Reply, Transport
+from mikronet.transport.base import ActualState, ApplyReport, Command, Reply, Transport
+from mikronet.transport.rows import api_path, state_from_replies
 from mikronet.transport.trust import fingerprint_of_der, normalise_fingerprint
+
+if TYPE_CHECKING:
+    from mikronet.routeros import Plan, Schema
+    from mikronet.transport.ssh import SshOptions
 
 __all__ = ["ApiOptions", "ApiTransport"]
 
@@ -45,6 +58,24 @@ class ApiOptions:
     tls_no_certificate: bool = False     # the router's api-ssl has no certificate: anonymous DH
     encoding: str = "utf-8"
     timeout: float = 10.0
+    ssh: SshOptions | None = None        # for files the API cannot hand over whole (SCP; needs an SSH pin)
+    names: tuple[str, ...] = ()          # what the router's certificate must name with a CA file (host, id)
+
+
+def _check_names(sock: ssl.SSLSocket, names: tuple[str, ...], router_id: str) -> None:
+    """With a CA file, the certificate must also name this router (its address or id), so that one
+    router's certificate from the fleet CA cannot stand in for another's."""
+    cert: dict[str, Any] = dict(sock.getpeercert() or {})
+    alt = [str(pair[1]) for pair in cert.get("subjectAltName", ())]
+    common = [str(attr[1]) for rdn in cert.get("subject", ()) for attr in rdn if attr[0] == "commonName"]
+    presented = {n.lower() for n in (*alt, *common)}
+    if not presented & {n.lower() for n in names}:
+        sock.close()
+        raise IdentityChangedError(
+            f"the certificate names {', '.join(sorted(presented)) or 'nothing'}, not this router "
+            f"({', '.join(names)}); nothing was sent",
+            router=router_id,
+        )
 
 
 def _split_word(word: str) -> tuple[str, str]:
@@ -77,13 +108,13 @@ class ApiTransport(Transport):
             context.set_ciphers("ADH:@SECLEVEL=0")
         elif opts.ca_file is not None:
             context = ssl.create_default_context(cafile=str(opts.ca_file))
-            context.check_hostname = False  # school routers are addressed by IP; the CA is the fleet's own
+            context.check_hostname = False  # checked below: the certificate must name this router
         elif pinned is not None:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE  # the pin below is the check
         else:
-            raise TrustError(
+            raise UntrustedError(
                 "TLS needs a pinned certificate fingerprint or a CA file; run `mikronet trust ROUTER` to pin it",
                 router=self.router_id,
             )
@@ -91,14 +122,16 @@ class ApiTransport(Transport):
 
         def wrap(sock: socket.socket) -> socket.socket:
             wrapped = context.wrap_socket(sock)
+            if opts.ca_file is not None and pinned is None and not opts.tls_no_certificate:
+                _check_names(wrapped, opts.names, router_id)
             if pinned is not None and not opts.tls_no_certificate:
                 der = wrapped.getpeercert(binary_form=True) or b""
                 seen = fingerprint_of_der(der)
                 if seen != pinned:
                     wrapped.close()
-                    raise TrustError(
+                    raise IdentityChangedError(
                         f"TLS certificate fingerprint {seen} is not the pinned {pinned}; nothing was sent. "
-                        "If the router was swapped, record the swap; otherwise treat this as an attack",
+                        "If the router was swapped, record it with `mikronet swap`; otherwise treat this as an attack",
                         router=router_id,
                     )
             return wrapped
@@ -189,6 +222,66 @@ class ApiTransport(Transport):
             # !empty and any later reply word carry no rows
         return [reply for reply in replies if reply is not None]
 
+    def read_state(self, paths: Sequence[str], schema: Schema, *, extra: Sequence[Command] = ()) -> ActualState:
+        """Every path's ``print`` and the version in one pipelined round trip, ``extra`` riding along."""
+        commands = [Command("/system/resource", "print", {".proplist": "version"})]
+        commands += [Command(api_path(p), "print") for p in paths]
+        replies = self.run([*commands, *extra])
+        return state_from_replies(paths, replies[0], replies[1:len(commands)], schema, self.router_id,
+                                  tuple(replies[len(commands):]))
+
+    def apply(
+        self, plan: Plan, state: ActualState, schema: Schema, *, stop: Callable[[], bool] | None = None
+    ) -> ApplyReport:
+        from mikronet.transport.api_apply import apply_over_api
+
+        return apply_over_api(self, plan, state, schema, stop=stop)
+
+    def fetch_file(self, name: str, *, listing: Reply | None = None) -> bytes:
+        """The file whole: inline ``contents`` when the router shows all of it, else ``/file/read`` in
+        pipelined chunks (RouterOS 7.13+), else SCP over the pinned SSH service. Checked against the
+        size ``/file print`` gives. ``listing`` is a ``/file print`` reply already in hand."""
+        reply = listing or self.run([Command("/file", "print", {".proplist": ".id,name,size,contents"},
+                                             (f"?name={name}",))])[0]
+        rows = [r for r in reply.raise_for_error(self.router_id).rows if r.get("name", name) == name]
+        if not rows:
+            raise TransportError(f"there is no file {name} on the router", router=self.router_id, path="/file")
+        size = int(rows[0].get("size", "-1") or -1)
+        if size < 0:
+            raise TransportError(f"the router gives no size for {name}", router=self.router_id, path="/file")
+        inline = rows[0].get("contents")
+        if inline is not None:
+            data = inline.encode(self.options.encoding, "surrogateescape")
+            if len(data) == size:
+                return data
+        data = self._read_chunks(name, size) or self._scp(name)
+        if len(data) != size:
+            raise TransportError(f"fetched {len(data)} of the {size} bytes of {name}; not whole",
+                                 router=self.router_id, path="/file")
+        return data
+
+    def _read_chunks(self, name: str, size: int, chunk: int = 32768) -> bytes | None:
+        """``/file/read`` in chunks, all pipelined; None where the router has no such command."""
+        commands = [Command("/file", "read", {"file": name, "chunk-size": str(chunk), "offset": str(offset)})
+                    for offset in range(0, max(size, 1), chunk)]
+        replies = self.run(commands)
+        if any(not r.ok for r in replies):
+            return None
+        return b"".join(str(r.rows[0].get("data", "") if r.rows else "").encode(self.options.encoding,
+                                                                              "surrogateescape")
+                        for r in replies)
+
+    def _scp(self, name: str) -> bytes:
+        if self.options.ssh is None:
+            raise TransportError(
+                f"{name} is larger than RouterOS hands over the API here, and no SSH host key is pinned "
+                "to fetch it over SCP; run `mikronet trust` for this router",
+                router=self.router_id, path="/file",
+            )
+        from mikronet.transport.scp import scp_get
+
+        return scp_get(self.router_id, self.options.ssh, name)
+
     def export(
         self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,
         hide_sensitive: bool = False,
@@ -205,14 +298,14 @@ class ApiTransport(Transport):
         menu = "/" + "/".join(path) if path else ""
         replies = self.run([
             Command(menu or "/", "export", args),
-            Command("/file", "print", {".proplist": ".id,contents"}, (f"?name={name}.rsc",)),
+            Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={name}.rsc",)),
         ])
         replies[0].raise_for_error(self.router_id)
-        rows = replies[1].raise_for_error(self.router_id).rows
-        if not rows:
-            raise TransportError(f"the export file {name}.rsc did not appear", router=self.router_id, path="/file")
-        self.run([Command("/file", "remove", {".id": rows[0][".id"]})])
-        return rows[0].get("contents", "").replace("\r\n", "\n")
+        try:
+            data = self.fetch_file(f"{name}.rsc", listing=replies[1])
+        finally:
+            self.run([Command("/file", "remove", {"numbers": f"{name}.rsc"})])
+        return data.decode(self.options.encoding, "surrogateescape").replace("\r\n", "\n")
 
     def close(self) -> None:
         api, self._api = self._api, None
