@@ -42,6 +42,7 @@ __all__ = [
     "lock_command",
     "restore_command",
     "unlock_command",
+    "uptime_seconds",
 ]
 
 LOCK_NAME = "mikronet-lock"
@@ -132,7 +133,7 @@ def inspect_commands() -> list[Command]:
     ]
 
 
-def _seconds(duration: str) -> float | None:
+def uptime_seconds(duration: str) -> float | None:
     """RouterOS uptime (``1w2d03:04:05``, ``3h2m1s``) in seconds."""
     total = 0.0
     rest = duration.strip()
@@ -155,7 +156,7 @@ def inspect(replies: Sequence[Reply]) -> Leftovers:
     lock_row: Mapping[str, str] | None = next(iter(locks), None)
     revert_row = next(iter(reverts), None)
     files = tuple(str(row.get("name", "")) for row in (*backups, *exports))
-    uptime = _seconds(str(uptime_rows[0].get("uptime", ""))) if uptime_rows else None
+    uptime = uptime_seconds(str(uptime_rows[0].get("uptime", ""))) if uptime_rows else None
     return Leftovers(
         lock=_parse_lock(str(lock_row.get("comment", ""))) if lock_row else None,
         lock_present=lock_row is not None,

@@ -43,8 +43,9 @@ from mikronet.ops import guard
 from mikronet.ops.backup import BackupError, BackupStore, check_export
 from mikronet.ops.result import RouterResult, Stands, Status, op_line
 from mikronet.render import Renderer
-from mikronet.routeros import Config, Plan, Schema, Section, default_schema, diff, parse
-from mikronet.secret import REDACTOR
+from mikronet.routeros import Config, Plan, Schema, Section, default_schema, diff, matches, parse
+from mikronet.routeros import Set as SetOp
+from mikronet.secret import MASK, REDACTOR
 from mikronet.transport import ActualState, Command, Reply, Transport, TrustStore, connect
 
 if TYPE_CHECKING:
@@ -55,10 +56,15 @@ __all__ = ["Desired", "PushOptions", "Pusher"]
 log = logging.getLogger(__name__)
 
 Stop = Callable[[], bool]
+Report = Callable[[str, "str | None"], None]
 
 
 def _never() -> bool:
     return False
+
+
+def _silent(phase: str, revert_at: str | None) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,7 @@ class _Run:
     result: RouterResult
     started: float
     stop: Stop
+    report: Report = _silent
     state: ActualState | None = None
     plan: Plan = field(default_factory=lambda: Plan(()))
     before_export: str = ""
@@ -164,10 +171,16 @@ class Pusher:
         """Read the router and say what a push would change; touches nothing."""
         return self.push(desired, check=True)
 
-    def push(self, desired: Desired, *, check: bool | None = None, stop: Stop | None = None) -> RouterResult:
-        """Plan, or plan and apply safely; every outcome is a result, never an exception."""
+    def push(self, desired: Desired, *, check: bool | None = None, stop: Stop | None = None,
+             report: Report | None = None) -> RouterResult:
+        """Plan, or plan and apply safely; every outcome is a result, never an exception.
+
+        ``stop()`` returning true asks the push to end safely (an interruption); ``report(phase,
+        revert_at)`` hears each phase as it starts, with the time an armed revert fires.
+        """
         check = self.options.check if check is None else check
-        run = _Run(desired, RouterResult(desired.router.id, Status.OK), self.clock(), stop or _never)
+        run = _Run(desired, RouterResult(desired.router.id, Status.OK), self.clock(), stop or _never,
+                   report or _silent)
         try:
             transport = self._connect(desired.router)
         except Exception as exc:
@@ -192,6 +205,7 @@ class Pusher:
         run.state = _without_own(state)
         run.plan = diff(run.desired.config, run.state.config, schema=self.schema, version=state.version)
         run.result.plan = tuple(run.plan)
+        run.result.details["before"] = _old_values(run.plan, run.state.config, self.schema)
         return leftovers
 
     def _push(self, run: _Run, transport: Transport, check: bool) -> RouterResult:
@@ -283,6 +297,7 @@ class Pusher:
         now = self.wall()
         token = uuid.uuid4().hex[:10]
         lock = guard.lock_command(token, self.technician, now, interval + self.options.come_back_within + 60)
+        run.report("locking", None)
         replies = transport.run([*([guard.unlock_command()] if stale_lock else []), lock])
         if not replies[-1].ok:
             exc = RouterBusyError(f"another push took its lock first ({replies[-1].error}); nothing was changed",
@@ -317,6 +332,7 @@ class Pusher:
             reply.raise_for_error(transport.router_id)
         run.revert_at = self.wall() + timedelta(seconds=interval)
         run.result.revert_at = run.revert_at.isoformat(timespec="seconds")
+        run.report("backup", run.result.revert_at)
         export = self._fetch_export(transport, replies[1])
         run.before_export = REDACTOR.redact(export)
         if self.backups is not None:
@@ -340,6 +356,7 @@ class Pusher:
         router = run.desired.router
         result = run.result
         assert run.state is not None
+        run.report("applying", result.revert_at)
         try:
             report = transport.apply(run.plan, run.state, self.schema, stop=run.stop)
         except TransportError as exc:
@@ -368,6 +385,7 @@ class Pusher:
     def _verify(self, run: _Run, router: Router) -> RouterResult:
         """Verify over a fresh session (the management path must still be open), disarm, commit."""
         result = run.result
+        run.report("verifying", result.revert_at)
         try:
             fresh = self._connect(router)
         except MikronetError as exc:
@@ -434,6 +452,7 @@ class Pusher:
         """
         result = run.result
         router = run.desired.router
+        run.report("reverting", result.revert_at)
         result.reason = reason
         result.round_trips = run.rts
         result.status, result.stands = Status.REVERTED, Stands.BACKUP
@@ -481,6 +500,29 @@ class Pusher:
             result.error = f"the router did not come back after the revert ({REDACTOR.redact(last_error)})"
         result.cause = result.cause or "revert"
         return result
+
+
+def _old_values(plan: Plan, config: Config, schema: Schema) -> list[dict[str, str | None]]:
+    """For each operation of ``plan``, what each property it sets holds now (``None``: unset); other
+    operations get ``{}``. Sensitive values are masked. This is what ``--diff`` shows as old → new."""
+    out: list[dict[str, str | None]] = []
+    for op in plan:
+        if not isinstance(op, SetOp):
+            out.append({})
+            continue
+        ps = schema.get(op.path)
+        section = config.get(op.path)
+        if op.selector is None:
+            current = section.settings if section is not None else None
+        else:
+            found = [i for i in (section.items if section is not None else ()) if matches(ps, op.selector, i)]
+            current = found[0].props if len(found) == 1 else None
+        if current is None:
+            out.append({})
+            continue
+        out.append({key: (MASK if key in ps.sensitive and current.get(key) is not None else current.get(key))
+                    for key in op.props})
+    return out
 
 
 def _check_encoding(text: str, router: Router) -> None:

@@ -31,6 +31,8 @@ def scp_get_over(router_id: str, transport: Any, name: str, timeout: float) -> b
                 client.get(name, str(local))
         except (SCPException, OSError, EOFError) as exc:
             raise TransportError(f"SCP of {name} failed: {exc}", router=router_id, path="/file") from exc
+        if not local.exists():
+            raise TransportError(f"SCP of {name} brought nothing back", router=router_id, path="/file")
         return local.read_bytes()
 
 

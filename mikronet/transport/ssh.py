@@ -55,6 +55,10 @@ _CONFIRMED = frozenset({"/system/backup/load", "/system/reboot", "/system/reset-
                         "/system/package/downgrade"})
 
 
+# Arguments that are flags on the console (`export hide-sensitive`); the API sends them as `=key=`.
+_FLAG_WORDS = frozenset({"hide-sensitive", "show-sensitive", "verbose", "terse", "compact", "once", "detail"})
+
+
 def error_in(output: str) -> str | None:
     """The first RouterOS error line in a command's output, if any."""
     match = _ERROR_LINE.search(output)
@@ -80,7 +84,7 @@ def cli_line(command: Command) -> str:
     if target is not None:
         words.append(",".join(quote(t) for t in target.split(",")))
     for key, value in args.items():
-        words.append(f"{key}={quote(value)}")
+        words.append(key if key in _FLAG_WORDS and value == "" else f"{key}={quote(value)}")
     return " ".join(w for w in words if w)
 
 
@@ -192,7 +196,7 @@ class SshTransport(Transport):
         return replies
 
     def _print(self, command: Command) -> Reply:
-        from mikronet.transport.ssh_state import parse_detail
+        from mikronet.transport.ssh_state import parse_detail, parse_settings
 
         menu = " ".join(part for part in command.path.strip("/").split("/") if part)
         terms = []
@@ -207,6 +211,9 @@ class SshTransport(Transport):
         if error is not None:
             return Reply(command, error=error)
         rows = parse_detail(output)
+        if not rows and not terms:
+            settings = parse_settings(output)
+            rows = [settings] if settings else []
         wanted = [k for k in command.args.get(".proplist", "").split(",") if k]
         if wanted:
             rows = [{k: v for k, v in row.items() if k in wanted} for row in rows]

@@ -20,7 +20,7 @@ from mikronet.transport.rows import config_props
 if TYPE_CHECKING:
     from mikronet.transport.ssh import SshTransport
 
-__all__ = ["apply_over_console", "parse_detail", "read_over_console"]
+__all__ = ["apply_over_console", "parse_detail", "parse_settings", "read_over_console"]
 
 # Menus RouterOS leaves out of /export (user accounts): read from `print detail` on the console.
 _NOT_EXPORTED = frozenset({"/user"})
@@ -52,6 +52,19 @@ def parse_detail(output: str) -> list[dict[str, str]]:
         for key, value in _PAIR.findall(rest):
             rows[-1][key] = unescape(value[1:-1]) if value.startswith('"') else value
     return rows
+
+
+_SETTING = re.compile(r"^\s*([a-z][a-z0-9.-]*): ?(.*?)\s*$")
+
+
+def parse_settings(output: str) -> dict[str, str]:
+    """A single-item menu's console ``print``: right-aligned ``key: value`` lines."""
+    row: dict[str, str] = {}
+    for line in output.splitlines():
+        match = _SETTING.match(line)
+        if match is not None:
+            row[match.group(1)] = match.group(2)
+    return row
 
 
 def _read_by_print(transport: SshTransport, path: str, schema: Schema) -> Section:
