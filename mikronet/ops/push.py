@@ -38,7 +38,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mikronet.errors import InputError, MikronetError, RouterBusyError, TemplateError, TransportError
+from mikronet.errors import (
+    InputError,
+    MikronetError,
+    RouterBusyError,
+    TemplateError,
+    TransportError,
+    TransportTimeout,
+)
 from mikronet.ops import guard
 from mikronet.ops.backup import BackupError, BackupStore, check_export
 from mikronet.ops.result import RouterResult, Stands, Status, op_line
@@ -187,10 +194,15 @@ class Pusher:
             return RouterResult.from_error(desired.router.id, exc, stands=Stands.UNTOUCHED)
         try:
             return self._push(run, transport, check)
-        except Exception as exc:
-            log.exception("%s: push failed", desired.router.id)
-            result = RouterResult.from_error(desired.router.id, exc, plan=tuple(run.plan),
-                                             applied=run.result.applied, timings=run.result.timings)
+        except Exception as exc:  # every failure is a result, with where the router stands
+            if not isinstance(exc, MikronetError):
+                log.exception("%s: push failed", desired.router.id)
+            status = cause = None
+            if isinstance(exc, TransportError) and not isinstance(exc, TransportTimeout):
+                status, cause = Status.FAILED, "session-lost"  # it answered the login, then the session broke
+            result = RouterResult.from_error(desired.router.id, exc, status=status, cause=cause,
+                                             plan=tuple(run.plan), applied=run.result.applied,
+                                             timings=run.result.timings)
             result.stands = Stands.UNTOUCHED if run.revert_at is None else Stands.REVERT_PENDING
             result.revert_at = run.revert_at.isoformat(timespec="seconds") if run.revert_at else None
             return result
@@ -366,9 +378,16 @@ class Pusher:
         except Exception as exc:
             self._revert_now(transport)
             return self._await_revert(run, run.before_export, f"applying failed: {type(exc).__name__}: {exc}")
-        result.applied = [op_line(op) for op in report.applied]
+        result.applied = [op_line(op) for op in report.applied] + [
+            f"{op_line(op)}  # sent; the session broke before RouterOS answered" for op in report.uncertain]
         result.timings["apply"] = self.clock() - run.started
         run.rts = transport.stats.round_trips
+        if report.lost is not None:
+            transport.close()
+            return self._await_revert(run, run.before_export,
+                                      f"the session broke while applying: {REDACTOR.redact(report.lost)}")
+        if report.ok and run.stop():
+            report.stopped = True  # interrupted while the apply batch was on its way: restore now
         if report.stopped:
             self._revert_now(transport)
             waited = self._await_revert(run, run.before_export, "interrupted while applying; the backup was loaded")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from mikronet.errors import TransportError
 from mikronet.routeros import (
     Add,
     Item,
@@ -78,7 +79,13 @@ class _ApiBatch:
     def flush(self) -> bool:
         if not self.commands:
             return True
-        replies = self.transport.run(self.commands)
+        try:
+            replies = self.transport.run(self.commands)
+        except TransportError as exc:
+            # The batch was sent and the session broke: which of its commands ran is not known.
+            self.report.uncertain, self.report.lost = list(self.ops), exc.message
+            self.commands, self.ops, self.pending = [], [], {}
+            return False
         self.report.round_trips += 1
         ok = True
         for index, (op, reply) in enumerate(zip(self.ops, replies, strict=True)):

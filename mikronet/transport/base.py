@@ -87,10 +87,12 @@ class ApplyReport:
     error: str | None = None
     round_trips: int = 0
     stopped: bool = False  # the caller asked to stop (an interruption) before the plan was through
+    lost: str | None = None  # the session broke while applying (why)
+    uncertain: list[Op] = field(default_factory=list)  # sent when it broke: whether they ran is unknown
 
     @property
     def ok(self) -> bool:
-        return self.failed is None and not self.stopped
+        return self.failed is None and not self.stopped and self.lost is None
 
 
 @dataclass

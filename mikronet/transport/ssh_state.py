@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from mikronet.errors import TransportError
 from mikronet.routeros import Config, Item, Plan, Schema, Section, canonical_path, parse, render_script, unescape
 from mikronet.transport.base import ActualState, ApplyReport
 from mikronet.transport.rows import config_props
@@ -107,7 +108,11 @@ def apply_over_console(
             report.stopped = True
             return report
         line = render_script(Plan((op,)), show_sensitive=True).strip()
-        output = transport.send(line)
+        try:
+            output = transport.send(line)
+        except TransportError as exc:
+            report.uncertain, report.lost = [op], exc.message
+            return report
         report.round_trips += 1
         error = error_in(output)
         if error is not None:
