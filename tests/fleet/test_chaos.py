@@ -25,6 +25,7 @@ from mikronet.transport.trust import TLS_KIND, Pin
 
 from .conftest import load, pin_all, write_templates
 
+OTHER_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIBlYHtEiGBzzVZ3O6FBo1Wib7nCvcQFh6L4DqyRzsqWl"  # some other router's key
 OPTIONS = PushOptions(revert_after=2.0, timeout=1.5, come_back_within=8.0, poll_every=0.2)
 
 
@@ -107,7 +108,7 @@ def test_every_fault_is_reported_by_cause_nothing_is_half_applied_and_resume_con
         store.forget(router_id)
     for router_id in groups["identity-changed"]:
         store.record(Pin(router_id, TLS_KIND, "ab" * 32))
-        store.record(Pin(router_id, "ssh-ed25519", "AAAAC3NzaC1lZDI1NTE5AAAAIBlYHtEiGBzzVZ3O6FBo1Wib7nCvcQFh6L4DqyRzsqWl"))
+        store.record(Pin(router_id, "ssh-ed25519", OTHER_KEY))
     lockout = set(groups["lockout"]) | set(groups["never-return"])
     pinned_only = set(groups["untrusted"]) | set(groups["identity-changed"])  # no fleet CA to fall back on
     chosen = [replace(r, template="lockout") if r.id in lockout else
