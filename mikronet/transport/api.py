@@ -14,6 +14,7 @@ librouteros does the framing and the login. This module adds what a fleet tool n
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import socket
 import ssl
@@ -37,6 +38,7 @@ from mikronet.transport.trust import fingerprint_of_der, normalise_fingerprint
 
 if TYPE_CHECKING:
     from mikronet.routeros import Plan, Schema
+    from mikronet.transport.sentences import SentenceReader
     from mikronet.transport.ssh import SshOptions
 
 __all__ = ["ApiOptions", "ApiTransport"]
@@ -60,6 +62,29 @@ class ApiOptions:
     timeout: float = 10.0
     ssh: SshOptions | None = None        # for files the API cannot hand over whole (SCP; needs an SSH pin)
     names: tuple[str, ...] = ()          # what the router's certificate must name with a CA file (host, id)
+
+
+_SESSIONS: dict[tuple[str, int, int], ssl.SSLSession] = {}
+"""The last TLS session with each router, by the context that checked it: the verifying session of a
+push resumes the first one's (a session ticket only the router that was checked can read), saving a
+full handshake each side. A session is reused only under the same check (the same context)."""
+
+
+@functools.lru_cache(maxsize=16)
+def _client_context(kind: str, ca_file: str | None) -> ssl.SSLContext:
+    """One TLS client context per kind of check, built once: ``pin`` (the fingerprint is compared after
+    the handshake), ``ca`` (the chain against the fleet's CA file), ``adh`` (no certificate at all)."""
+    if kind == "ca":
+        context = ssl.create_default_context(cafile=ca_file)
+        context.check_hostname = False  # school routers are addressed by IP: their names are checked after
+        return context
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    if kind == "adh":
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+        context.set_ciphers("ADH:@SECLEVEL=0")
+    return context
 
 
 def _check_names(sock: ssl.SSLSocket, names: tuple[str, ...], router_id: str) -> None:
@@ -91,6 +116,8 @@ class ApiTransport(Transport):
     def __init__(self, router_id: str, options: ApiOptions) -> None:
         super().__init__(router_id)
         self.options = options
+        self._reader: SentenceReader | None = None
+        self._endpoint: tuple[str, int, int] = (options.host, options.port, 0)
         self._api = self._connect()
 
     # -- connection ---------------------------------------------------------------------------
@@ -101,18 +128,11 @@ class ApiTransport(Transport):
             return None
         pinned = normalise_fingerprint(opts.tls_fingerprint) if opts.tls_fingerprint else None
         if opts.tls_no_certificate:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            context.maximum_version = ssl.TLSVersion.TLSv1_2
-            context.set_ciphers("ADH:@SECLEVEL=0")
+            context = _client_context("adh", None)
         elif opts.ca_file is not None:
-            context = ssl.create_default_context(cafile=str(opts.ca_file))
-            context.check_hostname = False  # checked below: the certificate must name this router
+            context = _client_context("ca", str(opts.ca_file))  # names are checked below
         elif pinned is not None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE  # the pin below is the check
+            context = _client_context("pin", None)  # the pin below is the check
         else:
             raise UntrustedError(
                 "TLS needs a pinned certificate fingerprint or a CA file; run `mikronet trust ROUTER` to pin it",
@@ -120,8 +140,11 @@ class ApiTransport(Transport):
             )
         router_id = self.router_id
 
+        endpoint = (opts.host, opts.port, id(context))
+        self._endpoint = endpoint
+
         def wrap(sock: socket.socket) -> socket.socket:
-            wrapped = context.wrap_socket(sock)
+            wrapped = context.wrap_socket(sock, session=_SESSIONS.get(endpoint))
             if opts.ca_file is not None and pinned is None and not opts.tls_no_certificate:
                 _check_names(wrapped, opts.names, router_id)
             if pinned is not None and not opts.tls_no_certificate:
@@ -177,17 +200,28 @@ class ApiTransport(Transport):
         if not commands:
             return []
         from librouteros.exceptions import ConnectionClosed, FatalError, LibRouterosError
+        from librouteros.protocol import encode_sentence
 
         protocol = self._api.protocol  # type: ignore[attr-defined]
+        if self._reader is None:
+            from mikronet.transport.sentences import SentenceReader
+
+            self._reader = SentenceReader(protocol.transport.sock, self.options.encoding)
         try:
             # Each command is tagged with its index, so replies are matched to commands even if the
             # router answers pipelined commands out of order (it may, for tagged long-running ones).
-            for index, command in enumerate(commands):
-                words = [f"={key}={value}" for key, value in command.args.items()]
-                protocol.writeSentence(command.word, *words, *command.queries, f".tag={index}")
+            # The whole batch goes out in one write.
+            encoding = self.options.encoding
+            batch = b"".join(
+                encode_sentence(command.word, *(f"={k}={v}" for k, v in command.args.items()), *command.queries,
+                                f".tag={index}", encoding=encoding)
+                for index, command in enumerate(commands))
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("%s: <--- %s", self.router_id, "; ".join(c.word for c in commands))
+            protocol.transport.write(batch)
             self.stats.round_trips += 1
             self.stats.commands += len(commands)
-            return self._read_replies(protocol, commands)
+            return self._read_replies(self._reader, commands)
         except FatalError as exc:
             raise TransportError(f"the router closed the session: {exc}", router=self.router_id) from exc
         except ConnectionClosed as exc:
@@ -197,14 +231,14 @@ class ApiTransport(Transport):
         except (OSError, LibRouterosError) as exc:
             raise TransportError(str(exc) or type(exc).__name__, router=self.router_id) from exc
 
-    def _read_replies(self, protocol: object, commands: Sequence[Command]) -> list[Reply]:
+    def _read_replies(self, reader: SentenceReader, commands: Sequence[Command]) -> list[Reply]:
         """Read until every command's ``!done``; rows, ``=ret=`` and the first trap go by tag."""
         rows: list[list[dict[str, str]]] = [[] for _ in commands]
         errors: list[tuple[str, int | None] | None] = [None] * len(commands)
         replies: list[Reply | None] = [None] * len(commands)
         pending = len(commands)
         while pending:
-            reply_word, words = protocol.readSentence()  # type: ignore[attr-defined]
+            reply_word, words = reader.sentence()
             tag = next((w[5:] for w in words if w.startswith(".tag=")), None)
             if tag is None or not tag.isdigit() or int(tag) >= len(commands):
                 raise TransportError(f"a reply without a known tag ({reply_word})", router=self.router_id)
@@ -309,6 +343,11 @@ class ApiTransport(Transport):
 
     def close(self) -> None:
         api, self._api = self._api, None
+        sock = getattr(getattr(getattr(api, "protocol", None), "transport", None), "sock", None)
+        if isinstance(sock, ssl.SSLSocket) and sock.session is not None and not self.options.tls_no_certificate:
+            if len(_SESSIONS) > 4096:
+                _SESSIONS.clear()
+            _SESSIONS[self._endpoint] = sock.session
         if api is not None:
             with contextlib.suppress(OSError):
                 api.close()  # type: ignore[attr-defined]
