@@ -45,7 +45,7 @@ def test_threads_saving_at_once_each_get_one_commit_holding_exactly_their_file(t
         try:
             store.save(f"LV-{n:04d}/gw", EXPORT.format(name=n), "before push")
             store.save(f"LV-{n:04d}/gw", EXPORT.format(name=f"{n}-after"), "after push")
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:  # collected for the assertion
             errors.append(exc)
 
     threads = [threading.Thread(target=save, args=(n,)) for n in range(30)]
