@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from mikronet.errors import InputError
 from mikronet.ops.result import RouterResult, Stands, Status
@@ -98,8 +98,8 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-class Observer(Protocol):
-    def __call__(self, event: Event) -> None: ...
+Observer = Callable[[Event], None]
+"""Anything that takes events: the progress display, the run record, the ledger."""
 
 
 @dataclass
@@ -181,13 +181,15 @@ def cover(routers: Sequence[Router], key: Callable[[Router], tuple[str, ...]] | 
 def plan_waves(routers: Sequence[Router], waves: Sequence[str], canary: str | None = None,
                key: Callable[[Router], tuple[str, ...]] | None = None) -> list[list[Router]]:
     """Split the selection into waves. Sizes: a count, a share (``5%``, rounded up, at least one) or
-    ``rest``; routers beyond the last size form a last wave. ``canary="cover"`` replaces the first
-    wave with :func:`cover`."""
+    ``rest``; routers beyond the last size form a last wave. ``canary="cover"`` (or ``cover`` as the
+    first size) makes the first wave :func:`cover`; the sizes after it share out the rest."""
     if canary not in (None, "", "cover"):
         raise InputError(f"--canary {canary!r}: the only canary strategy is 'cover'")
     remaining = list(routers)
     out: list[list[Router]] = []
-    specs = list(waves)
+    specs = [str(s).strip() for s in waves]
+    if specs and specs[0] == "cover":  # `--waves cover,10%,rest`: the canary named as the first wave
+        canary = "cover"
     if canary == "cover" and remaining:
         first = cover(remaining, key)
         out.append(first)

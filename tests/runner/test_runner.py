@@ -63,9 +63,10 @@ def test_canary_by_coverage_takes_one_router_of_each_model_architecture_version_
     canary = cover(routers)
     assert {combo(r) for r in canary} == {combo(r) for r in routers}
     assert len(canary) == len({combo(r) for r in routers})  # one per combination: nothing smaller covers them
-    waves = plan_waves(routers, ("cover-ignored", "25%", "rest"), canary="cover")
+    waves = plan_waves(routers, ("1", "25%", "rest"), canary="cover")  # the canary takes the first wave's place
     assert waves[0] == canary
     assert sum(len(w) for w in waves) == len(routers)
+    assert plan_waves(routers, ("cover", "25%", "rest")) == waves  # the same, written as the first wave
 
 
 def test_max_fail_accepts_counts_and_shares() -> None:
