@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "push": ("mikronet.cli.push:push", "Bring the selected routers to their templates, safely, in waves."),
     "facts": ("mikronet.cli.push:facts", "What each router is and runs: model, RouterOS, firmware, storage."),
     "backup": ("mikronet.cli.push:backup", "Commit each router's export to the backup history."),
+    "upgrade": ("mikronet.cli.interventions:upgrade", "Upgrade RouterOS and firmware across the fleet, in waves."),
     "run": ("mikronet.cli.run:run", "Run a playbook: steps across the fleet with one rollout strategy."),
     "demo": ("mikronet.cli.demo:demo", "Rehearse the main job on a simulated fleet."),
 }

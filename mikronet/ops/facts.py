@@ -16,7 +16,7 @@ from mikronet.ops.guard import uptime_seconds
 from mikronet.ops.result import RouterResult, Status
 from mikronet.transport import Command, Transport
 
-__all__ = ["FACT_KEYS", "backup_router", "read_facts"]
+__all__ = ["FACT_KEYS", "backup_router", "export_whole", "read_facts"]
 
 FACT_KEYS = ("identity", "model", "board_name", "serial", "version", "channel", "firmware_current",
              "firmware_upgrade", "architecture", "uptime_s", "free_hdd_bytes", "total_hdd_bytes", "packages")
@@ -74,26 +74,31 @@ def read_facts(transport: Transport) -> dict[str, Any]:
     }
 
 
+def export_whole(transport: Transport, name: str, *, hide_sensitive: bool) -> str:
+    """The router's export through the file ``name.rsc``, fetched whole and checked; the file is removed."""
+    args: Mapping[str, str] = {"file": name, **({"hide-sensitive": ""} if hide_sensitive else {})}
+    replies = transport.run([
+        Command("/", "export", args),
+        Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={name}.rsc",)),
+    ])
+    try:
+        replies[0].raise_for_error(transport.router_id)
+        data = transport.fetch_file(f"{name}.rsc", listing=replies[1])
+    finally:
+        transport.run([Command("/file", "remove", {"numbers": f"{name}.rsc"})])
+    text = data.decode("utf-8", "surrogateescape").replace("\r\n", "\n")
+    check_export(text, transport.router_id)
+    return text
+
+
 def backup_router(transport: Transport, store: BackupStore) -> RouterResult:
     """Export the router whole (sensitive values hidden) and commit it; changes nothing on the router
     but the export file it removes again."""
     resource = transport.run([Command("/system/resource", "print", {".proplist": "version"})])[0]
     version = str(resource.rows[0].get("version", "")) if resource.ok and resource.rows else ""
-    hide = version.startswith("6.")
-    args: Mapping[str, str] = {"file": BACKUP_FILE, **({"hide-sensitive": ""} if hide else {})}
-    replies = transport.run([
-        Command("/", "export", args),
-        Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={BACKUP_FILE}.rsc",)),
-    ])
-    try:
-        replies[0].raise_for_error(transport.router_id)
-        data = transport.fetch_file(f"{BACKUP_FILE}.rsc", listing=replies[1])
-    finally:
-        transport.run([Command("/file", "remove", {"numbers": f"{BACKUP_FILE}.rsc"})])
-    text = data.decode("utf-8", "surrogateescape").replace("\r\n", "\n")
-    check_export(text, transport.router_id)
+    text = export_whole(transport, BACKUP_FILE, hide_sensitive=version.startswith("6."))
     before = store.commits(transport.router_id)
     path = store.save(transport.router_id, text, "backup")
     changed = store.commits(transport.router_id) != before
     return RouterResult(transport.router_id, Status.CHANGED if changed else Status.OK, backup=str(path),
-                        details={"bytes": len(data)})
+                        details={"bytes": len(text.encode("utf-8"))})

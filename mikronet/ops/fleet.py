@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Pusher, PushOptions
-from mikronet.ops.result import RouterResult, Stands, Status
+from mikronet.ops.result import RouterResult, Stands, Status, op_line
 from mikronet.render import Renderer
 from mikronet.runner import Context, Event, Interrupt, Observer, RolloutPolicy, Runner, RunResult
 from mikronet.transport import Transport, TrustStore, connect
 
 if TYPE_CHECKING:
     from mikronet.inventory import Inventory, Router
+    from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
 
 __all__ = ["Fleet", "resolve_technician"]
 
@@ -69,6 +70,8 @@ class Fleet:
     command: Sequence[str] = field(default_factory=lambda: list(sys.argv))
     record: bool = True
     connector: Callable[[Router], Transport] | None = None
+    ledger: Any = None
+    """Where interventions are recorded (:func:`mikronet.ledger.open_ledger`); None records nothing."""
 
     def __post_init__(self) -> None:
         self.technician = resolve_technician(self.technician)
@@ -155,8 +158,48 @@ class Fleet:
         pusher = self.pusher()
         routers = self.select(limit)
         desired = {d.router.id: d for d in pusher.render(routers)}
-        return self.run("push", routers,
-                        lambda r, ctx: pusher.push(desired[r.id], stop=ctx.stop, report=ctx.report), **run)
+
+        def work(router: Router, ctx: Context) -> RouterResult:
+            result = pusher.push(desired[router.id], stop=ctx.stop, report=ctx.report)
+            if result.status in (Status.CHANGED, Status.REVERTED):
+                self.record_event(router, "push", result, changes=len(result.plan), template=router.template,
+                                  summary=[op_line(op) for op in result.plan[:50]])
+            return result
+
+        return self.run("push", routers, work, **run)
+
+    def upgrade(self, limit: str | Sequence[Router] | None = None, *, target: UpgradeTarget,
+                check: bool = False, options: UpgradeOptions | None = None, **run: Any) -> RunResult:
+        """Upgrade RouterOS (and the RouterBOARD firmware) on every selected router; see
+        :mod:`mikronet.ops.upgrade`. Each router's outcome goes into the ledger."""
+        from mikronet.ops.upgrade import Upgrader
+
+        upgrader = Upgrader(self.connect, target, backups=self.backups, options=options)
+
+        def work(router: Router, ctx: Context) -> RouterResult:
+            result = upgrader.upgrade(router, check=check, stop=ctx.stop, report=ctx.report)
+            if not check and result.status is not Status.OK:
+                kind = "routeros-upgrade" if result.details.get("from_version") != result.details.get(
+                    "to_version") or result.status.is_failure else "firmware-upgrade"
+                self.record_event(router, kind, result)
+            return result
+
+        return self.run("upgrade" if not check else "upgrade-check", self.select(limit), work, **run)
+
+    def record_event(self, router: Router, kind: str, result: RouterResult, **details: Any) -> None:
+        """Write one intervention on ``router`` to the ledger (when there is one)."""
+        if self.ledger is None:
+            return
+        outcome = {Status.CHANGED: "completed", Status.OK: "completed", Status.REVERTED: "reverted",
+                   Status.INTERRUPTED: "interrupted"}.get(result.status, "failed")
+        payload = {**result.details, **details}
+        payload.pop("before", None)
+        if result.cause:
+            payload["cause"] = result.cause
+        if result.error:
+            payload["error"] = result.error
+        self.ledger.append(school=router.school.id, kind=kind, technician=self.technician, router=router.id,
+                           serial=router.serial, details=payload, outcome=outcome)
 
     def facts(self, limit: str | Sequence[Router] | None = None, **run: Any) -> RunResult:
         """What every selected router is and runs; kept in the run record for reports."""
