@@ -14,8 +14,11 @@ Every error mikronet raises derives from :class:`MikronetError`. The tree::
     └── RouterError                   something went wrong with one router: exit status 1
         ├── TransportError            cannot talk to the router
         │   ├── TransportTimeout      (also a TimeoutError)
-        │   ├── AuthenticationError
-        │   └── TrustError            host key / certificate does not match what is pinned
+        │   ├── AuthenticationError   the router refused the credentials
+        │   └── TrustError            the router's identity cannot be checked
+        │       ├── UntrustedError    nothing is pinned for it (run `mikronet trust`)
+        │       └── IdentityChangedError  its host key / certificate differs from the pin
+        ├── RouterBusyError           another push holds the router's lock
         └── RouterCommandError        RouterOS refused a command (path and its own message)
 
 Errors carry their fields (``file``, ``line``, ``router``, ``path``, ``message``) as attributes, so
@@ -29,11 +32,13 @@ from pathlib import Path
 
 __all__ = [
     "AuthenticationError",
+    "IdentityChangedError",
     "ImportFileError",
     "InputError",
     "InventoryError",
     "LedgerError",
     "MikronetError",
+    "RouterBusyError",
     "RouterCommandError",
     "RouterError",
     "ScriptError",
@@ -43,6 +48,7 @@ __all__ = [
     "TransportError",
     "TransportTimeout",
     "TrustError",
+    "UntrustedError",
 ]
 
 
@@ -195,7 +201,19 @@ class AuthenticationError(TransportError):
 
 
 class TrustError(TransportError):
-    """The router's host key or certificate is not the one pinned for it."""
+    """The router's identity cannot be checked against a pin."""
+
+
+class UntrustedError(TrustError):
+    """Nothing is pinned for the router, so its identity cannot be checked; nothing was sent."""
+
+
+class IdentityChangedError(TrustError):
+    """The router presented a host key or certificate other than the pinned one; nothing was sent."""
+
+
+class RouterBusyError(RouterError):
+    """Another push holds the router's lock; nothing was changed."""
 
 
 class RouterCommandError(RouterError):
