@@ -319,9 +319,8 @@ class Pusher:
             self._backup(run, transport, interval)
         except MikronetError as exc:
             self._abandon(transport)
-            return RouterResult.from_error(router.id, exc, plan=tuple(run.plan), stands=Stands.UNTOUCHED,
-                                           cause="backup" if not isinstance(exc, TransportError) else None,
-                                           timings=result.timings)
+            return RouterResult.from_error(router.id, exc, status=Status.FAILED, cause="backup", plan=tuple(run.plan),
+                                           stands=Stands.UNTOUCHED, timings=result.timings)
         result.timings["backup"] = self.clock() - run.started
         if run.stop():
             self._abandon(transport)
