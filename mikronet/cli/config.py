@@ -82,10 +82,15 @@ def parse_cmd(ctx: click.Context, file: Path, json_local: bool, recover: bool, s
               help="RouterOS version for defaults and renames (default: from the headers).")
 @click.option("--recover", is_flag=True, help="Skip unreadable statements (warnings) instead of failing.")
 @click.option("--show-sensitive", is_flag=True, help="Show passwords and keys instead of ***.")
+@click.option("--exit-code", is_flag=True, help="Exit 3 when A and B differ, 0 when they do not.")
 @click.pass_context
 def diff_cmd(ctx: click.Context, actual: Path, desired: Path, json_local: bool, merge: bool,
-             ros_version: str | None, recover: bool, show_sensitive: bool) -> None:
-    """The plan that turns A into B, as RouterOS commands (empty output: nothing to do)."""
+             ros_version: str | None, recover: bool, show_sensitive: bool, exit_code: bool) -> None:
+    """The plan that turns A into B, as RouterOS commands (empty output: nothing to do).
+
+    With --exit-code the status says it too, as `plan --exit-code` does: 0 equal, 3 different,
+    2 bad input.
+    """
     from mikronet.routeros import diff, render_script
     from mikronet.routeros.data import plan_data
 
@@ -95,8 +100,10 @@ def diff_cmd(ctx: click.Context, actual: Path, desired: Path, json_local: bool, 
     if json_local or get_app(ctx).json_output:
         _emit_json({"from": str(actual), "to": str(desired), "changes": len(plan),
                     "plan": plan_data(plan, show_sensitive=show_sensitive)})
-        return
-    _echo(render_script(plan, show_sensitive=show_sensitive), nl=False)
+    else:
+        _echo(render_script(plan, show_sensitive=show_sensitive), nl=False)
+    if exit_code and plan:
+        ctx.exit(3)
 
 
 @config.command("normalize")

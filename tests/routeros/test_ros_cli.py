@@ -94,3 +94,19 @@ def test_normalize_leaves_out_secrets_unless_asked(capsys: pytest.CaptureFixture
     assert status == 0 and "name=TELEGRAM_CHAT_ID" in out and "password=-1001798127067" not in out
     status, shown, _ = run(capsys, "config", "normalize", "--show-sensitive", str(export_path("14")))
     assert "password=-1001798127067" in shown
+
+
+def test_diff_exit_code_says_whether_the_files_differ(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    same = str(export_path("24")), str(export_path("25"))  # verbose and compact export of one router
+    assert run(capsys, "config", "diff", "--exit-code", *same)[:2] == (0, "")
+    status, out, _ = run(capsys, "config", "diff", "--exit-code", str(export_path("05")), str(export_path("06")))
+    assert status == 3 and "/system clock set time-zone-name=Europe/Kyiv" in out
+    status, out, _ = run(capsys, "--json", "config", "diff", "--exit-code", str(export_path("05")),
+                         str(export_path("06")))
+    assert status == 3 and json.loads(out)["changes"] > 0
+    assert run(capsys, "config", "diff", str(export_path("05")), str(export_path("06")))[0] == 0  # without the flag
+    status, _, err = run(capsys, "config", "diff", "--exit-code", str(export_path("40")), str(export_path("06")))
+    assert status == 2 and "unterminated" in err
+    done = subprocess.run([sys.executable, "-m", "mikronet", "config", "diff", "--exit-code", str(export_path("05")),
+                           str(export_path("06"))], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 3
