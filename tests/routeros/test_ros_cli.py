@@ -34,7 +34,8 @@ def test_parse_error_is_exit_2_with_file_line_column(capsys: pytest.CaptureFixtu
     path = export_path("40")
     status, out, err = run(capsys, "config", "parse", str(path))
     assert status == 2 and not out
-    assert err.strip() == f"error: {path}:566:77: unterminated string (the input may be cut short)"
+    assert err.strip() == (f"error: {path}:566:77: unterminated string in comment=: no closing quote up to the "
+                           "end of the input (the input may be cut short)")
     status, out, err = run(capsys, "config", "parse", "--recover", str(path))
     assert status == 0 and f"warning: {path}:line 566:77: unterminated string" in err
 
