@@ -98,9 +98,9 @@ def _cut_points(data: bytes) -> list[int]:
 @pytest.mark.parametrize("path", EXPORTS, ids=[p.name[:2] for p in EXPORTS])
 def test_every_truncated_export_parses_or_fails_cleanly(path: object) -> None:
     data = path.read_bytes()  # type: ignore[attr-defined]
-    started = time.process_time()
+    started = time.perf_counter()
     outcome(data, recover=True)
-    whole = time.process_time() - started
+    whole = time.perf_counter() - started
     budget = 50 * whole + 0.25  # generous: a cut copy is never longer than the whole
     cuts = _cut_points(data)
     assert len(cuts) >= 7
@@ -124,13 +124,15 @@ _PIECES = ['x="', '"', "\\\n", "\\\r\n", "    ", "\\n", '\\"', "\\", "\\C4", "["
 _piece_list = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".join)
 
 
-def _cpu(text: str, recover: bool, budget: float) -> float:
+def _best_time(text: str, recover: bool, budget: float) -> float:
+    """The fastest of three parses (wall clock: finer-grained than CPU time on some systems; the
+    fastest run is the one a busy machine disturbed least), each within a CPU ``budget``."""
     best = float("inf")
     for _ in range(3):
         with cpu_budget(budget):
-            started = time.process_time()
+            started = time.perf_counter()
             outcome(text, recover=recover)
-            best = min(best, time.process_time() - started)
+            best = min(best, time.perf_counter() - started)
     return best
 
 
@@ -144,9 +146,9 @@ def test_parse_time_grows_linearly(prefix: str, unit: str, recover: bool) -> Non
     small, large = prefix + unit * count, prefix + unit * (4 * count)
     ratio = float("inf")
     for _ in range(3):  # a busy machine can stall one measurement; a slow parser stays slow
-        base = max(_cpu(small, recover, 5.0), 0.0005)
+        base = max(_best_time(small, recover, 5.0), 0.0002)
         try:
-            ratio = min(ratio, _cpu(large, recover, max(0.5, 40 * base)) / base)
+            ratio = min(ratio, _best_time(large, recover, max(0.5, 40 * base)) / base)
         except Runaway:
             continue
         if ratio <= 10:
