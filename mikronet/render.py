@@ -24,7 +24,7 @@ import jinja2
 
 from mikronet.errors import TemplateError
 from mikronet.hardware import model_info
-from mikronet.routeros import quote
+from mikronet.routeros import Version, parse_version, quote
 from mikronet.secret import MASK, Secret
 
 if TYPE_CHECKING:
@@ -68,10 +68,10 @@ def _network_address(value: str) -> str:
     return f"{net.network_address}/{net.prefixlen}"
 
 
-def _version_tuple(value: str | None) -> tuple[int, ...]:
-    if not value:
-        return (7,)
-    return tuple(int(part) for part in re.findall(r"\d+", str(value))[:3])
+def _version(value: str | None) -> Version:
+    """``{{ router.routeros | version }}``: the router's RouterOS version (7 when the inventory
+    does not say), comparable with tuples (``>= (7,)``) and text (``>= "7.13"``)."""
+    return parse_version(str(value)) if value else parse_version("7")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Renderer:
             network=_network_address,
             prefixlen=lambda v: _network(v).prefixlen,
             netmask=lambda v: str(_network(v).netmask),
-            version=_version_tuple,
+            version=_version,
         )
         self._reveal = False
 

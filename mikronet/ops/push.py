@@ -30,7 +30,7 @@ from mikronet.ops.backup import BackupStore
 from mikronet.ops.result import RouterResult, Status
 from mikronet.ops.state import ActualState, read_state
 from mikronet.render import Renderer
-from mikronet.routeros import Config, Plan, Schema, default_schema, diff, parse
+from mikronet.routeros import Config, Plan, Schema, default_schema, diff, parse, parse_version
 from mikronet.secret import REDACTOR
 from mikronet.transport import Command, Reply, Transport, TrustStore, connect
 
@@ -90,7 +90,10 @@ def _cleanup(transport: Transport) -> list[Command]:
 
 
 def _is_v6(version: str | None) -> bool:
-    return bool(version) and str(version).split(".", 1)[0] == "6"
+    try:
+        return version is not None and parse_version(version).major == 6
+    except ValueError:
+        return False
 
 
 @dataclass

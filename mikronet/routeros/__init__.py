@@ -26,11 +26,13 @@ Public API (everything here is a pure function over immutable values)::
     plan_data(plan, *, show_sensitive=False) -> list[dict]              # JSON-ready plan
 
     Schema.load(directory=None) / default_schema() -> Schema; Schema.get(path) -> PathSchema
-    parse_version("7.14.3") -> (7, 14, 3, 0, 0); canonical_path("ip/address") -> "/ip address"
+    parse_version("7.14.3 (stable)") -> Version("7.14.3")         # one version type for the product
+    canonical_path("ip/address") -> "/ip address"
     matches(path_schema, selector, item) -> bool; selector_query(selector) -> API query words
 
 Model types: :class:`Config`, :class:`Section`, :class:`Item`, :class:`Props`, :class:`Header`,
-:class:`ParseWarning`, :class:`Command`, :class:`Find`, :class:`Ref`, :class:`Cond`. Plan
+:class:`ParseWarning`, :class:`Command`, :class:`Find`, :class:`Ref`, :class:`Cond`; versions:
+:class:`Version` (dotted numbers, optional ``betaN``/``rcN``, ordered, ``.major``, ``str()``). Plan
 operations: :class:`Add`, :class:`Set`, :class:`Remove`, :class:`Move` in a :class:`Plan`.
 
 Templates say which menus they own whole with ``#mikronet: own /ip firewall filter`` (the rest
@@ -70,7 +72,8 @@ from mikronet.routeros.render import (
     render_script,
     selector_query,
 )
-from mikronet.routeros.schema import PathSchema, PropSpec, Schema, default_schema, parse_version
+from mikronet.routeros.schema import PathSchema, PropSpec, Schema, default_schema
+from mikronet.routeros.version import Version, parse_version
 
 __all__ = [
     "Add",
@@ -95,6 +98,7 @@ __all__ = [
     "Section",
     "Selector",
     "Set",
+    "Version",
     "apply",
     "canonical_path",
     "config_data",

@@ -367,7 +367,7 @@ def version_problems(config: Config, version: Version | str, *, schema: Schema |
     schema = schema or default_schema()
     if isinstance(version, str):
         version = parse_version(version)
-    shown = ".".join(str(n) for n in version[:3])
+    shown = str(version)
     problems: list[str] = []
     for path, section in migrate(config, schema, version).sections.items():
         ps = schema.get(path)

@@ -43,6 +43,7 @@ from typing import Any, Final
 import yaml
 
 from mikronet.routeros.model import Props, Ref, Selector, canonical_path
+from mikronet.routeros.version import Version, parse_version
 
 __all__ = [
     "COMMON_READ_ONLY",
@@ -51,6 +52,7 @@ __all__ = [
     "PropSpec",
     "Schema",
     "SchemaError",
+    "Version",
     "default_schema",
     "parse_version",
     "selector_key",
@@ -65,30 +67,13 @@ COMMON_READ_ONLY: Final = frozenset({
 TYPES: Final = frozenset({"text", "bool", "flag", "int", "rate", "size", "kib", "duration", "list", "set",
                           "iset", "mac"})
 _FLAGS: Final = frozenset({"sensitive", "read-only", "write-only", "computed", "required"})
-_VERSION: Final = re.compile(r"(?P<numbers>[0-9]+(?:\.[0-9]+)*)(?:(?P<kind>alpha|beta|rc)(?P<pre>[0-9]+))?")
 _VERSIONED_DEFAULT: Final = re.compile(r"(?P<version>\d[\w.]*)\+\s*=\s*(?P<value>.*)")
 
-Version = tuple[int, ...]
 _LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SchemaError(ValueError):
     """A schema file that does not say what this module expects (a bug in the data, not input)."""
-
-
-def parse_version(text: str) -> Version:
-    """``7.14.3`` -> (7, 14, 3, 0, 0); ``6.45beta27`` -> (6, 45, 0, -3, 27); ``7.1rc6`` -> (7, 1, 0, -1, 6).
-
-    Versions are dotted sequences, not decimals (5.2 < 5.18); a pre-release sorts before its
-    release (beta < rc < final). Compare with short tuples freely: ``v >= (7, 10)``.
-    """
-    m = _VERSION.match(text.strip())
-    if m is None:
-        raise ValueError(f"not a RouterOS version: {text!r}")
-    numbers = [int(n) for n in m.group("numbers").split(".")][:3]
-    numbers += [0] * (3 - len(numbers))
-    kind = {"alpha": -4, "beta": -3, "rc": -1}.get(m.group("kind") or "", 0)
-    return (*numbers, kind, int(m.group("pre") or 0))
 
 
 def selector_key(selector: Selector) -> str:

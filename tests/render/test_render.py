@@ -74,3 +74,11 @@ def test_the_sample_renders_and_parses_for_every_router(monkeypatch: pytest.Monk
         if router.template == "school-gateway":
             assert config.ownership.get("/ip firewall filter") == "own"
             assert config["/system note"].settings["note"] == router.school.name
+
+
+def test_templates_compare_versions(tmp_path: Path) -> None:
+    r = _renderer(tmp_path, "{% set v = ros | version %}/system note\n"
+                            "set note={{ v >= (7,) }}-{{ v >= '7.13' }}-{{ v.major }}\n")
+    notes = [dict(parse(r.render("t", {"ros": ros}))["/system note"].settings)["note"]
+             for ros in ("6.49.17", "7.12.1", "7.13rc1", "7.16 (stable)", None)]
+    assert notes == ["no-no-6", "yes-no-7", "yes-no-7", "yes-yes-7", "yes-no-7"]
