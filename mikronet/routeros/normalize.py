@@ -1,8 +1,11 @@
 """Normalisers: make equal RouterOS values compare equal.
 
-Each type of the schema has a normaliser (``yes``/``true`` -> ``yes``, ``25M`` -> ``25000000``,
-``1d``/``24h``/``1d00:00:00`` -> ``1d``, comma sets sorted, MACs upper-case). Every normaliser is
-idempotent and leaves a value it does not understand (``auto``, ``none``) as it is.
+Each type of the schema has a normaliser, spelling a value the way RouterOS prints it back:
+``yes``/``true`` -> ``yes``; rates ``25M`` -> ``25000000``; durations ``1d``/``24h``/``1d00:00:00``
+-> ``1d``; sizes ``2MiB`` -> ``2097152``; comma sets sorted (lists keep their order); MACs
+upper-case; addresses ``10.255.255.1/32`` -> ``10.255.255.1`` and IPv6 compressed, networks with
+their host bits cleared. Every normaliser is idempotent and leaves a value it does not
+understand (``auto``, ``none``, a DNS name) as it is.
 
 :func:`normalize` puts a whole :class:`Config` into canonical form for one RouterOS version: old
 names moved to new ones (``routing-mark`` -> ``routing-table`` on v7, ``/interface wifiwave2`` ->
@@ -13,6 +16,7 @@ come out alike), repeated ``set`` lines on one item merged.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from typing import Final
@@ -163,6 +167,46 @@ def _mac(value: str) -> str:
     return value.upper()
 
 
+def _one_address(text: str, network: bool) -> str:
+    """One address, prefix or range as RouterOS prints it: a host's full-length prefix dropped
+    (``10.0.0.1/32`` -> ``10.0.0.1``), IPv6 compressed and lower-case, with ``network`` the host
+    bits cleared (``10.0.0.5/24`` -> ``10.0.0.0/24``). Anything else is left as it is."""
+    bang = "!" if text.startswith("!") else ""
+    body = text[len(bang):]
+    if "-" in body and "/" not in body:
+        low, _, high = body.partition("-")
+        return f"{bang}{_one_address(low, False)}-{_one_address(high, False)}"
+    if not body or not (body[0].isdigit() or body[0] in ":abcdefABCDEF"):
+        return text
+    try:
+        if "/" not in body:
+            return bang + str(ipaddress.ip_address(body))
+        if network:
+            net = ipaddress.ip_network(body, strict=False)
+            full = net.prefixlen == net.max_prefixlen
+            return bang + (str(net.network_address) if full else str(net))
+        iface = ipaddress.ip_interface(body)
+        full = iface.network.prefixlen == iface.network.max_prefixlen
+        return bang + (str(iface.ip) if full else str(iface))
+    except ValueError:
+        return text
+
+
+def _ip(value: str) -> str:
+    """Addresses (``ip``): each of a comma list normalised, in order."""
+    return ",".join(_one_address(p.strip(), False) for p in value.split(",")) if value else value
+
+
+def _net(value: str) -> str:
+    """Networks (``net``): each of a comma list normalised with the host bits cleared, in order."""
+    return ",".join(_one_address(p.strip(), True) for p in value.split(",")) if value else value
+
+
+def _ip_set(value: str) -> str:
+    """A set of addresses (``ip-set``): normalised, each once, sorted."""
+    return _set(_ip(value))
+
+
 NORMALIZERS: Final[Mapping[str, Callable[[str], str]]] = {
     "text": lambda v: v,
     "bool": _bool,
@@ -176,6 +220,9 @@ NORMALIZERS: Final[Mapping[str, Callable[[str], str]]] = {
     "set": _set,
     "iset": _iset,
     "mac": _mac,
+    "ip": _ip,
+    "net": _net,
+    "ip-set": _ip_set,
 }
 
 

@@ -24,10 +24,12 @@ Each path entry says::
         name: text = $default-name                 # a default naming another property
 
 Types (see :mod:`mikronet.routeros.normalize`): ``text bool flag int rate size kib duration list
-set iset mac``. Flags: ``sensitive`` (hidden by ``hide-sensitive``, ``***`` in diffs),
-``read-only`` (never written), ``write-only`` (never printed), ``computed``, ``required``,
-``ref KIND``, ``since V``, ``until V``, ``was NAME``. List paths get ``comment`` and ``disabled``
-unless they say otherwise. Paths nobody described still parse and compare as opaque ordered lists.
+set iset mac ip net ip-set`` (``ip``: addresses, host bits kept; ``net``: networks, host bits
+cleared; both keep a list's order, ``ip-set`` sorts it). Flags: ``sensitive`` (hidden by
+``hide-sensitive``, ``***`` in diffs), ``read-only`` (never written), ``write-only`` (never
+printed), ``computed``, ``required``, ``ref KIND``, ``since V``, ``until V``, ``was NAME``. List
+paths get ``comment`` and ``disabled`` unless they say otherwise. Paths nobody described still
+parse and compare as opaque ordered lists.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ COMMON_READ_ONLY: Final = frozenset({
     "bytes", "packets", "status", "dead", "unreachable", "hw-offload",
 })
 TYPES: Final = frozenset({"text", "bool", "flag", "int", "rate", "size", "kib", "duration", "list", "set",
-                          "iset", "mac"})
+                          "iset", "mac", "ip", "net", "ip-set"})
 _FLAGS: Final = frozenset({"sensitive", "read-only", "write-only", "computed", "required"})
 _VERSIONED_DEFAULT: Final = re.compile(r"(?P<version>\d[\w.]*)\+\s*=\s*(?P<value>.*)")
 
