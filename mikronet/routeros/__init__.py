@@ -24,6 +24,8 @@ Public API (everything here is a pure function over immutable values)::
     render_command(path, verb, selector=None, props=None) -> str    # one full command line
     config_data(config, *, schema=None, show_sensitive=False) -> dict   # JSON-ready model
     plan_data(plan, *, show_sensitive=False) -> list[dict]              # JSON-ready plan
+    parse_print(text) -> Printed            # `print detail` / `print terse` output, read as output
+    parse_print_values(text) -> dict        # `key: value` output of a single-instance print
 
     Schema.load(directory=None) / default_schema() -> Schema; Schema.get(path) -> PathSchema
     parse_version("7.14.3 (stable)") -> Version("7.14.3")         # one version type for the product
@@ -61,6 +63,7 @@ from mikronet.routeros.model import (
 from mikronet.routeros.normalize import normalize, normalize_value, version_problems
 from mikronet.routeros.parser import parse, parse_command, parse_commands, parse_file
 from mikronet.routeros.plan import Add, Move, Op, Plan, Remove, Set, apply, matches
+from mikronet.routeros.printed import Printed, PrintedItem, parse_print, parse_print_values
 from mikronet.routeros.quoting import quote, unescape
 from mikronet.routeros.render import (
     ApiCommand,
@@ -90,6 +93,8 @@ __all__ = [
     "ParseWarning",
     "PathSchema",
     "Plan",
+    "Printed",
+    "PrintedItem",
     "PropSpec",
     "Props",
     "Ref",
@@ -112,6 +117,8 @@ __all__ = [
     "parse_command",
     "parse_commands",
     "parse_file",
+    "parse_print",
+    "parse_print_values",
     "parse_version",
     "plan_data",
     "quote",
