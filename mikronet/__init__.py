@@ -41,6 +41,8 @@ _WHERE = {
     "Version": "mikronet.routeros",
     "parse_version": "mikronet.routeros",
     "parse_print": "mikronet.routeros",
+    "lint": "mikronet.routeros",
+    "LintProblem": "mikronet.routeros",
     # templates, transports, the push pipeline
     "Renderer": "mikronet.render",
     "Command": "mikronet.transport",

@@ -24,6 +24,10 @@ Public API (everything here is a pure function over immutable values)::
     render_command(path, verb, selector=None, props=None) -> str    # one full command line
     config_data(config, *, schema=None, show_sensitive=False) -> dict   # JSON-ready model
     plan_data(plan, *, show_sensitive=False) -> list[dict]              # JSON-ready plan
+    lint(config, *, schema=None, version=None, packages=None) -> list[LintProblem]
+                                            # menus, commands, properties vs the schema of a version
+    lint_text(text, *, file=None, version=None, packages=None, origins=None, router=None)
+                                            # parse + lint, lines mapped to template origins
     parse_print(text) -> Printed            # `print detail` / `print terse` output, read as output
     parse_print_values(text) -> dict        # `key: value` output of a single-instance print
 
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 from mikronet.routeros.data import config_data, plan_data
 from mikronet.routeros.diff import diff
+from mikronet.routeros.lint import LintProblem, lint, lint_text
 from mikronet.routeros.model import (
     Command,
     Cond,
@@ -87,6 +92,7 @@ __all__ = [
     "Find",
     "Header",
     "Item",
+    "LintProblem",
     "Move",
     "Op",
     "Ownership",
@@ -110,6 +116,8 @@ __all__ = [
     "default_schema",
     "diff",
     "export_text",
+    "lint",
+    "lint_text",
     "matches",
     "normalize",
     "normalize_value",
