@@ -149,12 +149,13 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
            limit: str | None) -> None:
     """Print ROUTER's rendered template (secrets shown as ***), or check many with --check.
 
-    Nothing is sent to any router. --check reports every router whose template does not render or
-    does not parse (template, line, router) and exits 2 if there is one.
+    Nothing is sent to any router. --check reports every router whose template does not render,
+    does not parse, or names a menu or property its RouterOS version does not have (template, line,
+    router) and exits 2 if there is one.
     """
     from mikronet.errors import InputError
     from mikronet.inventory import load_inventory, resolve_secrets, select
-    from mikronet.render import Renderer
+    from mikronet.render import Renderer, lint_router
     from mikronet.routeros import parse
 
     if not check_only and router_id is None:
@@ -166,12 +167,17 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
     for router in routers:
         try:
             parse(renderer.render_router(router, reveal_secrets=True), file=f"{router.template} ({router.id})")
+            linted = lint_router(renderer, router) if check_only else []  # menus and properties vs the schema
         except InputError as exc:
             if not check_only:
                 raise
             problems += 1
             text = str(exc)
             _echo(text if text.startswith(router.id) else f"{router.id}: {text}", err=True)
+            continue
+        problems += bool(linted)
+        for problem in linted:
+            _echo(str(problem), err=True)
     if check_only:
         _echo(f"{len(routers) - problems} of {len(routers)} routers render and parse")
         ctx.exit(2 if problems else 0)
