@@ -235,19 +235,20 @@ class _Linter:
             return
         if not set(ps.props) - _COMMON:  # a menu whose properties the schema does not list yet
             ps = replace(ps, opaque=True)
+        singleton = ps.is_singleton(self.version)
         for key, value in section.settings.items():
             line = section.lines.get(key)
-            if not ps.singleton:
+            if not singleton:
                 self.add(line, path, "set", key, "needs the items to change ([ find … ], a name or a number): "
                          f"{path} is a list")
                 continue
             self.prop(ps, line, "set", key, value)
         for item in section.items:
-            self.item(ps, item)
+            self.item(ps, item, singleton)
 
-    def item(self, ps: PathSchema, item: Item) -> None:
+    def item(self, ps: PathSchema, item: Item, singleton: bool) -> None:
         path, verb, line = ps.path, item.verb, item.line
-        if ps.singleton:
+        if singleton:
             self.add(line, path, verb, None, f"{path} has no items: only 'set' of its settings")
             return
         if isinstance(item.selector, Find):

@@ -6,6 +6,8 @@ Each path entry says::
       keys: [address, interface]   # what identifies an item when diffing (none: the whole item)
       ordered: true                # item order is meaning (firewall, NAT, mangle, queue tree)
       singleton: true              # one set of settings, no items (/ip dns, /system identity)
+      singleton-until: "7.0"       # … or only before this version (a list from it: /mpls ldp)
+      list-since: "7.17"           # a singleton that became a list (/interface ovpn-server server)
       builtin: [default-name]      # properties that name built-in items in [ find … ] selectors
       name: name                   # what ``set NAME`` refers to (default ``name``)
       since: "7.13"                # the path exists from this version on …
@@ -192,6 +194,18 @@ class PathSchema:
     was: str | None = None
     opaque: bool = False
     builtins: Mapping[str, Props] = field(default_factory=lambda: MappingProxyType({}))
+    singleton_until: Version | None = None
+    list_since: Version | None = None
+
+    def is_singleton(self, version: Version | None) -> bool:
+        """Whether the menu is one set of settings on ``version`` (some changed shape: ``/mpls ldp``
+        is one on v6 and a list on v7). Unknown version: what ``singleton`` says."""
+        if version is not None:
+            if self.list_since is not None and version >= self.list_since:
+                return False
+            if self.singleton_until is not None and version < self.singleton_until:
+                return True
+        return self.singleton
 
     def builtin_defaults(self, selector: Selector | None, props: Mapping[str, str | None] | None = None,
                          ) -> Props | None:
@@ -254,7 +268,7 @@ class PathSchema:
         if not isinstance(data, dict):
             raise SchemaError(f"{where}: {path}: expected a mapping")
         known = {"keys", "ordered", "singleton", "builtin", "name", "since", "until", "was", "props",
-                 "no-common", "builtins"}
+                 "no-common", "builtins", "singleton-until", "list-since"}
         unknown = set(data) - known
         if unknown:
             raise SchemaError(f"{where}: {path}: unknown fields {sorted(unknown)}")
@@ -275,6 +289,8 @@ class PathSchema:
             since=parse_version(str(data["since"])) if "since" in data else None,
             until=parse_version(str(data["until"])) if "until" in data else None,
             was=canonical_path(data["was"]) if data.get("was") else None,
+            singleton_until=parse_version(str(data["singleton-until"])) if "singleton-until" in data else None,
+            list_since=parse_version(str(data["list-since"])) if "list-since" in data else None,
             builtins=MappingProxyType({
                 str(key): _parse_args(str(value or ""), f"{where}: {path}: builtins: {key}")
                 for key, value in (data.get("builtins") or {}).items()

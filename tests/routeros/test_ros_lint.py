@@ -112,3 +112,14 @@ def test_an_old_name_the_schema_knows_only_as_a_rename() -> None:
     assert [p.message for p in lint(config, schema=schema, version="7.1")] == [
         "/x set old-name: not on RouterOS 7.1, which calls it new-name"]
     assert lint(config, schema=schema, version="6.49") == []
+
+
+def test_menus_that_changed_shape_between_versions() -> None:
+    ldp = "/mpls ldp\nset enabled=yes lsr-id=10.0.0.1\n"
+    assert messages(ldp, version="6.49.7") == []
+    assert [p.problem.split(" (")[0] for p in lint(parse(ldp), version="7.16")] == ["needs the items to change"] * 2
+    assert messages("/mpls ldp\nadd lsr-id=10.0.0.1\n", version="7.16") == []
+    ovpn = "/interface ovpn-server server\nadd port=1194\n"
+    assert messages(ovpn, version="7.19.4") == []
+    assert messages(ovpn, version="7.12") == [
+        "2: /interface ovpn-server server add: /interface ovpn-server server has no items: only 'set' of its settings"]
