@@ -1,4 +1,4 @@
-"""``mikronet config``: the RouterOS language on files -- parse, diff, normalize.
+"""``mikronet config``: the RouterOS language on files -- parse, diff, normalize, lint.
 
 A thin shell over :mod:`mikronet.routeros`: read the file(s), call the library, print. A file
 that cannot be parsed is bad input (exit status 2, ``error: FILE:LINE:COLUMN: …``). Sensitive
@@ -40,7 +40,7 @@ def _load(path: Path, recover: bool) -> Any:
 
 @click.group()
 def config() -> None:
-    """Parse, diff and normalise RouterOS script files (.rsc exports and templates)."""
+    """Parse, diff, normalise and lint RouterOS script files (.rsc exports and templates)."""
 
 
 @config.command("parse")
@@ -127,3 +127,32 @@ def normalize_cmd(file: Path, terse: bool, verbose: bool, strip_macs: bool, show
     text = render_export(model, terse=terse, mode="verbose" if verbose else "as-is",
                          hide_sensitive=not show_sensitive, strip_macs=strip_macs, version=ros_version)
     _echo(text, nl=False)
+
+
+@config.command("lint")
+@click.argument("file", type=_FILE)
+@click.option("--version", "ros_version", default=None, metavar="V",
+              help="RouterOS version to check against (default: from the header; none: no version gates).")
+@click.option("--packages", default=None, metavar="P,Q",
+              help="The router's packages (default: not checked), e.g. routeros,wifi-qcom.")
+@click.pass_context
+def lint_cmd(ctx: click.Context, file: Path, ros_version: str | None, packages: str | None) -> None:
+    """Check FILE's menus, commands and properties against the schema of a RouterOS version.
+
+    Prints each problem as FILE:LINE: … (with "did you mean" where a name is close); exits 2 if
+    there is one, 0 if none.
+    """
+    from mikronet.routeros import lint_text
+
+    wanted = [p.strip() for p in packages.split(",") if p.strip()] if packages is not None else None
+    problems = lint_text(file.read_bytes().decode("utf-8", errors="replace"), file=str(file),
+                         version=ros_version, packages=wanted,
+                         origins=lambda line: (str(file), line))
+    if get_app(ctx).json_output:
+        _emit_json({"file": str(file), "problems": [
+            {"line": p.line, "column": p.column, "path": p.path, "verb": p.verb, "key": p.key,
+             "problem": p.problem, "suggestion": p.suggestion, "message": p.message} for p in problems]})
+    else:
+        for problem in problems:
+            _echo(str(problem), err=True)
+    ctx.exit(2 if problems else 0)

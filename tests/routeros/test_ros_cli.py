@@ -111,3 +111,24 @@ def test_diff_exit_code_says_whether_the_files_differ(tmp_path: Path, capsys: py
     done = subprocess.run([sys.executable, "-m", "mikronet", "config", "diff", "--exit-code", str(export_path("05")),
                            str(export_path("06"))], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 3
+
+
+def test_lint_names_file_line_and_the_property_meant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "skola.rsc"
+    script.write_text("/ip dns\nset alow-remote-requests=yes\n/system ntp client\nset server-dns-names=lv.pool\n",
+                      encoding="utf-8")
+    status, _, err = run(capsys, "config", "lint", "--version", "7.16", str(script))
+    assert status == 2
+    assert err.splitlines() == [
+        f"{script}:2: /ip dns set alow-remote-requests: unknown property (did you mean allow-remote-requests?)",
+        f"{script}:4: /system ntp client set server-dns-names: not on RouterOS 7.16 (until 7.0)"]
+    status, out, _ = run(capsys, "--json", "config", "lint", str(script))  # no version: no version gates
+    assert status == 2 and [p["suggestion"] for p in json.loads(out)["problems"]] == ["allow-remote-requests"]
+    assert run(capsys, "config", "lint", str(export_path("07")))[0] == 0  # a real 7.5 export
+    wireless = tmp_path / "ap.rsc"
+    wireless.write_text("/interface wireless\nset [ find default-name=wlan1 ] ssid=skola\n", encoding="utf-8")
+    assert run(capsys, "config", "lint", "--version", "7.16", str(wireless))[0] == 0
+    status, _, err = run(capsys, "config", "lint", "--version", "7.16", "--packages", "routeros,wifi-qcom",
+                         str(wireless))
+    assert status == 2
+    assert "/interface wireless: needs the wireless package (this router has: routeros, wifi-qcom)" in err
