@@ -270,12 +270,9 @@ def render_traced(renderer: Renderer, router: Router) -> Rendered:
 def _origins(marked: str, folder: Path) -> tuple[tuple[str, int] | None, ...]:
     """Per line of the marked text: the mark in force at its first character (else the last one
     before the line, for a line that starts with a value)."""
-    lines = marked.split("\n")
-    if marked.endswith("\n"):
-        lines.pop()
     origins: list[tuple[str, int] | None] = []
     current: tuple[str, int] | None = None
-    for line in lines:
+    for line in marked.split("\n"):
         first: tuple[str, int] | None = None
         pos = 0
         for m in _MARKS.finditer(line):
