@@ -27,7 +27,7 @@ from mikronet.cli.options import (
     yes_option,
 )
 from mikronet.cli.output import echo, print_summary, progress_for
-from mikronet.errors import InputError
+from mikronet.errors import InputError, LintError
 from mikronet.secret import REDACTOR
 
 __all__ = ["backup", "facts", "plan", "push", "render", "trust"]
@@ -163,8 +163,9 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
            limit: str | None) -> None:
     """Print ROUTER's rendered template (secrets shown as ***), or check many with --check.
 
-    Nothing is sent to any router. --check reports every router whose template does not render or
-    does not parse (template, line, router) and exits 2 if there is one.
+    Nothing is sent to any router. --check reports every router whose template does not render,
+    does not parse, or names a menu or property its RouterOS version does not have (template, line,
+    router) and exits 2 if there is one.
     """
     from mikronet.inventory import load_inventory, resolve_secrets, select
     from mikronet.ops.push import Pusher
@@ -186,7 +187,10 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
                 raise
             problems += 1
             text = str(exc)
-            echo(text if text.startswith(router.id) else f"{router.id}: {text}", err=True)
+            lines = [str(p) for p in exc.problems] if isinstance(exc, LintError) else [
+                text if text.startswith(router.id) else f"{router.id}: {text}"]
+            for line in lines:
+                echo(line, err=True)
     if check_only:
         echo(f"{len(routers) - problems} of {len(routers)} routers render and parse")
         ctx.exit(2 if problems else 0)
