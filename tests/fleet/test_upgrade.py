@@ -115,11 +115,10 @@ def test_max_fail_stops_an_upgrade_campaign(campaign_fleet: SimFleet, tmp_path: 
     fleet = Fleet(inventory, command=["pytest"])
     for router_id in ("LV-0006/gw", "LV-0008/gw"):
         campaign_fleet.set_fault(router_id, "download-fail")
+    by_id = {r.id: r for r in fleet.select(None)}
+    order = [by_id[i] for i in ("LV-0006/gw", "LV-0008/gw", "LV-0007/gw", "LV-0009/gw")]
     try:
-        run = fleet.upgrade(["LV-0006/gw", "LV-0008/gw", "LV-0007/gw", "LV-0009/gw"] and
-                            [r for r in fleet.select(None) if r.id in ("LV-0006/gw", "LV-0008/gw", "LV-0007/gw",
-                                                                          "LV-0009/gw")],
-                            target=UpgradeTarget(version="7.16.2"), options=FAST, forks=1, max_fail="1",
+        run = fleet.upgrade(order, target=UpgradeTarget(version="7.16.2"), options=FAST, forks=1, max_fail="1",
                             retries=0)
     finally:
         for router_id in ("LV-0006/gw", "LV-0008/gw"):
