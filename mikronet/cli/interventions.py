@@ -15,7 +15,7 @@ from mikronet.cli.main import get_app
 from mikronet.cli.options import FleetFlags, fleet_options, json_option, limit_option, yes_option
 from mikronet.cli.output import echo
 
-__all__ = ["upgrade"]
+__all__ = ["history", "measure", "restore", "upgrade"]
 
 
 def open_fleet_ledger(ctx: click.Context, fleet: Any) -> Any:
@@ -72,3 +72,103 @@ def upgrade(ctx: click.Context, limit: str | None, version: str | None, channel:
                 echo(f"{result.router}: {plan}")
     ctx.exit(_status(run))
 
+
+
+def _one_router(fleet: Any, router_id: str) -> Any:
+    from mikronet.errors import SelectionError
+
+    routers = fleet.select(router_id)
+    if len(routers) != 1:
+        raise SelectionError(f"{router_id!r} selects {len(routers)} routers; name exactly one")
+    return routers[0]
+
+
+@click.command()
+@click.argument("router_id")
+@click.option("--to", "revision", default=None, metavar="REV", help="A commit of the router's backup history.")
+@click.option("--before", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]), default=None,
+              help="The newest export committed before this moment (local time).")
+@click.option("--check", is_flag=True, help="Show what the restore would change; change nothing.")
+@yes_option
+@json_option
+@click.pass_context
+def restore(ctx: click.Context, router_id: str, revision: str | None, before: datetime | None, check: bool,
+            yes: bool, json_local: bool) -> None:
+    """Bring ROUTER back to a stored export through the push's safe path (backup, revert, verify).
+
+    By default: the export taken before its last change. Everything added since is removed.
+    """
+    from mikronet.cli.push import _fleet, _json, _run, _status
+
+    if revision and before:
+        raise click.UsageError("give --to or --before, not both")
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    router = _one_router(fleet, router_id)
+    when = before.astimezone() if before is not None else None
+    if not check:
+        fleet.ledger = open_fleet_ledger(ctx, fleet)
+    run = _run(ctx, fleet, "restore", [router], None, as_json,
+               lambda rs, **kw: fleet.restore(rs[0], to=revision, before=when, check=check, **kw),
+               show_plan=check)
+    result = run.results[0]
+    if not as_json and result.details.get("restored"):
+        echo(f"{router.id}: to {result.details['revision'][:10]} ({result.details['restored']}, "
+             f"{result.details['restored_time']})", dim=True)
+    ctx.exit(_status(run))
+
+
+@click.command()
+@click.argument("router_id")
+@click.option("--no-changes", is_flag=True, help="Leave out what each backup commit changed.")
+@json_option
+@click.pass_context
+def history(ctx: click.Context, router_id: str, no_changes: bool, json_local: bool) -> None:
+    """What happened to ROUTER: ledger events and backup commits, newest first, who and what changed."""
+    import json
+
+    from mikronet.cli.push import _fleet, _json
+    from mikronet.ops.history import router_history
+
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    router = _one_router(fleet, router_id)
+    entries = router_history(router.id, backups=fleet.backups, ledger=open_fleet_ledger(ctx, fleet),
+                             with_changes=not no_changes)
+    if as_json:
+        echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        echo(f"{router.id}: nothing recorded yet")
+    for entry in entries:
+        local = entry.time.astimezone()
+        echo(f"{local:%Y-%m-%d %H:%M}  {entry.who:<20} {entry.source:<8} {entry.what}  {entry.detail}".rstrip(),
+             bold=entry.source == "ledger")
+        for line in entry.changes:
+            echo(f"    {line}", fg="green" if line.startswith("+") else "red")
+
+
+@click.command()
+@limit_option
+@click.option("--server", default=None, help="The bandwidth test server (default: the router's "
+              "bandwidth_test_server variable).")
+@click.option("--seconds", type=click.IntRange(1, 60), default=10, show_default=True)
+@json_option
+@fleet_options
+@click.pass_context
+def measure(ctx: click.Context, limit: str | None, server: str | None, seconds: int, json_local: bool,
+            flags: FleetFlags) -> None:
+    """Measure each selected school's bandwidth with RouterOS's bandwidth test; record it in the ledger."""
+    from mikronet.cli.push import _fleet, _json, _run, _status
+
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    routers = fleet.select(limit)
+    fleet.ledger = open_fleet_ledger(ctx, fleet)
+    run = _run(ctx, fleet, "measure", routers, flags, as_json,
+               lambda rs, **kw: fleet.measure(rs, server=server, seconds=seconds, **kw))
+    if not as_json:
+        for result in run.results:
+            if result.status.name == "OK":
+                echo(f"{result.router}: {result.notes[0] if result.notes else ''}")
+    ctx.exit(_status(run))

@@ -21,6 +21,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -169,6 +170,53 @@ class Fleet:
             return result
 
         return self.run("upgrade" if not check else "upgrade-check", self.select(limit), work, **run)
+
+    def restore(self, router: Router, *, to: str | None = None, before: datetime | None = None,
+                check: bool = False, **run: Any) -> RunResult:
+        """Bring ``router`` back to a stored export (see :mod:`mikronet.ops.restore`) through the push's
+        safe path: plan, backup, armed revert, apply, verify."""
+        from mikronet.ops.facts import export_whole
+        from mikronet.ops.push import Desired
+        from mikronet.ops.restore import choose_commit, restore_config
+
+        point = choose_commit(self.backups, router, to=to, before=before)
+        pusher = self.pusher(check=check)
+
+        def work(target: Router, ctx: Context) -> RouterResult:
+            def current(session: Transport) -> RouterResult:
+                version = session.read_state([], pusher.schema).version or ""
+                text = export_whole(session, "mikronet-restore", hide_sensitive=version.startswith("6."))
+                return RouterResult(target.id, Status.OK, details={"export": text})
+
+            read = self._session(target, current)
+            if read.status.is_failure:
+                return read
+            desired = Desired(target, restore_config(point, read.details["export"], pusher.schema))
+            result = pusher.push(desired, check=check, stop=ctx.stop, report=ctx.report)
+            result.details.update(revision=point.commit.revision, restored=point.commit.subject,
+                                  restored_time=point.commit.time)
+            if not check and result.status in (Status.CHANGED, Status.REVERTED):
+                self.record_event(target, "restore", result, changes=len(result.plan),
+                                  summary=[op_line(op) for op in result.plan[:50]])
+            return result
+
+        return self.run("restore", [router], work, **run)
+
+    def measure(self, limit: str | Sequence[Router] | None = None, *, server: str | None = None,
+                seconds: int = 10, **run: Any) -> RunResult:
+        """RouterOS's bandwidth test from every selected router; each result goes into the ledger."""
+        from mikronet.ops.measure import measure_router, server_for
+
+        routers = self.select(limit)
+        servers = {r.id: server_for(r, server) for r in routers}  # a missing server stops before any router
+
+        def work(router: Router, ctx: Context) -> RouterResult:
+            result = self._session(router, lambda t: measure_router(t, router, servers[router.id], seconds=seconds))
+            if result.status is Status.OK:
+                self.record_event(router, "measure", result)
+            return result
+
+        return self.run("measure", routers, work, **run)
 
     def record_event(self, router: Router, kind: str, result: RouterResult, **details: Any) -> None:
         """Write one intervention on ``router`` to the ledger (when there is one)."""

@@ -308,9 +308,9 @@ class Pusher:
         result = run.result
         if not run.plan:
             hide = _is_v6(run.state.version if run.state else None)
-            replies = transport.run([guard.disarm_command(), *_export_commands(hide), guard.unlock_command()])
+            replies = transport.run([guard.disarm_command(), guard.unlock_command(), *_export_commands(hide)])
             replies[0].raise_for_error(router_id)
-            self._store_after(run, transport, replies[1:3], interrupted=True)
+            self._store_after(run, transport, replies[2:4], interrupted=True)
             transport.run(guard.cleanup_commands())
             result.status = Status.OK
             result.notes.append("finished an interrupted push: the router held the template; its revert is disarmed")
@@ -336,13 +336,16 @@ class Pusher:
         token = uuid.uuid4().hex[:10]
         lock = guard.lock_command(token, self.technician, now, interval + self.options.come_back_within + 60)
         run.report("locking", None)
-        replies = transport.run([*([guard.unlock_command()] if stale_lock else []), lock])
+        # The export rides with the lock, before it: the stored backup never holds mikronet's own items.
+        replies = transport.run([*([guard.unlock_command()] if stale_lock else []),
+                                 *_export_commands(_is_v6(run.state.version)), lock])
         if not replies[-1].ok:
+            transport.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
             exc = RouterBusyError(f"another push took its lock first ({replies[-1].error}); nothing was changed",
                                   router=router.id)
             return RouterResult.from_error(router.id, exc, plan=tuple(run.plan), stands=Stands.UNTOUCHED)
         try:
-            self._backup(run, transport, interval)
+            self._backup(run, transport, interval, tuple(replies[-3:-1]))
         except MikronetError as exc:
             self._abandon(transport)
             return RouterResult.from_error(router.id, exc, status=Status.FAILED, cause="backup", plan=tuple(run.plan),
@@ -355,22 +358,19 @@ class Pusher:
             return result
         return self._apply(run, transport)
 
-    def _backup(self, run: _Run, transport: Transport, interval: int) -> None:
-        """Export, save a binary backup and arm the revert (one round trip on the API), then fetch the
-        export whole and commit it. Raises when any of it fails; the caller disarms."""
-        assert run.state is not None
-        hide = _is_v6(run.state.version)
+    def _backup(self, run: _Run, transport: Transport, interval: int, exported: tuple[Reply, ...]) -> None:
+        """Save a binary backup and arm the revert (one round trip on the API), then fetch the export
+        (taken with the lock) whole and commit it. Raises when any of it fails; the caller disarms."""
         replies = transport.run([
-            *_export_commands(hide),
             Command("/system/backup", "save", {"name": guard.BACKUP_NAME, "dont-encrypt": "yes"}),
             guard.arm_command(interval),
         ])
-        for reply in replies:
+        for reply in (*exported, *replies):
             reply.raise_for_error(transport.router_id)
         run.revert_at = self.wall() + timedelta(seconds=interval)
         run.result.revert_at = run.revert_at.isoformat(timespec="seconds")
         run.report("backup", run.result.revert_at)
-        export = self._fetch_export(transport, replies[1])
+        export = self._fetch_export(transport, exported[1])
         run.before_export = REDACTOR.redact(export)
         if self.backups is not None:
             run.result.backup = str(self.backups.save(transport.router_id, run.before_export, "before push"))
@@ -443,13 +443,13 @@ class Pusher:
                                           f"verification failed: the router does not hold {len(left)} planned "
                                           f"change(s), first: {op_line(next(iter(left)))}")
             hide = _is_v6(after.version)
-            done = fresh.run([guard.disarm_command(), *_export_commands(hide), guard.unlock_command(),
+            done = fresh.run([guard.disarm_command(), guard.unlock_command(), *_export_commands(hide),
                               *guard.cleanup_commands((f"{guard.BACKUP_NAME}.backup",))])
             done[0].raise_for_error(router.id)  # the revert must be disarmed
             run.revert_at = None
             result.revert_at = None
             result.timings["verify"] = self.clock() - run.started
-            self._store_after(run, fresh, done[1:3])
+            self._store_after(run, fresh, done[2:4])
             fresh.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
             result.status = Status.CHANGED
             result.round_trips = run.rts + fresh.stats.round_trips
@@ -515,8 +515,8 @@ class Pusher:
                 if guard.inspect(state.extra).revert_armed:
                     self.sleep(self.options.poll_every)  # it answers but has not restored its backup yet
                     continue
+                session.run([guard.unlock_command(), *guard.cleanup_commands()])  # the lock came back with it
                 now = session.export(hide_sensitive=_is_v6(state.version))
-                session.run([guard.unlock_command(), *guard.cleanup_commands()])
             except MikronetError as exc:
                 last_error = str(exc)
                 self.sleep(self.options.poll_every)

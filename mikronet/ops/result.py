@@ -25,7 +25,7 @@ from mikronet.errors import (
 from mikronet.routeros import Op, Plan, render_script
 from mikronet.secret import REDACTOR
 
-__all__ = ["RouterResult", "Stands", "Status", "exit_status", "op_line", "status_of"]
+__all__ = ["RouterResult", "Stands", "Status", "exit_status", "op_line", "readable", "status_of"]
 
 
 class Status(enum.StrEnum):
@@ -100,10 +100,14 @@ def _readable(match: re.Match[str]) -> str:
     return text if text.isprintable() else match.group(0)
 
 
+def readable(script: str) -> str:
+    """RouterOS script with the UTF-8 it writes as hex escapes (``\\C4\\81``) shown as letters (``ā``)."""
+    return _HEX_RUN.sub(_readable, script)
+
+
 def op_line(op: Op) -> str:
-    """One operation as a console line for people: sensitive values masked, and the UTF-8 that
-    RouterOS script writes as hex escapes (``\\C4\\81``) shown as the letters (``ā``)."""
-    return _HEX_RUN.sub(_readable, render_script(Plan((op,))).strip())
+    """One operation as a console line for people: sensitive values masked, Latvian letters readable."""
+    return readable(render_script(Plan((op,))).strip())
 
 
 @dataclass

@@ -197,7 +197,22 @@ def _is_builtin(ps: PathSchema, item: Item) -> bool:
     if any(normalize_value("bool", props.get(k) or "no") == "yes" for k in flags):
         return True
     name = props.get(ps.name_key)
-    return bool(ps.builtins) and name is not None and name in ps.builtins
+    if not ps.builtins:
+        return False
+    if name is not None and (name in ps.builtins or f"{ps.name_key}={name}" in ps.builtins):
+        return True
+    return ps.factory_entry(props) is not None or any(
+        _is_factory(key, factory, props) for key, factory in ps.builtins.items())
+
+
+def _is_factory(key: str, factory: Props, props: Props) -> bool:
+    """Whether ``props`` are the factory item the schema keys ``key`` (``name=all``, ``default=yes``)
+    or, for items without names (the logging rules, keyed ``0``, ``1`` …), whose every factory
+    property they carry."""
+    if "=" in key:
+        pairs = dict(part.split("=", 1) for part in key.split() if "=" in part)
+        return all(props.get(k) == v or normalize_value("bool", props.get(k) or "") == v for k, v in pairs.items())
+    return False
 
 
 def _lis(values: list[int]) -> set[int]:
@@ -330,7 +345,9 @@ def _diff_section(
             if i in claimed or i in removed:
                 continue
             if _is_builtin(ps, have):
-                change = _changes(ctx, None, have)
+                # back to its factory values -- but what names it (name, keys) stays
+                identity = {ps.name_key, *ps.keys, *ps.builtin}
+                change = {k: v for k, v in _changes(ctx, None, have).items() if k not in identity}
                 if change:
                     selector = _selector_for(ctx, have)
                     ops.append(Set(path, selector, Props(change), hidden_keys(ps, change, selector)))

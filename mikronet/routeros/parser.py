@@ -73,6 +73,9 @@ _VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PROMPT: Final = re.compile(r"\s*\[[^\]\s]+@[^\]]*\]\s*>")
 
 
+_MAX_MENU_DEPTH = 8
+
+
 class _Builder:
     def __init__(self, source: Source, variables: Mapping[str, str] | None) -> None:
         self.source = source
@@ -159,7 +162,11 @@ class _Builder:
     def command(self, cmd: Command, offset: int) -> None:
         self.seen_command = True
         if cmd.verb is None:
-            self.menu = cmd.menu(self.menu)
+            menu = cmd.menu(self.menu)
+            if menu.count(" ") >= _MAX_MENU_DEPTH:  # RouterOS menus are a few words deep; this is not one
+                raise SyntaxProblem(f"bad command name {cmd.path[-1] if cmd.path else ''}: no menu "
+                                    f"{_MAX_MENU_DEPTH} words deep", offset)
+            self.menu = menu
             return
         path = cmd.menu(self.menu) if cmd.path else self.menu
         verb = cmd.verb

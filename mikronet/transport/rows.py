@@ -24,6 +24,9 @@ STATE_FLAGS = frozenset({
 })
 
 
+_FACTORY_FLAGS = ("default", "builtin")
+
+
 def api_path(path: str) -> str:
     """``/ip firewall filter`` → ``/ip/firewall/filter``."""
     return "/" + "/".join(canonical_path(path)[1:].split())
@@ -35,7 +38,10 @@ def config_props(row: Mapping[str, str], schema: Schema, path: str) -> Props:
     # A built-in item's name is read-only on the router but is how a template names it (`set telnet …`).
     kept = {spec.name_key, *spec.builtin, *spec.keys}
     hidden = (STATE_FLAGS | spec.read_only | spec.computed) - kept
-    return Props((k, v) for k, v in row.items() if k not in hidden)
+    props = [(k, v) for k, v in row.items() if k not in hidden]
+    # The factory flags stay when set: the differ never removes a factory item, even from a menu it owns.
+    props += [(k, "yes") for k in _FACTORY_FLAGS if row.get(k) in ("true", "yes")]
+    return Props(props)
 
 
 def state_from_replies(
