@@ -7,42 +7,104 @@ Templates must not put quotes around expressions themselves; that is refused whe
 is loaded, with its line. ``{{ text | raw }}`` opts a piece of trusted script out of quoting.
 
 Undefined variables are errors (``StrictUndefined``) naming the template, line, router and
-variable. Secrets (:class:`~mikronet.secret.Secret`) render as ``***`` unless the caller asks for
-the real values (only the push pipeline does, to hand them to the router).
+variable, with "did you mean" from the variables that exist. Secrets (:class:`~mikronet.secret.Secret`,
+and secret references not yet resolved) render as ``***`` unless the call asks for the real values
+(``reveal_secrets=True``; only the push pipeline does, to hand them to the router). Whether to
+reveal is a property of each call, never of the renderer, so one renderer is safe to share between
+threads. A reference left unresolved is resolved when a call reveals it.
+
+:func:`check_render` renders and parses many routers offline and groups identical failures, so a
+mistake in a template shared by 171 routers is one problem naming 171 routers, not 171 lines.
 """
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from mikronet.errors import TemplateError
+from mikronet.errors import InputError, ScriptError, TemplateError
 from mikronet.hardware import model_info
 from mikronet.routeros import quote
 from mikronet.secret import MASK, Secret
 
 if TYPE_CHECKING:
-    from mikronet.inventory import Router
+    from mikronet.inventory import Inventory, Router
 
-__all__ = ["TEMPLATE_SUFFIX", "RawScript", "Renderer", "default_template_dir"]
+__all__ = [
+    "TEMPLATE_SUFFIX",
+    "RawScript",
+    "RenderCheck",
+    "RenderProblem",
+    "Renderer",
+    "check_lines",
+    "check_render",
+    "default_template_dir",
+    "find_template_dir",
+]
 
 TEMPLATE_SUFFIX = ".rsc.j2"
 _QUOTED_EXPRESSION = re.compile(r"""["']\s*\{\{|\}\}\s*["']""")
+_REVEAL = "mikronet:reveal"  # a context key no template or inventory variable can be named
+_CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 class RawScript(str):
     """Trusted script text that is emitted as it is (``{{ x | raw }}``)."""
 
 
+def _has_templates(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.glob(f"*{TEMPLATE_SUFFIX}"))
+
+
+def _candidates(inventory_path: Path | None) -> list[Path]:
+    found: list[Path] = []
+    if inventory_path is not None:
+        base = inventory_path.resolve().parent  # the folder that holds the inventory file or folder
+        found += [base / "templates", base.parent / "templates"]
+    found += [Path.cwd() / "templates", _CHECKOUT_TEMPLATES]
+    return list(dict.fromkeys(found))
+
+
 def default_template_dir() -> Path:
-    """The repository's ``templates/`` folder (beside the package)."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The templates folder when nothing names one: ``./templates`` if it holds templates, else the
+    source checkout's ``templates/`` beside the package (which an installed package does not have)."""
+    for folder in (Path.cwd() / "templates", _CHECKOUT_TEMPLATES):
+        if _has_templates(folder):
+            return folder
+    return _CHECKOUT_TEMPLATES
+
+
+def find_template_dir(inventory: Inventory | Path | None = None, explicit: Path | None = None) -> Path:
+    """The templates folder for an inventory, so an installed mikronet finds the templates beside
+    the inventory rather than inside site-packages.
+
+    In order: ``explicit`` (``--templates``); the inventory's own ``templates:`` setting;
+    ``templates/`` beside the inventory (next to its folder, or next to its file and one level up);
+    ``./templates``; the source checkout's. Raises :class:`TemplateError` naming every folder
+    looked in when none holds a template.
+    """
+    if explicit is not None:
+        return explicit
+    path = inventory if isinstance(inventory, Path) or inventory is None else inventory.path
+    declared = None if isinstance(inventory, Path) or inventory is None else inventory.templates
+    if declared is not None:
+        return declared
+    candidates = _candidates(path)
+    for folder in candidates:
+        if _has_templates(folder):
+            return folder
+    tried = ", ".join(str(c) for c in candidates)
+    raise TemplateError(
+        f"no templates folder found (looked in {tried}); give one with --templates DIR "
+        "or 'templates: PATH' in the inventory"
+    )
 
 
 def _network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -74,13 +136,26 @@ def _version_tuple(value: str | None) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", str(value))[:3])
 
 
-@dataclass(frozen=True)
-class _Context:
-    reveal: bool
+@jinja2.pass_context
+def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
+    from mikronet.inventory import SecretRef
+
+    if isinstance(value, RawScript):
+        return str(value)
+    if isinstance(value, Secret):
+        return quote(value.reveal()) if context.get(_REVEAL) is True else MASK
+    if isinstance(value, SecretRef):
+        return MASK  # a reveal resolves references before rendering; only a masked call sees one
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return '""'
+    return quote(str(value))
 
 
 class Renderer:
-    """Renders templates from one folder. Build one per run; it caches compiled templates."""
+    """Renders templates from one folder. Build one per run; it caches compiled templates and
+    defaults, and holds no per-call state (safe to share between threads)."""
 
     def __init__(self, template_dir: Path | None = None) -> None:
         self.template_dir = template_dir or default_template_dir()
@@ -91,7 +166,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
-            finalize=self._finalize,
+            finalize=_finalize,
         )
         self._env.filters.update(
             raw=RawScript,
@@ -102,7 +177,7 @@ class Renderer:
             netmask=lambda v: str(_network(v).netmask),
             version=_version_tuple,
         )
-        self._reveal = False
+        self._defaults: dict[str, Mapping[str, Any]] = {}
 
     # -- public -----------------------------------------------------------------------------
 
@@ -110,28 +185,23 @@ class Renderer:
         return self.template_dir / f"{name}{TEMPLATE_SUFFIX}"
 
     def render_router(self, router: Router, *, reveal_secrets: bool = False) -> str:
-        """Render ``router``'s template with its resolved variables."""
+        """Render ``router``'s template with its resolved variables (secrets as ``***`` unless revealed)."""
         context: dict[str, Any] = dict(self.template_defaults(router.template))
         context.update(router.vars)
         context.update(router=router, school=router.school, hw=model_info(router.model))
         return self.render(router.template, context, router_id=router.id, reveal_secrets=reveal_secrets)
 
     def template_defaults(self, template: str) -> Mapping[str, Any]:
-        """The template's own defaults (``NAME.defaults.yaml`` beside it), below every inventory layer."""
-        path = self.template_dir / f"{template}.defaults.yaml"
-        if not path.exists():
-            return {}
-        import yaml
+        """The template's own defaults (``NAME.defaults.yaml`` beside it), below every inventory layer.
 
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else None
-            raise TemplateError(f"malformed YAML: {exc}", template=path.name, line=line) from exc
-        if not isinstance(data, dict):
-            raise TemplateError("defaults must be a mapping of variable names to values", template=path.name)
-        return data
+        Secret references in them (``{file: …}`` relative to the templates folder) are kept as
+        unresolved references until a call reveals them.
+        """
+        cached = self._defaults.get(template)
+        if cached is None:
+            cached = self._load_defaults(template)
+            self._defaults[template] = cached
+        return cached
 
     def render(
         self,
@@ -141,6 +211,7 @@ class Renderer:
         router_id: str | None = None,
         reveal_secrets: bool = False,
     ) -> str:
+        """Render ``template`` with ``context``. ``reveal_secrets`` applies to this call only."""
         name = f"{template}{TEMPLATE_SUFFIX}"
         try:
             compiled = self._env.get_template(name)
@@ -152,19 +223,42 @@ class Renderer:
             message = exc.message or "syntax error"
             raise TemplateError(message, template=name, line=exc.lineno, router=router_id) from exc
         self._check_source(name, router_id)
-        self._reveal = reveal_secrets
+        values = dict(context)
+        if reveal_secrets:
+            from mikronet.inventory.secrets import resolve_value
+
+            values = resolve_value(values)
+        values[_REVEAL] = reveal_secrets
         try:
-            return compiled.render(**context)
+            return compiled.render(values)
         except jinja2.UndefinedError as exc:
-            raise TemplateError(
-                f"undefined variable: {exc.message}", template=name, line=_template_line(exc, name), router=router_id
-            ) from exc
+            message = f"undefined variable: {exc.message}{_suggest(exc.message or '', values)}"
+            raise TemplateError(message, template=name, line=_template_line(exc, name), router=router_id) from exc
         except (ValueError, TypeError) as exc:
             raise TemplateError(str(exc), template=name, line=_template_line(exc, name), router=router_id) from exc
-        finally:
-            self._reveal = False
 
     # -- internals --------------------------------------------------------------------------
+
+    def _load_defaults(self, template: str) -> Mapping[str, Any]:
+        from mikronet.errors import InventoryError
+        from mikronet.inventory.resolve import Collector, secretify
+        from mikronet.inventory.source import read_text_file, read_yaml
+
+        path = self.template_dir / f"{template}.defaults.yaml"
+        if not path.exists():
+            return {}
+        try:
+            located = read_yaml(read_text_file(path), path)
+        except InventoryError as exc:
+            raise TemplateError(exc.message, template=path.name, line=exc.line) from exc
+        if located.data is None:
+            return {}
+        if not isinstance(located.data, dict):
+            raise TemplateError("defaults must be a mapping of variable names to values", template=path.name)
+        problems = Collector()
+        values = {k: secretify(v, located, (k,), path.parent, problems) for k, v in located.data.items()}
+        problems.raise_if_any()
+        return values
 
     def _check_source(self, name: str, router_id: str | None) -> None:
         source = self.template_dir / name
@@ -177,16 +271,23 @@ class Renderer:
                     router=router_id,
                 )
 
-    def _finalize(self, value: Any) -> str:
-        if isinstance(value, RawScript):
-            return str(value)
-        if isinstance(value, Secret):
-            return quote(value.reveal()) if self._reveal else MASK
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if value is None:
-            return '""'
-        return quote(str(value))
+
+def _suggest(message: str, context: Mapping[str, Any]) -> str:
+    """"; did you mean 'x'?" for an undefined variable or attribute, from the names that exist."""
+    from mikronet.hardware import Model
+    from mikronet.inventory import Router, School, SchoolConnection
+
+    undefined = re.search(r"'([^']+)' is undefined", message)
+    attribute = re.search(r"has no attribute '([^']+)'", message)
+    if undefined:
+        name, names = undefined.group(1), [k for k in context if k != _REVEAL]
+    elif attribute:
+        name = attribute.group(1)
+        names = sorted({f.name for cls in (Router, School, SchoolConnection, Model) for f in fields(cls)})
+    else:
+        return ""
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:
@@ -198,3 +299,106 @@ def _template_line(exc: BaseException, name: str) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+# -- checking many routers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderProblem:
+    """One failure shared by one or more routers: where, what, and which routers."""
+
+    template: str | None
+    line: int | None
+    message: str
+    source: str | None
+    """The template's line (or, for a parse error, the rendered line) the failure points at."""
+    routers: tuple[str, ...]
+
+    def lines(self, *, shown: int = 8) -> list[str]:
+        """The problem as printed: one line, the offending line, and the routers."""
+        where = self.template or ""
+        if self.line is not None:
+            where += f":{self.line}"
+        out = [f"{where}: {self.message}" if where else self.message]
+        if self.source is not None:
+            out.append(f"    {self.line if self.line is not None else ''} | {self.source.strip()}")
+        ids = ", ".join(self.routers[:shown]) + (", …" if len(self.routers) > shown else "")
+        count = len(self.routers)
+        out.append(f"    {count} router{'s' if count != 1 else ''}: {ids}")
+        return out
+
+
+@dataclass(frozen=True)
+class RenderCheck:
+    """The outcome of :func:`check_render`."""
+
+    checked: int
+    problems: tuple[RenderProblem, ...]
+
+    @property
+    def failed(self) -> int:
+        return len({r for p in self.problems for r in p.routers})
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return f"{self.checked - self.failed} of {self.checked} routers render and parse"
+
+
+def _source_line(folder: Path, template: str | None, line: int | None) -> str | None:
+    if template is None or line is None:
+        return None
+    try:
+        text = (folder / template).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return text[line - 1] if 0 < line <= len(text) else None
+
+
+def check_render(routers: Iterable[Router], renderer: Renderer) -> RenderCheck:
+    """Render (secrets masked: none need resolving) and parse every router's template, offline.
+
+    Failures that are the same (same template, line and message, the router's own name taken out)
+    are one :class:`RenderProblem` listing every router they hit, in inventory order.
+    """
+    from mikronet.routeros import parse
+
+    groups: dict[tuple[str | None, int | None, str], list[str]] = {}
+    sources: dict[tuple[str | None, int | None, str], str | None] = {}
+    checked = 0
+    for router in routers:
+        checked += 1
+        try:
+            text = renderer.render_router(router)
+            parse(text, file=f"{router.template}{TEMPLATE_SUFFIX} ({router.id})")
+        except TemplateError as exc:
+            key = (exc.template, exc.line, exc.message)
+            sources.setdefault(key, _source_line(renderer.template_dir, exc.template, exc.line))
+            groups.setdefault(key, []).append(router.id)
+        except ScriptError as exc:
+            key = (f"{router.template}{TEMPLATE_SUFFIX}", None, f"rendered script does not parse: {exc.message}")
+            rendered = text.splitlines()
+            at = exc.line if exc.line is not None and 0 < exc.line <= len(rendered) else None
+            sources.setdefault(key, f"(rendered line {at}) {rendered[at - 1]}" if at else None)
+            groups.setdefault(key, []).append(router.id)
+        except InputError as exc:  # a secret reference or defaults file that cannot be read
+            key = (f"{router.template}{TEMPLATE_SUFFIX}", None, str(exc))
+            sources.setdefault(key, None)
+            groups.setdefault(key, []).append(router.id)
+    problems = tuple(
+        RenderProblem(template, line, message, sources[(template, line, message)], tuple(ids))
+        for (template, line, message), ids in groups.items()
+    )
+    return RenderCheck(checked, problems)
+
+
+def check_lines(check: RenderCheck, *, shown: int = 8) -> Sequence[str]:
+    """Every problem's lines, most routers first."""
+    out: list[str] = []
+    for problem in sorted(check.problems, key=lambda p: -len(p.routers)):
+        out += problem.lines(shown=shown)
+    return out
+

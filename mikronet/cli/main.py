@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("mikronet.cli.push:plan", "Show what a push would change on the selected routers."),
     "push": ("mikronet.cli.push:push", "Bring the selected routers to their templates, safely."),
     "demo": ("mikronet.cli.demo:demo", "Rehearse the main job on a simulated fleet."),
+    "completion": ("mikronet.cli.completion:completion", "Print the shell completion script (bash, zsh, fish)."),
 }
 
 DEFAULT_INVENTORY = Path("inventory")

@@ -4,6 +4,9 @@ Resolution is an explicit step, separate from loading: listing or showing the in
 secrets, while ``inventory check`` and anything that talks to a router resolves the routers it
 selected, and a missing variable or unreadable file is reported with the file, line and field of
 the reference. A value is never put in an error message.
+
+A router's password and every reference in its variables (at any layer, nested at any depth)
+are resolved together; :func:`resolve_value` does the same for any value (a template's defaults).
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any
 
 from mikronet.errors import SecretError
 from mikronet.inventory.model import Router, SecretRef
 from mikronet.secret import Secret
 
-__all__ = ["resolve_secret", "resolve_secrets"]
+__all__ = ["resolve_secret", "resolve_secrets", "resolve_value"]
 
 _MAX_SECRET_FILE = 64 * 1024
 
@@ -41,7 +46,7 @@ def resolve_secret(ref: SecretRef, environ: Mapping[str, str] | None = None) -> 
     try:
         size = path.stat().st_size
         if size > _MAX_SECRET_FILE:
-            raise fail(f"secret file {path} is {size} bytes; a password file holds one line")
+            raise fail(f"secret file {path} is {size} bytes; a secret file holds one line")
         data = path.read_bytes()
     except OSError as exc:
         raise fail(f"cannot read secret file {path}: {exc.strerror or exc}") from None
@@ -55,27 +60,63 @@ def resolve_secret(ref: SecretRef, environ: Mapping[str, str] | None = None) -> 
     return Secret(value, ref.source)
 
 
+class _Resolver:
+    """Resolves references once each, remembering every failure (each distinct reference once)."""
+
+    def __init__(self, environ: Mapping[str, str] | None) -> None:
+        self.environ = environ
+        self.cache: dict[SecretRef, Secret] = {}
+        self.failures: dict[SecretRef, SecretError] = {}
+
+    def secret(self, ref: SecretRef) -> Secret | None:
+        if ref not in self.cache and ref not in self.failures:
+            try:
+                self.cache[ref] = resolve_secret(ref, self.environ)
+            except SecretError as exc:
+                self.failures[ref] = exc
+        return self.cache.get(ref)
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, SecretRef):
+            return self.secret(value)
+        if isinstance(value, Mapping):
+            return {k: self.value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self.value(v) for v in value)
+        return value
+
+    def raise_if_failed(self) -> None:
+        if self.failures:
+            errors = list(self.failures.values())
+            first = errors[0]
+            more = "".join(f"\n{err}" for err in errors[1:])
+            raise SecretError(first.message + more, file=first.file, line=first.line, field=first.field)
+
+
+def resolve_value(value: Any, environ: Mapping[str, str] | None = None) -> Any:
+    """``value`` with every :class:`SecretRef` in it (nested too) replaced by its :class:`Secret`."""
+    resolver = _Resolver(environ)
+    result = resolver.value(value)
+    resolver.raise_if_failed()
+    return result
+
+
 def resolve_secrets(routers: Iterable[Router], environ: Mapping[str, str] | None = None) -> list[Router]:
-    """Copies of ``routers`` with ``password`` resolved.
+    """Copies of ``routers`` with ``password`` and every secret reference in ``vars`` resolved.
 
     Every unresolvable reference is reported (each distinct reference once), not only the first;
     nothing is returned unless all of them resolve.
     """
     resolved: list[Router] = []
-    cache: dict[SecretRef, Secret] = {}
-    failures: dict[SecretRef, SecretError] = {}
+    resolver = _Resolver(environ)
     for router in routers:
-        ref = router.password_ref
-        if ref not in cache and ref not in failures:
-            try:
-                cache[ref] = resolve_secret(ref, environ)
-            except SecretError as exc:
-                failures[ref] = exc
-        if ref in cache:
-            resolved.append(dataclasses.replace(router, password=cache[ref]))
-    if failures:
-        errors = list(failures.values())
-        first = errors[0]
-        more = "".join(f"\n{err}" for err in errors[1:])
-        raise SecretError(first.message + more, file=first.file, line=first.line, field=first.field)
+        password = resolver.secret(router.password_ref)
+        variables = router.vars
+        if router.secret_refs:
+            variables = MappingProxyType(resolver.value(dict(router.vars)))
+        if password is not None:
+            resolved.append(dataclasses.replace(router, password=password, vars=variables))
+    resolver.raise_if_failed()
     return resolved

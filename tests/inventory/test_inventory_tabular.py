@@ -99,7 +99,7 @@ def test_missing_column_is_reported_with_the_accepted_names(tmp_path: Path) -> N
     assert info.value.problems == [
         (
             None,
-            "missing column 'router_model' (accepted names: router_model, model, modelis); "
+            "missing column 'router_model' (accepted names: router_model, modelis, model); "
             "columns found: id, name, municipality, connection_type, router_host",
         ),
     ]
@@ -242,7 +242,10 @@ def test_xlsx_bad_row_numbers_are_sheet_rows(tmp_path: Path) -> None:
     ]
 
 
-def test_cli_import_writes_yaml_that_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_import_writes_yaml_that_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./inventory here: nothing to check the schools against
     path = tmp_path / "novads.csv"
     path.write_text("\n".join([LATVIAN_HEADER, *LATVIAN_ROWS]) + "\n", encoding="utf-8")
     out = tmp_path / "imported.yaml"
@@ -275,5 +278,6 @@ def test_cli_import_into_the_inventory_is_checked_with_it_first(
     out = inventory / "schools" / "imported.yaml"
     assert main(["-i", str(inventory), "inventory", "import", str(path), "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {out}:4: schools[0].id: duplicate school id 'LV-0042'")
+    riga = inventory / "schools" / "riga.yaml"
+    assert err.startswith(f"error: {path}: row 2: column id: duplicate school id 'LV-0042' (first at {riga}:")
     assert not out.exists()
