@@ -19,6 +19,7 @@ mistake in a template shared by 171 routers is one problem naming 171 routers, n
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import ipaddress
 import re
@@ -57,6 +58,19 @@ _CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 class RawScript(str):
     """Trusted script text that is emitted as it is (``{{ x | raw }}``)."""
+
+
+class _Unresolved(Secret):
+    """Stands for a password not yet resolved: shows as ``***``; revealing it is an error."""
+
+    def __init__(self, source: str) -> None:  # no value, so nothing to register for redaction
+        self._value = ""
+        self._source = source
+
+    def reveal(self) -> str:
+        from mikronet.errors import SecretError
+
+        raise SecretError(f"the password ({self._source}) is not resolved; call resolve_secrets() first")
 
 
 def _has_templates(folder: Path) -> bool:
@@ -186,6 +200,8 @@ class Renderer:
 
     def render_router(self, router: Router, *, reveal_secrets: bool = False) -> str:
         """Render ``router``'s template with its resolved variables (secrets as ``***`` unless revealed)."""
+        if router.password is None:
+            router = dataclasses.replace(router, password=_Unresolved(router.password_ref.source))
         context: dict[str, Any] = dict(self.template_defaults(router.template))
         context.update(router.vars)
         context.update(router=router, school=router.school, hw=model_info(router.model))

@@ -132,14 +132,15 @@ def inventory() -> None:
 @click.pass_context
 def check(ctx: click.Context, limit: str | None, templates: Path | None, json_local: bool) -> None:
     """Validate the inventory, check every router's template exists, and resolve the secrets of
-    the selected routers.
+    the selected routers (their variables' and their templates' defaults' too).
 
     Prints one line: schools, routers and municipalities. Any problem is an error naming the file,
     line and field (exit status 2).
     """
     from mikronet.inventory import resolve_secrets, summary
     from mikronet.inventory.checks import template_problems
-    from mikronet.render import find_template_dir
+    from mikronet.inventory.secrets import resolve_value
+    from mikronet.render import Renderer, find_template_dir
 
     inv = _load(ctx)
     folder = find_template_dir(inv, templates)
@@ -150,6 +151,9 @@ def check(ctx: click.Context, limit: str | None, templates: Path | None, json_lo
         raise InventoryError(first.message + more, file=first.file, line=first.line, field=first.field)
     routers = _select(inv, limit)
     resolved = resolve_secrets(routers)
+    renderer = Renderer(folder)
+    for template in sorted({r.template for r in routers}):  # secrets in the templates' defaults too
+        resolve_value(renderer.template_defaults(template))
     data = summary(inv) | {
         "selected": len(routers),
         "secrets_resolved": len(resolved),

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from mikronet.cli.completion import complete_limit, complete_router
 from mikronet.cli.main import get_app
 from mikronet.secret import REDACTOR
 
@@ -28,7 +29,7 @@ def _echo(text: str = "", *, err: bool = False, **style: Any) -> None:
 
 
 def _selection_options(func: F) -> F:
-    func = click.option("-l", "--limit", default=None, metavar="PATTERN",
+    func = click.option("-l", "--limit", default=None, metavar="PATTERN", shell_complete=complete_limit,
                         help="Routers to include (ids, globs, key=value, group:NAME, !negation; "
                         "comma-separated).")(func)
     func = click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -46,11 +47,12 @@ def _routers(ctx: click.Context, limit: str | None) -> tuple[Any, list[Any]]:
 def _pusher(ctx: click.Context, inventory: Any, templates: Path | None, **options: Any) -> Any:
     from mikronet.ops.backup import BackupStore
     from mikronet.ops.push import Pusher, PushOptions
-    from mikronet.render import Renderer
+    from mikronet.render import Renderer, find_template_dir
     from mikronet.transport import TrustStore
 
     backups = BackupStore(inventory.trust_dir / "backups")
-    return Pusher(Renderer(templates), TrustStore(inventory.known_hosts), backups, options=PushOptions(**options))
+    renderer = Renderer(find_template_dir(inventory, templates))
+    return Pusher(renderer, TrustStore(inventory.known_hosts), backups, options=PushOptions(**options))
 
 
 def _print_result(result: Any, *, show_plan: bool) -> None:
@@ -105,7 +107,7 @@ def _run(ctx: click.Context, desired: list[Any], step: Callable[[Any], Any], as_
 
 
 @click.command()
-@click.argument("router_id")
+@click.argument("router_id", shell_complete=complete_router)
 @click.option("--yes", is_flag=True, help="Pin without asking.")
 @click.pass_context
 def trust(ctx: click.Context, router_id: str, yes: bool) -> None:
@@ -139,11 +141,12 @@ def trust(ctx: click.Context, router_id: str, yes: bool) -> None:
 
 
 @click.command()
-@click.argument("router_id", required=False)
+@click.argument("router_id", required=False, shell_complete=complete_router)
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None)
 @click.option("--check", "check_only", is_flag=True,
               help="Render and parse the template of every selected router; print only problems.")
-@click.option("-l", "--limit", default=None, metavar="PATTERN", help="With --check: the routers to check.")
+@click.option("-l", "--limit", default=None, metavar="PATTERN", shell_complete=complete_limit,
+              help="With --check: the routers to check.")
 @click.pass_context
 def render(ctx: click.Context, router_id: str | None, templates: Path | None, check_only: bool,
            limit: str | None) -> None:
@@ -152,29 +155,20 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
     Nothing is sent to any router. --check reports every router whose template does not render or
     does not parse (template, line, router) and exits 2 if there is one.
     """
-    from mikronet.errors import InputError
-    from mikronet.inventory import load_inventory, resolve_secrets, select
-    from mikronet.render import Renderer
-    from mikronet.routeros import parse
+    from mikronet.inventory import load_inventory, select
+    from mikronet.render import Renderer, check_lines, check_render, find_template_dir
 
     if not check_only and router_id is None:
         raise click.UsageError("name a ROUTER, or use --check")
     inventory = load_inventory(get_app(ctx).inventory_path)
-    routers = resolve_secrets(select(inventory, router_id if router_id is not None else limit))
-    renderer = Renderer(templates)
-    problems = 0
-    for router in routers:
-        try:
-            parse(renderer.render_router(router, reveal_secrets=True), file=f"{router.template} ({router.id})")
-        except InputError as exc:
-            if not check_only:
-                raise
-            problems += 1
-            text = str(exc)
-            _echo(text if text.startswith(router.id) else f"{router.id}: {text}", err=True)
-    if check_only:
-        _echo(f"{len(routers) - problems} of {len(routers)} routers render and parse")
-        ctx.exit(2 if problems else 0)
+    routers = select(inventory, router_id if router_id is not None else limit)
+    renderer = Renderer(find_template_dir(inventory, templates))
+    if check_only:  # identical failures once each, with every router they hit
+        result = check_render(routers, renderer)
+        for line in check_lines(result):
+            _echo(line, err=True)
+        _echo(result.summary())
+        ctx.exit(0 if result.ok else 2)
     click.echo(REDACTOR.redact(renderer.render_router(routers[0])), nl=False)
 
 

@@ -11,6 +11,7 @@ problem found is reported with its file, line and field; nothing is returned unl
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -162,7 +163,7 @@ class _Merge:
         if key not in self.once:
             return None
         doc, value = self.once[key]
-        return doc.file.parent / str(value)
+        return Path(os.path.normpath(doc.file.parent / str(value)))
 
 
 def load_inventory(

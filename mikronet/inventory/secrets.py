@@ -60,21 +60,32 @@ def resolve_secret(ref: SecretRef, environ: Mapping[str, str] | None = None) -> 
     return Secret(value, ref.source)
 
 
+def _target(ref: SecretRef) -> tuple[str, str]:
+    """What a reference points at: references written in many places to one variable or file are one."""
+    return (ref.kind, ref.name if ref.kind == "env" or ref.path is None else str(ref.path))
+
+
 class _Resolver:
-    """Resolves references once each, remembering every failure (each distinct reference once)."""
+    """Resolves each variable or file once, remembering every failure once, with how many places
+    refer to it (a variable missing for 10 access points is one problem, not 10)."""
 
     def __init__(self, environ: Mapping[str, str] | None) -> None:
         self.environ = environ
-        self.cache: dict[SecretRef, Secret] = {}
-        self.failures: dict[SecretRef, SecretError] = {}
+        self.cache: dict[tuple[str, str], Secret] = {}
+        self.failures: dict[tuple[str, str], SecretError] = {}
+        self.places: dict[tuple[str, str], list[SecretRef]] = {}
 
     def secret(self, ref: SecretRef) -> Secret | None:
-        if ref not in self.cache and ref not in self.failures:
+        target = _target(ref)
+        places = self.places.setdefault(target, [])
+        if ref not in places:
+            places.append(ref)
+        if target not in self.cache and target not in self.failures:
             try:
-                self.cache[ref] = resolve_secret(ref, self.environ)
+                self.cache[target] = resolve_secret(ref, self.environ)
             except SecretError as exc:
-                self.failures[ref] = exc
-        return self.cache.get(ref)
+                self.failures[target] = exc
+        return self.cache.get(target)
 
     def value(self, value: Any) -> Any:
         if isinstance(value, SecretRef):
@@ -87,12 +98,23 @@ class _Resolver:
             return tuple(self.value(v) for v in value)
         return value
 
+    def _described(self, target: tuple[str, str], error: SecretError) -> str:
+        others = [r for r in self.places[target] if (r.file, r.line) != (error.file, error.line)]
+        if not others:
+            return error.message
+        shown = ", ".join(f"{r.file}:{r.line}" for r in others[:3]) + (", …" if len(others) > 3 else "")
+        return f"{error.message} (also referred to in {len(others)} more places: {shown})"
+
     def raise_if_failed(self) -> None:
         if self.failures:
-            errors = list(self.failures.values())
-            first = errors[0]
-            more = "".join(f"\n{err}" for err in errors[1:])
-            raise SecretError(first.message + more, file=first.file, line=first.line, field=first.field)
+            items = list(self.failures.items())
+            (target, first), rest = items[0], items[1:]
+            more = "".join(
+                f"\n{SecretError(self._described(t, e), file=e.file, line=e.line, field=e.field)}" for t, e in rest
+            )
+            raise SecretError(
+                self._described(target, first) + more, file=first.file, line=first.line, field=first.field
+            )
 
 
 def resolve_value(value: Any, environ: Mapping[str, str] | None = None) -> Any:
