@@ -22,6 +22,16 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "inventory"
 MIKRONET = Path(sys.executable).parent / "mikronet"
 TEST_PASSWORD = "Kļūda-Ņ7-parole-šim-testam"  # distinctive: searched for in every output below
+# the sample's access points' secrets: a Wi-Fi passphrase in their variables, a RADIUS secret in the
+# AP template's defaults; written the ways that slip past a literal match (quotes, $, \, ?, ā)
+WIFI_PASSPHRASE = 'Skolas "Wi-Fi" $parole\\ā?'
+RADIUS_SECRET = "RADIUS-ķ-secret-%20-7"
+
+
+@pytest.fixture(autouse=True)
+def sample_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIKRONET_WIFI_PASSPHRASE", WIFI_PASSPHRASE)
+    monkeypatch.setenv("MIKRONET_RADIUS_SECRET", RADIUS_SECRET)
 
 
 @pytest.fixture
@@ -45,7 +55,7 @@ def test_check_prints_one_summary_line(runner: CliRunner, password: str) -> None
     assert code == 0 and err == ""
     assert out == (
         "ok: 120 schools, 179 routers, 43 municipalities "
-        f"({SAMPLE}, 44 files); secrets resolve for 179 routers\n"
+        f"({SAMPLE}, 46 files); secrets resolve for 179 routers\n"
     )
 
 
@@ -82,12 +92,12 @@ def test_show_every_value_with_its_origin(runner: CliRunner, password: str) -> N
     assert code == 0
     rows = {line.split()[0]: line for line in out.splitlines()[2:]}
     assert "*** (env:MIKRONET_PASSWORD)" in rows["password"] and "defaults (" in rows["password"]
-    assert "fleet.yaml:11" in rows["password"]
+    assert "fleet.yaml:12" in rows["password"]
     assert "school (" in rows["vars.lan_subnet"] and "riga.yaml" in rows["vars.lan_subnet"]
     assert rows["ports.api"].split()[1:] == ["8728", "builtin"]
     code, out, _ = invoke(runner, "inventory", "show", "LV-0042/gw", "--json")
     values = {v["name"]: v for v in json.loads(out)["values"]}
-    assert values["username"]["from"] == "defaults" and values["username"]["line"] == 10
+    assert values["username"]["from"] == "defaults" and values["username"]["line"] == 11
     assert values["vars.lan_subnet"]["from"] == "school"
 
 

@@ -109,6 +109,7 @@ def test_render_check_lists_every_router_whose_template_fails(tmp_path: Path, mo
     result = runner.invoke(cli, ["-i", str(ROOT / "inventory"), "render", "--check", "--limit", "LV-0042/*",
                                  "--templates", str(tmp_path)], env={"MIKRONET_PASSWORD": PASSWORD})
     assert result.exit_code == 2
-    assert "LV-0042/gw: school-gateway.rsc.j2:" in result.stderr and "time_zone" in result.stderr
+    assert "school-gateway.rsc.j2:" in result.stderr and "time_zone" in result.stderr
+    assert "2 routers: LV-0042/gw, LV-0042/lab" in result.stderr  # one failure, every router it hits
     assert "LV-0042/ap1" not in result.stderr  # the access point's template is fine
     assert "1 of 3 routers render and parse" in result.stdout

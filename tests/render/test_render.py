@@ -65,6 +65,8 @@ def test_secrets_render_masked_unless_revealed(tmp_path: Path) -> None:
 
 def test_the_sample_renders_and_parses_for_every_router(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIKRONET_PASSWORD", "Render-Pa55")
+    monkeypatch.setenv("MIKRONET_WIFI_PASSPHRASE", "Render-Wi-Fi")  # the access points' secrets
+    monkeypatch.setenv("MIKRONET_RADIUS_SECRET", "Render-Radius")
     inventory = load_inventory(ROOT / "inventory")
     renderer = Renderer()
     for router in resolve_secrets(select(inventory, None)):
