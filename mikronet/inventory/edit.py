@@ -67,17 +67,42 @@ def _locked(path: Path) -> Iterator[None]:
             os.close(folder)
 
 
-def _yaml(text: str) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.util import load_yaml_guess_indent
+_STYLES = ((2, 2, 0), (2, 4, 2), (4, 4, 0), (4, 4, 2), (4, 6, 2), (3, 3, 0), (4, 6, 4))
+"""(mapping indent, sequence indent, dash offset) of the YAML styles people and tools write."""
 
-    _, indent, block_seq_indent = load_yaml_guess_indent(text)
+
+def _yaml(style: tuple[int, int, int]) -> Any:
+    from ruamel.yaml import YAML
+
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096
-    offset = block_seq_indent or 0
-    yaml.indent(mapping=indent or 2, sequence=(indent or 2) + offset, offset=offset)
+    mapping, sequence, offset = style
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
+
+
+def _dump(yaml: Any, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _style_of(text: str) -> tuple[int, int, int]:
+    """The indentation that writes ``text`` back unchanged (else the one that changes fewest lines):
+    ruamel cannot tell a file's mapping indent from its sequence indent by itself."""
+    import difflib
+
+    best, best_changed = _STYLES[0], None
+    for style in _STYLES:
+        yaml = _yaml(style)
+        again = _dump(yaml, yaml.load(text))
+        if again == text:
+            return style
+        changed = sum(1 for _ in difflib.unified_diff(text.splitlines(), again.splitlines(), n=0))
+        if best_changed is None or changed < best_changed:
+            best, best_changed = style, changed
+    return best
 
 
 def _check_fields(fields: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -132,12 +157,10 @@ def _write(inventory: Inventory, file: Path, text: str) -> None:
 def _edit(inventory: Inventory, file: Path, change: Any) -> Path:
     with _locked(file):
         text = file.read_text(encoding="utf-8")
-        yaml = _yaml(text)
+        yaml = _yaml(_style_of(text))
         data = yaml.load(text)
         change(data)
-        out = io.StringIO()
-        yaml.dump(data, out)
-        _write(inventory, file, out.getvalue())
+        _write(inventory, file, _dump(yaml, data))
     return file
 
 

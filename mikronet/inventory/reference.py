@@ -117,16 +117,19 @@ class Municipalities:
     def resolve(self, municipality: str, before: str | None) -> tuple[str, str | None]:
         """``(current, before)`` for what a school says; ``ValueError`` with the reason otherwise.
 
-        A post-reform name is taken as it is. A pre-reform name alone is taken as the municipality
-        before the reform and the current one derived from it (refused for a split municipality,
-        whose successor cannot be known). ``before``, when given, must be a pre-reform municipality
-        that went into ``municipality``.
+        A post-reform name is taken as it is (and, for one the reform left as it was, such as Rīga,
+        the pre-reform one is the same). A pre-reform name alone is taken as the municipality before
+        the reform and the current one derived from it (refused for a split municipality, whose
+        successor cannot be known). ``before``, when given, must be a pre-reform municipality that
+        went into ``municipality``.
         """
         name = unicodedata.normalize("NFC", municipality.strip())
         old = unicodedata.normalize("NFC", before.strip()) if before is not None else None
         if name in self.current or name in {m.into for m in self.later}:
             if old is not None:
                 self._check_before(old, name)
+            elif len(parts := self.formed_from.get(name, ())) == 1 and parts[0].part is None:
+                old = parts[0].name  # unchanged by the reform (Rīga, Alūksnes novads): the same before
             return name, old
         if name in self.before:
             if old is not None and old != name:

@@ -16,6 +16,7 @@ time in the offset before the change (:mod:`zoneinfo`'s ``fold=0``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -156,7 +157,7 @@ def _midnight(day: date) -> datetime:
 def parse_hours(text: str) -> HourRange:
     """``"22:00-05:00"`` → :class:`HourRange`; ``ValueError`` naming what is wrong."""
     parts = [p.strip() for p in text.split("-")]
-    if len(parts) != 2:
+    if len(parts) != 2 or not all(re.fullmatch(r"\d{1,2}:\d{2}", p) for p in parts):
         raise ValueError(f"{text!r} is not a range of hours; write it as HH:MM-HH:MM (22:00-05:00)")
     try:
         start, end = (time.fromisoformat(p) for p in parts)
