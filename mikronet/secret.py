@@ -27,7 +27,7 @@ class Redactor:
     def register(self, value: str) -> None:
         if len(value) >= 3:  # shorter values would mask ordinary text
             with self._lock:
-                self._values.add(value)
+                self._values.update(_spellings(value))
 
     def redact(self, text: str) -> str:
         if not self._values:
@@ -38,6 +38,16 @@ class Redactor:
             if value in text:
                 text = text.replace(value, MASK)
         return text
+
+
+def _spellings(value: str) -> set[str]:
+    """The value as written raw, in a Python repr (a client library's DEBUG log), JSON-escaped and
+    URL-encoded: a secret with a quote, backslash or non-ASCII letter is spelled differently there."""
+    import json
+    from urllib.parse import quote
+
+    escaped = (json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1])
+    return {value, repr(value)[1:-1], *escaped, quote(value)}
 
 
 REDACTOR: Final = Redactor()

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from mikronet.cli.main import cli, main
+from mikronet.routeros import quote
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "inventory"
@@ -215,11 +216,14 @@ def test_no_secret_in_any_output(
         ["--json", "inventory", "list"],
         ["inventory", "show", "LV-0042/gw"],
         ["inventory", "show", "LV-0042/gw", "--json"],
+        ["inventory", "show", "LV-0042/ap1"],  # the access point: a Wi-Fi passphrase in its variables
+        ["inventory", "show", "LV-0042/ap1", "--json"],
+        ["render", "LV-0042/ap1"],  # and a RADIUS secret in its template's defaults
+        ["render", "--check"],
         ["inventory", "export", "-f", "csv"],
         ["inventory", "export", "-f", "csv", "--excel", "-o", str(csv_path)],
         ["inventory", "export", "-f", "ansible"],
         ["inventory", "export", "-f", "nornir", "-o", str(tmp_path / "nornir")],
-        ["inventory", "import", str(csv_path)],
         ["inventory", "list", "-l", "nothing-matches"],
     ]
     outputs = []
@@ -227,6 +231,9 @@ def test_no_secret_in_any_output(
         main(["-i", str(SAMPLE), *command])
         captured = capsys.readouterr()
         outputs += [captured.out, captured.err]
+    main(["-i", str(tmp_path / "no-inventory"), "inventory", "import", str(csv_path)])  # imported, not checked
+    captured = capsys.readouterr()
+    outputs += [captured.out, captured.err]
     # a plain-text password in an inventory: refused, and not echoed
     plain = tmp_path / "plain.yaml"
     plain.write_text(
@@ -243,7 +250,11 @@ def test_no_secret_in_any_output(
     logged = [record.getMessage() for record in debug_logs]
     everything = "\n".join(outputs + written + logged)
     assert "LV-0042/gw" in everything and len(everything) > 10_000  # the commands really ran
-    assert password not in everything
+    assert "wpa2-pre-shared-key=***" in everything and "secret=***" in everything  # the AP was rendered
+    assert "*** (env:MIKRONET_WIFI_PASSPHRASE)" in everything
+    for secret in (password, WIFI_PASSPHRASE, RADIUS_SECRET):
+        for spelling in (secret, quote(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1]):
+            assert spelling not in everything, spelling
 
 
 def test_a_term_matching_nothing_is_warned_about(runner: CliRunner) -> None:
