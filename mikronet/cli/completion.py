@@ -185,6 +185,37 @@ def complete_limit(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return _matching(candidates, term, prefix)
 
 
+# bash splits the word being completed at ':' and '=' (COMP_WORDBREAKS), so `--limit group:p`
+# reaches a completer as three words. This function reads the words from the command line itself,
+# asks mikronet with whole words, and hands bash back only the part after its own split.
+BASH_SCRIPT = r"""
+_mikronet_completion() {
+    local line=${COMP_LINE:0:$COMP_POINT}
+    local -a words
+    IFS=$' \t' read -r -a words <<< "$line"
+    if [[ -z $line || $line =~ [[:space:]]$ ]]; then words+=(""); fi
+    local cword=$(( ${#words[@]} - 1 ))
+    local cur=${words[cword]}
+    local prefix=${cur%"${COMP_WORDS[COMP_CWORD]}"}
+    local response completion type value
+    response=$(env COMP_WORDS="${words[*]}" COMP_CWORD="$cword" _MIKRONET_COMPLETE=bash_complete "$1")
+    COMPREPLY=()
+    local IFS=$'\n'
+    for completion in $response; do
+        IFS=',' read -r type value <<< "$completion"
+        case $type in
+            dir) COMPREPLY=(); compopt -o dirnames ;;
+            file) COMPREPLY=(); compopt -o default ;;
+            plain) [[ $value == "$prefix"* ]] && COMPREPLY+=("${value#"$prefix"}") ;;
+        esac
+    done
+    return 0
+}
+
+complete -o nosort -F _mikronet_completion mikronet
+"""
+
+
 @click.command("completion")
 @click.argument("shell", type=click.Choice(SHELLS))
 def completion(shell: str) -> None:
@@ -199,6 +230,9 @@ def completion(shell: str) -> None:
 
     from mikronet.cli.main import cli
 
+    if shell == "bash":
+        click.echo(BASH_SCRIPT.strip("\n"))
+        return
     cls = get_completion_class(shell)
     assert cls is not None  # every choice is a shell click supports
     click.echo(cls(cli, {}, "mikronet", "_MIKRONET_COMPLETE").source())

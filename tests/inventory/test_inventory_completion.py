@@ -88,3 +88,26 @@ def test_as_bash_calls_it(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["plain,LV-0042/gw", "plain,LV-0042/lab", "plain,LV-0042/ap1"]
     assert done.stderr == ""
+
+
+def test_bash_completes_terms_it_splits_at_colon_and_equals() -> None:
+    """bash splits `group:p` into three words; the script completes the term as one and hands bash
+    back only the part after its split (as bash sees the line: COMP_LINE, COMP_WORDS, COMP_CWORD)."""
+    script = subprocess.run([str(MIKRONET), "completion", "bash"], capture_output=True, text=True, check=True).stdout
+    driver = script + (
+        '\ntry() { COMP_LINE=$1; COMP_POINT=${#COMP_LINE}; shift; COMP_WORDS=("$@");'
+        " COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _mikronet_completion mikronet;"
+        ' echo "${COMPREPLY[*]}"; }\n'
+        + "".join(
+            f'try "mikronet -i {SAMPLE} {line}" mikronet -i {SAMPLE} {words}\n'
+            for line, words in [
+                ("inventory list --limit group:p", "inventory list --limit group : p"),
+                ("inventory list -l municipality=Rī", "inventory list -l municipality = Rī"),
+                ("inventory show LV-0042", "inventory show LV-0042"),
+            ]
+        )
+    )
+    env = {**os.environ, "PATH": f"{MIKRONET.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(["bash", "-c", driver], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["pilot", "Rīga", "LV-0042/gw LV-0042/lab LV-0042/ap1"]
