@@ -23,14 +23,14 @@ import dataclasses
 import difflib
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from mikronet.errors import InputError, ScriptError, TemplateError
+from mikronet.errors import TemplateError
 from mikronet.hardware import model_info
 from mikronet.routeros import quote
 from mikronet.secret import MASK, Secret
@@ -317,104 +317,5 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
-# -- checking many routers -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RenderProblem:
-    """One failure shared by one or more routers: where, what, and which routers."""
-
-    template: str | None
-    line: int | None
-    message: str
-    source: str | None
-    """The template's line (or, for a parse error, the rendered line) the failure points at."""
-    routers: tuple[str, ...]
-
-    def lines(self, *, shown: int = 8) -> list[str]:
-        """The problem as printed: one line, the offending line, and the routers."""
-        where = self.template or ""
-        if self.line is not None:
-            where += f":{self.line}"
-        out = [f"{where}: {self.message}" if where else self.message]
-        if self.source is not None:
-            out.append(f"    {self.line if self.line is not None else ''} | {self.source.strip()}")
-        ids = ", ".join(self.routers[:shown]) + (", …" if len(self.routers) > shown else "")
-        count = len(self.routers)
-        out.append(f"    {count} router{'s' if count != 1 else ''}: {ids}")
-        return out
-
-
-@dataclass(frozen=True)
-class RenderCheck:
-    """The outcome of :func:`check_render`."""
-
-    checked: int
-    problems: tuple[RenderProblem, ...]
-
-    @property
-    def failed(self) -> int:
-        return len({r for p in self.problems for r in p.routers})
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def summary(self) -> str:
-        return f"{self.checked - self.failed} of {self.checked} routers render and parse"
-
-
-def _source_line(folder: Path, template: str | None, line: int | None) -> str | None:
-    if template is None or line is None:
-        return None
-    try:
-        text = (folder / template).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    return text[line - 1] if 0 < line <= len(text) else None
-
-
-def check_render(routers: Iterable[Router], renderer: Renderer) -> RenderCheck:
-    """Render (secrets masked: none need resolving) and parse every router's template, offline.
-
-    Failures that are the same (same template, line and message, the router's own name taken out)
-    are one :class:`RenderProblem` listing every router they hit, in inventory order.
-    """
-    from mikronet.routeros import parse
-
-    groups: dict[tuple[str | None, int | None, str], list[str]] = {}
-    sources: dict[tuple[str | None, int | None, str], str | None] = {}
-    checked = 0
-    for router in routers:
-        checked += 1
-        try:
-            text = renderer.render_router(router)
-            parse(text, file=f"{router.template}{TEMPLATE_SUFFIX} ({router.id})")
-        except TemplateError as exc:
-            key = (exc.template, exc.line, exc.message)
-            sources.setdefault(key, _source_line(renderer.template_dir, exc.template, exc.line))
-            groups.setdefault(key, []).append(router.id)
-        except ScriptError as exc:
-            key = (f"{router.template}{TEMPLATE_SUFFIX}", None, f"rendered script does not parse: {exc.message}")
-            rendered = text.splitlines()
-            at = exc.line if exc.line is not None and 0 < exc.line <= len(rendered) else None
-            sources.setdefault(key, f"(rendered line {at}) {rendered[at - 1]}" if at else None)
-            groups.setdefault(key, []).append(router.id)
-        except InputError as exc:  # a secret reference or defaults file that cannot be read
-            key = (f"{router.template}{TEMPLATE_SUFFIX}", None, str(exc))
-            sources.setdefault(key, None)
-            groups.setdefault(key, []).append(router.id)
-    problems = tuple(
-        RenderProblem(template, line, message, sources[(template, line, message)], tuple(ids))
-        for (template, line, message), ids in groups.items()
-    )
-    return RenderCheck(checked, problems)
-
-
-def check_lines(check: RenderCheck, *, shown: int = 8) -> Sequence[str]:
-    """Every problem's lines, most routers first."""
-    out: list[str] = []
-    for problem in sorted(check.problems, key=lambda p: -len(p.routers)):
-        out += problem.lines(shown=shown)
-    return out
-
+# The check of many routers lives beside, and is part of this module's surface.
+from mikronet.render_check import RenderCheck, RenderProblem, check_lines, check_render  # noqa: E402

@@ -146,3 +146,21 @@ def test_an_installed_mikronet_finds_the_templates_beside_the_inventory(tmp_path
         capture_output=True, text=True, cwd=cwd, env=env, timeout=60, check=True,
     )  # fmt: skip
     assert probe.stdout.startswith(str(site))  # really the copy, not the checkout
+
+
+def test_a_caller_s_own_check_is_grouped_the_same_way() -> None:
+    """The push pipeline checks more (revealed values the router's encoding cannot carry): its errors
+    group like the renderer's, the router's own id taken out of the message."""
+    from mikronet.errors import InputError
+
+    inventory = load_inventory(SAMPLE)
+
+    def check(router: object) -> None:
+        router_id = getattr(router, "id", "")
+        if router_id.endswith("/ap1"):
+            raise InputError(f"{router_id}: a value cp1257 cannot carry: '🙂' in school name")
+
+    result = check_render(inventory.routers, Renderer(REPO / "templates"), check=check)
+    aps = [r.id for r in inventory.routers if r.id.endswith("/ap1")]
+    assert len(result.problems) == 1 and result.problems[0].routers == tuple(aps)
+    assert result.problems[0].message == "a value cp1257 cannot carry: '🙂' in school name"
