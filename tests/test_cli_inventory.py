@@ -65,6 +65,7 @@ def test_check_json(runner: CliRunner, password: str) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["schools"] == 120 and data["municipalities"] == 43
+    assert data["windows"] == ["default", "pilot"] and data["contracts"] == {"signed": 29, "planned": 8}
     assert data["selected"] == data["secrets_resolved"] > 0
 
 

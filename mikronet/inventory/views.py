@@ -213,4 +213,9 @@ def summary(inventory: Inventory) -> dict[str, Any]:
         "municipalities": len(inventory.municipalities),
         "groups": len(inventory.groups),
         "known_hosts": str(inventory.known_hosts),
+        "windows": sorted(inventory.windows),
+        "contracts": {
+            "signed": sum(1 for c in inventory.contracts.values() if c.is_signed),
+            "planned": sum(1 for c in inventory.contracts.values() if not c.is_signed),
+        },
     }
