@@ -16,7 +16,15 @@ import typing
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from mikronet.inventory.sections import ContractIn, ProgrammeIn, WindowIn
 from mikronet.inventory.source import Located, Problem, YamlPath, field_name
@@ -230,18 +238,12 @@ class InventoryFile(_Model):
     contracts: dict[str, ContractIn] = Field(default_factory=dict)
     windows: dict[str, WindowIn] = Field(default_factory=dict)
 
-    @field_validator("windows")
+    @field_validator("groups", "windows")
     @classmethod
-    def _window_names(cls, value: dict[str, WindowIn]) -> dict[str, WindowIn]:
+    def _names(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        what = "group name" if info.field_name == "groups" else "window name (a group name or default)"
         for name in value:
-            check_id(name, "window name (a group name or default)")
-        return value
-
-    @field_validator("groups")
-    @classmethod
-    def _group_names(cls, value: dict[str, GroupIn]) -> dict[str, GroupIn]:
-        for name in value:
-            check_id(name, "group name")
+            check_id(name, what)
         return value
 
 

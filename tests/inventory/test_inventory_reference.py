@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mikronet.errors import InventoryError
-from mikronet.inventory import load_inventory
+from mikronet.inventory import School, load_inventory
 from mikronet.inventory.reference import (
     canonical_model,
     find_model,
@@ -91,15 +91,15 @@ def test_resolve_refuses(municipality: str, before: str | None, message: str) ->
     assert message in str(info.value)
 
 
-def test_municipality_on_a_date(write: Callable[..., Path], texts: tuple[str, str]) -> None:
+def school_in(write: Callable[..., Path], texts: tuple[str, str], municipality: str) -> School:
+    """The small inventory's school, its two municipality lines replaced by ``municipality``."""
     write("fleet.yaml", texts[0])
-    root = write(
-        "schools.yaml",
-        texts[1].replace(
-            'municipality: "Rīga"\n    municipality_before_2021: "Rīga"', "municipality: Varakļānu novads"
-        ),
-    )
-    school = load_inventory(root).school("LV-0042")
+    lines = 'municipality: "Rīga"\n    municipality_before_2021: "Rīga"'
+    return load_inventory(write("schools.yaml", texts[1].replace(lines, municipality))).school("LV-0042")
+
+
+def test_municipality_on_a_date(write: Callable[..., Path], texts: tuple[str, str]) -> None:
+    school = school_in(write, texts, "municipality: Varakļānu novads")
     assert school.municipality_before_2021 == "Varakļānu novads"  # unchanged in 2021: the same before
     assert municipality_on(school, date(2021, 5, 1)) == "Varakļānu novads"
     assert municipality_on(school, date(2024, 1, 1)) == "Varakļānu novads"
@@ -134,14 +134,7 @@ def test_a_near_miss_is_not_guessed_but_named() -> None:
 def test_inventory_accepts_a_pre_reform_name_and_derives_the_current_one(
     write: Callable[..., Path], texts: tuple[str, str]
 ) -> None:
-    write("fleet.yaml", texts[0])
-    root = write(
-        "schools.yaml",
-        texts[1].replace(
-            'municipality: "Rīga"\n    municipality_before_2021: "Rīga"', 'municipality: "Carnikavas novads"'
-        ),
-    )
-    school = load_inventory(root).school("LV-0042")
+    school = school_in(write, texts, 'municipality: "Carnikavas novads"')
     assert (school.municipality, school.municipality_before_2021) == ("Ādažu novads", "Carnikavas novads")
 
 
