@@ -49,7 +49,22 @@ _WHERE = {
     "PushOptions": "mikronet.ops.push",
     "RouterResult": "mikronet.ops.result",
     "Status": "mikronet.ops.result",
+    # the ledger of interventions
+    "DEFAULT_CATEGORIES": "mikronet.ledger",
+    "Ledger": "mikronet.ledger",
+    "VerifyReport": "mikronet.ledger",
+    "open_ledger": "mikronet.ledger",
+    "resolve_technician": "mikronet.ledger",
+    # reports
+    "build_compensation": "mikronet.reports",
+    "build_drift": "mikronet.reports",
+    "build_progress": "mikronet.reports",
+    "build_upgrades": "mikronet.reports",
+    "render_report": "mikronet.reports",
+    "write_demo_reports": "mikronet.reports",
+    "write_report": "mikronet.reports",
     # base
+    "LedgerError": "mikronet.errors",
     "MikronetError": "mikronet.errors",
     "InputError": "mikronet.errors",
     "RouterError": "mikronet.errors",

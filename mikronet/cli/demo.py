@@ -41,7 +41,7 @@ def _step(number: int, title: str) -> None:
 @click.pass_context
 def demo(ctx: click.Context, limit: str, keep: bool) -> None:
     """Rehearse plan → push → no-op push → drift → lockout revert on a simulated fleet."""
-    from mikronet.cli.push import _print_result
+    from mikronet.cli.output import print_result as _print_result
     from mikronet.inventory import load_inventory, resolve_secrets, select
     from mikronet.ops.backup import BackupStore
     from mikronet.ops.push import Pusher, PushOptions

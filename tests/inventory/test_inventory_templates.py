@@ -59,7 +59,7 @@ def test_one_failure_shared_by_many_routers_is_one_problem(templates: Path) -> N
     assert result.summary() == "10 of 179 routers render and parse"
 
 
-def test_render_check_prints_it_once(templates: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_render_check_prints_it_once(templates: Path, password: str, capsys: pytest.CaptureFixture[str]) -> None:
     break_template(templates, "{{ school.name }} show-at-login", "{{ school.nmae }} show-at-login")
     assert main(["-i", str(SAMPLE), "render", "--check", "--templates", str(templates)]) == 2
     out, err = capsys.readouterr()
