@@ -38,6 +38,11 @@ _WHERE = {
     "quote": "mikronet.routeros",
     "render_export": "mikronet.routeros",
     "render_script": "mikronet.routeros",
+    "Version": "mikronet.routeros",
+    "parse_version": "mikronet.routeros",
+    "parse_print": "mikronet.routeros",
+    "lint": "mikronet.routeros",
+    "LintProblem": "mikronet.routeros",
     # templates, transports, the push pipeline
     "Renderer": "mikronet.render",
     "Command": "mikronet.transport",

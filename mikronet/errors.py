@@ -37,6 +37,7 @@ __all__ = [
     "InputError",
     "InventoryError",
     "LedgerError",
+    "LintError",
     "MikronetError",
     "RouterBusyError",
     "RouterCommandError",
@@ -175,6 +176,19 @@ class LedgerError(_LocatedInputError):
     ) -> None:
         self.event = event
         super().__init__(message, file=file, line=line, field=field)
+
+
+class LintError(TemplateError):
+    """A rendered template names menus or properties the router's RouterOS does not have; ``problems``
+    holds each, with its template file and line."""
+
+    def __init__(self, problems: list[object], *, router: str | None = None, template: str | None = None) -> None:
+        self.problems = problems
+        first = str(problems[0]) if problems else "lint problems"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first + more, template=None, router=None)
+        self.template = template
+        self.router = router
 
 
 class RouterError(MikronetError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mikronet.errors import InputError, ScriptError, TemplateError
+from mikronet.errors import InputError, LintError, ScriptError, TemplateError
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
@@ -65,10 +65,14 @@ class RenderCheck:
 
 
 def _source_line(folder: Path, template: str | None, line: int | None) -> str | None:
-    if template is None or line is None:
+    return None if template is None else _line_in(folder / template, line)
+
+
+def _line_in(path: Path, line: int | None) -> str | None:
+    if line is None:
         return None
     try:
-        text = (folder / template).read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8").splitlines()
     except OSError:
         return None
     return text[line - 1] if 0 < line <= len(text) else None
@@ -103,6 +107,15 @@ def check_render(
         checked += 1
         try:
             (check or default)(router)
+        except LintError as exc:  # names its RouterOS version does not have: one problem per template line
+            for problem in exc.problems:
+                origin = getattr(problem, "origin", None)
+                line = origin[1] if origin else getattr(problem, "line", None)
+                file = str(origin[0]) if origin else f"{router.template}{TEMPLATE_SUFFIX}"
+                found: tuple[str | None, int | None, str] = (file, line, str(getattr(problem, "message", problem)))
+                sources.setdefault(found, _line_in(Path(file), line) if origin else None)
+                if router.id not in groups.setdefault(found, []):
+                    groups[found].append(router.id)
         except TemplateError as exc:
             key = (exc.template, exc.line, exc.message)
             sources.setdefault(key, _source_line(renderer.template_dir, exc.template, exc.line))

@@ -251,7 +251,7 @@ def test_no_secret_in_any_output(
     logged = [record.getMessage() for record in debug_logs]
     everything = "\n".join(outputs + written + logged)
     assert "LV-0042/gw" in everything and len(everything) > 10_000  # the commands really ran
-    assert "wpa2-pre-shared-key=***" in everything and "secret=***" in everything  # the AP was rendered
+    assert "wpa2-pre-shared-key=***" in everything  # the access point was rendered
     assert "*** (env:MIKRONET_WIFI_PASSPHRASE)" in everything
     for secret in (password, WIFI_PASSPHRASE, RADIUS_SECRET):
         for spelling in (secret, quote(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1]):

@@ -20,11 +20,10 @@ __all__ = ["upgrade"]
 
 def open_fleet_ledger(ctx: click.Context, fleet: Any) -> Any:
     """The ledger a command records into: ``--ledger URL``, else the SQLite file beside the inventory."""
-    try:
-        from mikronet.ledger import open_ledger
-    except ImportError:  # the ledger package is not installed with this build
-        return None
-    return open_ledger(get_app(ctx).ledger_url, base_dir=fleet.inventory.trust_dir)
+    from mikronet.ledger import categories_of, open_ledger
+
+    return open_ledger(get_app(ctx).ledger_url, base_dir=fleet.inventory.trust_dir,
+                       categories=categories_of(fleet.inventory))
 
 
 @click.command()

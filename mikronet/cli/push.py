@@ -166,8 +166,9 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
            limit: str | None) -> None:
     """Print ROUTER's rendered template (secrets shown as ***), or check many with --check.
 
-    Nothing is sent to any router. --check reports every router whose template does not render or
-    does not parse (template, line, router) and exits 2 if there is one.
+    Nothing is sent to any router. --check reports every router whose template does not render,
+    does not parse, or names a menu or property its RouterOS version does not have (template, line,
+    router) and exits 2 if there is one.
     """
     from mikronet.inventory import load_inventory, resolve_secrets, select
     from mikronet.ops.push import Pusher

@@ -17,9 +17,6 @@ then hands one operation to a :class:`~mikronet.runner.Runner`; the run record i
 
 from __future__ import annotations
 
-import getpass
-import os
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -38,22 +35,7 @@ if TYPE_CHECKING:
     from mikronet.inventory import Inventory, Router
     from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
 
-__all__ = ["Fleet", "resolve_technician"]
-
-
-def resolve_technician(explicit: str | None = None) -> str:
-    """Who is working: ``explicit``, else ``MIKRONET_TECHNICIAN``, else git's ``user.name``, else the
-    login name."""
-    if explicit:
-        return explicit
-    if os.environ.get("MIKRONET_TECHNICIAN"):
-        return os.environ["MIKRONET_TECHNICIAN"]
-    try:
-        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, check=False,
-                              timeout=5).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        name = ""
-    return name or getpass.getuser()
+__all__ = ["Fleet"]
 
 
 @dataclass
@@ -74,6 +56,8 @@ class Fleet:
     """Where interventions are recorded (:func:`mikronet.ledger.open_ledger`); None records nothing."""
 
     def __post_init__(self) -> None:
+        from mikronet.ledger import resolve_technician
+
         self.technician = resolve_technician(self.technician)
         self.interrupt = self.interrupt or Interrupt()
         self.runner: Runner | None = None  # the run in progress (its routers' phases), for Ctrl-C

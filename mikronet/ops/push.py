@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from mikronet.errors import (
     InputError,
+    LintError,
     MikronetError,
     RouterBusyError,
     TemplateError,
@@ -50,7 +51,18 @@ from mikronet.ops import guard
 from mikronet.ops.backup import BackupError, BackupStore, check_export
 from mikronet.ops.result import RouterResult, Stands, Status, op_line
 from mikronet.render import Renderer
-from mikronet.routeros import Config, Plan, Schema, Section, default_schema, diff, matches, parse
+from mikronet.routeros import (
+    Config,
+    Plan,
+    Schema,
+    Section,
+    default_schema,
+    diff,
+    lint,
+    matches,
+    parse,
+    parse_version,
+)
 from mikronet.routeros import Set as SetOp
 from mikronet.secret import MASK, REDACTOR
 from mikronet.transport import ActualState, Command, Reply, Transport, TrustStore, connect
@@ -99,7 +111,10 @@ class Desired:
 
 
 def _is_v6(version: str | None) -> bool:
-    return bool(version) and str(version).split(".", 1)[0] == "6"
+    try:
+        return version is not None and parse_version(version).major == 6
+    except ValueError:
+        return False
 
 
 def _export_commands(hide_sensitive: bool) -> list[Command]:
@@ -165,9 +180,20 @@ class Pusher:
         return [self.render_one(router) for router in routers]
 
     def render_one(self, router: Router) -> Desired:
+        """Render, check the router's encoding can carry it, parse, and lint it against the schema for
+        the router's RouterOS version: any problem raises (:class:`~mikronet.errors.LintError` names
+        every one with its template line), so nothing RouterOS would refuse is ever sent."""
         text = self.renderer.render_router(router, reveal_secrets=True)
         _check_encoding(text, router)
-        return Desired(router, parse(text, file=f"{router.template} ({router.id})", schema=self.schema))
+        config = parse(text, file=f"{router.template} ({router.id})", schema=self.schema)
+        from mikronet.render import lint_router, router_packages
+
+        if lint(config, schema=self.schema, version=router.routeros, packages=router_packages(router)):
+            # the slow path, only when there is a problem: render again to name each one's template line
+            problems = lint_router(self.renderer, router, schema=self.schema)
+            if problems:
+                raise LintError(list(problems), router=router.id, template=router.template)
+        return Desired(router, config)
 
     def _connect(self, router: Router) -> Transport:
         if self.connector is not None:
@@ -319,9 +345,8 @@ class Pusher:
             self._backup(run, transport, interval)
         except MikronetError as exc:
             self._abandon(transport)
-            return RouterResult.from_error(router.id, exc, plan=tuple(run.plan), stands=Stands.UNTOUCHED,
-                                           cause="backup" if not isinstance(exc, TransportError) else None,
-                                           timings=result.timings)
+            return RouterResult.from_error(router.id, exc, status=Status.FAILED, cause="backup", plan=tuple(run.plan),
+                                           stands=Stands.UNTOUCHED, timings=result.timings)
         result.timings["backup"] = self.clock() - run.started
         if run.stop():
             self._abandon(transport)

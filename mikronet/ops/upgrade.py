@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mikronet.errors import InputError, MikronetError, TransportError
+from mikronet.hardware import model_info
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.facts import export_whole, read_facts
 from mikronet.ops.result import RouterResult, Stands, Status
@@ -64,7 +65,7 @@ class UpgradeOptions:
     poll: float = 3.0                # then poll, the wait growing by half each time
     poll_max: float = 15.0
     come_back_within: float = 300.0  # give up on a router that has not answered by then
-    min_free_bytes: int = 20 * MIB   # free storage needed for the packages
+    min_free_bytes: int = 2 * MIB    # below this the packages cannot fit (RouterOS refuses the rest itself)
 
 
 def _major(version: str) -> int:
@@ -213,7 +214,7 @@ class Upgrader:
         with self.connect(router) as session:
             if hop.startswith("version:"):
                 wanted = hop[8:]
-                failure = self._fetch(session, progress, wanted, facts)
+                failure = self._fetch(session, router, progress, wanted, facts)
                 if failure is not None:
                     return failure
                 command = Command("/system", "reboot")
@@ -223,6 +224,9 @@ class Upgrader:
                                        Command("/system/package/update", "check-for-updates")])
                 rows = replies[-1].rows
                 wanted = next((str(r["latest-version"]) for r in reversed(rows) if r.get("latest-version")), "")
+                installed = next((str(r["installed-version"]) for r in rows if r.get("installed-version")), "")
+                if wanted and wanted == installed:
+                    return None  # already on the newest release of that channel (the 6.49 hop is often done)
                 download = session.run([Command("/system/package/update", "download")])[0]
                 status = download.rows[-1].get("status", "") if download.rows else (download.error or "")
                 if "not enough disk" in status:
@@ -243,12 +247,17 @@ class Upgrader:
                               f"came back on {back.get('version')}, not {wanted}", Stands.UNKNOWN)
         return None
 
-    def _fetch(self, session: Transport, progress: _Progress, version: str,
+    def _fetch(self, session: Transport, router: Router, progress: _Progress, version: str,
                facts: dict[str, Any]) -> RouterResult | None:
         arch = str(facts.get("architecture") or "")
-        names = ["routeros", *(n for n in facts.get("packages") or {} if n not in ("routeros", "system"))]
-        if _major(version) == 6:
-            names = ["routeros"]
+        installed = list(facts.get("packages") or {})
+        if _major(str(facts.get("version") or "7")) == 6 or _major(version) == 6:
+            # RouterOS 6 bundles everything in one package; from it, 7 needs routeros and, for wlan, wireless
+            model = model_info(router.model)
+            wlan = model is not None and any(name.startswith("wlan") for name in model.interfaces)
+            names = ["routeros", *(["wireless"] if wlan and _major(version) >= 7 else [])]
+        else:
+            names = ["routeros", *(n for n in installed if n != "routeros")]
         for name in names:
             url = PACKAGE_URL.format(version=version, name=name, arch=arch)
             reply = session.run([Command("/tool", "fetch", {"url": url, "mode": "https"})])[0]

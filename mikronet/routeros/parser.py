@@ -78,6 +78,7 @@ class _Builder:
         self.source = source
         self.menu = "/"
         self.sections: dict[str, tuple[dict[str, Value], list[Item]]] = {}
+        self.setting_lines: dict[str, dict[str, int]] = {}
         self.header: dict[str, str] = {}
         self.ownership: dict[str, Ownership] = {}
         self.warnings: list[ParseWarning] = []
@@ -196,12 +197,13 @@ class _Builder:
             if verb in ("enable", "disable", "comment"):
                 raise SyntaxProblem(f"{verb} needs the items to change", offset)
             settings.update(props)
+            self.setting_lines.setdefault(path, {}).update(dict.fromkeys(props, line))
         else:
             items.append(Item(Props(props), cmd.selector, "set", line))
 
     def config(self) -> Config:
         sections = {
-            path: Section(path, Props(settings), tuple(items))
+            path: Section(path, Props(settings), tuple(items), self.setting_lines.get(path, {}))
             for path, (settings, items) in self.sections.items()
             if settings or items
         }
@@ -273,6 +275,7 @@ def _fast(builder: _Builder, m: re.Match[str], line: int) -> bool:
         items.append(Item(Props.adopt(props), Find(conds), "set", line))
     else:
         settings.update(props)
+        builder.setting_lines.setdefault(path, {}).update(dict.fromkeys(props, line))
     return True
 
 
