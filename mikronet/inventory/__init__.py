@@ -32,7 +32,7 @@ from mikronet.inventory.model import (
     SecretRef,
     Transport,
 )
-from mikronet.inventory.programme import DEFAULT_CATEGORIES, MunicipalityContract, Programme
+from mikronet.inventory.programme import MunicipalityContract, Programme
 from mikronet.inventory.reference import municipalities, municipality_on
 from mikronet.inventory.secrets import resolve_secret, resolve_secrets, resolve_value
 from mikronet.inventory.select import FIELDS as LIMIT_FIELDS
@@ -41,7 +41,6 @@ from mikronet.inventory.views import describe, printable, router_record, school_
 from mikronet.inventory.windows import BlockedDates, HourRange, MaintenanceWindow
 
 __all__ = [
-    "DEFAULT_CATEGORIES",
     "DEFAULT_PORTS",
     "LIMIT_FIELDS",
     "BlockedDates",

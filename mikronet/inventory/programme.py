@@ -16,45 +16,14 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
-__all__ = [
-    "CATEGORIES",
-    "DEFAULT_CATEGORIES",
-    "KINDS",
-    "MunicipalityContract",
-    "Programme",
-]
+__all__ = ["MunicipalityContract", "Programme"]
 
-KINDS = (
-    "consultation",
-    "routeros-upgrade",
-    "firmware-upgrade",
-    "swap",
-    "add-device",
-    "push",
-    "restore",
-    "measure",
-    "technical-fix",
-)
-"""The kinds of intervention the ledger records."""
 
-CATEGORIES = ("consultation", "equipment-replacement", "additional-device", "technical-improvement")
-"""The programme's kinds of short-term improvement (konsultācijas, iekārtu nomaiņa, papildus
-iekārtu izvietošana, individuāli tehniskie uzlabojumi)."""
+def _categories() -> Mapping[str, str | None]:
+    """The ledger's kind → category mapping (the ledger owns the kinds and categories)."""
+    from mikronet.ledger.model import DEFAULT_CATEGORIES
 
-DEFAULT_CATEGORIES: Mapping[str, str | None] = MappingProxyType(
-    {
-        "consultation": "consultation",
-        "swap": "equipment-replacement",
-        "add-device": "additional-device",
-        "routeros-upgrade": "technical-improvement",
-        "firmware-upgrade": "technical-improvement",
-        "push": "technical-improvement",
-        "technical-fix": "technical-improvement",
-        "restore": None,
-        "measure": None,
-    }
-)
-"""Which category each kind counts as; ``None``: not an improvement."""
+    return DEFAULT_CATEGORIES
 
 
 def _caps() -> Mapping[str, Decimal]:
@@ -67,7 +36,8 @@ class Programme:
 
     target: int = 100
     enrolled: int = 563
-    categories: Mapping[str, str | None] = field(default_factory=lambda: DEFAULT_CATEGORIES)
+    categories: Mapping[str, str | None] = field(default_factory=_categories)
+    """Intervention kind → programme category (``None``: not an improvement); the ledger's defaults."""
     budget_eur: Decimal = Decimal(495000)
     caps_eur: Mapping[str, Decimal] = field(default_factory=_caps)
     """Monthly cap per school by connection type, where the school's share of a contract is unknown."""

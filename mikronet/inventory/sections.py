@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mikronet.inventory.programme import CATEGORIES, DEFAULT_CATEGORIES, KINDS, MunicipalityContract, Programme
+from mikronet.inventory.programme import MunicipalityContract, Programme
 from mikronet.inventory.source import Located, YamlPath
 from mikronet.inventory.windows import BlockedDates, MaintenanceWindow, parse_hours, parse_weekdays
 
@@ -106,6 +106,8 @@ def programme_value(section: ProgrammeIn, doc: Located, report: Report) -> Progr
             months.append(text)
         values["months"] = tuple(months)
     if section.categories is not None:
+        from mikronet.ledger.model import CATEGORIES, DEFAULT_CATEGORIES, KINDS
+
         categories = dict(DEFAULT_CATEGORIES)
         for kind, category in section.categories.items():
             path = (*base, "categories", kind)

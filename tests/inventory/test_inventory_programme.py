@@ -12,7 +12,7 @@ import pytest
 
 from mikronet.errors import InventoryError
 from mikronet.inventory import Programme, load_inventory
-from mikronet.inventory.programme import DEFAULT_CATEGORIES
+from mikronet.ledger import DEFAULT_CATEGORIES
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inventory"
 
