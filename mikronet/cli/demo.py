@@ -56,6 +56,8 @@ def demo(ctx: click.Context, limit: str, keep: bool) -> None:
     if not os.environ.get("MIKRONET_PASSWORD"):
         os.environ["MIKRONET_PASSWORD"] = "demo-" + secrets.token_hex(8)
         _say("MIKRONET_PASSWORD is not set: the simulated routers get a generated one for this run.", dim=True)
+    for name in ("MIKRONET_WIFI_PASSPHRASE", "MIKRONET_RADIUS_SECRET"):  # the sample's access points' secrets
+        os.environ.setdefault(name, "demo-" + secrets.token_hex(8))
     source = load_inventory(get_app(ctx).inventory_path)
     chosen = {r.id for r in select(source, limit)}
 

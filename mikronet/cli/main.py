@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ledger": ("mikronet.cli.ledger:ledger", "List, show, export, import and verify the ledger of interventions."),
     "record": ("mikronet.cli.ledger:record", "Record work done at a school away from the router (a consultation)."),
     "report": ("mikronet.cli.report:report", "Programme progress, upgrade audit, drift, compensation."),
+    "completion": ("mikronet.cli.completion:completion", "Print the shell completion script (bash, zsh, fish)."),
 }
 
 DEFAULT_INVENTORY = Path("inventory")

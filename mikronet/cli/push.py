@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from mikronet.cli.completion import complete_router
 from mikronet.cli.main import get_app
 from mikronet.cli.options import (
     FleetFlags,
@@ -27,7 +28,7 @@ from mikronet.cli.options import (
     yes_option,
 )
 from mikronet.cli.output import echo, print_summary, progress_for
-from mikronet.errors import InputError, LintError
+from mikronet.errors import InputError
 from mikronet.secret import REDACTOR
 
 __all__ = ["backup", "facts", "plan", "push", "render", "trust"]
@@ -36,9 +37,11 @@ __all__ = ["backup", "facts", "plan", "push", "render", "trust"]
 def _fleet(ctx: click.Context, templates: Path | None = None) -> Any:
     from mikronet.inventory import load_inventory
     from mikronet.ops.fleet import Fleet
+    from mikronet.render import find_template_dir
 
-    app = get_app(ctx)
-    return Fleet(load_inventory(app.inventory_path), templates=templates, command=["mikronet", *sys.argv[1:]])
+    inventory = load_inventory(get_app(ctx).inventory_path)
+    folder = find_template_dir(inventory, templates)  # beside the inventory, also for an installed mikronet
+    return Fleet(inventory, templates=folder, command=["mikronet", *sys.argv[1:]])
 
 
 @contextlib.contextmanager
@@ -107,7 +110,7 @@ def _confirm(routers: list[Any], yes: bool, what: str) -> None:
 
 
 @click.command()
-@click.argument("pattern", required=False)
+@click.argument("pattern", required=False, shell_complete=complete_router)
 @limit_option
 @yes_option
 @click.option("--replace", is_flag=True, help="Re-pin routers whose identity changed (only after a replacement).")
@@ -153,7 +156,7 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
 
 
 @click.command()
-@click.argument("router_id", required=False)
+@click.argument("router_id", required=False, shell_complete=complete_router)
 @templates_option
 @click.option("--check", "check_only", is_flag=True,
               help="Render and parse the template of every selected router; print only problems.")
@@ -169,32 +172,22 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
     """
     from mikronet.inventory import load_inventory, resolve_secrets, select
     from mikronet.ops.push import Pusher
-    from mikronet.render import Renderer
+    from mikronet.render import Renderer, check_lines, check_render, find_template_dir
     from mikronet.transport import TrustStore
 
     if not check_only and router_id is None:
         raise click.UsageError("name a ROUTER, or use --check")
     inventory = load_inventory(get_app(ctx).inventory_path)
-    routers = resolve_secrets(select(inventory, router_id if router_id is not None else limit))
-    renderer = Renderer(templates)
-    pusher = Pusher(renderer, TrustStore(inventory.known_hosts))
-    problems = 0
-    for router in routers:
-        try:
-            pusher.render_one(router)
-        except InputError as exc:
-            if not check_only:
-                raise
-            problems += 1
-            text = str(exc)
-            lines = [str(p) for p in exc.problems] if isinstance(exc, LintError) else [
-                text if text.startswith(router.id) else f"{router.id}: {text}"]
-            for line in lines:
-                echo(line, err=True)
-    if check_only:
-        echo(f"{len(routers) - problems} of {len(routers)} routers render and parse")
-        ctx.exit(2 if problems else 0)
-    click.echo(REDACTOR.redact(renderer.render_router(routers[0])), nl=False)
+    routers = select(inventory, router_id if router_id is not None else limit)
+    renderer = Renderer(find_template_dir(inventory, templates))
+    if check_only:  # the push's own render (values revealed, encodings checked); identical failures once
+        pusher = Pusher(renderer, TrustStore(inventory.known_hosts))
+        result = check_render(resolve_secrets(routers), renderer, check=pusher.render_one)
+        for line in check_lines(result):
+            echo(line, err=True)
+        echo(result.summary())
+        ctx.exit(2 if result.problems else 0)
+    click.echo(REDACTOR.redact(renderer.render_router(routers[0])), nl=False)  # masked: nothing to resolve
 
 
 @click.command()

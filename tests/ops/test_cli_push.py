@@ -102,6 +102,8 @@ def test_trust_refuses_to_replace_a_different_pin_without_replace(fleet: SimFlee
 
 def test_render_check_lists_every_router_whose_template_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIKRONET_PASSWORD", PASSWORD)
+    monkeypatch.setenv("MIKRONET_WIFI_PASSPHRASE", "Wi-Fi-" + PASSWORD)  # the sample access points' secrets
+    monkeypatch.setenv("MIKRONET_RADIUS_SECRET", "Radius-" + PASSWORD)
     for source in (ROOT / "templates").iterdir():
         (tmp_path / source.name).write_bytes(source.read_bytes())
     good = main(["-i", str(ROOT / "inventory"), "render", "--check", "--templates", str(tmp_path)])
@@ -111,8 +113,10 @@ def test_render_check_lists_every_router_whose_template_fails(tmp_path: Path, mo
                        encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(cli, ["-i", str(ROOT / "inventory"), "render", "--check", "--limit", "LV-0042/*",
-                                 "--templates", str(tmp_path)], env={"MIKRONET_PASSWORD": PASSWORD})
+                                 "--templates", str(tmp_path)], env={"MIKRONET_PASSWORD": PASSWORD,
+                                 "MIKRONET_WIFI_PASSPHRASE": "w", "MIKRONET_RADIUS_SECRET": "radius"})
     assert result.exit_code == 2
-    assert "LV-0042/gw: school-gateway.rsc.j2:" in result.stderr and "time_zone" in result.stderr
+    assert "school-gateway.rsc.j2:" in result.stderr and "time_zone" in result.stderr
+    assert "2 routers: LV-0042/gw, LV-0042/lab" in result.stderr  # one failure, every router it hits
     assert "LV-0042/ap1" not in result.stderr  # the access point's template is fine
     assert "1 of 3 routers render and parse" in result.stdout
