@@ -11,7 +11,19 @@ municipalities (before 2021) that merged into its current one.
 Router models are written as RouterOS itself reports them (``/system routerboard print`` ``model``
 and the ``# model =`` line of an export, as in the export corpus): the product codes' ``-IN`` /
 ``-RM`` suffixes are not part of it. RouterOS versions mix the 6.49 long-term line (only on models
-that run v6) with 7.x releases, including 7.18+ (which changed the API's empty replies).
+that run v6) with 7.x releases, including 7.18+ (which changed the API's empty replies). Access
+points are wireless models, and their Wi-Fi passphrase is a secret reference in the router's
+variables (the RADIUS secret they share is one in the AP template's defaults).
+
+Beside the schools: ``programme.yaml`` (the programme's figures, and compensation contracts
+with 29 pre-reform municipalities signed in June 2021 and some still planned; the dates and amounts
+are made up) and ``windows.yaml`` (maintenance at night before school days, with the 2025/26
+school year's holidays and state exam days blocked; those dates are real, sources in the file).
+Some schools share their municipality's one contract (their own fee unknown), and some have no
+fee recorded at all, so the compensation report has gaps to name.
+
+The random draws of the original sample come first and in the same order, so what was there stays
+as it was; what was added draws from a second generator.
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ import random
 import re
 import sys
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -27,6 +40,8 @@ import yaml
 SEED = 20210701
 SCHOOLS = 120
 HERE = Path(__file__).resolve().parent
+SIGNED_CONTRACTS = 29
+PLANNED_CONTRACTS = 8
 
 # current municipality → municipalities (before 2021-07-01) that formed it
 MUNICIPALITIES: dict[str, list[str]] = {
@@ -228,6 +243,8 @@ def routers_for(rng: random.Random, number: int, optical: bool) -> list[dict[str
     routers = []
     for index, name in enumerate(names):
         short = gw_model if index == 0 else rng.choice(extra)
+        if name.startswith("ap") and short == "hex":  # an access point needs a radio (same draws as hex)
+            short = "hap-ac2"
         model, runs_v6 = MODELS[short]
         version = rng.choice(V6) if runs_v6 and rng.random() < 0.4 else rng.choice(V7)
         routers.append(
@@ -237,7 +254,14 @@ def routers_for(rng: random.Random, number: int, optical: bool) -> list[dict[str
                 "model": model,
                 "serial": serial(rng, model),
                 "routeros": version,
-                **({"template": "school-ap"} if name.startswith("ap") else {}),
+                **(
+                    {
+                        "template": "school-ap",
+                        "vars": {"wifi_passphrase": {"env": "MIKRONET_WIFI_PASSPHRASE"}},
+                    }
+                    if name.startswith("ap")
+                    else {}
+                ),
             }
         )
     return routers
@@ -246,6 +270,7 @@ def routers_for(rng: random.Random, number: int, optical: bool) -> list[dict[str
 def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
     rng = random.Random(SEED)
     fleet: dict[str, object] = {
+        "templates": "../templates",
         "defaults": {
             "transport": "api",
             "username": "mikronet",
@@ -324,13 +349,124 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
         school["vars"] = {"lan_subnet": f"10.100.{number}.0/24"}
         school["routers"] = routers_for(rng, number, optical)
         by_municipality.setdefault(municipality, []).append(school)
+    share_contracts(by_municipality)
     return fleet, by_municipality
 
 
+def share_contracts(by_municipality: dict[str, list[dict[str, object]]]) -> None:
+    """Some schools are covered by their municipality's one contract, their own share unknown."""
+    extra = random.Random(SEED + 1)
+    for schools in by_municipality.values():
+        for school in schools:
+            connection = school["connection"]
+            assert isinstance(connection, dict)
+            if extra.random() < 0.15:
+                connection.pop("monthly_fee_eur", None)
+                connection["shared_contract"] = True
+
+
+def contracts(by_municipality: dict[str, list[dict[str, object]]]) -> dict[str, object]:
+    """Contracts with pre-reform municipalities (the compensated months are before the reform):
+    29 signed in June 2021, a few planned; the amounts are three months of the schools' fees, or of
+    the caps where a school's share is unknown, as a municipality's documents would add up."""
+    extra = random.Random(SEED + 2)
+    fees: dict[str, float] = {}
+    for schools in by_municipality.values():
+        for school in schools:
+            connection = school["connection"]
+            assert isinstance(connection, dict)
+            before = str(school["municipality_before_2021"])
+            cap = 100 if connection["type"] == "optical" else 50
+            fee = connection.get("monthly_fee_eur")
+            fees[before] = fees.get(before, 0.0) + 3 * float(fee if isinstance(fee, int | float) else cap)
+    names = sorted(fees)
+    extra.shuffle(names)
+    signed, planned = names[:SIGNED_CONTRACTS], names[SIGNED_CONTRACTS : SIGNED_CONTRACTS + PLANNED_CONTRACTS]
+    result: dict[str, object] = {}
+    for name in sorted(signed):
+        day = extra.randrange(7, 31)
+        result[name] = {"signed": date(2021, 6, day), "amount_eur": round(fees[name], 2)}
+    for name in sorted(planned):
+        result[name] = {"signed": None}
+    return result
+
+
+PROGRAMME_HEADER = """\
+# The programme "Jaudīgs internets ikvienai Latvijas skolai": its figures (the defaults, written out)
+# and the internet fee compensation contracts for April–June 2021, by the municipality the contract
+# was made with (the months are before the 2021-07-01 reform, so pre-reform municipalities).
+# 29 signed, some planned (signed: null); the contracts' dates and amounts are FICTIONAL.
+"""
+
+WINDOWS_HEADER = """\
+# Maintenance windows (Europe/Riga time): changes start at night before a school day, never during
+# the school holidays or on state exam days of the 2025/26 school year, when nobody is at school
+# to notice a problem or an exam depends on the connection.
+# Sources: Cabinet of Ministers regulation on the 2025/2026 school year's start, end and holidays
+#   (approved 2024-12-17); state examination schedule for 2025/2026 (approved 2025-11-04).
+#   Checked 2026-11-29.
+"""
+
+WINDOWS: dict[str, object] = {
+    "windows": {
+        "default": {
+            "hours": "22:00-05:00",
+            "weekdays": ["sun-thu"],
+            "blocked": [
+                {"from": date(2025, 10, 20), "to": date(2025, 10, 24), "label": "Rudens brīvdienas"},
+                {"from": date(2025, 12, 22), "to": date(2026, 1, 2), "label": "Ziemas brīvdienas"},
+                {"from": date(2026, 3, 9), "to": date(2026, 3, 13), "label": "Pavasara brīvdienas"},
+                {"from": date(2026, 4, 22), "to": date(2026, 4, 24),
+                 "label": "9. klase: svešvalodas monitoringa darbs"},
+                {"date": date(2026, 5, 11), "label": "CE: sociālās zinātnes (augstākais līmenis)"},
+                {"date": date(2026, 5, 18), "label": "CE: ķīmija"},
+                {"from": date(2026, 5, 19), "to": date(2026, 5, 22), "label": "9. klase: latviešu valoda"},
+                {"date": date(2026, 5, 20), "label": "CE: fizika"},
+                {"date": date(2026, 5, 22), "label": "CE: bioloģija"},
+                {"from": date(2026, 5, 25), "to": date(2026, 5, 28), "label": "CE: svešvaloda"},
+                {"date": date(2026, 5, 26), "label": "9. klase: matemātika"},
+                {"date": date(2026, 6, 1), "label": "CE: matemātika"},
+                {"from": date(2026, 6, 3), "to": date(2026, 6, 5), "label": "CE: latviešu valoda"},
+                {"date": date(2026, 6, 12), "label": "CE: ģeogrāfija (augstākais līmenis)"},
+                {"from": date(2026, 6, 1), "to": date(2026, 8, 31),
+                 "label": "Vasaras brīvdienas (1.–8. un 10.–11. klase)"},
+            ],
+        },
+        "pilot": {"hours": "20:00-06:00"},
+    }
+}
+
+
+def check_against_reference() -> None:
+    """Every (municipality, before) pair the generator can draw is one the reference data allows."""
+    sys.path.insert(0, str(HERE.parent))
+    from mikronet.inventory.reference import municipalities
+
+    reference = municipalities()
+    assert sorted(MUNICIPALITIES) == sorted(reference.current), "the 43 municipalities differ"
+    for current, formers in MUNICIPALITIES.items():
+        for before in formers:
+            assert current in reference.successors(before), (current, before)
+
+
 def main() -> int:
+    check_against_reference()
     fleet, by_municipality = build()
     dump = {"allow_unicode": True, "sort_keys": False, "width": 110}
     header = HEADER.format(seed=SEED)
+    programme = {"programme": {
+        "target": 100,
+        "enrolled": 563,
+        "budget_eur": 495000,
+        "caps_eur": {"optical": 100, "other": 50},
+        "months": ["2021-04", "2021-05", "2021-06"],
+    }, "contracts": contracts(by_municipality)}
+    (HERE / "programme.yaml").write_text(
+        header + PROGRAMME_HEADER + "\n" + yaml.safe_dump(programme, **dump), encoding="utf-8"
+    )  # type: ignore[call-overload]
+    (HERE / "windows.yaml").write_text(
+        header + WINDOWS_HEADER + "\n" + yaml.safe_dump(WINDOWS, **dump), encoding="utf-8"
+    )  # type: ignore[call-overload]
     (HERE / "fleet.yaml").write_text(
         header
         + "# Defaults and groups; the schools are in schools/<municipality>.yaml.\n\n"

@@ -9,12 +9,16 @@ Every error mikronet raises derives from :class:`MikronetError`. The tree::
     │   ├── SecretError               a {env: …} / {file: …} reference that cannot be resolved
     │   ├── ImportFileError           a CSV/XLSX row that cannot become a school
     │   ├── ScriptError               RouterOS script that cannot be parsed (file, line, column)
-    │   └── TemplateError             a template that cannot be rendered (template, line, router)
+    │   ├── TemplateError             a template that cannot be rendered (template, line, router)
+    │   └── LedgerError               the ledger cannot be opened or written as asked (URL, file, line, event)
     └── RouterError                   something went wrong with one router: exit status 1
         ├── TransportError            cannot talk to the router
         │   ├── TransportTimeout      (also a TimeoutError)
-        │   ├── AuthenticationError
-        │   └── TrustError            host key / certificate does not match what is pinned
+        │   ├── AuthenticationError   the router refused the credentials
+        │   └── TrustError            the router's identity cannot be checked
+        │       ├── UntrustedError    nothing is pinned for it (run `mikronet trust`)
+        │       └── IdentityChangedError  its host key / certificate differs from the pin
+        ├── RouterBusyError           another push holds the router's lock
         └── RouterCommandError        RouterOS refused a command (path and its own message)
 
 Errors carry their fields (``file``, ``line``, ``router``, ``path``, ``message``) as attributes, so
@@ -28,10 +32,14 @@ from pathlib import Path
 
 __all__ = [
     "AuthenticationError",
+    "IdentityChangedError",
     "ImportFileError",
     "InputError",
     "InventoryError",
+    "LedgerError",
+    "LintError",
     "MikronetError",
+    "RouterBusyError",
     "RouterCommandError",
     "RouterError",
     "ScriptError",
@@ -41,6 +49,7 @@ __all__ = [
     "TransportError",
     "TransportTimeout",
     "TrustError",
+    "UntrustedError",
 ]
 
 
@@ -67,8 +76,8 @@ def _where(file: str | Path | None, line: int | None, column: int | None = None)
     return text
 
 
-class InventoryError(InputError):
-    """The inventory is malformed. Names the file, the line and the field."""
+class _LocatedInputError(InputError):
+    """Bad input found at a file, a line and a field (each optional), named before the message."""
 
     def __init__(
         self,
@@ -86,6 +95,10 @@ class InventoryError(InputError):
         parts = [p for p in (where, field) if p]
         prefix = ": ".join(parts)
         super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class InventoryError(_LocatedInputError):
+    """The inventory is malformed. Names the file, the line and the field."""
 
 
 class SecretError(InventoryError):
@@ -145,6 +158,39 @@ class TemplateError(InputError):
         super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
 
 
+class LedgerError(_LocatedInputError):
+    """The ledger cannot be used as asked: a bad URL, a missing file, a schema newer than this
+    mikronet, an event that breaks the rules, an import file with a bad line or a broken chain.
+
+    ``file``/``line``/``field`` locate a bad import line; ``event`` names the event concerned.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        event: str | None = None,
+    ) -> None:
+        self.event = event
+        super().__init__(message, file=file, line=line, field=field)
+
+
+class LintError(TemplateError):
+    """A rendered template names menus or properties the router's RouterOS does not have; ``problems``
+    holds each, with its template file and line."""
+
+    def __init__(self, problems: list[object], *, router: str | None = None, template: str | None = None) -> None:
+        self.problems = problems
+        first = str(problems[0]) if problems else "lint problems"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first + more, template=None, router=None)
+        self.template = template
+        self.router = router
+
+
 class RouterError(MikronetError):
     """Something failed on or on the way to one router. Names the router."""
 
@@ -169,7 +215,19 @@ class AuthenticationError(TransportError):
 
 
 class TrustError(TransportError):
-    """The router's host key or certificate is not the one pinned for it."""
+    """The router's identity cannot be checked against a pin."""
+
+
+class UntrustedError(TrustError):
+    """Nothing is pinned for the router, so its identity cannot be checked; nothing was sent."""
+
+
+class IdentityChangedError(TrustError):
+    """The router presented a host key or certificate other than the pinned one; nothing was sent."""
+
+
+class RouterBusyError(RouterError):
+    """Another push holds the router's lock; nothing was changed."""
 
 
 class RouterCommandError(RouterError):

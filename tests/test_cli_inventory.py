@@ -17,11 +17,22 @@ import pytest
 from click.testing import CliRunner
 
 from mikronet.cli.main import cli, main
+from mikronet.routeros import quote
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "inventory"
 MIKRONET = Path(sys.executable).parent / "mikronet"
 TEST_PASSWORD = "Kļūda-Ņ7-parole-šim-testam"  # distinctive: searched for in every output below
+# the sample's access points' secrets: a Wi-Fi passphrase in their variables, a RADIUS secret in the
+# AP template's defaults; written the ways that slip past a literal match (quotes, $, \, ?, ā)
+WIFI_PASSPHRASE = 'Skolas "Wi-Fi" $parole\\ā?'
+RADIUS_SECRET = "RADIUS-ķ-secret-%20-7"
+
+
+@pytest.fixture(autouse=True)
+def sample_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIKRONET_WIFI_PASSPHRASE", WIFI_PASSPHRASE)
+    monkeypatch.setenv("MIKRONET_RADIUS_SECRET", RADIUS_SECRET)
 
 
 @pytest.fixture
@@ -45,7 +56,7 @@ def test_check_prints_one_summary_line(runner: CliRunner, password: str) -> None
     assert code == 0 and err == ""
     assert out == (
         "ok: 120 schools, 179 routers, 43 municipalities "
-        f"({SAMPLE}, 44 files); secrets resolve for 179 routers\n"
+        f"({SAMPLE}, 46 files); secrets resolve for 179 routers\n"
     )
 
 
@@ -54,6 +65,7 @@ def test_check_json(runner: CliRunner, password: str) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["schools"] == 120 and data["municipalities"] == 43
+    assert data["windows"] == ["default", "pilot"] and data["contracts"] == {"signed": 29, "planned": 8}
     assert data["selected"] == data["secrets_resolved"] > 0
 
 
@@ -82,12 +94,12 @@ def test_show_every_value_with_its_origin(runner: CliRunner, password: str) -> N
     assert code == 0
     rows = {line.split()[0]: line for line in out.splitlines()[2:]}
     assert "*** (env:MIKRONET_PASSWORD)" in rows["password"] and "defaults (" in rows["password"]
-    assert "fleet.yaml:11" in rows["password"]
+    assert "fleet.yaml:12" in rows["password"]
     assert "school (" in rows["vars.lan_subnet"] and "riga.yaml" in rows["vars.lan_subnet"]
     assert rows["ports.api"].split()[1:] == ["8728", "builtin"]
     code, out, _ = invoke(runner, "inventory", "show", "LV-0042/gw", "--json")
     values = {v["name"]: v for v in json.loads(out)["values"]}
-    assert values["username"]["from"] == "defaults" and values["username"]["line"] == 10
+    assert values["username"]["from"] == "defaults" and values["username"]["line"] == 11
     assert values["vars.lan_subnet"]["from"] == "school"
 
 
@@ -205,11 +217,14 @@ def test_no_secret_in_any_output(
         ["--json", "inventory", "list"],
         ["inventory", "show", "LV-0042/gw"],
         ["inventory", "show", "LV-0042/gw", "--json"],
+        ["inventory", "show", "LV-0042/ap1"],  # the access point: a Wi-Fi passphrase in its variables
+        ["inventory", "show", "LV-0042/ap1", "--json"],
+        ["render", "LV-0042/ap1"],  # and a RADIUS secret in its template's defaults
+        ["render", "--check"],
         ["inventory", "export", "-f", "csv"],
         ["inventory", "export", "-f", "csv", "--excel", "-o", str(csv_path)],
         ["inventory", "export", "-f", "ansible"],
         ["inventory", "export", "-f", "nornir", "-o", str(tmp_path / "nornir")],
-        ["inventory", "import", str(csv_path)],
         ["inventory", "list", "-l", "nothing-matches"],
     ]
     outputs = []
@@ -217,6 +232,9 @@ def test_no_secret_in_any_output(
         main(["-i", str(SAMPLE), *command])
         captured = capsys.readouterr()
         outputs += [captured.out, captured.err]
+    main(["-i", str(tmp_path / "no-inventory"), "inventory", "import", str(csv_path)])  # imported, not checked
+    captured = capsys.readouterr()
+    outputs += [captured.out, captured.err]
     # a plain-text password in an inventory: refused, and not echoed
     plain = tmp_path / "plain.yaml"
     plain.write_text(
@@ -233,7 +251,11 @@ def test_no_secret_in_any_output(
     logged = [record.getMessage() for record in debug_logs]
     everything = "\n".join(outputs + written + logged)
     assert "LV-0042/gw" in everything and len(everything) > 10_000  # the commands really ran
-    assert password not in everything
+    assert "wpa2-pre-shared-key=***" in everything  # the access point was rendered
+    assert "*** (env:MIKRONET_WIFI_PASSPHRASE)" in everything
+    for secret in (password, WIFI_PASSPHRASE, RADIUS_SECRET):
+        for spelling in (secret, quote(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1]):
+            assert spelling not in everything, spelling
 
 
 def test_a_term_matching_nothing_is_warned_about(runner: CliRunner) -> None:

@@ -14,6 +14,8 @@ def test_every_public_name_resolves_to_what_its_module_defines() -> None:
         assert value is not None, name
     assert mikronet.Pusher.__module__ == "mikronet.ops.push"
     assert issubclass(mikronet.InputError, mikronet.MikronetError)
+    assert mikronet.Ledger.__module__ == "mikronet.ledger.store"
+    assert issubclass(mikronet.LedgerError, mikronet.InputError)
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
@@ -27,8 +29,15 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 def test_importing_the_package_loads_no_heavy_dependency() -> None:
     code = (
-        "import sys, mikronet; heavy = {'pydantic', 'librouteros', 'netmiko', 'paramiko', 'jinja2', 'asyncssh'};"
+        "import sys, mikronet; heavy = {'pydantic', 'librouteros', 'netmiko', 'paramiko', 'jinja2', 'asyncssh',"
+        "'sqlite3', 'psycopg'};"
         "print(sorted(heavy & set(sys.modules)))"
     )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_importing_the_ledger_loads_no_database_driver() -> None:
+    code = "import sys, mikronet.ledger; print(sorted({'sqlite3', 'psycopg'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -1,4 +1,4 @@
-"""``mikronet config``: the RouterOS language on files -- parse, diff, normalize.
+"""``mikronet config``: the RouterOS language on files -- parse, diff, normalize, lint.
 
 A thin shell over :mod:`mikronet.routeros`: read the file(s), call the library, print. A file
 that cannot be parsed is bad input (exit status 2, ``error: FILE:LINE:COLUMN: …``). Sensitive
@@ -40,7 +40,7 @@ def _load(path: Path, recover: bool) -> Any:
 
 @click.group()
 def config() -> None:
-    """Parse, diff and normalise RouterOS script files (.rsc exports and templates)."""
+    """Parse, diff, normalise and lint RouterOS script files (.rsc exports and templates)."""
 
 
 @config.command("parse")
@@ -82,10 +82,15 @@ def parse_cmd(ctx: click.Context, file: Path, json_local: bool, recover: bool, s
               help="RouterOS version for defaults and renames (default: from the headers).")
 @click.option("--recover", is_flag=True, help="Skip unreadable statements (warnings) instead of failing.")
 @click.option("--show-sensitive", is_flag=True, help="Show passwords and keys instead of ***.")
+@click.option("--exit-code", is_flag=True, help="Exit 3 when A and B differ, 0 when they do not.")
 @click.pass_context
 def diff_cmd(ctx: click.Context, actual: Path, desired: Path, json_local: bool, merge: bool,
-             ros_version: str | None, recover: bool, show_sensitive: bool) -> None:
-    """The plan that turns A into B, as RouterOS commands (empty output: nothing to do)."""
+             ros_version: str | None, recover: bool, show_sensitive: bool, exit_code: bool) -> None:
+    """The plan that turns A into B, as RouterOS commands (empty output: nothing to do).
+
+    With --exit-code the status says it too, as `plan --exit-code` does: 0 equal, 3 different,
+    2 bad input.
+    """
     from mikronet.routeros import diff, render_script
     from mikronet.routeros.data import plan_data
 
@@ -95,8 +100,10 @@ def diff_cmd(ctx: click.Context, actual: Path, desired: Path, json_local: bool, 
     if json_local or get_app(ctx).json_output:
         _emit_json({"from": str(actual), "to": str(desired), "changes": len(plan),
                     "plan": plan_data(plan, show_sensitive=show_sensitive)})
-        return
-    _echo(render_script(plan, show_sensitive=show_sensitive), nl=False)
+    else:
+        _echo(render_script(plan, show_sensitive=show_sensitive), nl=False)
+    if exit_code and plan:
+        ctx.exit(3)
 
 
 @config.command("normalize")
@@ -120,3 +127,32 @@ def normalize_cmd(file: Path, terse: bool, verbose: bool, strip_macs: bool, show
     text = render_export(model, terse=terse, mode="verbose" if verbose else "as-is",
                          hide_sensitive=not show_sensitive, strip_macs=strip_macs, version=ros_version)
     _echo(text, nl=False)
+
+
+@config.command("lint")
+@click.argument("file", type=_FILE)
+@click.option("--version", "ros_version", default=None, metavar="V",
+              help="RouterOS version to check against (default: from the header; none: no version gates).")
+@click.option("--packages", default=None, metavar="P,Q",
+              help="The router's packages (default: not checked), e.g. routeros,wifi-qcom.")
+@click.pass_context
+def lint_cmd(ctx: click.Context, file: Path, ros_version: str | None, packages: str | None) -> None:
+    """Check FILE's menus, commands and properties against the schema of a RouterOS version.
+
+    Prints each problem as FILE:LINE: … (with "did you mean" where a name is close); exits 2 if
+    there is one, 0 if none.
+    """
+    from mikronet.routeros import lint_text
+
+    wanted = [p.strip() for p in packages.split(",") if p.strip()] if packages is not None else None
+    problems = lint_text(file.read_bytes().decode("utf-8", errors="replace"), file=str(file),
+                         version=ros_version, packages=wanted,
+                         origins=lambda line: (str(file), line))
+    if get_app(ctx).json_output:
+        _emit_json({"file": str(file), "problems": [
+            {"line": p.line, "column": p.column, "path": p.path, "verb": p.verb, "key": p.key,
+             "problem": p.problem, "suggestion": p.suggestion, "message": p.message} for p in problems]})
+    else:
+        for problem in problems:
+            _echo(str(problem), err=True)
+    ctx.exit(2 if problems else 0)

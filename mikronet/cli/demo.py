@@ -41,7 +41,7 @@ def _step(number: int, title: str) -> None:
 @click.pass_context
 def demo(ctx: click.Context, limit: str, keep: bool) -> None:
     """Rehearse plan → push → no-op push → drift → lockout revert on a simulated fleet."""
-    from mikronet.cli.push import _print_result
+    from mikronet.cli.output import print_result as _print_result
     from mikronet.inventory import load_inventory, resolve_secrets, select
     from mikronet.ops.backup import BackupStore
     from mikronet.ops.push import Pusher, PushOptions
@@ -56,6 +56,8 @@ def demo(ctx: click.Context, limit: str, keep: bool) -> None:
     if not os.environ.get("MIKRONET_PASSWORD"):
         os.environ["MIKRONET_PASSWORD"] = "demo-" + secrets.token_hex(8)
         _say("MIKRONET_PASSWORD is not set: the simulated routers get a generated one for this run.", dim=True)
+    for name in ("MIKRONET_WIFI_PASSPHRASE", "MIKRONET_RADIUS_SECRET"):  # the sample's access points' secrets
+        os.environ.setdefault(name, "demo-" + secrets.token_hex(8))
     source = load_inventory(get_app(ctx).inventory_path)
     chosen = {r.id for r in select(source, limit)}
 

@@ -1,8 +1,9 @@
-"""``mikronet inventory``: check, list, show, import and export the inventory.
+"""``mikronet inventory``: check, list, show, import and export the inventory; the import columns.
 
 A thin shell: each command parses its options, calls :mod:`mikronet.inventory`, and prints. Bad
 input raises an :class:`~mikronet.errors.InputError` (exit status 2, ``error: …`` on stderr).
-Every line printed passes the secret redactor as a last guard.
+Every line printed passes the secret redactor as a last guard, and text from the inventory is
+printed with its control characters escaped.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any, TypeVar
 
 import click
 
+from mikronet.cli.completion import complete_limit, complete_router
 from mikronet.cli.main import get_app
-from mikronet.errors import InputError, SecretError, SelectionError
+from mikronet.errors import InputError, InventoryError, SecretError, SelectionError
 from mikronet.secret import REDACTOR
 
 __all__ = ["inventory"]
@@ -36,6 +38,7 @@ def _limit_option(func: F) -> F:
         "--limit",
         default=None,
         metavar="PATTERN",
+        shell_complete=complete_limit,
         help="Routers to include: ids or globs (LV-00*), key=value (municipality=Rīga), group:NAME, "
         "!negation, &intersection; comma-separated.",
     )(func)
@@ -71,12 +74,20 @@ def _load(ctx: click.Context) -> Any:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None = None) -> None:
-    """A rich table on a terminal; plain space-aligned columns otherwise (for grep, awk, cut)."""
+    """A rich table on a terminal; plain space-aligned columns otherwise (for grep, awk, cut).
+
+    Cells are inventory text: control characters are escaped so they cannot move the cursor,
+    erase a line or ring the bell.
+    """
+    from mikronet.inventory.views import printable
+
+    rows = [[printable(cell) for cell in row] for row in rows]
+    title = printable(title) if title is not None else None
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*headers, title=title, header_style="bold", show_lines=False)
+        table = Table(*headers, title=title, header_style="bold", show_lines=False, highlight=False)
         for row in rows:
             table.add_row(*(REDACTOR.redact(cell) for cell in row))
         Console().print(table)
@@ -111,20 +122,43 @@ def inventory() -> None:
 
 @inventory.command("check")
 @_limit_option
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Template folder (default: the inventory's, else templates/ beside it).",
+)
 @_json_option
 @click.pass_context
-def check(ctx: click.Context, limit: str | None, json_local: bool) -> None:
-    """Validate the inventory and resolve the secrets of the selected routers.
+def check(ctx: click.Context, limit: str | None, templates: Path | None, json_local: bool) -> None:
+    """Validate the inventory, check every router's template exists, and resolve the secrets of
+    the selected routers (their variables' and their templates' defaults' too).
 
     Prints one line: schools, routers and municipalities. Any problem is an error naming the file,
     line and field (exit status 2).
     """
     from mikronet.inventory import resolve_secrets, summary
+    from mikronet.inventory.checks import template_problems
+    from mikronet.inventory.secrets import resolve_value
+    from mikronet.render import Renderer, find_template_dir
 
     inv = _load(ctx)
+    folder = find_template_dir(inv, templates)
+    missing = template_problems(inv.routers, folder)
+    if missing:
+        first = missing[0]
+        more = "".join(f"\n{p}" for p in missing[1:])
+        raise InventoryError(first.message + more, file=first.file, line=first.line, field=first.field)
     routers = _select(inv, limit)
     resolved = resolve_secrets(routers)
-    data = summary(inv) | {"selected": len(routers), "secrets_resolved": len(resolved)}
+    renderer = Renderer(folder)
+    for template in sorted({r.template for r in routers}):  # secrets in the templates' defaults too
+        resolve_value(renderer.template_defaults(template))
+    data = summary(inv) | {
+        "selected": len(routers),
+        "secrets_resolved": len(resolved),
+        "templates": str(folder),
+    }
     if _wants_json(ctx, json_local):
         _emit_json(data)
         return
@@ -155,7 +189,7 @@ def list_(ctx: click.Context, limit: str | None, json_local: bool) -> None:
 
 
 @inventory.command("show")
-@click.argument("router_id", metavar="ROUTER")
+@click.argument("router_id", metavar="ROUTER", shell_complete=complete_router)
 @_json_option
 @click.pass_context
 def show(ctx: click.Context, router_id: str, json_local: bool) -> None:
@@ -222,11 +256,19 @@ def import_(
 ) -> None:
     """Turn a municipality's spreadsheet (FILE.csv or FILE.xlsx, one row per router) into inventory YAML.
 
-    Every bad row is reported by its row number, and nothing is written unless all rows are good.
+    Municipalities and models are checked against mikronet's reference data (a pre-reform
+    municipality gives the current one), and the schools against the inventory (-i): a school id,
+    address or serial it already has, or a network that overlaps one of its schools', is an error.
+    Every bad row is reported by its row number and column, and nothing is written unless all are
+    good. `mikronet inventory columns` lists the columns.
     """
-    from mikronet.inventory.tabular import import_table, schools_yaml
+    from mikronet.inventory.tabular import check_against, import_table, schools_yaml
 
     result = import_table(file, encoding=encoding, sheet=sheet)
+    root = get_app(ctx).inventory_path
+    if root.exists():
+        replacing = output if output is not None and output.exists() else None
+        check_against(result, root, replacing=replacing)
     for note in result.notes:
         _echo(f"note: {note}", err=True)
     if result.ignored_columns:
@@ -246,27 +288,12 @@ def import_(
     else:
         if output.exists() and not force:
             raise InputError(f"{output}: already exists; use --force to replace it")
-        _check_with_inventory(ctx, output, text)
         _write_atomic(output, text, force=force)
     _echo(
         f"imported {len(result.schools)} schools, {result.routers} routers from {result.rows} rows"
         + (f" → {output}" if output else ""),
         err=True,
     )
-
-
-def _check_with_inventory(ctx: click.Context, output: Path, text: str) -> None:
-    """When the output lands inside the inventory, load the inventory with it before writing it."""
-    from mikronet.inventory import load_inventory
-
-    root = get_app(ctx).inventory_path
-    if not root.is_dir():
-        return
-    try:
-        output.resolve().relative_to(root.resolve())
-    except ValueError:
-        return
-    load_inventory(root, extra={output: text})
 
 
 @inventory.command("export")
@@ -322,3 +349,36 @@ def export(
     else:
         _write_atomic(output, text, force=force)
         _echo(f"wrote {len(routers)} routers to {output}", err=True)
+
+
+@inventory.command("columns")
+@_json_option
+@click.pass_context
+def columns(ctx: click.Context, json_local: bool) -> None:
+    """The columns `inventory import` reads, with the Latvian headers it accepts.
+
+    Headers match ignoring case, accents, spaces, '_' and '-' ("Pašvaldība līdz 2021" =
+    pasvaldiba_lidz_2021), in any order; other columns are ignored and named.
+    """
+    from mikronet.inventory.cells import COLUMNS, EXTRA_COLUMNS
+
+    if _wants_json(ctx, json_local):
+        records = [
+            {
+                "column": c.name,
+                "required": c.required,
+                "latvian": list(c.latvian),
+                "also": list(c.aliases),
+                "what": c.help,
+            }
+            for c in COLUMNS
+        ]
+        records += [{"column": n, "required": False, "latvian": [], "also": [], "what": w} for n, w in EXTRA_COLUMNS]
+        _emit_json(records)
+        return
+    rows = [
+        [c.name, "yes" if c.required else "", ", ".join(c.latvian), c.help]
+        for c in COLUMNS
+    ]
+    rows += [[name, "", "", what] for name, what in EXTRA_COLUMNS]
+    _table(["COLUMN", "REQUIRED", "LATVIAN HEADERS", "WHAT"], rows)

@@ -24,11 +24,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inventory": ("mikronet.cli.inventory:inventory", "Check, list, show, import and export the inventory."),
     "config": ("mikronet.cli.config:config", "Parse, diff and normalise RouterOS script files."),
     "sim": ("mikronet.cli.sim:sim", "Start and stop simulated RouterOS routers on loopback."),
-    "trust": ("mikronet.cli.push:trust", "Pin a router's SSH host key and TLS certificate."),
-    "render": ("mikronet.cli.push:render", "Print a router's rendered template."),
+    "trust": ("mikronet.cli.push:trust", "Show and pin routers' SSH host keys and TLS certificates."),
+    "render": ("mikronet.cli.push:render", "Print a router's rendered template, or check them all."),
     "plan": ("mikronet.cli.push:plan", "Show what a push would change on the selected routers."),
-    "push": ("mikronet.cli.push:push", "Bring the selected routers to their templates, safely."),
+    "push": ("mikronet.cli.push:push", "Bring the selected routers to their templates, safely, in waves."),
+    "facts": ("mikronet.cli.push:facts", "What each router is and runs: model, RouterOS, firmware, storage."),
+    "backup": ("mikronet.cli.push:backup", "Commit each router's export to the backup history."),
+    "upgrade": ("mikronet.cli.interventions:upgrade", "Upgrade RouterOS and firmware across the fleet, in waves."),
+    "restore": ("mikronet.cli.interventions:restore", "Bring a router back to a stored export, safely."),
+    "history": ("mikronet.cli.interventions:history", "A router's ledger events and backup commits: who, when, what."),
+    "measure": ("mikronet.cli.interventions:measure", "Measure schools' bandwidth with RouterOS's bandwidth test."),
+    "run": ("mikronet.cli.run:run", "Run a playbook: steps across the fleet with one rollout strategy."),
     "demo": ("mikronet.cli.demo:demo", "Rehearse the main job on a simulated fleet."),
+    "ledger": ("mikronet.cli.ledger:ledger", "List, show, export, import and verify the ledger of interventions."),
+    "record": ("mikronet.cli.ledger:record", "Record work done at a school away from the router (a consultation)."),
+    "report": ("mikronet.cli.report:report", "Programme progress, upgrade audit, drift, compensation."),
+    "completion": ("mikronet.cli.completion:completion", "Print the shell completion script (bash, zsh, fish)."),
 }
 
 DEFAULT_INVENTORY = Path("inventory")
@@ -70,9 +81,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MikronetError as exc:
-            from mikronet.secret import REDACTOR
-
-            click.echo(f"error: {REDACTOR.redact(str(exc))}", err=True)
+            report_error(ctx, exc)
             ctx.exit(exc.exit_status)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -93,7 +102,13 @@ class LazyGroup(click.Group):
     envvar="MIKRONET_INVENTORY",
     help="Inventory file or folder.",
 )
-@click.option("--ledger", "ledger_url", default=None, envvar="MIKRONET_LEDGER", help="Ledger URL.")
+@click.option(
+    "--ledger",
+    "ledger_url",
+    default=None,
+    envvar="MIKRONET_LEDGER",
+    help="Ledger: sqlite:///PATH or postgresql://… [default: ledger.sqlite beside the inventory].",
+)
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def cli(ctx: click.Context, inventory_path: Path, ledger_url: str | None, json_output: bool) -> None:
@@ -130,6 +145,23 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     return 0
+
+
+def report_error(ctx: click.Context, exc: MikronetError) -> None:
+    """``error: …`` on stderr; with ``--json``, a JSON object on stdout with the error's fields."""
+    from mikronet.secret import REDACTOR
+
+    app = ctx.find_object(AppContext)
+    if app is not None and (app.json_output or "--json" in sys.argv[1:]):
+        import json
+
+        fields = {k: v for k, v in vars(exc).items() if isinstance(v, str | int | None) and not k.startswith("_")}
+        payload = {"error": {"type": type(exc).__name__, "message": REDACTOR.redact(str(exc)),
+                             "exit_status": exc.exit_status,
+                             **{k: REDACTOR.redact(v) if isinstance(v, str) else v for k, v in fields.items()}}}
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    click.echo(f"error: {REDACTOR.redact(str(exc))}", err=True)
 
 
 def get_app(ctx: click.Context) -> AppContext:

@@ -1,202 +1,308 @@
-"""``mikronet trust | render | plan | push``: templates → plan → safe apply, from the terminal."""
+"""``mikronet trust | render | plan | push | facts | backup``: fleet runs from the terminal.
+
+A thin shell over :class:`~mikronet.ops.fleet.Fleet`: parse the flags, select, ask when a change
+reaches more than one school, run with the right output observer, print the summary, set the exit
+status (0 fine, 1 some routers failed, 2 bad input, 3 ``plan --exit-code`` found changes).
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from mikronet.cli.completion import complete_router
 from mikronet.cli.main import get_app
+from mikronet.cli.options import (
+    FleetFlags,
+    fleet_options,
+    json_option,
+    limit_option,
+    templates_option,
+    yes_option,
+)
+from mikronet.cli.output import echo, print_summary, progress_for
+from mikronet.errors import InputError
 from mikronet.secret import REDACTOR
 
-__all__ = ["plan", "push", "render", "trust"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-_OP_STYLE = {"add": ("+", "green"), "set": ("~", "yellow"), "remove": ("-", "red"), "move": ("↕", "cyan")}
+__all__ = ["backup", "facts", "plan", "push", "render", "trust"]
 
 
-def _echo(text: str = "", *, err: bool = False, **style: Any) -> None:
-    text = REDACTOR.redact(text)
-    if style and (sys.stderr if err else sys.stdout).isatty():
-        text = click.style(text, **style)
-    click.echo(text, err=err)
-
-
-def _selection_options(func: F) -> F:
-    func = click.option("-l", "--limit", default=None, metavar="PATTERN",
-                        help="Routers to include (ids, globs, key=value, group:NAME, !negation; "
-                        "comma-separated).")(func)
-    func = click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None,
-                        help="Template folder (default: the project's templates/).")(func)
-    return click.option("--json", "json_local", is_flag=True, help="Machine-readable output.")(func)
-
-
-def _routers(ctx: click.Context, limit: str | None) -> tuple[Any, list[Any]]:
-    from mikronet.inventory import load_inventory, resolve_secrets, select
+def _fleet(ctx: click.Context, templates: Path | None = None) -> Any:
+    from mikronet.inventory import load_inventory
+    from mikronet.ops.fleet import Fleet
+    from mikronet.render import find_template_dir
 
     inventory = load_inventory(get_app(ctx).inventory_path)
-    return inventory, resolve_secrets(select(inventory, limit))
+    folder = find_template_dir(inventory, templates)  # beside the inventory, also for an installed mikronet
+    return Fleet(inventory, templates=folder, command=["mikronet", *sys.argv[1:]])
 
 
-def _pusher(ctx: click.Context, inventory: Any, templates: Path | None, **options: Any) -> Any:
-    from mikronet.ops.backup import BackupStore
-    from mikronet.ops.push import Pusher, PushOptions
-    from mikronet.render import Renderer
-    from mikronet.transport import TrustStore
+@contextlib.contextmanager
+def _interrupts(fleet: Any) -> Iterator[None]:
+    """Ctrl-C once: no new router starts, routers in flight end safely. Twice: leave now, saying when
+    each router in flight will be restored by its armed revert."""
 
-    backups = BackupStore(inventory.trust_dir / "backups")
-    return Pusher(Renderer(templates), TrustStore(inventory.known_hosts), backups, options=PushOptions(**options))
+    def handler(signum: int, frame: Any) -> None:
+        if not fleet.interrupt.is_set():
+            fleet.interrupt.request()
+            echo("stopping: no new router starts; routers in flight finish safely "
+                 "(a push being applied loads its backup now). Ctrl-C again to leave at once.", err=True)
+            return
+        runner = fleet.runner
+        for router_id, (phase, revert_at) in sorted((runner.phases if runner else {}).items()):
+            when = f"its armed revert restores it at {revert_at}" if revert_at else "nothing is armed on it"
+            echo(f"{router_id}: left in its {phase} phase; {when}", err=True)
+        echo("left at once; the run record holds every router finished so far", err=True)
+        sys.stdout.flush()
+        os._exit(130)
 
-
-def _print_result(result: Any, *, show_plan: bool) -> None:
-    from mikronet.ops.apply import op_line
-
-    status = str(result.status)
-    colour = {"ok": "green", "changed": "yellow", "planned": "cyan"}.get(status, "red")
-    counts = ", ".join(f"{n} {k}" for k, n in _counts(result.plan).items()) or "no changes"
-    _echo(f"{result.router}: {status} ({counts})", fg=colour, bold=True)
-    if show_plan:
-        for op in result.plan:
-            mark, fg = _OP_STYLE[type(op).__name__.lower()]
-            _echo(f"  {mark} {op_line(op)}", fg=fg)
-    if result.reason:
-        _echo(f"  reason: {result.reason}", fg="red")
-    if result.error:
-        _echo(f"  error: {result.error}", fg="red")
-    if result.applied and str(result.status) != "changed":
-        _echo(f"  applied before it stopped: {len(result.applied)} operation(s)")
-        for line in result.applied:
-            _echo(f"    {line}")
-    if result.backup:
-        _echo(f"  backup: {result.backup}")
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
-def _counts(plan: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for op in plan:
-        name = type(op).__name__.lower()
-        out[name] = out.get(name, 0) + 1
-    return out
+def _json(ctx: click.Context, local: bool) -> bool:
+    app = get_app(ctx)
+    app.json_output = app.json_output or local
+    return app.json_output
 
 
-def _run(ctx: click.Context, desired: list[Any], step: Callable[[Any], Any], as_json: bool) -> None:
-    """Run ``step`` per router, printing each result as it comes (JSON: all at the end); set the status."""
+def _run(ctx: click.Context, fleet: Any, operation: str, routers: list[Any], flags: FleetFlags | None,
+         as_json: bool, call: Callable[..., Any], *, show_plan: bool = False) -> Any:
+    observer = progress_for(len(routers), json_output=as_json, show_plan=show_plan)
+    policy = flags.policy() if flags is not None else {}
+    if flags is not None and flags.now and not as_json:
+        echo("--now: maintenance windows are ignored for this run", err=True)
+    with _interrupts(fleet):
+        run = call(routers, on_event=observer, **policy)
+    print_summary(run, json_output=as_json, operation=operation)
+    return run
+
+
+def _status(run: Any) -> int:
     from mikronet.ops.result import exit_status
 
-    results = []
-    for item in desired:
-        result = step(item)
-        results.append(result)
-        if not as_json:
-            _print_result(result, show_plan=True)
-    if as_json:
-        _echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
-    else:
-        tally: dict[str, int] = {}
-        for result in results:
-            tally[str(result.status)] = tally.get(str(result.status), 0) + 1
-        _echo(", ".join(f"{n} {s}" for s, n in sorted(tally.items())) or "no routers")
-    ctx.exit(exit_status(results))
+    return 1 if run.interrupted else exit_status(run.results)
+
+
+def _confirm(routers: list[Any], yes: bool, what: str) -> None:
+    """Ask before a change that reaches more than one school; refuse without a terminal or --yes."""
+    schools = {r.school.id for r in routers}
+    if yes or len(schools) <= 1:
+        return
+    municipalities = {r.school.municipality for r in routers}
+    question = (f"{what} {len(routers)} routers at {len(schools)} schools in {len(municipalities)} "
+                f"municipalities?")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InputError(f"refusing to {what.lower()} {len(routers)} routers at {len(schools)} schools without "
+                         "--yes: there is no terminal to ask")
+    if not click.confirm(question, default=False, err=True):
+        raise click.Abort()
 
 
 @click.command()
-@click.argument("router_id")
-@click.option("--yes", is_flag=True, help="Pin without asking.")
+@click.argument("pattern", required=False, shell_complete=complete_router)
+@limit_option
+@yes_option
+@click.option("--replace", is_flag=True, help="Re-pin routers whose identity changed (only after a replacement).")
+@json_option
+@fleet_options
 @click.pass_context
-def trust(ctx: click.Context, router_id: str, yes: bool) -> None:
-    """Pin ROUTER's SSH host key and api-ssl certificate in the inventory's known_hosts.
+def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool, replace: bool, json_local: bool,
+          flags: FleetFlags) -> None:
+    """Show the SSH host keys and TLS certificates of the routers PATTERN (or --limit) selects, and pin them.
 
-    Trust on first use is explicit: the fingerprints are shown, and pinned when you confirm.
-    A pin that differs from an earlier one is replaced only with --yes.
+    Trust on first use is explicit: without --yes the fingerprints are shown and you are asked once;
+    with --yes every router selected is pinned. A router whose identity differs from its pin is
+    refused unless --replace is given.
     """
-    from mikronet.inventory import load_inventory, select
-    from mikronet.transport import TrustStore, fetch_identity
+    from mikronet.ops.identity import pins_of
+    from mikronet.ops.result import Status
 
-    inventory = load_inventory(get_app(ctx).inventory_path)
-    router = select(inventory, router_id)[0]
-    store = TrustStore(inventory.known_hosts)
-    presented = fetch_identity(router)
-    for line in presented.describe():
-        _echo(f"{router.id}: {line}")
-    old_ssh, old_tls = store.ssh_key(router.id), store.tls_fingerprint(router.id)
-    ssh_changed = old_ssh is not None and presented.ssh is not None and old_ssh.value != presented.ssh.value
-    tls_changed = old_tls is not None and presented.tls is not None and old_tls != presented.tls.value
-    if (ssh_changed or tls_changed) and not yes:
-        _echo(f"{router.id}: differs from the pinned identity; re-run with --yes only if the router was replaced",
-              err=True, fg="red")
-        ctx.exit(1)
-    if not yes and not click.confirm("Pin these?", default=False):
-        ctx.exit(1)
-    for pin in (presented.ssh, presented.tls):
-        if pin is not None:
-            store.record(pin)
-    _echo(f"{router.id}: pinned in {store.path}")
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    if pattern and limit:
+        raise click.UsageError("give the routers either as PATTERN or with --limit, not both")
+    routers = fleet.select(pattern or limit)
+    ask = not yes and not as_json and sys.stdin.isatty()
+    run = _run(ctx, fleet, "trust", routers, flags, as_json,
+               lambda rs, **kw: fleet.trust(rs, pin=yes, replace_changed=replace, **kw))
+    shown = [r for r in run.results if r.status is Status.PLANNED]
+    if not as_json:
+        for result in run.results:
+            for line in result.details.get("lines", []):
+                echo(f"{result.router}: {line}")
+        pinned = sum(1 for r in run.results if r.status is Status.CHANGED)
+        if pinned:
+            echo(f"pinned {pinned} router(s) in {fleet.trust_store.path}")
+    if shown and ask and click.confirm(f"Pin these {len(shown)} router(s)?", default=False, err=True):
+        store = fleet.trust_store
+        for result in shown:
+            for pin in pins_of(result):
+                store.record(pin)
+        echo(f"pinned {len(shown)} router(s) in {store.path}")
+    elif shown and not yes:
+        echo(f"{len(shown)} router(s) not pinned: re-run with --yes to pin them", err=True)
+    ctx.exit(_status(run))
 
 
 @click.command()
-@click.argument("router_id", required=False)
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.argument("router_id", required=False, shell_complete=complete_router)
+@templates_option
 @click.option("--check", "check_only", is_flag=True,
               help="Render and parse the template of every selected router; print only problems.")
-@click.option("-l", "--limit", default=None, metavar="PATTERN", help="With --check: the routers to check.")
+@limit_option
 @click.pass_context
 def render(ctx: click.Context, router_id: str | None, templates: Path | None, check_only: bool,
            limit: str | None) -> None:
     """Print ROUTER's rendered template (secrets shown as ***), or check many with --check.
 
-    Nothing is sent to any router. --check reports every router whose template does not render or
-    does not parse (template, line, router) and exits 2 if there is one.
+    Nothing is sent to any router. --check reports every router whose template does not render,
+    does not parse, or names a menu or property its RouterOS version does not have (template, line,
+    router) and exits 2 if there is one.
     """
-    from mikronet.errors import InputError
     from mikronet.inventory import load_inventory, resolve_secrets, select
-    from mikronet.render import Renderer
-    from mikronet.routeros import parse
+    from mikronet.ops.push import Pusher
+    from mikronet.render import Renderer, check_lines, check_render, find_template_dir
+    from mikronet.transport import TrustStore
 
     if not check_only and router_id is None:
         raise click.UsageError("name a ROUTER, or use --check")
     inventory = load_inventory(get_app(ctx).inventory_path)
-    routers = resolve_secrets(select(inventory, router_id if router_id is not None else limit))
-    renderer = Renderer(templates)
-    problems = 0
-    for router in routers:
-        try:
-            parse(renderer.render_router(router, reveal_secrets=True), file=f"{router.template} ({router.id})")
-        except InputError as exc:
-            if not check_only:
-                raise
-            problems += 1
-            text = str(exc)
-            _echo(text if text.startswith(router.id) else f"{router.id}: {text}", err=True)
-    if check_only:
-        _echo(f"{len(routers) - problems} of {len(routers)} routers render and parse")
-        ctx.exit(2 if problems else 0)
-    click.echo(REDACTOR.redact(renderer.render_router(routers[0])), nl=False)
+    routers = select(inventory, router_id if router_id is not None else limit)
+    renderer = Renderer(find_template_dir(inventory, templates))
+    if check_only:  # the push's own render (values revealed, encodings checked); identical failures once
+        pusher = Pusher(renderer, TrustStore(inventory.known_hosts))
+        result = check_render(resolve_secrets(routers), renderer, check=pusher.render_one)
+        for line in check_lines(result):
+            echo(line, err=True)
+        echo(result.summary())
+        ctx.exit(2 if result.problems else 0)
+    click.echo(REDACTOR.redact(renderer.render_router(routers[0])), nl=False)  # masked: nothing to resolve
 
 
 @click.command()
-@_selection_options
+@limit_option
+@templates_option
+@click.option("--exit-code", is_flag=True, help="Exit 3 when any router would change (drift checks from cron).")
+@json_option
+@fleet_options
 @click.pass_context
-def plan(ctx: click.Context, limit: str | None, templates: Path | None, json_local: bool) -> None:
+def plan(ctx: click.Context, limit: str | None, templates: Path | None, exit_code: bool, json_local: bool,
+         flags: FleetFlags) -> None:
     """Show what a push would change on the selected routers (reads only)."""
-    inventory, routers = _routers(ctx, limit)
-    pusher = _pusher(ctx, inventory, templates, check=True)
-    _run(ctx, pusher.render(routers), pusher.plan, json_local or get_app(ctx).json_output)
+    from mikronet.ops.result import Status
+
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx, templates)
+    routers = fleet.select(limit)
+    run = _run(ctx, fleet, "plan", routers, flags, as_json, fleet.plan, show_plan=flags.diff)
+    status = _status(run)
+    if status == 0 and exit_code and any(r.status in (Status.PLANNED, Status.REVERT_PENDING) for r in run.results):
+        status = 3
+    ctx.exit(status)
 
 
 @click.command()
-@_selection_options
+@limit_option
+@templates_option
 @click.option("--check", is_flag=True, help="Only show the plan (same as `mikronet plan`).")
 @click.option("--revert-after", type=float, default=60.0, show_default=True,
               help="Seconds the router waits for verification before restoring its backup.")
+@yes_option
+@json_option
+@fleet_options
 @click.pass_context
-def push(ctx: click.Context, limit: str | None, templates: Path | None, json_local: bool, check: bool,
-         revert_after: float) -> None:
+def push(ctx: click.Context, limit: str | None, templates: Path | None, check: bool, revert_after: float,
+         yes: bool, json_local: bool, flags: FleetFlags) -> None:
     """Bring the selected routers to their templates: plan, back up, arm revert, apply, verify."""
-    inventory, routers = _routers(ctx, limit)
-    pusher = _pusher(ctx, inventory, templates, check=check, revert_after=revert_after)
-    _run(ctx, pusher.render(routers), pusher.push, json_local or get_app(ctx).json_output)
+    from dataclasses import replace
+
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx, templates)
+    fleet.push_options = replace(fleet.push_options, revert_after=revert_after)
+    routers = fleet.select(limit)
+    if check:
+        run = _run(ctx, fleet, "plan", routers, flags, as_json, fleet.plan, show_plan=flags.diff)
+        ctx.exit(_status(run))
+    fleet.pusher().render(routers)  # a template error stops here, before the question and before any router
+    _confirm(routers, yes, "Push to")
+    run = _run(ctx, fleet, "push", routers, flags, as_json, fleet.push, show_plan=flags.diff)
+    ctx.exit(_status(run))
+
+
+@click.command()
+@limit_option
+@json_option
+@fleet_options
+@click.pass_context
+def facts(ctx: click.Context, limit: str | None, json_local: bool, flags: FleetFlags) -> None:
+    """What every selected router is and runs: model, serial, RouterOS, firmware, storage, packages."""
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    routers = fleet.select(limit)
+    run = _run(ctx, fleet, "facts", routers, flags, as_json, fleet.facts)
+    if not as_json:
+        _facts_table([r for r in run.results if "facts" in r.details])
+    ctx.exit(_status(run))
+
+
+def _facts_table(results: list[Any]) -> None:
+    columns = ("router", "model", "version", "channel", "firmware", "arch", "uptime", "free")
+    rows = []
+    for result in results:
+        f = result.details["facts"]
+        firmware = f.get("firmware_current") or "-"
+        if f.get("firmware_upgrade") and f.get("firmware_upgrade") != f.get("firmware_current"):
+            firmware += f" → {f['firmware_upgrade']}"
+        free = f.get("free_hdd_bytes")
+        rows.append((result.router, f.get("model") or "-", f.get("version") or "-", f.get("channel") or "-",
+                     firmware, f.get("architecture") or "-", _uptime(f.get("uptime_s")),
+                     f"{free / 1048576:.1f} MiB" if isinstance(free, int) else "-"))
+    if not rows:
+        return
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(REDACTOR.redact(str(c)) for c in row))
+        Console().print(table)
+        return
+    widths = [max(len(str(row[i])) for row in (columns, *rows)) for i in range(len(columns))]
+    for row in (columns, *rows):
+        echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _uptime(seconds: Any) -> str:
+    if not isinstance(seconds, int):
+        return "-"
+    days, rest = divmod(seconds, 86400)
+    return f"{days}d{rest // 3600:02d}h" if days else f"{rest // 3600}h{rest % 3600 // 60:02d}m"
+
+
+@click.command()
+@limit_option
+@json_option
+@fleet_options
+@click.pass_context
+def backup(ctx: click.Context, limit: str | None, json_local: bool, flags: FleetFlags) -> None:
+    """Commit every selected router's export to the backup history beside the inventory."""
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    routers = fleet.select(limit)
+    run = _run(ctx, fleet, "backup", routers, flags, as_json, fleet.backup)
+    if not as_json:
+        echo(f"backups: {fleet.backups.root}", dim=True)
+    ctx.exit(_status(run))
+

@@ -24,6 +24,8 @@ from mikronet.errors import ImportFileError
 
 __all__ = [
     "COLUMNS",
+    "EXTRA_COLUMNS",
+    "FORMULA_START",
     "Column",
     "Table",
     "cell_text",
@@ -39,26 +41,50 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Column:
+    """A column the import reads: its name, the Latvian and other headers that mean it, what it holds."""
+
     name: str
-    aliases: tuple[str, ...]
+    latvian: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
     required: bool = False
+    help: str = ""
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header accepted for this column."""
+        return (self.name, *self.latvian, *self.aliases)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", ("school_id", "skolas_id", "kods", "skolas_kods"), required=True),
-    Column("name", ("school_name", "nosaukums", "skola", "skolas_nosaukums"), required=True),
-    Column("municipality", ("pašvaldība", "novads"), required=True),
-    Column("municipality_before_2021", ("former_municipality", "pašvaldība_līdz_2021", "novads_līdz_2021")),
-    Column("groups", ("grupas",)),
-    Column("connection_type", ("connection", "pieslēguma_veids", "pieslēgums"), required=True),
-    Column("monthly_fee_eur", ("fee_eur", "maksa_eur", "maksa_mēnesī_eur", "ikmēneša_maksa_eur")),
-    Column("contracted_mbps", ("mbps", "ātrums_mbps", "līguma_ātrums_mbps")),
-    Column("router_name", ("router", "maršrutētājs", "iekārta")),
-    Column("router_host", ("host", "ip", "ip_adrese", "adrese"), required=True),
-    Column("router_model", ("model", "modelis"), required=True),
-    Column("router_serial", ("serial", "sērijas_numurs", "sērijas_nr")),
-    Column("routeros", ("routeros_version", "routeros_versija")),
+    Column("id", ("kods", "skolas kods", "skolas id"), ("school_id",), True,
+           "school id (LV-0042); rows with one id are one school"),
+    Column("name", ("nosaukums", "skola", "skolas nosaukums"), ("school_name",), True, "the school's name"),
+    Column("municipality", ("pašvaldība", "novads"), (), True,
+           "municipality as of 2021-07-01 (Ādažu novads), or a pre-reform one (Carnikavas novads)"),
+    Column("municipality_before_2021", ("pašvaldība līdz 2021", "novads līdz 2021"), ("former_municipality",),
+           False, "the municipality before the 2021-07-01 reform"),
+    Column("groups", ("grupas",), (), False, "inventory groups, separated by spaces, commas or |"),
+    Column("connection_type", ("pieslēguma veids", "pieslēgums"), ("connection",), True,
+           "optical (optiskais) or other (cits)"),
+    Column("monthly_fee_eur", ("maksa mēnesī eur", "ikmēneša maksa eur", "maksa eur"), ("fee_eur",), False,
+           "the school's own monthly internet fee, EUR (decimal comma allowed)"),
+    Column("contracted_mbps", ("ātrums mbps", "līguma ātrums mbps"), ("mbps",), False,
+           "contracted bandwidth, Mbit/s"),
+    Column("shared_contract", ("kopīgs līgums", "pašvaldības kopīgais līgums"), (), False,
+           "yes if the municipality's one contract covers the school and its share is unknown (jā/nē)"),
+    Column("router_name", ("maršrutētājs", "iekārta"), ("router",), False, "router name in the school (default gw)"),
+    Column("router_host", ("ip adrese", "adrese"), ("host", "ip"), True, "the router's IP address or host name"),
+    Column("router_model", ("modelis",), ("model",), True,
+           "RouterOS model string (RBD52G-5HacD2HnD), product name (hAP ac²) or board name"),
+    Column("router_serial", ("sērijas numurs", "sērijas nr"), ("serial",), False, "serial number"),
+    Column("routeros", ("routeros versija",), ("routeros_version",), False, "RouterOS version it runs (7.18.2)"),
 )
+EXTRA_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("lan_subnet", "the school LAN (10.42.0.0/24); the same as var.lan_subnet"),
+    ("var.NAME", "a school variable NAME (a YAML value: 300, true, [a, b], {env: NAME} for a secret)"),
+    ("router_var.NAME", "a router variable NAME"),
+)
+"""Columns with a pattern rather than a name."""
 
 
 def header_key(text: str) -> str:
@@ -69,9 +95,9 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s\-_/]+", "_", plain).strip("_")
 
 
-_ALIASES: dict[str, str] = {
-    header_key(alias): spec.name for spec in COLUMNS for alias in (spec.name, *spec.aliases)
-} | {header_key("lan_subnet"): "var.lan_subnet"}
+_ALIASES: dict[str, str] = {header_key(alias): spec.name for spec in COLUMNS for alias in spec.headers} | {
+    header_key("lan_subnet"): "var.lan_subnet"
+}
 
 
 def column_for(header: str) -> str | None:
@@ -169,10 +195,19 @@ def _read_xlsx(file: Path, sheet: str | None) -> Table:
     return Table(header or (), tuple(rows))
 
 
+MAX_TABLE_BYTES = 32 * 1024 * 1024
+"""A spreadsheet larger than this is refused (563 schools fit in well under 1 MB)."""
+
+
 def read_table(file: Path, *, encoding: str = "auto", sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file into a :class:`Table` (no interpretation of the cells yet)."""
     if not file.is_file():
         raise ImportFileError(file, [(None, "no such file")])
+    size = file.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise ImportFileError(
+            file, [(None, f"the file is {size:,} bytes; a spreadsheet to import may have at most {MAX_TABLE_BYTES:,}")]
+        )
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(file, sheet)
     if file.suffix.lower() in (".csv", ".txt", ".tsv"):
@@ -180,12 +215,24 @@ def read_table(file: Path, *, encoding: str = "auto", sheet: str | None = None) 
     raise ImportFileError(file, [(None, "expected a .csv or .xlsx file")])
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may take for a formula at the start of a cell."""
+
+
 def cell_text(value: Any) -> str:
+    """A cell as text; a ``'`` that an export put before a formula-like start is taken off again."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value)
+    if text[:1] == "'" and (_formula_like(text[1:]) or (text[1:2] == "'" and _formula_like(text[2:]))):
+        return text[1:]
+    return text.strip()
+
+
+def _formula_like(text: str) -> bool:
+    return text[:1] != "" and text[:1] in FORMULA_START
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -215,10 +262,15 @@ def var_value(text: str) -> Any:
     """A ``var.*`` cell: a YAML flow value (``300``, ``true``, ``[a, b]``, ``"quoted"``), else the text.
 
     Only plain spellings count as numbers and booleans: ``10:30``, ``0x1F``, ``on`` or a date stay text.
+    A cell that uses YAML aliases (``*name``) stays text: a cell has no use for them, and an alias
+    bomb in one would otherwise expand when the import is printed as JSON.
     """
+    from mikronet.errors import InventoryError
+    from mikronet.inventory.source import read_yaml
+
     try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
+        value = read_yaml(text, Path("<cell>"), max_alias_nodes=0).data
+    except InventoryError:
         return text
     plain = text.strip()
     if isinstance(value, bool):

@@ -1,7 +1,15 @@
 """Writing the inventory in other tools' formats: CSV (the import format), Ansible, Nornir.
 
-No secret is written: Ansible gets an ``env``/``file`` lookup in place of the password, Nornir
-gets the reference's source in the host data (set the password in a transform function).
+No secret is written: Ansible gets an ``env``/``file`` lookup in place of the password and of each
+variable that is a secret reference; Nornir and CSV get the reference itself (its source).
+
+What the inventory holds is data, and stays data in the other tool:
+
+* in the Ansible inventory every string from the inventory is tagged ``!unsafe``, so Ansible never
+  evaluates a school name like ``{{ lookup('pipe', 'id') }}`` as a template (only mikronet's own
+  password lookups are left to be evaluated);
+* in CSV a cell that starts like a formula (``= + - @``, tab or CR) is written with a leading
+  ``'``, so a spreadsheet shows it as text instead of running it; the import takes the ``'`` off.
 """
 
 from __future__ import annotations
@@ -15,12 +23,21 @@ from typing import Any
 
 import yaml
 
-from mikronet.inventory.cells import var_cell
-from mikronet.inventory.model import Inventory, Router
+from mikronet.inventory.cells import FORMULA_START, var_cell
+from mikronet.inventory.model import Inventory, Router, SecretRef
 from mikronet.inventory.tabular import SCHOOL_COLUMNS
 from mikronet.inventory.views import plain_value
+from mikronet.secret import Secret
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "ansible_inventory", "csv_text", "group_slug", "nornir_inventory"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "ansible_inventory",
+    "csv_text",
+    "group_slug",
+    "neutralise_cell",
+    "nornir_inventory",
+]
 
 FORMATS = ("csv", "ansible", "nornir")
 
@@ -47,6 +64,34 @@ def _own_router_vars(router: Router) -> dict[str, Any]:
     return {k: v for k, v in router.vars.items() if router.provenance[k].layer == "router"}
 
 
+_NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?$")
+
+
+def neutralise_cell(text: str) -> str:
+    """``'`` before a cell a spreadsheet would take for a formula (a plain number such as ``-6`` stays),
+    and before a cell that already starts with ``'`` and a formula character (so the import, which
+    takes one ``'`` off, gives back exactly the text)."""
+    if (text.startswith(FORMULA_START) and not _NUMBER.match(text)) or (
+        text[:1] == "'" and text[1:2] in FORMULA_START and text[1:2] != ""
+    ):
+        return "'" + text
+    return text
+
+
+def _reference(value: Any) -> Any:
+    """Secret references as the ``{env: NAME}`` / ``{file: PATH}`` they were written as (never a value)."""
+    if isinstance(value, SecretRef):
+        return {value.kind: value.name}
+    if isinstance(value, Secret):
+        kind, _, name = value.source.partition(":")
+        return {kind: name} if kind in ("env", "file") else "***"
+    if isinstance(value, dict):
+        return {k: _reference(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_reference(v) for v in value]
+    return value
+
+
 def csv_text(inventory: Inventory, routers: Sequence[Router], *, excel: bool = False) -> str:
     """One row per router, school columns repeated; ``var.*`` / ``router_var.*`` columns for variables.
 
@@ -58,7 +103,7 @@ def csv_text(inventory: Inventory, routers: Sequence[Router], *, excel: bool = F
     header = [*CSV_COLUMNS, *(f"var.{k}" for k in school_vars), *(f"router_var.{k}" for k in router_vars)]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise_cell(h) for h in header])
     for router in routers:
         school = router.school
         conn = school.connection
@@ -66,34 +111,65 @@ def csv_text(inventory: Inventory, routers: Sequence[Router], *, excel: bool = F
         if excel:
             fee = fee.replace(".", ",")
         own = _own_router_vars(router)
-        writer.writerow(
-            [
-                school.id,
-                school.name,
-                school.municipality,
-                school.municipality_before_2021 or "",
-                " ".join(school.groups),
-                conn.type,
-                fee,
-                "" if conn.contracted_mbps is None else str(conn.contracted_mbps),
-                router.name,
-                router.host,
-                router.model,
-                router.serial or "",
-                router.routeros or "",
-                *(var_cell(school.vars[k]) if k in school.vars else "" for k in school_vars),
-                *(var_cell(own[k]) if k in own else "" for k in router_vars),
-            ]
-        )
+        cells = [
+            school.id,
+            school.name,
+            school.municipality,
+            school.municipality_before_2021 or "",
+            " ".join(school.groups),
+            conn.type,
+            fee,
+            "" if conn.contracted_mbps is None else str(conn.contracted_mbps),
+            "yes" if conn.shared_contract else "",
+            router.name,
+            router.host,
+            router.model,
+            router.serial or "",
+            router.routeros or "",
+            *(var_cell(_reference(school.vars[k])) if k in school.vars else "" for k in school_vars),
+            *(var_cell(_reference(own[k])) if k in own else "" for k in router_vars),
+        ]
+        writer.writerow([neutralise_cell(cell) for cell in cells])
     return ("\ufeff" if excel else "") + out.getvalue()
 
 
-def _password_lookup(router: Router) -> str:
-    ref = router.password_ref
+class Unsafe(str):
+    """A string Ansible must never template (written with the ``!unsafe`` tag)."""
+
+
+class _Lookup(str):
+    """An Ansible expression mikronet writes itself (a secret lookup), to be evaluated."""
+
+
+def _lookup(ref: SecretRef) -> _Lookup:
     if ref.kind == "env":
-        return f"{{{{ lookup('ansible.builtin.env', '{ref.name}') }}}}"
-    path = ref.path.resolve() if ref.path else ref.name
-    return f"{{{{ lookup('ansible.builtin.file', '{path}') }}}}"
+        return _Lookup(f"{{{{ lookup('ansible.builtin.env', {ref.name!r}) }}}}")
+    path = str(ref.path.resolve() if ref.path else ref.name)
+    return _Lookup(f"{{{{ lookup('ansible.builtin.file', {path!r}) }}}}")
+
+
+def _password_lookup(router: Router) -> str:
+    return _lookup(router.password_ref)
+
+
+def _ansible_value(value: Any) -> Any:
+    """A variable for Ansible: strings unsafe, secret references as lookups, the rest as JSON data."""
+    if isinstance(value, SecretRef):
+        return _lookup(value)
+    if isinstance(value, Secret):
+        return Unsafe("***")
+    if isinstance(value, dict):
+        return {str(k): _ansible_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_ansible_value(v) for v in value]
+    if isinstance(value, str):
+        return Unsafe(value)
+    plain = plain_value(value)
+    return Unsafe(plain) if isinstance(plain, str) else plain
+
+
+def _unsafe(text: str | None) -> Unsafe | None:
+    return None if text is None else Unsafe(text)
 
 
 def _hoist(hosts: dict[str, dict[str, Any]], keys: Sequence[str]) -> dict[str, Any]:
@@ -121,22 +197,22 @@ def ansible_inventory(inventory: Inventory, routers: Sequence[Router]) -> str:
     for router in routers:
         school = router.school
         hosts[router.id] = {
-            "ansible_host": router.host,
+            "ansible_host": Unsafe(router.host),
             "ansible_port": router.ports.ssh,
-            "ansible_user": router.username,
+            "ansible_user": Unsafe(router.username),
             "ansible_password": _password_lookup(router),
             "ansible_connection": "ansible.netcommon.network_cli",
             "ansible_network_os": "community.routeros.routeros",
             "mikronet_transport": router.transport,
             "mikronet_api_port": router.ports.api,
             "mikronet_api_ssl_port": router.ports.api_ssl,
-            "mikronet_model": router.model,
-            "mikronet_serial": router.serial,
-            "mikronet_routeros": router.routeros,
-            "mikronet_school": school.id,
-            "mikronet_school_name": school.name,
-            "mikronet_municipality": school.municipality,
-            "mikronet_vars": {k: plain_value(v) for k, v in router.vars.items()},
+            "mikronet_model": Unsafe(router.model),
+            "mikronet_serial": _unsafe(router.serial),
+            "mikronet_routeros": _unsafe(router.routeros),
+            "mikronet_school": Unsafe(school.id),
+            "mikronet_school_name": Unsafe(school.name),
+            "mikronet_municipality": Unsafe(school.municipality),
+            "mikronet_vars": {k: _ansible_value(v) for k, v in router.vars.items()},
         }
         municipalities.setdefault(group_slug(f"municipality {school.municipality}"), []).append(router.id)
         for group in school.groups:
@@ -159,8 +235,13 @@ def ansible_inventory(inventory: Inventory, routers: Sequence[Router]) -> str:
         children[name] = {"hosts": {member: None for member in members}}
     # hosts are listed once with their variables (under 'ungrouped' would hide them from groups)
     document = {"all": {"vars": common, "hosts": hosts, "children": children}}
-    header = f"# Ansible inventory written by mikronet from {inventory.path}; no secrets in it.\n"
-    return header + _dump(document)
+    header = (
+        f"# Ansible inventory written by mikronet from {inventory.path}; no secrets in it.\n"
+        "# Strings from the inventory are !unsafe: Ansible uses them as they are, never as templates.\n"
+    )
+    return header + yaml.dump(
+        document, Dumper=_AnsibleDumper, allow_unicode=True, sort_keys=False, width=110
+    )
 
 
 def nornir_inventory(inventory: Inventory, routers: Sequence[Router]) -> dict[str, str]:
@@ -179,7 +260,7 @@ def nornir_inventory(inventory: Inventory, routers: Sequence[Router]) -> dict[st
                 {
                     "data": {
                         "group": group,
-                        **{k: plain_value(v) for k, v in inventory.groups[group].vars.items()},
+                        **{k: plain_value(_reference(v)) for k, v in inventory.groups[group].vars.items()},
                     }
                 },
             )
@@ -198,7 +279,7 @@ def nornir_inventory(inventory: Inventory, routers: Sequence[Router]) -> dict[st
                 "serial": router.serial,
                 "routeros": router.routeros,
                 "password_source": router.password_ref.source,
-                "vars": {k: plain_value(v) for k, v in router.vars.items()},
+                "vars": {k: plain_value(_reference(v)) for k, v in router.vars.items()},
             },
             "connection_options": {
                 "netmiko": {"platform": "mikrotik_routeros", "port": router.ports.ssh},
@@ -214,3 +295,22 @@ def nornir_inventory(inventory: Inventory, routers: Sequence[Router]) -> dict[st
 
 def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+
+
+class _AnsibleDumper(yaml.SafeDumper):
+    """YAML for Ansible: :class:`Unsafe` strings tagged ``!unsafe``; no aliases (each host stands alone)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_unsafe(dumper: yaml.SafeDumper, data: Unsafe) -> yaml.ScalarNode:
+    return dumper.represent_scalar("!unsafe", str(data))
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    return dumper.represent_str(str(data))
+
+
+_AnsibleDumper.add_representer(Unsafe, _represent_unsafe)
+_AnsibleDumper.add_representer(_Lookup, _represent_str)

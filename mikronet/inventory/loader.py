@@ -1,44 +1,35 @@
 """Loading an inventory: one YAML file, or a folder of them that merge.
 
 The steps are explicit: find the files → read each with line numbers → validate each against the
-schema → merge (``defaults`` keys and ``groups`` may each be set in one file only; ``schools``
-concatenate) → check what spans files (duplicate ids, unknown groups, two routers on one address)
-→ resolve every router through ``defaults → groups → school → router``. Every problem found is
-reported with its file, line and field; nothing is returned unless there are none.
+schema → merge (``defaults`` keys, ``groups``, ``contracts`` and ``windows`` entries, and
+``programme``, ``known_hosts`` and ``templates`` may each be set in one file only; ``schools``
+concatenate) → resolve every school and router through ``defaults → groups → school → router``
+→ check what spans files (duplicate ids, addresses and serials, overlapping school networks). Every
+problem found is reported with its file, line and field; nothing is returned unless there are none.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import logging
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any
 
 from mikronet.errors import InventoryError
-from mikronet.inventory.model import (
-    Group,
-    Inventory,
-    Origin,
-    Ports,
-    Router,
-    School,
-    SchoolConnection,
-    SecretRef,
-    Transport,
-)
-from mikronet.inventory.source import Located, Problem, YamlPath, decode_utf8, field_name, read_yaml
+from mikronet.inventory.checks import overlap_problems
+from mikronet.inventory.model import Group, Inventory, Origin
+from mikronet.inventory.programme import MunicipalityContract, Programme
+from mikronet.inventory.resolve import Collector, Piece, make_piece, resolve_all, set_keys
+from mikronet.inventory.source import Located, Problem, read_text_file, read_yaml
+from mikronet.inventory.windows import MaintenanceWindow
 
-__all__ = ["inventory_files", "load_inventory"]
+__all__ = ["inventory_files", "inventory_problems", "load_inventory"]
 
 log = logging.getLogger(__name__)
 
 _SUFFIXES = (".yaml", ".yml")
-_MAX_SHOWN = 30
-_SETTINGS = ("transport", "username", "password", "template", "encoding", "ca_file")
-_PORTS = (("api", "api"), ("api_ssl", "api-ssl"), ("ssh", "ssh"))
 
 
 def inventory_files(path: Path) -> list[Path]:
@@ -62,48 +53,20 @@ def inventory_files(path: Path) -> list[Path]:
     return files
 
 
-@dataclasses.dataclass(frozen=True)
-class _Piece:
-    """One layer's settings as written in one place: the model, its document, and its path there."""
-
-    layer: str
-    model: Any  # a SettingsIn (or subclass)
-    doc: Located
-    base: YamlPath
-
-    def origin(self, *path: str | int) -> Origin:
-        return Origin(self.layer, str(self.doc.file), self.doc.line_of((*self.base, *path)))
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, doc: Located | None, path: YamlPath, message: str, *, file: Path | None = None) -> None:
-        if doc is not None:
-            self.items.append(Problem(str(doc.file), doc.line_of(path), field_name(path) or None, message))
-        else:
-            self.items.append(Problem(str(file) if file else None, None, None, message))
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        self.items.sort(key=lambda p: (p.file or "", p.line or 0))  # stable: same line keeps its order
-        first, rest = self.items[0], self.items[1:_MAX_SHOWN]
-        extra = "".join(f"\n{p}" for p in rest)
-        if len(self.items) > _MAX_SHOWN:
-            extra += f"\n… and {len(self.items) - _MAX_SHOWN} more problems"
-        raise InventoryError(first.message + extra, file=first.file, line=first.line, field=first.field)
-
-
-def _read(files: list[Path], problems: _Collector, extra: Mapping[Path, str]) -> list[tuple[Located, Any]]:
+def _validated(located: Located, problems: Collector) -> list[tuple[Located, Any]]:
     from mikronet.inventory.schema import validate_located
 
+    model, found = validate_located(located)
+    problems.items.extend(found)
+    return [(located, model)] if model is not None else []
+
+
+def _read(files: list[Path], problems: Collector, extra: Mapping[Path, str]) -> list[tuple[Located, Any]]:
     documents = []
     for file in files:
         try:
             resolved = file.resolve()
-            text = extra[resolved] if resolved in extra else decode_utf8(file.read_bytes(), file)
+            text = extra[resolved] if resolved in extra else read_text_file(file)
             located = read_yaml(text, file)
         except InventoryError as exc:
             problems.items.append(Problem(exc.file, exc.line, exc.field, exc.message))
@@ -111,16 +74,96 @@ def _read(files: list[Path], problems: _Collector, extra: Mapping[Path, str]) ->
         except OSError as exc:
             problems.add(None, (), f"cannot read: {exc.strerror or exc}", file=file)
             continue
-        model, found = validate_located(located)
-        problems.items.extend(found)
-        if model is not None:
-            documents.append((located, model))
+        documents += _validated(located, problems)
     return documents
 
 
-def _did_you_mean(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+class _Merge:
+    """What the documents say, merged; a key set twice is a problem naming both places."""
+
+    def __init__(self, problems: Collector) -> None:
+        self.problems = problems
+        self.defaults: list[Piece] = []
+        self.default_keys: dict[tuple[str, ...], Origin] = {}
+        self.groups: dict[str, tuple[Piece, Group]] = {}
+        self.schools: list[tuple[Piece, Any]] = []
+        self.once: dict[str, tuple[Located, Any]] = {}  # known_hosts, templates, programme
+        self.contracts: dict[str, tuple[Located, Any]] = {}
+        self.windows: dict[str, tuple[Located, Any]] = {}
+
+    def add(self, doc: Located, model: Any) -> None:
+        problems = self.problems
+        if model.defaults is not None:
+            piece = make_piece("defaults", model.defaults, doc, ("defaults",), problems)
+            for key in set_keys(model.defaults):
+                first = self.default_keys.get(key)
+                if first is not None:
+                    problems.add(doc, ("defaults", *key), f"already set in {first.where}; set each default once")
+                else:
+                    self.default_keys[key] = piece.origin(*key)
+            self.defaults.append(piece)
+        for name, group in model.groups.items():
+            if name in self.groups:
+                where = self.groups[name][0].origin().where
+                problems.add(doc, ("groups", name), f"group {name!r} already defined in {where}")
+                continue
+            piece = make_piece(f"group:{name}", group, doc, ("groups", name), problems)
+            vars_ = MappingProxyType(dict(piece.vars))
+            line = doc.line_of(("groups", name))
+            self.groups[name] = (piece, Group(name, group.description, vars_, str(doc.file), line))
+        for once in ("known_hosts", "templates", "programme"):
+            if getattr(model, once) is not None:
+                self._once(once, doc, model)
+        for section, target in (("contracts", self.contracts), ("windows", self.windows)):
+            for name, value in getattr(model, section).items():
+                if name in target:
+                    earlier = target[name][0]
+                    where = f"{earlier.file}:{earlier.line_of((section, name))}"
+                    problems.add(doc, (section, name), f"{name!r} already set in {where}")
+                else:
+                    target[name] = (doc, value)
+        for index, school in enumerate(model.schools):
+            self.schools.append((make_piece("school", school, doc, ("schools", index), self.problems), school))
+
+    def _once(self, key: str, doc: Located, model: Any) -> None:
+        if key in self.once:
+            first = self.once[key][0]
+            self.problems.add(doc, (key,), f"already set in {first.file}:{first.line_of((key,))}")
+        else:
+            self.once[key] = (doc, getattr(model, key))
+
+    def programme(self) -> Programme:
+        from mikronet.inventory.sections import programme_value
+
+        if "programme" not in self.once:
+            return Programme()
+        doc, section = self.once["programme"]
+        return programme_value(section, doc, self.problems.add)
+
+    def contracts_value(self) -> Mapping[str, MunicipalityContract]:
+        from mikronet.inventory.sections import contract_value
+
+        return MappingProxyType(
+            {name: contract_value(name, value, doc, self.problems.add) for name, (doc, value) in self.contracts.items()}
+        )
+
+    def windows_value(self) -> Mapping[str, MaintenanceWindow]:
+        from mikronet.inventory.sections import window_value
+
+        default = self.windows.get("default", (None, None))[1]
+        result = {}
+        for name, (doc, value) in self.windows.items():
+            if name != "default" and name not in self.groups:
+                known = ", ".join(sorted(self.groups)) or "none"
+                self.problems.add(doc, ("windows", name), f"no group {name!r} (groups: {known}; or 'default')")
+            result[name] = window_value(name, value, None if name == "default" else default, doc, self.problems.add)
+        return MappingProxyType(result)
+
+    def path(self, key: str) -> Path | None:
+        if key not in self.once:
+            return None
+        doc, value = self.once[key]
+        return Path(os.path.normpath(doc.file.parent / str(value)))
 
 
 def load_inventory(
@@ -129,79 +172,83 @@ def load_inventory(
     environ: Mapping[str, str] | None = None,
     resolve_secrets: bool = False,
     extra: Mapping[Path, str] | None = None,
+    documents: Sequence[Located] = (),
+    exclude: Sequence[Path] = (),
 ) -> Inventory:
     """Load and validate the inventory at ``path`` (a YAML file or a folder of them).
 
     Secrets are not resolved unless ``resolve_secrets`` is true (then from ``environ``, default
     ``os.environ``); resolve only what you need with :func:`mikronet.inventory.resolve_secrets`.
-    ``extra`` maps file paths to YAML text read in place of (or beside) the files on disk, to check
-    a file before it is written. Raises :class:`~mikronet.errors.InventoryError` (exit status 2)
-    naming file, line and field.
+    ``extra`` maps file paths to YAML text read in place of (or beside) the files on disk, and
+    ``documents`` adds documents read elsewhere (an imported spreadsheet, whose "lines" are its
+    rows), to check them against the inventory before anything is written; ``exclude`` leaves
+    files out (one that is about to be replaced). Raises :class:`~mikronet.errors.InventoryError`
+    (exit status 2) naming file, line and field.
     """
     root = Path(path)
-    files = inventory_files(root)
-    virtual = {p.resolve(): text for p, text in (extra or {}).items()}
+    problems = Collector()
+    inventory = _load(root, problems, extra or {}, documents, exclude)
+    problems.raise_if_any()
+    assert inventory is not None
+    if resolve_secrets:
+        from mikronet.inventory.secrets import resolve_secrets as resolve
+
+        inventory = inventory.with_routers(resolve(inventory.routers, environ))
+    return inventory
+
+
+def inventory_problems(
+    path: Path | str,
+    *,
+    extra: Mapping[Path, str] | None = None,
+    documents: Sequence[Located] = (),
+    exclude: Sequence[Path] = (),
+) -> list[Problem]:
+    """Every problem loading the inventory would report (with ``extra``/``documents`` added, ``exclude``
+    left out), as values; empty when it loads. For checking an import before anything is written."""
+    problems = Collector()
+    _load(Path(path), problems, extra or {}, documents, exclude)
+    return problems.items
+
+
+def _load(
+    root: Path,
+    problems: Collector,
+    extra: Mapping[Path, str],
+    documents: Sequence[Located],
+    exclude: Sequence[Path],
+) -> Inventory | None:
+    skip = {p.resolve() for p in exclude}
+    files = [f for f in inventory_files(root) if f.resolve() not in skip]
+    virtual = {p.resolve(): text for p, text in extra.items()}
     on_disk = {p.resolve() for p in files}
-    files += sorted(p for p in (extra or {}) if p.resolve() not in on_disk)
-    problems = _Collector()
-    documents = _read(files, problems, virtual)
-    problems.raise_if_any()
-
-    defaults: list[_Piece] = []
-    default_keys: dict[tuple[str, ...], Origin] = {}
-    groups: dict[str, tuple[_Piece, Group]] = {}
-    known_hosts: Path | None = None
-    known_hosts_origin: Origin | None = None
-    school_pieces: list[tuple[_Piece, Any]] = []
-
-    for doc, model in documents:
-        if model.defaults is not None:
-            piece = _Piece("defaults", model.defaults, doc, ("defaults",))
-            for key in _set_keys(model.defaults):
-                first = default_keys.get(key)
-                if first is not None:
-                    problems.add(
-                        doc, ("defaults", *key), f"already set in {first.where}; set each default once"
-                    )
-                else:
-                    default_keys[key] = piece.origin(*key)
-            defaults.append(piece)
-        for name, group in model.groups.items():
-            piece = _Piece(f"group:{name}", group, doc, ("groups", name))
-            if name in groups:
-                problems.add(
-                    doc,
-                    ("groups", name),
-                    f"group {name!r} already defined in {groups[name][0].origin().where}",
-                )
-                continue
-            line = doc.line_of(("groups", name))
-            groups[name] = (
-                piece,
-                Group(name, group.description, MappingProxyType(dict(group.vars)), str(doc.file), line),
-            )
-        if model.known_hosts is not None:
-            if known_hosts_origin is not None:
-                problems.add(doc, ("known_hosts",), f"already set in {known_hosts_origin.where}")
-            known_hosts = doc.file.parent / model.known_hosts
-            known_hosts_origin = Origin("file", str(doc.file), doc.line_of(("known_hosts",)))
-        for index, school in enumerate(model.schools):
-            school_pieces.append((_Piece("school", school, doc, ("schools", index)), school))
-
-    if not school_pieces and not problems.items:
+    files += sorted(p for p in extra if p.resolve() not in on_disk)
+    read = _read(files, problems, virtual)
+    for located in documents:
+        read += _validated(located, problems)
+    if problems.items:
+        return None
+    merged = _Merge(problems)
+    for doc, model in read:
+        merged.add(doc, model)
+    if not merged.schools and not problems.items:
         raise InventoryError("the inventory is empty: it defines no schools", file=root)
-
-    schools, routers = _resolve_all(defaults, groups, school_pieces, problems)
-    problems.raise_if_any()
-    if known_hosts is None:
-        known_hosts = (root if root.is_dir() else root.parent) / "known_hosts"
+    schools, routers = resolve_all(merged.defaults, merged.groups, merged.schools, problems)
+    problems.items.extend(overlap_problems(routers))
+    programme, contracts, windows = merged.programme(), merged.contracts_value(), merged.windows_value()
+    if problems.items:
+        return None
     inventory = Inventory(
         path=root,
-        files=tuple(files),
+        files=tuple([*files, *(d.file for d in documents)]),
         schools=tuple(schools),
         routers=tuple(routers),
-        groups=MappingProxyType({name: group for name, (_, group) in groups.items()}),
-        known_hosts=known_hosts,
+        groups=MappingProxyType({name: group for name, (_, group) in merged.groups.items()}),
+        known_hosts=merged.path("known_hosts") or (root if root.is_dir() else root.parent) / "known_hosts",
+        programme=programme,
+        contracts=contracts,
+        windows=windows,
+        templates=merged.path("templates"),
     )
     log.debug(
         "loaded inventory %s: %d schools, %d routers from %d files",
@@ -210,172 +257,4 @@ def load_inventory(
         len(inventory.routers),
         len(files),
     )
-    if resolve_secrets:
-        from mikronet.inventory.secrets import resolve_secrets as resolve
-
-        inventory = inventory.with_routers(resolve(inventory.routers, environ))
     return inventory
-
-
-def _set_keys(settings: Any) -> Iterator[tuple[str, ...]]:
-    """The keys a settings block sets, as paths (``("vars", "ntp")``, ``("ports", "ssh")``)."""
-    for name in settings.model_fields_set:
-        value = getattr(settings, name)
-        if name == "vars":
-            for var in value:
-                yield ("vars", var)
-        elif name == "ports" and value is not None:
-            for attr, key in _PORTS:
-                if getattr(value, attr) is not None:
-                    yield ("ports", key)
-        elif value is not None:
-            yield (name,)
-
-
-def _resolve_all(
-    defaults: list[_Piece],
-    groups: dict[str, tuple[_Piece, Group]],
-    school_pieces: list[tuple[_Piece, Any]],
-    problems: _Collector,
-) -> tuple[list[School], list[Router]]:
-    schools: list[School] = []
-    routers: list[Router] = []
-    seen_schools: dict[str, Origin] = {}
-    seen_addresses: dict[tuple[str, int], tuple[str, Origin]] = {}
-    for piece, school_in in school_pieces:
-        doc, base = piece.doc, piece.base
-        if school_in.id in seen_schools:
-            problems.add(
-                doc,
-                (*base, "id"),
-                f"duplicate school id {school_in.id!r} (first at {seen_schools[school_in.id].where})",
-            )
-            continue
-        seen_schools[school_in.id] = piece.origin("id")
-        layers: list[_Piece] = list(defaults)
-        for index, group_name in enumerate(school_in.groups):
-            if group_name not in groups:
-                hint = _did_you_mean(group_name, sorted(groups)) or (
-                    f" (defined: {', '.join(sorted(groups))})" if groups else " (no groups are defined)"
-                )
-                problems.add(doc, (*base, "groups", index), f"unknown group {group_name!r}{hint}")
-            elif school_in.groups.index(group_name) != index:
-                problems.add(doc, (*base, "groups", index), f"group {group_name!r} listed twice")
-            else:
-                layers.append(groups[group_name][0])
-        layers.append(piece)
-        router_ids: list[str] = []
-        school = School(
-            id=school_in.id,
-            name=school_in.name,
-            municipality=school_in.municipality,
-            municipality_before_2021=school_in.municipality_before_2021,
-            groups=tuple(school_in.groups),
-            connection=SchoolConnection(
-                type=school_in.connection.type,
-                monthly_fee_eur=school_in.connection.monthly_fee_eur,
-                contracted_mbps=school_in.connection.contracted_mbps,
-            ),
-            vars=MappingProxyType(dict(school_in.vars)),
-            routers=(),
-            file=str(doc.file),
-            line=doc.line_of(base),
-        )
-        built: list[Router] = []
-        for r_index, router_in in enumerate(school_in.routers):
-            r_piece = _Piece("router", router_in, doc, (*base, "routers", r_index))
-            router_id = f"{school_in.id}/{router_in.name}"
-            if router_id in router_ids:
-                problems.add(
-                    doc, (*r_piece.base, "name"), f"duplicate router id {router_id!r} in this school"
-                )
-                continue
-            router_ids.append(router_id)
-            router = _resolve_router(router_id, router_in, school, [*layers, r_piece], problems)
-            if router is None:
-                continue
-            address = (router.host, router.port)
-            if address in seen_addresses:
-                other, where = seen_addresses[address]
-                problems.add(
-                    doc,
-                    (*r_piece.base, "host"),
-                    f"{router.host} port {router.port} is already router {other!r} ({where.where})",
-                )
-            else:
-                seen_addresses[address] = (router_id, r_piece.origin("host"))
-            built.append(router)
-        school = dataclasses.replace(school, routers=tuple(router_ids))
-        schools.append(school)
-        routers.extend(dataclasses.replace(router, school=school) for router in built)
-    return schools, routers
-
-
-def _resolve_router(
-    router_id: str, router_in: Any, school: School, layers: list[_Piece], problems: _Collector
-) -> Router | None:
-    settings: dict[str, Any] = {"transport": "api", "encoding": "utf-8"}
-    origins: dict[str, Origin] = {"transport": Origin("builtin"), "encoding": Origin("builtin")}
-    ports = {"api": 8728, "api-ssl": 8729, "ssh": 22}
-    for key in ports:
-        origins[f"ports.{key}"] = Origin("builtin")
-    variables: dict[str, Any] = {}
-    provenance: dict[str, Origin] = {}
-    for piece in layers:
-        model = piece.model
-        for name in _SETTINGS:
-            value = getattr(model, name)
-            if value is None:
-                continue
-            origin = piece.origin(name)
-            if name == "password":
-                where = (origin.file, origin.line, field_name((*piece.base, name)))
-                if value.env is not None:
-                    value = SecretRef("env", value.env, *where)
-                else:
-                    value = SecretRef("file", value.file, *where, piece.doc.file.parent / value.file)
-            elif name == "ca_file":
-                value = piece.doc.file.parent / value
-            settings[name] = value
-            origins[name] = origin
-        if model.ports is not None:
-            for attr, key in _PORTS:
-                port = getattr(model.ports, attr)
-                if port is not None:
-                    ports[key] = port
-                    origins[f"ports.{key}"] = piece.origin("ports", key)
-        for var, value in model.vars.items():
-            variables[var] = value
-            provenance[var] = piece.origin("vars", var)
-    last = layers[-1]
-    missing = [name for name in ("username", "password", "template") if name not in settings]
-    for name in missing:
-        problems.add(
-            last.doc,
-            last.base,
-            f"router {router_id} has no {name}: set it in defaults, a group, the school or the router",
-        )
-    if missing:
-        return None
-    return Router(
-        id=router_id,
-        name=router_in.name,
-        school=school,
-        host=router_in.host,
-        model=router_in.model,
-        serial=router_in.serial,
-        ports=Ports(api=ports["api"], api_ssl=ports["api-ssl"], ssh=ports["ssh"]),
-        transport=cast(Transport, settings["transport"]),
-        username=settings["username"],
-        password_ref=settings["password"],
-        template=settings["template"],
-        routeros=router_in.routeros,
-        tls_fingerprint=router_in.tls_fingerprint,
-        ca_file=settings.get("ca_file"),
-        encoding=settings["encoding"],
-        vars=MappingProxyType(variables),
-        provenance=MappingProxyType(provenance),
-        origins=MappingProxyType(origins),
-        file=str(last.doc.file),
-        line=last.doc.line_of(last.base),
-    )

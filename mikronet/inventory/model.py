@@ -9,6 +9,7 @@ point at each other); :meth:`Inventory.routers_of` gives the routers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,6 +19,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from mikronet.errors import SecretError
+from mikronet.inventory.programme import MunicipalityContract, Programme
+from mikronet.inventory.windows import MaintenanceWindow
 from mikronet.secret import Secret
 
 __all__ = [
@@ -54,6 +57,8 @@ class Origin:
     layer: str
     file: str | None = None
     line: int | None = None
+    field: str | None = dataclasses.field(default=None, compare=False)
+    """The field's path in its file (``schools[3].vars.lan_subnet``), where known."""
 
     @property
     def where(self) -> str:
@@ -90,7 +95,9 @@ class SecretRef:
     """A reference to a secret in the inventory: ``{env: NAME}`` or ``{file: PATH}``.
 
     ``file``/``line`` say where the reference is written; ``path`` is the resolved path of a
-    ``{file: …}`` reference (relative references are relative to the inventory file that holds them).
+    ``{file: …}`` reference (relative references are relative to the file that holds them).
+    A reference may stand for the password or for any variable's value (at any layer, or in a
+    template's defaults); it is resolved into a :class:`~mikronet.secret.Secret` only when needed.
     """
 
     kind: Literal["env", "file"]
@@ -111,11 +118,17 @@ class SecretRef:
 
 @dataclass(frozen=True)
 class SchoolConnection:
-    """The school's internet connection, as the compensation rules need it."""
+    """The school's internet connection, as the compensation rules need it.
+
+    ``monthly_fee_eur`` is the school's own documented cost where it is known. ``shared_contract``
+    says the municipality's one contract covers the school and the school's share of it cannot be
+    identified, so the programme's monthly cap for the connection type applies instead.
+    """
 
     type: ConnectionType
     monthly_fee_eur: Decimal | None = None
     contracted_mbps: int | None = None
+    shared_contract: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,6 +192,11 @@ class Router:
     def __hash__(self) -> int:
         return hash(("Router", self.id))
 
+    @property
+    def secret_refs(self) -> tuple[SecretRef, ...]:
+        """The unresolved secret references in :attr:`vars` (nested values included)."""
+        return tuple(_refs_in(self.vars))
+
     def require_password(self) -> Secret:
         """The resolved password, or :class:`SecretError` naming the reference if it was not resolved."""
         if self.password is None:
@@ -202,6 +220,16 @@ class Router:
         return Origin("router", self.file, self.line).where
 
 
+def _refs_in(value: Any) -> list[SecretRef]:
+    if isinstance(value, SecretRef):
+        return [value]
+    if isinstance(value, Mapping):
+        return [ref for item in value.values() for ref in _refs_in(item)]
+    if isinstance(value, list | tuple):
+        return [ref for item in value for ref in _refs_in(item)]
+    return []
+
+
 @dataclass(frozen=True)
 class Inventory:
     """A loaded, validated inventory."""
@@ -213,6 +241,14 @@ class Inventory:
     groups: Mapping[str, Group] = field(default_factory=_empty)
     known_hosts: Path = field(default=Path("known_hosts"))
     """The file of pinned SSH host keys and TLS fingerprints (default ``<inventory dir>/known_hosts``)."""
+    programme: Programme = field(default_factory=Programme)
+    """The programme's figures and rules (the ``programme:`` section, else the defaults)."""
+    contracts: Mapping[str, MunicipalityContract] = field(default_factory=_empty)
+    """Municipality name → its compensation contract (the ``contracts:`` section)."""
+    windows: Mapping[str, MaintenanceWindow] = field(default_factory=_empty)
+    """Group name (or ``default``) → its maintenance window (the ``windows:`` section)."""
+    templates: Path | None = None
+    """The templates folder the inventory names (``templates:``), if it names one."""
 
     @cached_property
     def _routers_by_id(self) -> Mapping[str, Router]:
@@ -245,14 +281,25 @@ class Inventory:
         """The folder that holds :attr:`known_hosts`."""
         return self.known_hosts.parent
 
+    def window_for(self, router: Router) -> MaintenanceWindow | None:
+        """The router's maintenance window: that of the first of its school's groups that has one
+        (in the order the school lists them), else ``default``, else ``None`` (no restriction)."""
+        for group in router.school.groups:
+            window = self.windows.get(group)
+            if window is not None:
+                return window
+        return self.windows.get("default")
+
+    def contract_for(self, school: School) -> MunicipalityContract | None:
+        """The contract that covers a school: its municipality before the reform's, else its current one's."""
+        for name in (school.municipality_before_2021, school.municipality):
+            if name is not None and name in self.contracts:
+                return self.contracts[name]
+        return None
+
     def with_routers(self, routers: tuple[Router, ...] | list[Router]) -> Inventory:
         """A copy where the given routers replace the ones with the same id (e.g. after resolving secrets)."""
         replaced = {router.id: router for router in routers}
-        return Inventory(
-            path=self.path,
-            files=self.files,
-            schools=self.schools,
-            routers=tuple(replaced.get(router.id, router) for router in self.routers),
-            groups=self.groups,
-            known_hosts=self.known_hosts,
+        return dataclasses.replace(
+            self, routers=tuple(replaced.get(router.id, router) for router in self.routers)
         )

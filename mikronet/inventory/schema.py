@@ -16,8 +16,17 @@ import typing
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from mikronet.inventory.sections import ContractIn, ProgrammeIn, WindowIn
 from mikronet.inventory.source import Located, Problem, YamlPath, field_name
 
 __all__ = [
@@ -141,6 +150,7 @@ class ConnectionIn(_Model):
     type: Literal["optical", "other"]
     monthly_fee_eur: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
     contracted_mbps: int | None = Field(default=None, gt=0)
+    shared_contract: bool = False
 
 
 class RouterIn(SettingsIn):
@@ -164,9 +174,15 @@ class RouterIn(SettingsIn):
     @field_validator("model")
     @classmethod
     def _model(cls, value: str) -> str:
+        """A known model (RouterOS model string, product or board name), recorded as its model string."""
+        from mikronet.inventory.reference import canonical_model, model_problem
+
         if not value.strip():
             raise ValueError("must not be empty")
-        return value
+        canonical = canonical_model(value)
+        if canonical is None:
+            raise ValueError(model_problem(value) or f"unknown router model {value!r}")
+        return canonical
 
     @field_validator("routeros")
     @classmethod
@@ -217,12 +233,17 @@ class InventoryFile(_Model):
     groups: dict[str, GroupIn] = Field(default_factory=dict)
     schools: list[SchoolIn] = Field(default_factory=list)
     known_hosts: str | None = None
+    templates: str | None = None
+    programme: ProgrammeIn | None = None
+    contracts: dict[str, ContractIn] = Field(default_factory=dict)
+    windows: dict[str, WindowIn] = Field(default_factory=dict)
 
-    @field_validator("groups")
+    @field_validator("groups", "windows")
     @classmethod
-    def _group_names(cls, value: dict[str, GroupIn]) -> dict[str, GroupIn]:
+    def _names(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        what = "group name" if info.field_name == "groups" else "window name (a group name or default)"
         for name in value:
-            check_id(name, "group name")
+            check_id(name, what)
         return value
 
 
@@ -336,7 +357,8 @@ def validate_located(located: Located) -> tuple[InventoryFile | None, list[Probl
                 str(located.file),
                 located.line_of(()),
                 None,
-                "expected a mapping with 'defaults', 'groups' and 'schools' at the top",
+                "expected a mapping with 'defaults', 'groups', 'schools' (and optionally 'programme', "
+                "'contracts', 'windows', 'templates', 'known_hosts') at the top",
             )
         ]
     try:

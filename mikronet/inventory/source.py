@@ -5,6 +5,12 @@ Python values (dicts, lists, scalars) and, beside them, a map from each value's 
 (``("schools", 3, "connection", "type")``) to the line it was written on, so every later check can
 name the file and line of the field it complains about. Duplicate mapping keys, which PyYAML
 silently accepts (the last one wins), are refused here.
+
+Limits keep a hostile or broken file from taking the machine: a file over :data:`MAX_FILE_BYTES`
+is refused before it is parsed, and aliases may repeat at most :data:`MAX_ALIAS_NODES` values
+(a "billion laughs" alias bomb of a few hundred bytes would otherwise expand to gigabytes).
+A malformed file is reported where the broken construct began (an unclosed quote at its opening
+line), with the line where the parser noticed.
 """
 
 from __future__ import annotations
@@ -20,13 +26,28 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mikronet.errors import InventoryError
 
-__all__ = ["Located", "Problem", "YamlPath", "decode_utf8", "field_name", "read_yaml"]
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_FILE_BYTES",
+    "Located",
+    "Problem",
+    "YamlPath",
+    "decode_utf8",
+    "field_name",
+    "read_text_file",
+    "read_yaml",
+    "yaml_error",
+]
 
 YamlPath = tuple[str | int, ...]
 """A value's path inside one YAML document: mapping keys and list indexes."""
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_DEPTH = 64
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""An inventory file larger than this is refused (600 schools take about 200 KB)."""
+MAX_ALIAS_NODES = 10_000
+"""How many values aliases (``*name``) may repeat in one file, all aliases together."""
 
 
 @dataclass(frozen=True)
@@ -90,12 +111,43 @@ def decode_utf8(data: bytes, file: Path) -> str:
         ) from None
 
 
+def read_text_file(file: Path, *, limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text (UTF-8), refusing a file over ``limit`` bytes before reading it."""
+    size = file.stat().st_size
+    if size > limit:
+        raise InventoryError(
+            f"the file is {size:,} bytes; an inventory file may have at most {limit:,} "
+            "(split the schools over several files in the inventory folder)",
+            file=file,
+        )
+    return decode_utf8(file.read_bytes(), file)
+
+
 class _Builder:
-    def __init__(self, file: Path) -> None:
+    def __init__(self, file: Path, max_alias_nodes: int = MAX_ALIAS_NODES) -> None:
         self.file = file
         self.lines: dict[YamlPath, int] = {}
         self.raw: dict[YamlPath, str] = {}
         self.constructor = SafeConstructor()
+        self.seen: set[int] = set()
+        self.repeated = 0
+        self.max_alias_nodes = max_alias_nodes
+
+    def _count(self, node: Node, path: YamlPath) -> None:
+        """Count values that aliases repeat; refuse an expansion past the limit (an alias bomb)."""
+        key = id(node)
+        if key not in self.seen:
+            self.seen.add(key)
+            return
+        self.repeated += 1
+        if self.repeated > self.max_alias_nodes:
+            raise InventoryError(
+                f"aliases (*name) repeat more than {self.max_alias_nodes:,} values in this file "
+                "(an alias bomb?); write the values out or use fewer aliases",
+                file=self.file,
+                line=node.start_mark.line + 1,
+                field=field_name(path) or None,
+            )
 
     def build(self, node: Node, path: YamlPath, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
@@ -105,6 +157,7 @@ class _Builder:
                 line=node.start_mark.line + 1,
                 field=field_name(path) or None,
             )
+        self._count(node, path)
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, ScalarNode):
             self.raw[path] = str(node.value)
@@ -147,6 +200,7 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 for source in sources:
+                    self._count(source, path)
                     if not isinstance(source, MappingNode):
                         raise InventoryError(
                             "'<<' must merge a mapping",
@@ -174,22 +228,50 @@ class _Builder:
         return result
 
 
-def read_yaml(text: str, file: Path) -> Located:
+# Constructs whose beginning is where the mistake is (an unclosed quote or bracket): the parser
+# notices only later, often at the end of the file.
+_STARTS = {
+    "while scanning a quoted scalar": "a quoted value opened here is not closed",
+    "while parsing a flow sequence": "a '[' list opened here is not closed",
+    "while parsing a flow mapping": "a '{' mapping opened here is not closed",
+    "while scanning a block scalar": "a '|' or '>' block value started here is malformed",
+    "while scanning an anchor": "an anchor (&name) here is malformed",
+    "while scanning an alias": "an alias (*name) here is malformed",
+    "while scanning a tag": "a tag (!name) here is malformed",
+}
+
+
+def yaml_error(exc: yaml.YAMLError, file: Path) -> InventoryError:
+    """PyYAML's error as an :class:`InventoryError` at the line where the broken construct began."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return InventoryError(f"malformed YAML: {exc}", file=file)
+    problem = exc.problem or "malformed YAML"
+    start = _STARTS.get(exc.context or "")
+    if start is not None and exc.context_mark is not None:
+        noticed = exc.problem_mark
+        at = f" (noticed at line {noticed.line + 1}: {problem})" if noticed is not None else f" ({problem})"
+        return InventoryError(f"malformed YAML: {start}{at}", file=file, line=exc.context_mark.line + 1)
+    mark = exc.problem_mark or exc.context_mark
+    context = ""
+    if exc.context and exc.context_mark is not None:
+        context = f" ({exc.context} from line {exc.context_mark.line + 1})"
+    elif exc.context:
+        context = f" ({exc.context})"
+    line = mark.line + 1 if mark is not None else None
+    return InventoryError(f"malformed YAML: {problem}{context}", file=file, line=line)
+
+
+def read_yaml(text: str, file: Path, *, max_alias_nodes: int = MAX_ALIAS_NODES) -> Located:
     """Parse one YAML document into plain values with the line of every path.
 
-    Raises :class:`InventoryError` naming the file and line for malformed YAML, duplicate keys,
-    or more than one document in the file.
+    Raises :class:`InventoryError` naming the file and line for malformed YAML (where the broken
+    construct began), duplicate keys, an alias expansion past ``max_alias_nodes``, or more than one
+    document in the file.
     """
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or "malformed YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise InventoryError(f"malformed YAML: {problem}{context}", file=file, line=line) from None
     except yaml.YAMLError as exc:
-        raise InventoryError(f"malformed YAML: {exc}", file=file) from None
-    builder = _Builder(file)
+        raise yaml_error(exc, file) from None
+    builder = _Builder(file, max_alias_nodes)
     data = None if node is None else builder.build(node, ())
     return Located(file=file, data=data, lines=builder.lines, raw=builder.raw)

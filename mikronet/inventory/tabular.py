@@ -30,9 +30,10 @@ from mikronet.inventory.cells import (
     read_table,
     var_value,
 )
+from mikronet.inventory.reference import canonical_model, model_problem, municipalities
 from mikronet.inventory.source import Located, YamlPath
 
-__all__ = ["SCHOOL_COLUMNS", "ImportResult", "import_table", "schools_yaml"]
+__all__ = ["SCHOOL_COLUMNS", "ImportResult", "check_against", "import_table", "schools_yaml"]
 
 
 _REQUIRED_FOR_ROUTER = ("router_host", "router_model")
@@ -44,7 +45,10 @@ SCHOOL_COLUMNS = (
     "connection_type",
     "monthly_fee_eur",
     "contracted_mbps",
+    "shared_contract",
 )
+_YES = {"yes", "ja", "true", "1", "y", "j"}
+_NO = {"no", "ne", "false", "0", "n", ""}
 _CONNECTION_WORDS = {
     "optical": "optical",
     "optiskais": "optical",
@@ -107,23 +111,26 @@ class _Builder:
         self._note(base, number, "id", headers, "id", cells["id"])
         self._note(base, number, "name", headers, "name", cells.get("name", ""))
         self._note(base, number, "municipality", headers, "municipality", cells.get("municipality", ""))
-        if cells.get("municipality_before_2021"):
-            school["municipality_before_2021"] = cells["municipality_before_2021"]
-            self._note(
-                base,
-                number,
-                "municipality_before_2021",
-                headers,
-                "municipality_before_2021",
-                cells["municipality_before_2021"],
-            )
+        before = cells.get("municipality_before_2021") or None
+        ok = True
+        if school["municipality"]:
+            try:
+                school["municipality"], before = municipalities().resolve(school["municipality"], before)
+            except ValueError as exc:
+                column = "municipality"
+                if before is not None and school["municipality"] in municipalities().current:
+                    column = "municipality_before_2021"
+                self.problems.append((number, f"column {headers[column]}: {exc}"))
+                ok = False
+        if before:
+            school["municipality_before_2021"] = before
+            self._note(base, number, "municipality_before_2021", headers, "municipality_before_2021", before)
         if cells.get("groups"):
             school["groups"] = [g for g in re.split(r"[\s|;,]+", cells["groups"]) if g]
         raw_type = cells.get("connection_type", "")
         conn_type = _CONNECTION_WORDS.get(header_key(raw_type), raw_type)
         connection: dict[str, Any] = {"type": conn_type}
         self._note(base, number, ("connection", "type"), headers, "connection_type", raw_type)
-        ok = True
         if cells.get("monthly_fee_eur"):
             try:
                 fee = parse_decimal(cells["monthly_fee_eur"])
@@ -165,6 +172,14 @@ class _Builder:
                 "contracted_mbps",
                 cells["contracted_mbps"],
             )
+        shared = header_key(cells.get("shared_contract", ""))
+        if shared in _YES:
+            connection["shared_contract"] = True
+        elif shared not in _NO:
+            self.problems.append(
+                (number, f"column {headers['shared_contract']}: {cells['shared_contract']!r} is not yes/no (jā/nē)")
+            )
+            ok = False
         school["connection"] = connection
         variables = {k[4:]: var_value(v) for k, v in cells.items() if k.startswith("var.") and v}
         if variables:
@@ -201,7 +216,12 @@ class _Builder:
                 )
             )
             return
-        router: dict[str, Any] = {"name": name, "host": cells["router_host"], "model": cells["router_model"]}
+        model = canonical_model(cells["router_model"])
+        if model is None:
+            problem = model_problem(cells["router_model"]) or "unknown router model"
+            self.problems.append((number, f"column {headers['router_model']}: {problem}"))
+            return
+        router: dict[str, Any] = {"name": name, "host": cells["router_host"], "model": model}
         r_base: YamlPath = (*base, "routers", len(school["routers"]))
         self.lines[r_base] = number
         self._note(r_base, number, "name", headers, "router_name", name)
@@ -236,12 +256,19 @@ class _Builder:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """Schools read from a spreadsheet, ready to be written as inventory YAML."""
+    """Schools read from a spreadsheet, ready to be written as inventory YAML.
+
+    ``document`` is the same schools as an inventory document whose "lines" are spreadsheet rows,
+    and ``columns`` names the column each field came from, so a problem found when the schools
+    are checked against the inventory is reported by row and column.
+    """
 
     schools: tuple[dict[str, Any], ...]
     rows: int
     ignored_columns: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    document: Located | None = field(default=None, repr=False, compare=False)
+    columns: dict[YamlPath, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def routers(self) -> int:
@@ -273,7 +300,7 @@ def import_table(file: Path, *, encoding: str = "auto", sheet: str | None = None
         positions[column] = position
     for spec in COLUMNS:
         if spec.required and spec.name not in headers:
-            accepted = ", ".join((spec.name, *spec.aliases))
+            accepted = ", ".join(spec.headers)
             problems.append(
                 (
                     None,
@@ -301,7 +328,41 @@ def import_table(file: Path, *, encoding: str = "auto", sheet: str | None = None
     builder.problems.extend(_validate(builder))
     if builder.problems:
         raise ImportFileError(file, sorted(builder.problems, key=lambda p: p[0] or 0))
-    return ImportResult(tuple(builder.schools.values()), len(table.rows), tuple(ignored), table.notes)
+    schools = tuple(builder.schools.values())
+    document = Located(file, {"schools": list(schools)}, dict(builder.lines), dict(builder.raw))
+    return ImportResult(schools, len(table.rows), tuple(ignored), table.notes, document, dict(builder.columns))
+
+
+def check_against(result: ImportResult, inventory: Path, *, replacing: Path | None = None) -> None:
+    """Check imported schools together with the inventory at ``inventory`` (duplicate school ids,
+    addresses and serials, overlapping networks, unknown groups), before anything is written.
+
+    ``replacing`` is a file in the inventory the import is about to replace (left out of the check).
+    Raises :class:`ImportFileError` naming the spreadsheet row and column of each problem, and the
+    inventory's file and line it collides with.
+    """
+    from mikronet.inventory.loader import inventory_problems
+
+    if result.document is None:
+        return
+    found = inventory_problems(
+        inventory, documents=[result.document], exclude=[replacing] if replacing is not None else []
+    )
+    sheet = str(result.document.file)
+    rows: list[tuple[int | None, str]] = []
+    others: list[str] = []
+    for problem in found:
+        if problem.file == sheet:
+            path = _path_of(problem.field)
+            column = result.columns.get(path) if path else None
+            label = f"column {column}: " if column else (f"{problem.field}: " if problem.field else "")
+            rows.append((problem.line, f"{label}{problem.message}"))
+        else:
+            others.append(str(problem))
+    if others:  # the inventory's own problems, or the import's that the inventory side reports
+        rows += [(None, f"with the inventory: {text}") for text in others]
+    if rows:
+        raise ImportFileError(result.document.file, sorted(rows, key=lambda p: p[0] or 0))
 
 
 def _validate(builder: _Builder) -> Iterator[tuple[int | None, str]]:

@@ -1,20 +1,50 @@
 """Plain-data views of inventory objects, for JSON output and for ``inventory show``.
 
-No secret ever appears here: a password is described by its source (``env:MIKRONET_PASSWORD``)
-and shown as ``***`` when it has been resolved.
+No secret ever appears here: a password, or a variable that is a secret reference, is shown as
+``***`` with its source (``*** (env:MIKRONET_WIFI_PASSPHRASE)``), resolved or not.
+
+Text from the inventory is data a person typed (or a spreadsheet carried): :func:`printable`
+escapes control characters (CR, BEL, NUL, escape sequences, bidi overrides) so that a school name
+cannot rewrite the terminal it is printed on.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from mikronet.inventory.model import Inventory, Origin, Router, School
-from mikronet.secret import MASK
+from mikronet.inventory.model import Inventory, Origin, Router, School, SecretRef
+from mikronet.secret import MASK, Secret
 
-__all__ = ["Row", "describe", "plain_value", "router_record", "school_record", "summary"]
+__all__ = ["Row", "describe", "plain_value", "printable", "router_record", "school_record", "summary"]
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t", "\0": "\\0"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\r``, ``\\x07``, ``\\x1b``, ``\\u202e``), other text kept."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char in _NAMED:
+            out.append(_NAMED[char])
+        elif unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def masked(value: Secret | SecretRef) -> str:
+    """How a secret is shown: ``***`` and where it comes from."""
+    return f"{MASK} ({value.source})" if value.source else MASK
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -24,9 +54,13 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 def plain_value(value: Any) -> Any:
-    """Make a variable's value JSON-safe (YAML may give dates and the like)."""
-    if isinstance(value, dict | list | tuple):
-        return json.loads(json.dumps(value, default=str))
+    """Make a variable's value JSON-safe (YAML may give dates and the like); secrets masked."""
+    if isinstance(value, Secret | SecretRef):
+        return masked(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_value(v) for v in value]
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
@@ -44,6 +78,7 @@ def school_record(school: School) -> dict[str, Any]:
             "type": school.connection.type,
             "monthly_fee_eur": _number(school.connection.monthly_fee_eur),
             "contracted_mbps": school.connection.contracted_mbps,
+            "shared_contract": school.connection.shared_contract,
         },
         "vars": {k: plain_value(v) for k, v in school.vars.items()},
         "routers": list(school.routers),
@@ -105,6 +140,8 @@ class Row:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Secret | SecretRef):
+        return masked(value)
     if isinstance(value, str):
         return value
     return json.dumps(plain_value(value), ensure_ascii=False)
@@ -161,6 +198,8 @@ def _connection_text(school: School) -> str:
         parts.append(f"{conn.contracted_mbps} Mbit/s")
     if conn.monthly_fee_eur is not None:
         parts.append(f"{conn.monthly_fee_eur} EUR/month")
+    if conn.shared_contract:
+        parts.append("shared municipal contract")
     return ", ".join(parts)
 
 
@@ -174,4 +213,9 @@ def summary(inventory: Inventory) -> dict[str, Any]:
         "municipalities": len(inventory.municipalities),
         "groups": len(inventory.groups),
         "known_hosts": str(inventory.known_hosts),
+        "windows": sorted(inventory.windows),
+        "contracts": {
+            "signed": sum(1 for c in inventory.contracts.values() if c.is_signed),
+            "planned": sum(1 for c in inventory.contracts.values() if not c.is_signed),
+        },
     }

@@ -2,81 +2,262 @@
 
 Each push stores the router's export (sensitive values hidden by the router, and every known secret
 masked once more here) before it changes anything, and commits it, so the folder's history is the
-history of every router's configuration. git is used when it is installed; without it the files are
-still written and the result says so.
+history of every router's configuration. What this module promises:
+
+* an export is stored only when it is whole: an empty text, or one without RouterOS's export header,
+  is refused (:class:`BackupError`) and never committed over a good one;
+* each commit holds exactly one router's file, with that router's id in its message, even when many
+  processes and threads back up into one folder at once (a file lock serialises writers);
+* a commit that fails is a failed backup (:class:`BackupError`), never a log line;
+* files are written ``0600`` in ``0700`` folders; the commit author is the technician.
+
+Threads that save at the same time share the work: one of them writes every waiting router's commit
+in one ``git fast-import`` stream (still one commit per router), so a fleet run pays a few git
+processes per batch instead of three per router. ``save`` returns only once its commit is made.
+
+git is required: without it there is no history, and a backup without history is refused.
 """
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import fcntl
 import os
+import re
 import shutil
 import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from mikronet.errors import RouterError
 from mikronet.secret import REDACTOR
 
-__all__ = ["BackupStore"]
+__all__ = ["BackupError", "BackupStore", "Commit", "check_export"]
 
-log = logging.getLogger(__name__)
+_HEADER = re.compile(r"^# .*by RouterOS \S+", re.MULTILINE)
+_LOCK_NAME = ".mikronet.lock"
+
+
+class BackupError(RouterError):
+    """The router's export could not be stored whole (empty, truncated, or the commit failed)."""
+
+
+def check_export(text: str, router_id: str) -> None:
+    """Refuse an export that is not whole enough to restore from: empty, or without its header."""
+    if not text.strip():
+        raise BackupError("the export is empty; refusing to store it", router=router_id)
+    if _HEADER.search(text[:4096]) is None:
+        raise BackupError("the export has no RouterOS header line; refusing to store it", router=router_id)
+
+
+@dataclass
+class _Request:
+    router_id: str
+    path: Path
+    text: str
+    message: str
+    done: bool = False
+    error: BackupError | None = None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit touching a router's backup."""
+
+    revision: str
+    time: str          # ISO 8601 with offset
+    author: str
+    subject: str
 
 
 class BackupStore:
-    def __init__(self, root: Path) -> None:
+    """One inventory's backup folder, a git repository."""
+
+    def __init__(self, root: Path, *, author: str | None = None) -> None:
         self.root = root
+        self.author = re.sub(r"[<>\n\r]+", " ", author or "").strip() or "mikronet"
+        self._thread_lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._pending: list[_Request] = []
+        self._busy = False
+        self._head: str | None = None  # the branch commits go to, once known to exist
 
     def path_for(self, router_id: str) -> Path:
         school, _, name = router_id.partition("/")
         return self.root / school / f"{name or 'router'}.rsc"
 
+    # -- writing ------------------------------------------------------------------------------
+
     def save(self, router_id: str, export: str, message: str) -> Path:
-        """Write the export and commit it; return the file's path."""
-        path = self.path_for(router_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the export and commit exactly that file; return its path.
+
+        Raises :class:`BackupError` when the export is not whole or the commit fails. An export equal
+        to the one already committed writes nothing new.
+        """
+        check_export(export, router_id)
         text = REDACTOR.redact(export)
         if not text.endswith("\n"):
             text += "\n"
-        path.write_text(text, encoding="utf-8")
-        self._commit(path, f"{router_id}: {message}")
-        return path
+        request = _Request(router_id, self.path_for(router_id), text, message)
+        with self._cond:
+            self._pending.append(request)
+            while not request.done and self._busy:
+                self._cond.wait()
+            if not request.done:
+                self._busy = True
+                batch, self._pending = self._pending, []
+        if not request.done:
+            try:
+                self._commit_batch(batch)
+            finally:
+                with self._cond:
+                    for item in batch:
+                        item.done = True
+                    self._busy = False
+                    self._cond.notify_all()
+        if request.error is not None:
+            raise request.error
+        return request.path
 
-    def read(self, router_id: str) -> str | None:
-        path = self.path_for(router_id)
-        return path.read_text(encoding="utf-8") if path.exists() else None
+    def _commit_batch(self, batch: list[_Request]) -> None:
+        """Write each request's file and commit each in its own commit, all in one git stream."""
+        try:
+            with self._locked():
+                changed = []
+                for request in batch:
+                    old = request.path.read_text(encoding="utf-8") if request.path.exists() else None
+                    self._write(request.path, request.text)
+                    if old != request.text:
+                        changed.append(request)
+                if changed:
+                    self._fast_import(changed)
+        except BackupError as exc:
+            for request in batch:
+                request.error = BackupError(exc.message, router=request.router_id)
+        except OSError as exc:
+            for request in batch:
+                request.error = BackupError(f"cannot write the backup: {exc}", router=request.router_id)
+
+    def _fast_import(self, requests: list[_Request]) -> None:
+        head = self._head
+        exists = head is not None
+        if head is None:
+            head = self._git("symbolic-ref", "HEAD").stdout.strip() or "refs/heads/master"
+            exists = self._git("rev-parse", "--verify", "--quiet", head).returncode == 0
+        email = self._email()
+        now = int(time.time())
+        stream = bytearray()
+        for index, request in enumerate(requests):
+            message = f"{request.router_id}: {request.message}\n".encode()
+            data = request.text.encode("utf-8")
+            relative = str(request.path.relative_to(self.root))
+            stream += f"commit {head}\n".encode()
+            for role in ("author", "committer"):
+                stream += f"{role} {self.author} <{email}> {now} +0000\n".encode()
+            stream += f"data {len(message)}\n".encode() + message
+            if index == 0 and exists:
+                stream += f"from {head}^0\n".encode()
+            stream += f"M 100644 inline {relative}\ndata {len(data)}\n".encode() + data + b"\n"
+        stream += b"done\n"
+        done = subprocess.run(["git", "-C", str(self.root), "fast-import", "--quiet", "--done"], input=bytes(stream),
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise BackupError(f"git fast-import failed: {detail[-1] if detail else done.returncode}")
+        self._head = head
+        self._git_checked("reset", "--quiet")  # the index follows the commits; the files are already written
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the folder's lock: one writer at a time across threads and processes."""
+        if shutil.which("git") is None:
+            raise BackupError("git is not installed: backups need it for their history")
+        self._mkdir(self.root)
+        with self._thread_lock, open(self.root / _LOCK_NAME, "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                if not (self.root / ".git").exists():
+                    self._init()
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _mkdir(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)
+
+    def _write(self, path: Path, text: str) -> None:
+        self._mkdir(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def _init(self) -> None:
+        self._git_checked("init", "--quiet")
+        (self.root / ".gitignore").write_text(f"{_LOCK_NAME}\n.*.rsc.*\n", encoding="utf-8")
+        self._git_checked("add", ".gitignore")
+        self._git_checked("commit", "--quiet", "-m", "backups: ignore the lock file")
 
     # -- git ----------------------------------------------------------------------------------
 
+    def _email(self) -> str:
+        local = re.sub(r"[^a-z0-9.]+", ".", self.author.lower()).strip(".") or "mikronet"
+        return f"{local}@mikronet.invalid"
+
     def _git(self, *args: str) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ)
-        env.setdefault("GIT_AUTHOR_NAME", "mikronet")
-        env.setdefault("GIT_AUTHOR_EMAIL", "mikronet@localhost")
-        env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
-        env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
+        env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = self.author
+        env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = self._email()
         return subprocess.run(
-            ["git", "-C", str(self.root), *args], capture_output=True, text=True, env=env, check=False
+            ["git", "-C", str(self.root), "-c", "core.quotepath=off", "-c", "commit.gpgsign=false", *args],
+            capture_output=True, text=True, env=env, check=False,
         )
 
-    def _commit(self, path: Path, message: str) -> None:
-        if shutil.which("git") is None:
-            log.warning("git is not installed; %s is written but not committed", path)
-            return
-        if not (self.root / ".git").exists():
-            self._git("init", "--quiet")
-        self._git("add", "--", str(path.relative_to(self.root)))
-        status = self._git("diff", "--cached", "--quiet")
-        if status.returncode == 0:
-            return  # nothing new: the router's export did not change since the last backup
-        done = self._git("commit", "--quiet", "-m", message)
+    def _git_checked(self, *args: str, router_id: str | None = None) -> subprocess.CompletedProcess[str]:
+        done = self._git(*args)
         if done.returncode != 0:
-            log.warning("could not commit %s: %s", path, done.stderr.strip())
+            detail = (done.stderr or done.stdout).strip().splitlines()
+            raise BackupError(f"git {args[0]} failed: {detail[-1] if detail else done.returncode}", router=router_id)
+        return done
 
-    def history(self, router_id: str) -> list[str]:
-        """Commit subjects touching the router's backup, newest first."""
+    # -- reading ------------------------------------------------------------------------------
+
+    def read(self, router_id: str, revision: str | None = None) -> str | None:
+        """The stored export (at ``revision`` if given), or None."""
+        path = self.path_for(router_id)
+        if revision is None:
+            return path.read_text(encoding="utf-8") if path.exists() else None
+        shown = self._git("show", f"{revision}:{path.relative_to(self.root)}")
+        return shown.stdout if shown.returncode == 0 else None
+
+    def commits(self, router_id: str) -> list[Commit]:
+        """Commits touching the router's backup, newest first."""
         path = self.path_for(router_id)
         if not (self.root / ".git").exists() or not path.exists():
             return []
-        out = self._git("log", "--format=%h %ad %s", "--date=iso", "--", str(path.relative_to(self.root)))
-        return out.stdout.splitlines()
+        out = self._git("log", "--format=%H%x1f%aI%x1f%an%x1f%s", "--", str(path.relative_to(self.root)))
+        return [Commit(*line.split("\x1f", 3)) for line in out.stdout.splitlines() if line.count("\x1f") == 3]
+
+    def history(self, router_id: str) -> list[str]:
+        """Commit subjects touching the router's backup, newest first (``abbrev date subject``)."""
+        return [f"{c.revision[:7]} {c.time} {c.subject}" for c in self.commits(router_id)]
+
+    def diff(self, router_id: str, revision: str) -> str:
+        """The unified diff the commit ``revision`` made to the router's backup."""
+        path = self.path_for(router_id)
+        out = self._git("show", "--format=", revision, "--", str(path.relative_to(self.root)))
+        return out.stdout
 
     def last_change(self, router_id: str) -> str:
         """The unified diff of the router's newest ``after push`` commit: what its last verified push changed."""

@@ -1,38 +1,71 @@
 """Plan and push: bring one router to what its template describes, safely.
 
-The path of a push (one function a fleet runner can call per router)::
+The path of a push (one function a fleet runner calls per router)::
 
-    render → parse → read the router's state for the template's paths → diff → plan
+    render → parse → read the router (its configuration for the template's paths, and what earlier
+    pushes left on it: lock, armed revert, files) → diff → plan
       --check: stop here
-    → back up (export stored in git beside the inventory, binary backup saved on the router)
-    → arm the revert (a scheduler entry that loads that backup after N seconds)
-    → apply → verify over a fresh session that the router answers and holds the desired state
-    → disarm → result
+    → finish or undo what an interrupted push left (see below)
+    → take the router's lock (an atomic add; a second push at the same time is refused)
+    → back up: export fetched whole and committed beside the inventory, binary backup saved on the
+      router, revert armed (a scheduler entry that loads that backup after N seconds)
+    → apply → verify over a fresh session that the router answers and holds the plan
+    → disarm, release the lock, remove the files, commit the verified export → result
 
-If the fresh session cannot be opened (the change cut the management path), the router restores
-its backup by itself when the revert fires; mikronet waits for it to come back and checks that its
-configuration is the one backed up. If applying fails or the router answers but does not hold the
-plan, mikronet loads the backup at once. Either way the result is ``reverted`` with the reason and
-the operations that had been applied. Every failure is a result, never an exception.
+What a push guarantees (each is a test):
+
+* no router is left half-configured: if applying fails, is interrupted, or the router answers but does
+  not hold the plan, the backup is loaded at once; if the management path was cut, the router loads it
+  by itself when the revert fires. The result names the operations that had been applied;
+* a push never reports success while a revert is armed, and never lets an exception escape: an error
+  in any phase is a result with its cause;
+* a backup never contains a revert, and the revert disarms itself before it loads anything, so a
+  revert cannot start another;
+* a re-run after an interrupted push finds what it left: if the router already holds the template,
+  the push disarms the revert and finishes; otherwise the backup is loaded now (the armed revert would
+  have loaded it anyway) and the push starts again from there. With ``check`` it reports
+  ``revert-pending`` and when the revert fires;
+* a router whose export cannot be fetched whole, or whose backup cannot be committed, is not changed.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mikronet.errors import MikronetError, TransportError
-from mikronet.ops.apply import apply_plan, op_line
-from mikronet.ops.backup import BackupStore
-from mikronet.ops.result import RouterResult, Status
-from mikronet.ops.state import ActualState, read_state
+from mikronet.errors import (
+    InputError,
+    LintError,
+    MikronetError,
+    RouterBusyError,
+    TemplateError,
+    TransportError,
+    TransportTimeout,
+)
+from mikronet.ops import guard
+from mikronet.ops.backup import BackupError, BackupStore, check_export
+from mikronet.ops.result import RouterResult, Stands, Status, op_line
 from mikronet.render import Renderer
-from mikronet.routeros import Config, Plan, Schema, default_schema, diff, parse
-from mikronet.secret import REDACTOR
-from mikronet.transport import Command, Reply, Transport, TrustStore, connect
+from mikronet.routeros import (
+    Config,
+    Plan,
+    Schema,
+    Section,
+    default_schema,
+    diff,
+    lint,
+    matches,
+    parse,
+    parse_version,
+)
+from mikronet.routeros import Set as SetOp
+from mikronet.secret import MASK, REDACTOR
+from mikronet.transport import ActualState, Command, Reply, Transport, TrustStore, connect
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
@@ -41,9 +74,16 @@ __all__ = ["Desired", "PushOptions", "Pusher"]
 
 log = logging.getLogger(__name__)
 
-BACKUP_NAME = "mikronet-pre-push"
-REVERT_NAME = "mikronet-revert"
-EXPORT_FILE = "mikronet-export"
+Stop = Callable[[], bool]
+Report = Callable[[str, "str | None"], None]
+
+
+def _never() -> bool:
+    return False
+
+
+def _silent(phase: str, revert_at: str | None) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -52,12 +92,13 @@ class PushOptions:
 
     ``revert_after``: the seconds the router waits, once the plan is applied, for mikronet to verify
     it before restoring its backup by itself (the armed interval adds the time applying may take).
+    ``come_back_within``: how long to wait for a router that is restoring its backup to answer again.
     """
 
     check: bool = False
     revert_after: float = 60.0
     timeout: float = 10.0
-    come_back_within: float = 180.0  # how long to wait for a reverting router to answer again
+    come_back_within: float = 180.0
     poll_every: float = 0.5
 
 
@@ -69,28 +110,51 @@ class Desired:
     config: Config
 
 
-def _export_commands(hide_sensitive: bool) -> tuple[Command, Command]:
-    """``/export file=…`` and the print of its contents (RouterOS 6 needs ``hide-sensitive``)."""
-    args = {"file": EXPORT_FILE, **({"hide-sensitive": ""} if hide_sensitive else {})}
-    return (
-        Command("/", "export", args),
-        Command("/file", "print", {".proplist": ".id,contents"}, (f"?name={EXPORT_FILE}.rsc",)),
-    )
-
-
-def _disarm() -> Command:
-    return Command("/system/scheduler", "remove", {".id": REVERT_NAME})
-
-
-def _cleanup(transport: Transport) -> list[Command]:
-    """Disarm the revert, and remove the export file the API push left (SSH exports to the screen)."""
-    if transport.kind == "ssh":
-        return [_disarm()]
-    return [_disarm(), Command("/file", "remove", {"numbers": f"{EXPORT_FILE}.rsc"})]
-
-
 def _is_v6(version: str | None) -> bool:
-    return bool(version) and str(version).split(".", 1)[0] == "6"
+    try:
+        return version is not None and parse_version(version).major == 6
+    except ValueError:
+        return False
+
+
+def _export_commands(hide_sensitive: bool) -> list[Command]:
+    """``/export file=…`` and the listing of that file (RouterOS 6 needs ``hide-sensitive``)."""
+    args = {"file": guard.EXPORT_FILE, **({"hide-sensitive": ""} if hide_sensitive else {})}
+    return [
+        Command("/", "export", args),
+        Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={guard.EXPORT_FILE}.rsc",)),
+    ]
+
+
+def _without_own(state: ActualState) -> ActualState:
+    """The state without mikronet's own lock and revert entries, which no template describes."""
+    sections = dict(state.config.sections)
+    ids = dict(state.ids)
+    for path in ("/system script", "/system scheduler"):
+        section = sections.get(path)
+        if section is None or not any(item.get("name") in guard.OWN_NAMES for item in section.items):
+            continue
+        keep = [i for i, item in enumerate(section.items) if item.get("name") not in guard.OWN_NAMES]
+        sections[path] = Section(path, items=tuple(section.items[i] for i in keep))
+        if path in ids:
+            ids[path] = tuple(ids[path][i] for i in keep)
+    return replace(state, config=Config(sections), ids=ids)
+
+
+@dataclass
+class _Run:
+    """One push in progress: what it knows so far."""
+
+    desired: Desired
+    result: RouterResult
+    started: float
+    stop: Stop
+    report: Report = _silent
+    state: ActualState | None = None
+    plan: Plan = field(default_factory=lambda: Plan(()))
+    before_export: str = ""
+    revert_at: datetime | None = None
+    rts: int = 0
 
 
 @dataclass
@@ -105,17 +169,31 @@ class Pusher:
     connector: Callable[[Router], Transport] | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    technician: str = "mikronet"
+    wall: Callable[[], datetime] = guard.utcnow
 
     # -- stages ---------------------------------------------------------------------------------
 
     def render(self, routers: Iterable[Router]) -> list[Desired]:
         """Render and parse every router's template first: a template error stops the run before
         any router is touched (it raises :class:`~mikronet.errors.InputError`)."""
-        out = []
-        for router in routers:
-            text = self.renderer.render_router(router, reveal_secrets=True)
-            out.append(Desired(router, parse(text, file=f"{router.template} ({router.id})", schema=self.schema)))
-        return out
+        return [self.render_one(router) for router in routers]
+
+    def render_one(self, router: Router) -> Desired:
+        """Render, check the router's encoding can carry it, parse, and lint it against the schema for
+        the router's RouterOS version: any problem raises (:class:`~mikronet.errors.LintError` names
+        every one with its template line), so nothing RouterOS would refuse is ever sent."""
+        text = self.renderer.render_router(router, reveal_secrets=True)
+        _check_encoding(text, router)
+        config = parse(text, file=f"{router.template} ({router.id})", schema=self.schema)
+        from mikronet.render import lint_router, router_packages
+
+        if lint(config, schema=self.schema, version=router.routeros, packages=router_packages(router)):
+            # the slow path, only when there is a problem: render again to name each one's template line
+            problems = lint_router(self.renderer, router, schema=self.schema)
+            if problems:
+                raise LintError(list(problems), router=router.id, template=router.template)
+        return Desired(router, config)
 
     def _connect(self, router: Router) -> Transport:
         if self.connector is not None:
@@ -126,193 +204,383 @@ class Pusher:
         """Read the router and say what a push would change; touches nothing."""
         return self.push(desired, check=True)
 
-    def push(self, desired: Desired, *, check: bool | None = None) -> RouterResult:
+    def push(self, desired: Desired, *, check: bool | None = None, stop: Stop | None = None,
+             report: Report | None = None) -> RouterResult:
+        """Plan, or plan and apply safely; every outcome is a result, never an exception.
+
+        ``stop()`` returning true asks the push to end safely (an interruption); ``report(phase,
+        revert_at)`` hears each phase as it starts, with the time an armed revert fires.
+        """
         check = self.options.check if check is None else check
-        router = desired.router
-        started = self.clock()
-        timings: dict[str, float] = {}
+        run = _Run(desired, RouterResult(desired.router.id, Status.OK), self.clock(), stop or _never,
+                   report or _silent)
         try:
-            transport = self._connect(router)
-        except MikronetError as exc:
-            return RouterResult.from_error(router.id, exc, status=Status.UNREACHABLE)
+            transport = self._connect(desired.router)
+        except Exception as exc:
+            return RouterResult.from_error(desired.router.id, exc, stands=Stands.UNTOUCHED)
         try:
-            state = read_state(transport, desired.config.paths(), schema=self.schema)
-            plan = diff(desired.config, state.config, schema=self.schema, version=state.version)
-            timings["plan"] = self.clock() - started
-            if check or not plan:
-                return RouterResult(router.id, Status.PLANNED if plan else Status.OK, plan=tuple(plan),
-                                    timings=timings, round_trips=transport.stats.round_trips)
-            return self._change(desired, transport, state, plan, timings, started)
-        except MikronetError as exc:
-            return RouterResult.from_error(router.id, exc, timings=timings)
+            return self._push(run, transport, check)
+        except Exception as exc:  # every failure is a result, with where the router stands
+            if not isinstance(exc, MikronetError):
+                log.exception("%s: push failed", desired.router.id)
+            status = cause = None
+            if isinstance(exc, TransportError) and not isinstance(exc, TransportTimeout):
+                status, cause = Status.FAILED, "session-lost"  # it answered the login, then the session broke
+            result = RouterResult.from_error(desired.router.id, exc, status=status, cause=cause,
+                                             plan=tuple(run.plan), applied=run.result.applied,
+                                             timings=run.result.timings)
+            result.stands = Stands.UNTOUCHED if run.revert_at is None else Stands.REVERT_PENDING
+            result.revert_at = run.revert_at.isoformat(timespec="seconds") if run.revert_at else None
+            return result
         finally:
             transport.close()
+
+    # -- reading and leftovers --------------------------------------------------------------------
+
+    def _read(self, run: _Run, transport: Transport) -> guard.Leftovers:
+        state = transport.read_state(run.desired.config.paths(), self.schema, extra=guard.inspect_commands())
+        leftovers = guard.inspect(state.extra)
+        run.state = _without_own(state)
+        run.plan = diff(run.desired.config, run.state.config, schema=self.schema, version=state.version)
+        run.result.plan = tuple(run.plan)
+        run.result.details["before"] = _old_values(run.plan, run.state.config, self.schema)
+        return leftovers
+
+    def _push(self, run: _Run, transport: Transport, check: bool) -> RouterResult:
+        router = run.desired.router
+        result = run.result
+        leftovers = self._read(run, transport)
+        result.timings["plan"] = self.clock() - run.started
+        holder = self._live_lock(leftovers)
+        if check:
+            if leftovers.revert_armed:
+                result.status, result.stands = Status.REVERT_PENDING, Stands.REVERT_PENDING
+                result.revert_at = leftovers.revert_next_run
+                result.reason = "an interrupted push left a revert armed; it restores the backup when it fires"
+            else:
+                result.status = Status.PLANNED if run.plan else Status.OK
+            if holder is not None:
+                result.notes.append(f"another push holds the lock: {holder.describe()}")
+            result.round_trips = transport.stats.round_trips
+            return result
+        if holder is not None:
+            exc = RouterBusyError(f"another push holds its lock: {holder.describe()}; nothing was changed",
+                                  router=router.id)
+            return RouterResult.from_error(router.id, exc, plan=tuple(run.plan), stands=Stands.UNTOUCHED)
+        if leftovers.revert_armed:
+            finished = self._finish_interrupted(run, transport, leftovers)
+            if finished is not None:
+                return finished
+            transport = self._connect(router)  # the router restarted from its backup: read it again
+            try:
+                leftovers = self._read(run, transport)
+                return self._from_clean(run, transport, leftovers)
+            finally:
+                transport.close()
+        return self._from_clean(run, transport, leftovers)
+
+    def _live_lock(self, leftovers: guard.Leftovers) -> guard.LockInfo | None:
+        lock = leftovers.lock
+        if lock is None or not leftovers.lock_present:
+            return None
+        return lock if lock.stale(self.wall(), leftovers.uptime_s) is None else None
+
+    def _from_clean(self, run: _Run, transport: Transport, leftovers: guard.Leftovers) -> RouterResult:
+        """Push from a router with no armed revert (a stale lock or files may be left)."""
+        result = run.result
+        if not run.plan:
+            if leftovers.lock_present or leftovers.files:
+                transport.run([guard.unlock_command(), *guard.cleanup_commands(leftovers.files)])
+                result.notes.append("removed what an interrupted push left (lock, files)")
+            result.status = Status.OK
+            result.round_trips = transport.stats.round_trips
+            return result
+        if run.stop():
+            result.status, result.stands, result.cause = Status.INTERRUPTED, Stands.UNTOUCHED, "interrupted"
+            result.reason = "interrupted before the router was changed"
+            return result
+        return self._change(run, transport, stale_lock=leftovers.lock_present)
+
+    def _finish_interrupted(self, run: _Run, transport: Transport, leftovers: guard.Leftovers) -> RouterResult | None:
+        """An armed revert from an interrupted push. If the router holds the template, disarm and finish
+        (a result). Otherwise load the backup now, wait for the router, and return None to push again."""
+        router_id = run.desired.router.id
+        result = run.result
+        if not run.plan:
+            hide = _is_v6(run.state.version if run.state else None)
+            replies = transport.run([guard.disarm_command(), guard.unlock_command(), *_export_commands(hide)])
+            replies[0].raise_for_error(router_id)
+            self._store_after(run, transport, replies[2:4], interrupted=True)
+            transport.run(guard.cleanup_commands())
+            result.status = Status.OK
+            result.notes.append("finished an interrupted push: the router held the template; its revert is disarmed")
+            result.round_trips = transport.stats.round_trips
+            return result
+        before = self.backups.read(router_id) if self.backups is not None else None
+        self._revert_now(transport)
+        waited = self._await_revert(run, before or "", f"an interrupted push left {router_id} half-changed")
+        if waited.status is not Status.REVERTED:
+            return waited
+        result.status, result.reason, result.stands = Status.OK, None, None
+        result.notes.append("an interrupted push had left a revert armed; the backup was loaded before this push")
+        return None
 
     # -- the change -----------------------------------------------------------------------------
 
-    def _change(self, desired: Desired, transport: Transport, state: ActualState, plan: Plan,
-                timings: dict[str, float], started: float) -> RouterResult:
-        router = desired.router
-        result = RouterResult(router.id, Status.CHANGED, plan=tuple(plan), timings=timings)
-        before_export = self._backup(transport, state, result)
-        timings["backup"] = self.clock() - started
+    def _change(self, run: _Run, transport: Transport, *, stale_lock: bool) -> RouterResult:
+        router = run.desired.router
+        result = run.result
+        assert run.state is not None
+        interval = self._revert_interval(transport, len(run.plan))
+        now = self.wall()
+        token = uuid.uuid4().hex[:10]
+        lock = guard.lock_command(token, self.technician, now, interval + self.options.come_back_within + 60)
+        run.report("locking", None)
+        # The export rides with the lock, before it: the stored backup never holds mikronet's own items.
+        replies = transport.run([*([guard.unlock_command()] if stale_lock else []),
+                                 *_export_commands(_is_v6(run.state.version)), lock])
+        if not replies[-1].ok:
+            transport.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
+            exc = RouterBusyError(f"another push took its lock first ({replies[-1].error}); nothing was changed",
+                                  router=router.id)
+            return RouterResult.from_error(router.id, exc, plan=tuple(run.plan), stands=Stands.UNTOUCHED)
         try:
-            report = apply_plan(transport, plan, sections={p: s.items for p, s in state.config.sections.items()},
-                                ids=state.ids, schema=self.schema)
+            self._backup(run, transport, interval, tuple(replies[-3:-1]))
+        except MikronetError as exc:
+            self._abandon(transport)
+            return RouterResult.from_error(router.id, exc, status=Status.FAILED, cause="backup", plan=tuple(run.plan),
+                                           stands=Stands.UNTOUCHED, timings=result.timings)
+        result.timings["backup"] = self.clock() - run.started
+        if run.stop():
+            self._abandon(transport)
+            result.status, result.stands, result.cause = Status.INTERRUPTED, Stands.UNTOUCHED, "interrupted"
+            result.reason = "interrupted after the backup, before anything was applied; the revert is disarmed"
+            return result
+        return self._apply(run, transport)
+
+    def _backup(self, run: _Run, transport: Transport, interval: int, exported: tuple[Reply, ...]) -> None:
+        """Save a binary backup and arm the revert (one round trip on the API), then fetch the export
+        (taken with the lock) whole and commit it. Raises when any of it fails; the caller disarms."""
+        replies = transport.run([
+            Command("/system/backup", "save", {"name": guard.BACKUP_NAME, "dont-encrypt": "yes"}),
+            guard.arm_command(interval),
+        ])
+        for reply in (*exported, *replies):
+            reply.raise_for_error(transport.router_id)
+        run.revert_at = self.wall() + timedelta(seconds=interval)
+        run.result.revert_at = run.revert_at.isoformat(timespec="seconds")
+        run.report("backup", run.result.revert_at)
+        export = self._fetch_export(transport, exported[1])
+        run.before_export = REDACTOR.redact(export)
+        if self.backups is not None:
+            run.result.backup = str(self.backups.save(transport.router_id, run.before_export, "before push"))
+
+    def _fetch_export(self, transport: Transport, listing: Reply) -> str:
+        """The export file's text, whole (checked against its size), or a :class:`BackupError`."""
+        data = transport.fetch_file(f"{guard.EXPORT_FILE}.rsc", listing=listing)
+        text = data.decode("utf-8", "surrogateescape").replace("\r\n", "\n")
+        check_export(text, transport.router_id)
+        return text
+
+    def _abandon(self, transport: Transport) -> None:
+        """Undo the lock and the armed revert of a push that changed nothing; best effort."""
+        try:
+            transport.run([guard.disarm_command(), guard.unlock_command(), *guard.cleanup_commands()])
+        except MikronetError as exc:
+            log.warning("%s: could not disarm: %s", transport.router_id, exc)
+
+    def _apply(self, run: _Run, transport: Transport) -> RouterResult:
+        router = run.desired.router
+        result = run.result
+        assert run.state is not None
+        run.report("applying", result.revert_at)
+        try:
+            report = transport.apply(run.plan, run.state, self.schema, stop=run.stop)
         except TransportError as exc:
             transport.close()
-            return self._await_revert(desired, before_export, result,
-                                      f"the session broke while applying: {REDACTOR.redact(exc.message)}",
-                                      transport.stats.round_trips)
-        result.applied = [op_line(op) for op in report.applied]
-        timings["apply"] = self.clock() - started
+            return self._await_revert(run, run.before_export,
+                                      f"the session broke while applying: {REDACTOR.redact(exc.message)}")
+        except Exception as exc:
+            self._revert_now(transport)
+            return self._await_revert(run, run.before_export, f"applying failed: {type(exc).__name__}: {exc}")
+        result.applied = [op_line(op) for op in report.applied] + [
+            f"{op_line(op)}  # sent; the session broke before RouterOS answered" for op in report.uncertain]
+        result.timings["apply"] = self.clock() - run.started
+        run.rts = transport.stats.round_trips
+        if report.lost is not None:
+            transport.close()
+            return self._await_revert(run, run.before_export,
+                                      f"the session broke while applying: {REDACTOR.redact(report.lost)}")
+        if report.ok and run.stop():
+            report.stopped = True  # interrupted while the apply batch was on its way: restore now
+        if report.stopped:
+            self._revert_now(transport)
+            waited = self._await_revert(run, run.before_export, "interrupted while applying; the backup was loaded")
+            if waited.status is Status.REVERTED:
+                waited.status, waited.cause = Status.INTERRUPTED, "interrupted"
+            return waited
         if not report.ok:
             reason = f"RouterOS refused {op_line(report.failed) if report.failed else 'a command'}: {report.error}"
-            self._revert_now(transport, router.id)
-            rts = transport.stats.round_trips
-            return self._await_revert(desired, before_export, result, reason, rts)
-        rts = transport.stats.round_trips
+            self._revert_now(transport)
+            return self._await_revert(run, run.before_export, reason)
         transport.close()
-        # Verify over a fresh session: the management path must still be open.
+        return self._verify(run, router)
+
+    def _verify(self, run: _Run, router: Router) -> RouterResult:
+        """Verify over a fresh session (the management path must still be open), disarm, commit."""
+        result = run.result
+        run.report("verifying", result.revert_at)
         try:
             fresh = self._connect(router)
-        except TransportError as exc:
-            return self._await_revert(desired, before_export, result,
-                                      f"verification failed: {REDACTOR.redact(exc.message)}", rts)
+        except MikronetError as exc:
+            return self._await_revert(run, run.before_export, f"verification failed: {REDACTOR.redact(str(exc))}")
         try:
-            hide = _is_v6(state.version)
-            after = read_state(fresh, desired.config.paths(), schema=self.schema)
-            left = diff(desired.config, after.config, schema=self.schema, version=after.version)
+            after = fresh.read_state(run.desired.config.paths(), self.schema)
+            left = diff(run.desired.config, _without_own(after).config, schema=self.schema, version=after.version)
             if left:
-                self._revert_now(fresh, router.id)
-                return self._await_revert(desired, before_export, result,
+                self._revert_now(fresh)
+                return self._await_revert(run, run.before_export,
                                           f"verification failed: the router does not hold {len(left)} planned "
-                                          f"change(s), first: {op_line(next(iter(left)))}",
-                                          rts + fresh.stats.round_trips)
-            # Disarm; then export the verified configuration (in the same round trip on the API) so the
-            # backup history shows what the push changed.
-            exporting = fresh.kind != "ssh" and self.backups is not None
-            done = fresh.run([_disarm(), *(_export_commands(hide) if exporting else ()), *_cleanup(fresh)[1:]])
-            done[0].raise_for_error(router.id)  # the revert must be disarmed; the export file may be gone
-            timings["verify"] = self.clock() - started
-            self._store_after(fresh, tuple(done[1:3]) if exporting else (), hide)
-            result.round_trips = rts + fresh.stats.round_trips
+                                          f"change(s), first: {op_line(next(iter(left)))}")
+            hide = _is_v6(after.version)
+            done = fresh.run([guard.disarm_command(), guard.unlock_command(), *_export_commands(hide),
+                              *guard.cleanup_commands((f"{guard.BACKUP_NAME}.backup",))])
+            done[0].raise_for_error(router.id)  # the revert must be disarmed
+            run.revert_at = None
+            result.revert_at = None
+            result.timings["verify"] = self.clock() - run.started
+            self._store_after(run, fresh, done[2:4])
+            fresh.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
+            result.status = Status.CHANGED
+            result.round_trips = run.rts + fresh.stats.round_trips
             return result
+        except TransportError as exc:
+            return self._await_revert(run, run.before_export, f"verification failed: {REDACTOR.redact(exc.message)}")
         finally:
             fresh.close()
 
-    def _backup(self, transport: Transport, state: ActualState, result: RouterResult) -> str:
-        """Export, save a binary backup on the router and arm the revert: one round trip on the API.
-
-        The export is stored (sensitive values hidden by the router, known secrets masked again) before
-        anything is applied. If any of it fails, the revert is disarmed again and the push stops.
-        """
-        hide = _is_v6(state.version)
-        if transport.kind == "ssh":
-            export_commands: tuple[Command, ...] = ()
-            export = transport.export(hide_sensitive=hide)
-        else:
-            export_commands = _export_commands(hide)
-        on_event = f'/system backup load name={BACKUP_NAME}.backup password=""'
-        replies = transport.run([
-            *export_commands,
-            Command("/system/backup", "save", {"name": BACKUP_NAME, "dont-encrypt": "yes"}),
-            Command("/system/scheduler", "remove", {".id": REVERT_NAME}),  # a leftover from a lost push
-            Command("/system/scheduler", "add", {
-                "name": REVERT_NAME,
-                "interval": f"{self._revert_interval(transport, len(result.plan))}s",
-                "on-event": on_event,
-                "policy": "ftp,reboot,read,write,policy,test,password,sensitive",
-                "comment": "mikronet: restores the pre-push backup unless the push is verified",
-            }),
-        ])
-        try:
-            for reply in replies:
-                if reply.command.verb != "remove":
-                    reply.raise_for_error(transport.router_id)
-            if export_commands:
-                export = self._export_contents(transport, tuple(replies[:2]))
-        except MikronetError:
-            transport.run([_disarm()])
-            raise
-        export = REDACTOR.redact(export)
-        if self.backups is not None:
-            result.backup = str(self.backups.save(transport.router_id, export, "before push"))
-        return export
-
-    def _store_after(self, transport: Transport, exported: tuple[Reply, ...], hide: bool) -> None:
+    def _store_after(self, run: _Run, transport: Transport, exported: list[Reply], *,
+                     interrupted: bool = False) -> None:
         """Commit the verified configuration too, so the backup history shows what each push changed."""
         if self.backups is None:
             return
-        if transport.kind == "ssh":
-            text = transport.export(hide_sensitive=hide)
-        elif len(exported) == 2 and all(reply.ok for reply in exported) and exported[1].rows:
-            text = self._export_contents(transport, exported)
-        else:
-            return  # the export did not come back: the push stands, its history has one commit less
-        self.backups.save(transport.router_id, REDACTOR.redact(text), "after push")
+        try:
+            for reply in exported:
+                reply.raise_for_error(transport.router_id)
+            text = self._fetch_export(transport, exported[1])
+            self.backups.save(transport.router_id, text, "after push" + (" (finished on a re-run)" if interrupted
+                                                                          else ""))
+        except (BackupError, TransportError) as exc:
+            # The push stands (verified, disarmed); its history has one commit less, and says why here.
+            run.result.notes.append(f"the verified export was not stored: {exc}")
 
     def _revert_interval(self, transport: Transport, operations: int) -> int:
         """Seconds until the router restores its backup: the window for verification, plus the time
-        applying the plan is allowed (one console line at a time over SSH; pipelined on the API)."""
-        per_op = 0.5 if transport.kind == "ssh" else 0.02
-        return max(1, round(self.options.revert_after + operations * per_op))
+        applying the plan may take (one console line at a time over SSH; pipelined on the API)."""
+        return max(1, round(self.options.revert_after + operations * transport.seconds_per_operation))
 
-    @staticmethod
-    def _export_contents(transport: Transport, replies: tuple[Reply, ...]) -> str:
-        """The export's text from the ``/export file=…`` and ``/file print`` replies."""
-        rows = replies[1].rows
-        if not rows:
-            raise TransportError(f"the export {EXPORT_FILE}.rsc did not appear on the router",
-                                 router=transport.router_id, path="/file")
-        return str(rows[0].get("contents", "")).replace("\r\n", "\n")
-
-    def _revert_now(self, transport: Transport, router_id: str) -> None:
-        """Load the backup at once; the router drops the session and reboots."""
+    def _revert_now(self, transport: Transport) -> None:
+        """Load the backup at once; the router drops the session and restarts."""
         try:
-            transport.run([Command("/system/backup", "load", {"name": f"{BACKUP_NAME}.backup", "password": ""})])
+            transport.run([guard.restore_command()])
         except TransportError:
             pass  # the expected way a backup load ends a session
         finally:
             transport.close()
 
-    def _await_revert(self, desired: Desired, before_export: str, result: RouterResult, reason: str,
-                      rts: int) -> RouterResult:
-        """Wait until the router answers again and check it holds the backed-up configuration."""
-        router = desired.router
+    def _await_revert(self, run: _Run, before_export: str, reason: str) -> RouterResult:
+        """Wait until the router answers again with no revert armed, and check it holds the backup.
+
+        Past the deadline the result is ``revert-pending`` (it answered, the revert has not fired) or
+        ``failed`` (it never answered), with the applied operations either way.
+        """
+        result = run.result
+        router = run.desired.router
+        run.report("reverting", result.revert_at)
         result.reason = reason
-        result.round_trips = rts
-        deadline = self.clock() + self.options.revert_after + len(result.plan) * 0.5 + self.options.come_back_within
-        last_error = ""
+        result.round_trips = run.rts
+        result.status, result.stands = Status.REVERTED, Stands.BACKUP
+        deadline = self.clock() + self.options.revert_after + len(run.plan) * 0.5 + self.options.come_back_within
+        last_error, answered = "", False
         while self.clock() < deadline:
             try:
                 session = self._connect(router)
-            except TransportError as exc:
-                last_error = exc.message
+            except MikronetError as exc:
+                last_error = str(exc)
                 self.sleep(self.options.poll_every)
                 continue
             try:
-                state = read_state(session, ["/system scheduler"], schema=self.schema)
-                section = state.config.get("/system scheduler")
-                if section is not None and any(i.get("name") == REVERT_NAME for i in section.items):
-                    # The router answers again but has not reverted yet: wait for the revert to fire.
-                    self.sleep(self.options.poll_every)
+                state = session.read_state([], self.schema, extra=guard.inspect_commands())
+                answered = True
+                if guard.inspect(state.extra).revert_armed:
+                    self.sleep(self.options.poll_every)  # it answers but has not restored its backup yet
                     continue
+                session.run([guard.unlock_command(), *guard.cleanup_commands()])  # the lock came back with it
                 now = session.export(hide_sensitive=_is_v6(state.version))
-                session.run(_cleanup(session)[1:])  # the pre-push export file, if the revert left it
-            except TransportError as exc:
-                last_error = exc.message
+            except MikronetError as exc:
+                last_error = str(exc)
                 self.sleep(self.options.poll_every)
                 continue
             finally:
                 session.close()
-            same = not diff(parse(now, schema=self.schema), parse(before_export, schema=self.schema),
-                            schema=self.schema, own="all")
-            result.status = Status.REVERTED if same else Status.FAILED
+            run.revert_at = None
+            result.revert_at = None
+            if not before_export.strip():
+                result.status, result.stands = Status.FAILED, Stands.UNKNOWN
+                result.error = "the router restored its backup, but no whole export of it was kept to compare"
+                return result
+            same = not diff(parse(now, schema=self.schema, recover=True),
+                            parse(before_export, schema=self.schema, recover=True), schema=self.schema, own="all")
             if not same:
+                result.status, result.stands = Status.FAILED, Stands.UNKNOWN
                 result.error = "the router came back but its configuration differs from the backup"
             return result
-        result.status = Status.FAILED
-        result.error = f"the router did not come back after the revert ({last_error})"
+        if answered:
+            result.status, result.stands = Status.REVERT_PENDING, Stands.REVERT_PENDING
+            result.revert_at = run.revert_at.isoformat(timespec="seconds") if run.revert_at else result.revert_at
+            result.error = "the router answers, but its revert has not fired yet"
+        else:
+            result.status, result.stands = Status.FAILED, Stands.UNKNOWN
+            result.error = f"the router did not come back after the revert ({REDACTOR.redact(last_error)})"
+        result.cause = result.cause or "revert"
         return result
+
+
+def _old_values(plan: Plan, config: Config, schema: Schema) -> list[dict[str, str | None]]:
+    """For each operation of ``plan``, what each property it sets holds now (``None``: unset); other
+    operations get ``{}``. Sensitive values are masked. This is what ``--diff`` shows as old → new."""
+    out: list[dict[str, str | None]] = []
+    for op in plan:
+        if not isinstance(op, SetOp):
+            out.append({})
+            continue
+        ps = schema.get(op.path)
+        section = config.get(op.path)
+        if op.selector is None:
+            current = section.settings if section is not None else None
+        else:
+            found = [i for i in (section.items if section is not None else ()) if matches(ps, op.selector, i)]
+            current = found[0].props if len(found) == 1 else None
+        if current is None:
+            out.append({})
+            continue
+        out.append({key: (MASK if key in ps.sensitive and current.get(key) is not None else current.get(key))
+                    for key in op.props})
+    return out
+
+
+def _check_encoding(text: str, router: Router) -> None:
+    """Refuse, before any router is touched, text the router's encoding cannot carry (naming the line)."""
+    encoding = getattr(router, "encoding", "utf-8") or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        char = text[exc.start:exc.end]
+        raise TemplateError(
+            f"{char!r} cannot be sent to a router whose encoding is {encoding} (rendered line {line})",
+            template=router.template, router=router.id,
+        ) from None
+    except LookupError:
+        raise InputError(f"{router.id}: unknown encoding {encoding!r}") from None
 

@@ -24,13 +24,21 @@ Public API (everything here is a pure function over immutable values)::
     render_command(path, verb, selector=None, props=None) -> str    # one full command line
     config_data(config, *, schema=None, show_sensitive=False) -> dict   # JSON-ready model
     plan_data(plan, *, show_sensitive=False) -> list[dict]              # JSON-ready plan
+    lint(config, *, schema=None, version=None, packages=None) -> list[LintProblem]
+                                            # menus, commands, properties vs the schema of a version
+    lint_text(text, *, file=None, version=None, packages=None, origins=None, router=None)
+                                            # parse + lint, lines mapped to template origins
+    parse_print(text) -> Printed            # `print detail` / `print terse` output, read as output
+    parse_print_values(text) -> dict        # `key: value` output of a single-instance print
 
     Schema.load(directory=None) / default_schema() -> Schema; Schema.get(path) -> PathSchema
-    parse_version("7.14.3") -> (7, 14, 3, 0, 0); canonical_path("ip/address") -> "/ip address"
+    parse_version("7.14.3 (stable)") -> Version("7.14.3")         # one version type for the product
+    canonical_path("ip/address") -> "/ip address"
     matches(path_schema, selector, item) -> bool; selector_query(selector) -> API query words
 
 Model types: :class:`Config`, :class:`Section`, :class:`Item`, :class:`Props`, :class:`Header`,
-:class:`ParseWarning`, :class:`Command`, :class:`Find`, :class:`Ref`, :class:`Cond`. Plan
+:class:`ParseWarning`, :class:`Command`, :class:`Find`, :class:`Ref`, :class:`Cond`; versions:
+:class:`Version` (dotted numbers, optional ``betaN``/``rcN``, ordered, ``.major``, ``str()``). Plan
 operations: :class:`Add`, :class:`Set`, :class:`Remove`, :class:`Move` in a :class:`Plan`.
 
 Templates say which menus they own whole with ``#mikronet: own /ip firewall filter`` (the rest
@@ -41,6 +49,7 @@ from __future__ import annotations
 
 from mikronet.routeros.data import config_data, plan_data
 from mikronet.routeros.diff import diff
+from mikronet.routeros.lint import LintProblem, lint, lint_text
 from mikronet.routeros.model import (
     Command,
     Cond,
@@ -59,6 +68,7 @@ from mikronet.routeros.model import (
 from mikronet.routeros.normalize import normalize, normalize_value, version_problems
 from mikronet.routeros.parser import parse, parse_command, parse_commands, parse_file
 from mikronet.routeros.plan import Add, Move, Op, Plan, Remove, Set, apply, matches
+from mikronet.routeros.printed import Printed, PrintedItem, parse_print, parse_print_values
 from mikronet.routeros.quoting import quote, unescape
 from mikronet.routeros.render import (
     ApiCommand,
@@ -70,7 +80,8 @@ from mikronet.routeros.render import (
     render_script,
     selector_query,
 )
-from mikronet.routeros.schema import PathSchema, PropSpec, Schema, default_schema, parse_version
+from mikronet.routeros.schema import PathSchema, PropSpec, Schema, default_schema
+from mikronet.routeros.version import Version, parse_version
 
 __all__ = [
     "Add",
@@ -81,12 +92,15 @@ __all__ = [
     "Find",
     "Header",
     "Item",
+    "LintProblem",
     "Move",
     "Op",
     "Ownership",
     "ParseWarning",
     "PathSchema",
     "Plan",
+    "Printed",
+    "PrintedItem",
     "PropSpec",
     "Props",
     "Ref",
@@ -95,12 +109,15 @@ __all__ = [
     "Section",
     "Selector",
     "Set",
+    "Version",
     "apply",
     "canonical_path",
     "config_data",
     "default_schema",
     "diff",
     "export_text",
+    "lint",
+    "lint_text",
     "matches",
     "normalize",
     "normalize_value",
@@ -108,6 +125,8 @@ __all__ = [
     "parse_command",
     "parse_commands",
     "parse_file",
+    "parse_print",
+    "parse_print_values",
     "parse_version",
     "plan_data",
     "quote",

@@ -8,19 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mikronet.routeros.model import Config, Selector, Value
-from mikronet.routeros.plan import Add, Move, Plan, Remove, Set
+from mikronet.routeros.model import EMPTY_PROPS, Config, Value
+from mikronet.routeros.plan import Add, Move, Plan, Remove, Set, hidden_keys
 from mikronet.routeros.schema import Schema, default_schema
+from mikronet.routeros.words import selector_text
 from mikronet.secret import MASK
 
 __all__ = ["config_data", "plan_data", "selector_text"]
-
-
-def selector_text(selector: Selector | None) -> str | None:
-    """A selector as the console writes it (``[ find default-name=ether1 ]``, ``telnet``)."""
-    if selector is None:
-        return None
-    return selector.render()
 
 
 def _props(props: Mapping[str, Value], sensitive: frozenset[str], show: bool) -> dict[str, Value]:
@@ -41,7 +35,9 @@ def config_data(config: Config, *, schema: Schema | None = None, show_sensitive:
             entry["items"] = [
                 {
                     "verb": item.verb,
-                    **({"selector": selector_text(item.selector)} if item.selector is not None else {}),
+                    **({"selector": selector_text(item.selector, () if show_sensitive else
+                                                  hidden_keys(ps, EMPTY_PROPS, item.selector))}
+                       if item.selector is not None else {}),
                     "props": _props(item.props, ps.sensitive, show_sensitive),
                     **({"line": item.line} if item.line is not None else {}),
                 }
@@ -63,23 +59,24 @@ def config_data(config: Config, *, schema: Schema | None = None, show_sensitive:
 
 
 def plan_data(plan: Plan, *, show_sensitive: bool = False) -> list[dict[str, Any]]:
-    """Each operation as ``{"op": "add"|"set"|"remove"|"move", "path": …, …}``."""
+    """Each operation as ``{"op": "add"|"set"|"remove"|"move", "path": …, …}``; secret values
+    ``***`` wherever they stand (properties and selectors) unless ``show_sensitive``."""
     out: list[dict[str, Any]] = []
     for op in plan:
+        hidden = frozenset() if show_sensitive else op.sensitive
         if isinstance(op, Add):
             entry: dict[str, Any] = {"op": "add", "path": op.path,
                                      "props": _props(op.props, op.sensitive, show_sensitive)}
             if op.before is not None:
-                entry["before"] = selector_text(op.before)
+                entry["before"] = selector_text(op.before, hidden)
         elif isinstance(op, Set):
-            entry = {"op": "set", "path": op.path, "selector": selector_text(op.selector),
+            entry = {"op": "set", "path": op.path, "selector": selector_text(op.selector, hidden),
                      "props": _props(op.props, op.sensitive, show_sensitive)}
         elif isinstance(op, Remove):
-            entry = {"op": "remove", "path": op.path, "selector": selector_text(op.selector)}
+            entry = {"op": "remove", "path": op.path, "selector": selector_text(op.selector, hidden)}
         else:
             assert isinstance(op, Move)
-            entry = {"op": "move", "path": op.path, "selector": selector_text(op.selector),
-                     "before": selector_text(op.before)}
+            entry = {"op": "move", "path": op.path, "selector": selector_text(op.selector, hidden),
+                     "before": selector_text(op.before, hidden)}
         out.append(entry)
     return out
-

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from mikronet.routeros.model import Config, Find, Item, Props, Section, Selector, Value
+from mikronet.routeros.model import EMPTY_PROPS, Config, Find, Item, Props, Section, Selector, Value
 from mikronet.routeros.normalize import (
     config_version,
     effective_props,
@@ -31,7 +31,7 @@ from mikronet.routeros.normalize import (
     resolve_default,
     selected_values,
 )
-from mikronet.routeros.plan import Add, Move, Op, Plan, Remove, Set, matches
+from mikronet.routeros.plan import Add, Move, Op, Plan, Remove, Set, hidden_keys, matches
 from mikronet.routeros.schema import PathSchema, Schema, Version, default_schema, parse_version
 
 __all__ = ["diff"]
@@ -197,11 +197,22 @@ def _is_builtin(ps: PathSchema, item: Item) -> bool:
     if any(normalize_value("bool", props.get(k) or "no") == "yes" for k in flags):
         return True
     name = props.get(ps.name_key)
-    return bool(ps.builtins) and name is not None and name in ps.builtins
+    if not ps.builtins:
+        return False
+    if name is not None and (name in ps.builtins or f"{ps.name_key}={name}" in ps.builtins):
+        return True
+    return ps.factory_entry(props) is not None or any(
+        _is_factory(key, factory, props) for key, factory in ps.builtins.items())
 
 
-def _sensitive(ps: PathSchema, props: Mapping[str, Value]) -> frozenset[str]:
-    return frozenset(k for k in props if k in ps.sensitive)
+def _is_factory(key: str, factory: Props, props: Props) -> bool:
+    """Whether ``props`` are the factory item the schema keys ``key`` (``name=all``, ``default=yes``)
+    or, for items without names (the logging rules, keyed ``0``, ``1`` …), whose every factory
+    property they carry."""
+    if "=" in key:
+        pairs = dict(part.split("=", 1) for part in key.split() if "=" in part)
+        return all(props.get(k) == v or normalize_value("bool", props.get(k) or "") == v for k, v in pairs.items())
+    return False
 
 
 def _lis(values: list[int]) -> set[int]:
@@ -238,7 +249,7 @@ def _placements(ctx: _Ctx, path: str, placed: list[tuple[Item, int | None]], a_i
 
     def added(want: Item) -> Add:
         props = Props((k, v) for k, v in want.props.items() if v is not None)
-        return Add(path, props, None, _sensitive(ps, props))
+        return Add(path, props, None, hidden_keys(ps, props))
 
     if not ps.ordered:
         return [added(want) for want, index in placed if index is None]
@@ -257,13 +268,13 @@ def _placements(ctx: _Ctx, path: str, placed: list[tuple[Item, int | None]], a_i
     for want, index in reversed(placed[:trailing]):
         if index is None:
             op = added(want)
-            backwards.append(Add(path, op.props, successor, op.sensitive))
+            backwards.append(Add(path, op.props, successor, hidden_keys(ps, op.props, successor)))
             successor = _selector_for(ctx, Item(op.props))
             continue
         rank -= 1
         selector = _selector_for(ctx, a_items[index])
         if rank not in stay_ranks:
-            backwards.append(Move(path, selector, successor))
+            backwards.append(Move(path, selector, successor, hidden_keys(ps, EMPTY_PROPS, selector, successor)))
         successor = selector
     return out + backwards
 
@@ -280,7 +291,7 @@ def _diff_section(
     if d_settings or (ctx.owned and a_settings):
         change = _changes(ctx, None, None, settings=(d_settings, a_settings))
         if change:
-            ops.append(Set(path, None, Props(change), _sensitive(ps, change)))
+            ops.append(Set(path, None, Props(change), hidden_keys(ps, change)))
 
     d_items = desired.items if desired else ()
     a_items = list(actual.items) if actual else []
@@ -296,7 +307,7 @@ def _diff_section(
                     if i not in claimed and i not in removed and matches(ps, want.selector, have)]
             if hits:
                 removed.update(hits)
-                removals.append(Remove(path, want.selector))
+                removals.append(Remove(path, want.selector, hidden_keys(ps, EMPTY_PROPS, want.selector)))
             continue
         if want.verb == "set" and want.selector is not None:
             hits = [i for i, have in enumerate(a_items)
@@ -305,13 +316,13 @@ def _diff_section(
                 change = _changes(ctx, want, None)
                 change = {k: v for k, v in change.items() if v is not None}
                 if change:
-                    ops.append(Set(path, want.selector, Props(change), _sensitive(ps, change)))
+                    ops.append(Set(path, want.selector, Props(change), hidden_keys(ps, change, want.selector)))
                 continue
             for i in hits:
                 claimed[i] = want
             change = _changes(ctx, want, a_items[hits[0]])
             if change:
-                ops.append(Set(path, want.selector, Props(change), _sensitive(ps, change)))
+                ops.append(Set(path, want.selector, Props(change), hidden_keys(ps, change, want.selector)))
             continue
         adds.append(want)
 
@@ -323,7 +334,8 @@ def _diff_section(
         claimed[hit] = want
         change = _changes(ctx, want, a_items[hit])
         if change:
-            ops.append(Set(path, _selector_for(ctx, a_items[hit]), Props(change), _sensitive(ps, change)))
+            selector = _selector_for(ctx, a_items[hit])
+            ops.append(Set(path, selector, Props(change), hidden_keys(ps, change, selector)))
             changed = {k: v for k, v in a_items[hit].props.items() if k not in change}
             changed.update((k, v) for k, v in change.items() if v is not None)
             a_items[hit] = a_items[hit].with_props(changed)  # later moves find it by its new content
@@ -333,11 +345,15 @@ def _diff_section(
             if i in claimed or i in removed:
                 continue
             if _is_builtin(ps, have):
-                change = _changes(ctx, None, have)
+                # back to its factory values -- but what names it (name, keys) stays
+                identity = {ps.name_key, *ps.keys, *ps.builtin}
+                change = {k: v for k, v in _changes(ctx, None, have).items() if k not in identity}
                 if change:
-                    ops.append(Set(path, _selector_for(ctx, have), Props(change), _sensitive(ps, change)))
+                    selector = _selector_for(ctx, have)
+                    ops.append(Set(path, selector, Props(change), hidden_keys(ps, change, selector)))
             else:
-                removals.append(Remove(path, _selector_for(ctx, have)))
+                selector = _selector_for(ctx, have)
+                removals.append(Remove(path, selector, hidden_keys(ps, EMPTY_PROPS, selector)))
 
     ops.extend(_placements(ctx, path, placed, a_items))
     return removals, ops

@@ -17,8 +17,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Final, Literal
 
-from mikronet.routeros.model import Config, Header, Props, Section, Value
+from mikronet.routeros.model import EMPTY_PROPS, Config, Header, Props, Section, Value
 from mikronet.routeros.normalize import effective_props, normalize, resolve_default
+from mikronet.routeros.plan import hidden_keys
 from mikronet.routeros.schema import PathSchema, Schema, Version, default_schema, parse_version
 from mikronet.routeros.words import prop_word, selector_words
 
@@ -39,7 +40,7 @@ def _export_words(props: Mapping[str, Value], flags: frozenset[str], dots: bool)
     for key in sorted(props):
         value = props[key]
         name = key
-        if dots and "." in key:
+        if dots and "." in key and value is not None:  # an unset (``!a.b``) is written whole
             mine = key[: key.rindex(".")]
             if mine == prefix:
                 name = key[len(mine):]
@@ -220,7 +221,8 @@ def render_export(
             props = clean(item.props)
             if item.verb == "set" and not props and item.props:
                 continue
-            lines.append([item.verb, *selector_words(item.selector), *_export_words(props, flags, dots)])
+            shown = hidden_keys(ps, EMPTY_PROPS, item.selector) if hide_sensitive else ()
+            lines.append([item.verb, *selector_words(item.selector, shown), *_export_words(props, flags, dots)])
         if not lines:
             continue
         if terse:

@@ -43,7 +43,11 @@ STRING: Final = "string"
 PUNCT: Final = "punct"
 COMMENT: Final = "comment"
 
-_QUOTED = r'"[^"\\\n]*(?:\\(?:\n|.)[^"\\\n]*)*"'  # a continuation's indentation is string text to the regex
+# A quoted string, unrolled so that every character has one way to match: an escape is a backslash and
+# any one character (``(?s:.)`` takes the newline of a continuation too). Were there two ways (``\n|.``
+# under DOTALL), a string left open across N continuation lines -- a truncated export -- would make
+# the regex try 2**N ways before failing. A continuation's indentation is string text to the regex.
+_QUOTED = r'"[^"\\\n]*(?:\\(?s:.)[^"\\\n]*)*"'
 _MASTER: Final = re.compile(
     r"[ \t\r]*(?:\\\n[ \t\r]*)*"  # whitespace and continuations between tokens
     r"(?:"
@@ -152,10 +156,42 @@ def strip_continuations(raw: str) -> str:
     return _CONTINUATION.sub("", raw)
 
 
+_OPEN_STRING: Final = re.compile(r'"[^"\\\n]*(?:\\(?s:.)[^"\\\n]*)*')  # _QUOTED without its closing quote
+_KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
+
+
+def _key_before(text: str, pos: int) -> str | None:
+    """The property whose value starts at ``pos`` (``key=`` right before it, or before the
+    continuation its value starts after), walking back over the key only."""
+    head = text[max(0, pos - 80):pos]
+    if head.rstrip(" \t").endswith("\\\n"):
+        head = head.rstrip(" \t")[:-2]
+    for op in ("!=", "=", "~"):
+        if head.endswith(op):
+            end = len(head) - len(op)
+            break
+    else:
+        return None
+    start = end
+    while start > 0 and head[start - 1] in _KEY_CHARS:
+        start -= 1
+    return head[start:end] or None
+
+
+def _unterminated(text: str, pos: int) -> str:
+    """Where a quote opened at ``pos`` runs to, and whose value it is, for the error message."""
+    m = _OPEN_STRING.match(text, pos)
+    end = m.end() if m is not None else pos
+    key = _key_before(text, pos)
+    what = f" in {key}=" if key is not None else ""
+    upto = "the end of the input" if end >= len(text) else f"the end of line {text.count(chr(10), 0, end) + 1}"
+    return f"unterminated string{what}: no closing quote up to {upto} (the input may be cut short)"
+
+
 def _bad_message(text: str, pos: int) -> str:
     ch = text[pos] if pos < len(text) else ""
     if ch == '"':
-        return "unterminated string (the input may be cut short)"
+        return _unterminated(text, pos)
     if ch == "\\":
         if pos + 1 >= len(text):
             return "line continuation at the end of the input"

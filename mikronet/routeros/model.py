@@ -268,11 +268,14 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
-    """One menu: its settings (``set`` without a selector) and its items, in order."""
+    """One menu: its settings (``set`` without a selector) and its items, in order.
+
+    ``lines`` says where each setting was last set in the source (for messages; not compared)."""
 
     path: str
     settings: Props = EMPTY_PROPS
     items: tuple[Item, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def empty(self) -> bool:

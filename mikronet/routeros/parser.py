@@ -73,11 +73,15 @@ _VARIABLE_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PROMPT: Final = re.compile(r"\s*\[[^\]\s]+@[^\]]*\]\s*>")
 
 
+_MAX_MENU_DEPTH = 8
+
+
 class _Builder:
     def __init__(self, source: Source, variables: Mapping[str, str] | None) -> None:
         self.source = source
         self.menu = "/"
         self.sections: dict[str, tuple[dict[str, Value], list[Item]]] = {}
+        self.setting_lines: dict[str, dict[str, int]] = {}
         self.header: dict[str, str] = {}
         self.ownership: dict[str, Ownership] = {}
         self.warnings: list[ParseWarning] = []
@@ -158,7 +162,11 @@ class _Builder:
     def command(self, cmd: Command, offset: int) -> None:
         self.seen_command = True
         if cmd.verb is None:
-            self.menu = cmd.menu(self.menu)
+            menu = cmd.menu(self.menu)
+            if menu.count(" ") >= _MAX_MENU_DEPTH:  # RouterOS menus are a few words deep; this is not one
+                raise SyntaxProblem(f"bad command name {cmd.path[-1] if cmd.path else ''}: no menu "
+                                    f"{_MAX_MENU_DEPTH} words deep", offset)
+            self.menu = menu
             return
         path = cmd.menu(self.menu) if cmd.path else self.menu
         verb = cmd.verb
@@ -196,12 +204,13 @@ class _Builder:
             if verb in ("enable", "disable", "comment"):
                 raise SyntaxProblem(f"{verb} needs the items to change", offset)
             settings.update(props)
+            self.setting_lines.setdefault(path, {}).update(dict.fromkeys(props, line))
         else:
             items.append(Item(Props(props), cmd.selector, "set", line))
 
     def config(self) -> Config:
         sections = {
-            path: Section(path, Props(settings), tuple(items))
+            path: Section(path, Props(settings), tuple(items), self.setting_lines.get(path, {}))
             for path, (settings, items) in self.sections.items()
             if settings or items
         }
@@ -273,6 +282,7 @@ def _fast(builder: _Builder, m: re.Match[str], line: int) -> bool:
         items.append(Item(Props.adopt(props), Find(conds), "set", line))
     else:
         settings.update(props)
+        builder.setting_lines.setdefault(path, {}).update(dict.fromkeys(props, line))
     return True
 
 

@@ -12,12 +12,14 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from mikronet.routeros.model import EMPTY_PROPS as EMPTY
 from mikronet.routeros.model import Config, Find, Item, Props, Section, Selector, Value
 from mikronet.routeros.normalize import effective_props, migrate, normalize_value, resolve_default
 from mikronet.routeros.schema import PathSchema, Schema, default_schema
+from mikronet.routeros.words import NUMBERS, selector_text
 from mikronet.secret import MASK
 
-__all__ = ["Add", "Move", "Op", "Plan", "Remove", "Set", "apply", "matches"]
+__all__ = ["Add", "Move", "Op", "Plan", "Remove", "Set", "apply", "hidden_keys", "matches"]
 
 
 def _masked(props: Mapping[str, Value], sensitive: frozenset[str]) -> str:
@@ -25,9 +27,17 @@ def _masked(props: Mapping[str, Value], sensitive: frozenset[str]) -> str:
                            for k, v in props.items()) + "}"
 
 
+def _shown(selector: Selector | None, sensitive: frozenset[str]) -> str:
+    return repr(selector_text(selector, sensitive))
+
+
 @dataclass(frozen=True, repr=False)
 class Add:
-    """Add an item. ``before`` places it before another item (ordered paths)."""
+    """Add an item. ``before`` places it before another item (ordered paths).
+
+    ``sensitive`` (in every operation) names the properties whose values are secret, wherever they
+    stand: in ``props`` or in a selector's conditions (:data:`~mikronet.routeros.words.NUMBERS`:
+    the items a selector names directly). ``repr`` and the renderers show them as ``***``."""
 
     path: str
     props: Props
@@ -35,7 +45,8 @@ class Add:
     sensitive: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
-        return f"Add({self.path!r}, {_masked(self.props, self.sensitive)}, before={self.before!r})"
+        return (f"Add({self.path!r}, {_masked(self.props, self.sensitive)}, "
+                f"before={_shown(self.before, self.sensitive)})")
 
 
 @dataclass(frozen=True, repr=False)
@@ -49,24 +60,34 @@ class Set:
     sensitive: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
-        return f"Set({self.path!r}, {self.selector!r}, {_masked(self.props, self.sensitive)})"
+        return (f"Set({self.path!r}, {_shown(self.selector, self.sensitive)}, "
+                f"{_masked(self.props, self.sensitive)})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Remove:
     """Remove the selected items."""
 
     path: str
     selector: Selector
+    sensitive: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        return f"Remove({self.path!r}, {_shown(self.selector, self.sensitive)})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Move:
     """Move the selected item before ``before`` (``None``: to the end)."""
 
     path: str
     selector: Selector
     before: Selector | None = None
+    sensitive: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:
+        return (f"Move({self.path!r}, {_shown(self.selector, self.sensitive)}, "
+                f"before={_shown(self.before, self.sensitive)})")
 
 
 Op = Add | Set | Remove | Move
@@ -100,6 +121,20 @@ class Plan:
             out[name] = out.get(name, 0) + 1
         return out
 
+
+
+def hidden_keys(ps: PathSchema, props: Mapping[str, Value] = EMPTY,
+                *selectors: Selector | None) -> frozenset[str]:
+    """The secret property names in ``props`` and ``selectors`` for :attr:`Add.sensitive` & co.:
+    sensitive properties given a value or named in a condition, and :data:`NUMBERS` when an item
+    is named directly by a property that is itself secret (``/snmp community set public``)."""
+    found = {k for k, v in props.items() if k in ps.sensitive and v is not None}
+    for selector in selectors:
+        if isinstance(selector, Find):
+            found.update(c.key for c in selector.conds if c.key in ps.sensitive)
+        elif selector is not None and ps.name_key in ps.sensitive:
+            found.add(NUMBERS)
+    return frozenset(found)
 
 
 def matches(ps: PathSchema, selector: Selector, item: Item) -> bool:

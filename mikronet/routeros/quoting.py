@@ -187,3 +187,14 @@ def quote(text: str) -> str:
     if SAFE_BARE.fullmatch(text) is not None:
         return text
     return f'"{escape(text)}"'
+
+
+def _register_spelling() -> None:
+    """Secrets are masked in RouterOS's quoted spelling too (``pa\\"ss``, ``\\C4\\81``), wherever
+    script text holding one is shown, logged or stored."""
+    from mikronet.secret import REDACTOR
+
+    REDACTOR.add_spelling(escape)
+
+
+_register_spelling()

@@ -20,7 +20,7 @@ from mikronet.routeros.export import WIDTH, export_text, render_export, render_h
 from mikronet.routeros.model import Find, Ref, Selector
 from mikronet.routeros.plan import Add, Move, Plan, Remove, Set
 from mikronet.routeros.schema import Schema, default_schema
-from mikronet.routeros.words import props_words, render_command, selector_words
+from mikronet.routeros.words import NUMBERS, props_words, render_command, selector_words
 from mikronet.secret import MASK
 
 __all__ = [
@@ -38,24 +38,25 @@ __all__ = [
 
 
 def _op_line(op: Add | Set | Remove | Move, show_sensitive: bool) -> str:
+    hidden = frozenset() if show_sensitive else op.sensitive
     if isinstance(op, Add):
-        words = [op.path, "add", *props_words(op.props, op.sensitive, show_sensitive)]
+        words = [op.path, "add", *props_words(op.props, hidden, False)]
         if op.before is not None:
-            words.append("place-before=" + _inline_selector(op.before))
+            words.append("place-before=" + _inline_selector(op.before, hidden))
         return " ".join(words)
     if isinstance(op, Set):
-        return " ".join([op.path, "set", *selector_words(op.selector),
-                         *props_words(op.props, op.sensitive, show_sensitive)])
+        return " ".join([op.path, "set", *selector_words(op.selector, hidden),
+                         *props_words(op.props, hidden, False)])
     if isinstance(op, Remove):
-        return " ".join([op.path, "remove", *selector_words(op.selector)])
-    words = [op.path, "move", *selector_words(op.selector)]
+        return " ".join([op.path, "remove", *selector_words(op.selector, hidden)])
+    words = [op.path, "move", *selector_words(op.selector, hidden)]
     if op.before is not None:
-        words.append("destination=" + _inline_selector(op.before))
+        words.append("destination=" + _inline_selector(op.before, hidden))
     return " ".join(words)
 
 
-def _inline_selector(selector: Selector) -> str:
-    return " ".join(selector_words(selector)) if isinstance(selector, Find) else selector.render()
+def _inline_selector(selector: Selector, hidden: frozenset[str]) -> str:
+    return " ".join(selector_words(selector, hidden))
 
 
 def render_script(plan: Plan, *, show_sensitive: bool = False) -> str:
@@ -85,8 +86,17 @@ class ApiCommand:
     def __repr__(self) -> str:
         shown = {k: (MASK if k in self.sensitive else v) for k, v in self.attributes.items()}
         where = f", numbers={self.numbers!r}" if self.numbers else ""
-        return (f"ApiCommand({self.path!r}, {self.command!r}, {shown!r}, query={self.query!r}, "
-                f"destination={self.destination!r}{where})")
+        return (f"ApiCommand({self.path!r}, {self.command!r}, {shown!r}, query={self._words(self.query)!r}, "
+                f"destination={self._words(self.destination)!r}{where})")
+
+    def _words(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """Query words with secret values masked (``?=password=***``)."""
+        out = []
+        for word in words:
+            key = word[2:].split("=", 1)[0] if word.startswith("?=") else None
+            hidden = key is not None and (key in self.sensitive or (NUMBERS in self.sensitive and key != ".id"))
+            out.append(f"?={key}={MASK}" if hidden else word)
+        return tuple(out)
 
 
 def selector_query(selector: Selector, name_key: str = "name") -> tuple[str, ...]:
@@ -133,9 +143,9 @@ def render_api(plan: Plan, *, schema: Schema | None = None) -> list[ApiCommand]:
             out.append(ApiCommand(api_path, "set", attrs, query, (), op.sensitive, _numbers(op.selector)))
         elif isinstance(op, Remove):
             out.append(ApiCommand(api_path, "remove", {}, selector_query(op.selector, name_key),
-                                  numbers=_numbers(op.selector)))
+                                  sensitive=op.sensitive, numbers=_numbers(op.selector)))
         else:
             dest = selector_query(op.before, name_key) if op.before is not None else ()
             out.append(ApiCommand(api_path, "move", {}, selector_query(op.selector, name_key), dest,
-                                  numbers=_numbers(op.selector)))
+                                  op.sensitive, _numbers(op.selector)))
     return out

@@ -6,6 +6,8 @@ Each path entry says::
       keys: [address, interface]   # what identifies an item when diffing (none: the whole item)
       ordered: true                # item order is meaning (firewall, NAT, mangle, queue tree)
       singleton: true              # one set of settings, no items (/ip dns, /system identity)
+      singleton-until: "7.0"       # … or only before this version (a list from it: /mpls ldp)
+      list-since: "7.17"           # a singleton that became a list (/interface ovpn-server server)
       builtin: [default-name]      # properties that name built-in items in [ find … ] selectors
       name: name                   # what ``set NAME`` refers to (default ``name``)
       since: "7.13"                # the path exists from this version on …
@@ -24,10 +26,12 @@ Each path entry says::
         name: text = $default-name                 # a default naming another property
 
 Types (see :mod:`mikronet.routeros.normalize`): ``text bool flag int rate size kib duration list
-set iset mac``. Flags: ``sensitive`` (hidden by ``hide-sensitive``, ``***`` in diffs),
-``read-only`` (never written), ``write-only`` (never printed), ``computed``, ``required``,
-``ref KIND``, ``since V``, ``until V``, ``was NAME``. List paths get ``comment`` and ``disabled``
-unless they say otherwise. Paths nobody described still parse and compare as opaque ordered lists.
+set iset mac ip net ip-set`` (``ip``: addresses, host bits kept; ``net``: networks, host bits
+cleared; both keep a list's order, ``ip-set`` sorts it). Flags: ``sensitive`` (hidden by
+``hide-sensitive``, ``***`` in diffs), ``read-only`` (never written), ``write-only`` (never
+printed), ``computed``, ``required``, ``ref KIND``, ``since V``, ``until V``, ``was NAME``. List
+paths get ``comment`` and ``disabled`` unless they say otherwise. Paths nobody described still
+parse and compare as opaque ordered lists.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from typing import Any, Final
 import yaml
 
 from mikronet.routeros.model import Props, Ref, Selector, canonical_path
+from mikronet.routeros.version import Version, parse_version
 
 __all__ = [
     "COMMON_READ_ONLY",
@@ -51,6 +56,7 @@ __all__ = [
     "PropSpec",
     "Schema",
     "SchemaError",
+    "Version",
     "default_schema",
     "parse_version",
     "selector_key",
@@ -63,32 +69,15 @@ COMMON_READ_ONLY: Final = frozenset({
     "bytes", "packets", "status", "dead", "unreachable", "hw-offload",
 })
 TYPES: Final = frozenset({"text", "bool", "flag", "int", "rate", "size", "kib", "duration", "list", "set",
-                          "iset", "mac"})
+                          "iset", "mac", "ip", "net", "ip-set"})
 _FLAGS: Final = frozenset({"sensitive", "read-only", "write-only", "computed", "required"})
-_VERSION: Final = re.compile(r"(?P<numbers>[0-9]+(?:\.[0-9]+)*)(?:(?P<kind>alpha|beta|rc)(?P<pre>[0-9]+))?")
 _VERSIONED_DEFAULT: Final = re.compile(r"(?P<version>\d[\w.]*)\+\s*=\s*(?P<value>.*)")
 
-Version = tuple[int, ...]
 _LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SchemaError(ValueError):
     """A schema file that does not say what this module expects (a bug in the data, not input)."""
-
-
-def parse_version(text: str) -> Version:
-    """``7.14.3`` -> (7, 14, 3, 0, 0); ``6.45beta27`` -> (6, 45, 0, -3, 27); ``7.1rc6`` -> (7, 1, 0, -1, 6).
-
-    Versions are dotted sequences, not decimals (5.2 < 5.18); a pre-release sorts before its
-    release (beta < rc < final). Compare with short tuples freely: ``v >= (7, 10)``.
-    """
-    m = _VERSION.match(text.strip())
-    if m is None:
-        raise ValueError(f"not a RouterOS version: {text!r}")
-    numbers = [int(n) for n in m.group("numbers").split(".")][:3]
-    numbers += [0] * (3 - len(numbers))
-    kind = {"alpha": -4, "beta": -3, "rc": -1}.get(m.group("kind") or "", 0)
-    return (*numbers, kind, int(m.group("pre") or 0))
 
 
 def selector_key(selector: Selector) -> str:
@@ -205,6 +194,18 @@ class PathSchema:
     was: str | None = None
     opaque: bool = False
     builtins: Mapping[str, Props] = field(default_factory=lambda: MappingProxyType({}))
+    singleton_until: Version | None = None
+    list_since: Version | None = None
+
+    def is_singleton(self, version: Version | None) -> bool:
+        """Whether the menu is one set of settings on ``version`` (some changed shape: ``/mpls ldp``
+        is one on v6 and a list on v7). Unknown version: what ``singleton`` says."""
+        if version is not None:
+            if self.list_since is not None and version >= self.list_since:
+                return False
+            if self.singleton_until is not None and version < self.singleton_until:
+                return True
+        return self.singleton
 
     def builtin_defaults(self, selector: Selector | None, props: Mapping[str, str | None] | None = None,
                          ) -> Props | None:
@@ -215,7 +216,30 @@ class PathSchema:
         if selector is not None:
             return self.builtins.get(selector_key(selector))
         name = props.get(self.name_key) if props is not None else None
-        return self.builtins.get(name) if name is not None else None
+        if name is not None:
+            found = self.builtins.get(name) or self.builtins.get(f"{self.name_key}={name}")
+            if found is not None:
+                return found
+        return self.factory_entry(props) if props is not None else None
+
+    def factory_entry(self, props: Mapping[str, str | None]) -> Props | None:
+        """The numbered factory item (``0: topics=info``) that ``props`` are: every property the entry
+        names has its value, and every other property is at its default."""
+        for key, factory in self.builtins.items():
+            if not key.isdigit() or not factory:
+                continue
+            if all(props.get(k) == v for k, v in factory.items()) and all(
+                    k in factory or v in (None, "") or self._is_default(k, v) for k, v in props.items()):
+                return factory
+        return None
+
+    def _is_default(self, name: str, value: str | None) -> bool:
+        spec = self.props.get(name)
+        if spec is None:
+            return name in ("disabled", "dynamic", "default", "invalid") and value in ("false", "no")
+        default = spec.default_for(None)
+        return default is not None and (value == default or {value, default} <= {"no", "false"}
+                                        or {value, default} <= {"yes", "true"})
 
     def is_read_only(self, name: str) -> bool:
         """Read-only per the schema, or one of the flags every menu prints (``dynamic``, ``invalid``)."""
@@ -267,7 +291,7 @@ class PathSchema:
         if not isinstance(data, dict):
             raise SchemaError(f"{where}: {path}: expected a mapping")
         known = {"keys", "ordered", "singleton", "builtin", "name", "since", "until", "was", "props",
-                 "no-common", "builtins"}
+                 "no-common", "builtins", "singleton-until", "list-since"}
         unknown = set(data) - known
         if unknown:
             raise SchemaError(f"{where}: {path}: unknown fields {sorted(unknown)}")
@@ -288,6 +312,8 @@ class PathSchema:
             since=parse_version(str(data["since"])) if "since" in data else None,
             until=parse_version(str(data["until"])) if "until" in data else None,
             was=canonical_path(data["was"]) if data.get("was") else None,
+            singleton_until=parse_version(str(data["singleton-until"])) if "singleton-until" in data else None,
+            list_since=parse_version(str(data["list-since"])) if "list-since" in data else None,
             builtins=MappingProxyType({
                 str(key): _parse_args(str(value or ""), f"{where}: {path}: builtins: {key}")
                 for key, value in (data.get("builtins") or {}).items()

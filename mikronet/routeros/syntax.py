@@ -259,6 +259,13 @@ def build_command(
                 raise SyntaxProblem(f"unexpected {token.text!r} (expected key=value)", token.start)
             if i + 1 < n:
                 nxt = tokens[i + 1]
+                if (key == "numbers" and not token.value and nxt.start == token.end and nxt.text == "["
+                        and verb in SELECTOR_VERBS and selector is None):  # numbers=[ find … ]
+                    j = _closing(tokens, i + 1)
+                    selector = _find(tokens[i + 2 : j], variables)
+                    positional_seen = True
+                    i = j + 1
+                    continue
                 if nxt.start == token.end and not (nxt.kind == PUNCT and nxt.text in "]});"):
                     what = "command substitution" if nxt.text == "[" else "a value joined to another"
                     raise SyntaxProblem(f"{what} in {key}= is not supported", nxt.start)

@@ -1,15 +1,24 @@
 """Words of a RouterOS command line: ``key=value`` (quoted when needed), ``!key`` for an unset,
-``***`` for a hidden value, selectors (``[ find k=v ]``, ``ether1``), and one full command."""
+``***`` for a hidden value, selectors (``[ find k=v ]``, ``ether1``), and one full command.
+
+Hiding works on property names: a value is ``***`` when its property is among the hidden ones,
+wherever it stands -- after the verb, in a ``[ find … ]`` condition, or (named :data:`NUMBERS`,
+the console's name for the items a command acts on) as the item named directly
+(``/snmp community remove public``, ``remove numbers=public``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from typing import Final
 
 from mikronet.routeros.model import Ref, Selector, Value
 from mikronet.routeros.quoting import quote
 from mikronet.secret import MASK
 
-__all__ = ["prop_word", "props_words", "render_command", "selector_words"]
+__all__ = ["NUMBERS", "prop_word", "props_words", "render_command", "selector_text", "selector_words"]
+
+NUMBERS: Final = "numbers"
 
 
 def prop_word(key: str, value: Value, masked: bool = False) -> str:
@@ -27,15 +36,24 @@ def props_words(props: Mapping[str, Value], sensitive: Iterable[str] = (), show_
     return [prop_word(k, props[k], k in hidden) for k in keys]
 
 
-def selector_words(selector: Selector | None) -> list[str]:
-    """``[``, ``find``, conditions, ``]`` -- or the one word naming items directly."""
+def selector_words(selector: Selector | None, hidden: Collection[str] = ()) -> list[str]:
+    """``[``, ``find``, conditions, ``]`` -- or the one word naming items directly; the values
+    of ``hidden`` properties (and named items, when :data:`NUMBERS` is hidden) as ``***``."""
     if selector is None:
         return []
     if isinstance(selector, Ref):
-        return [selector.render()]
+        return [MASK if NUMBERS in hidden else selector.render()]
     if not selector.conds:
         return ["[", "find", "]"]
-    return ["[", "find", *(c.render() for c in selector.conds), "]"]
+    return ["[", "find", *(f"{c.key}{c.op}{MASK}" if c.key in hidden else c.render() for c in selector.conds), "]"]
+
+
+def selector_text(selector: Selector | None, hidden: Collection[str] = ()) -> str | None:
+    """A selector as the console writes it (``[ find default-name=ether1 ]``, ``telnet``), the
+    values of ``hidden`` properties as ``***``."""
+    if selector is None:
+        return None
+    return " ".join(selector_words(selector, hidden))
 
 
 def render_command(path: str, verb: str, selector: Selector | None = None,

@@ -21,7 +21,6 @@ __all__ = [
     "builtins_dropped",
     "extra_builtins",
     "extra_interfaces",
-    "is_singleton",
     "mirrors",
     "serial_ports",
     "verbose_read_only",
@@ -48,19 +47,6 @@ def _applies(entry: Mapping[str, Any], version: Version) -> bool:
     return (since is None or version >= parse_version(str(since))) and (
         until is None or version < parse_version(str(until))
     )
-
-
-def is_singleton(path: str, singleton: bool, version: Version) -> bool:
-    """Whether ``path`` is one settings menu on ``version`` (``singleton``: what the schema says),
-    for the menus that changed shape (``/interface ovpn-server server`` became a list in 7.17)."""
-    data = _data()
-    since = data.get("list-since", {}).get(path)
-    if since is not None and version >= parse_version(str(since)):
-        return False
-    until = data.get("singleton-until", {}).get(path)
-    if until is not None and version < parse_version(str(until)):
-        return True
-    return singleton
 
 
 def builtins_dropped(path: str, version: Version) -> bool:

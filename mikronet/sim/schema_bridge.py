@@ -13,7 +13,7 @@ from functools import cache
 from types import MappingProxyType
 
 from mikronet.routeros.schema import PathSchema, Schema, default_schema, parse_version
-from mikronet.sim.factory_data import is_singleton, verbose_read_only
+from mikronet.sim.factory_data import verbose_read_only
 from mikronet.sim.models import ModelProfile
 from mikronet.sim.specs import PathSpec
 from mikronet.sim.versions import parse_version as sim_version
@@ -88,7 +88,7 @@ def path_spec(schema: PathSchema, version: str) -> PathSpec | None:
     gated = frozenset(name for name, prop in schema.props.items() if not prop.exists_in(v))
     return PathSpec(
         path=words,
-        singleton=is_singleton(schema.path, schema.singleton, sim_version(version)),
+        singleton=schema.is_singleton(v),
         fields=tuple(name for name, prop in props.items() if not prop.write_only),
         defaults=MappingProxyType(defaults),
         booleans=frozenset(n for n, p in props.items() if p.type in ("bool", "flag")),

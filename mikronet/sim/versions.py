@@ -8,62 +8,12 @@ overridable per router (section 9 of the reference lists what is unconfirmed).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache, total_ordering
+from functools import cache
+
+from mikronet.routeros.version import Version, parse_version  # the product's one version type
 
 __all__ = ["Behaviour", "Version", "behaviour_for", "parse_version"]
-
-_VERSION_RE = re.compile(r"^(\d+(?:\.\d+)*)(?:(beta|rc)(\d+))?$")
-_STAGE = {"beta": 0, "rc": 1, "": 2}
-
-
-@total_ordering
-@dataclass(frozen=True)
-class Version:
-    """A RouterOS version: dotted numbers plus an optional ``betaN``/``rcN`` pre-release."""
-
-    numbers: tuple[int, ...]
-    stage: str = ""
-    stage_number: int = 0
-
-    def _key(self) -> tuple[tuple[int, ...], int, int]:
-        numbers = self.numbers + (0,) * (3 - len(self.numbers))
-        return numbers, _STAGE[self.stage], self.stage_number
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Version):
-            return NotImplemented
-        return self._key() < other._key()
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Version):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __str__(self) -> str:
-        text = ".".join(str(n) for n in self.numbers)
-        return f"{text}{self.stage}{self.stage_number}" if self.stage else text
-
-    @property
-    def major(self) -> int:
-        return self.numbers[0]
-
-
-@cache
-def parse_version(text: str) -> Version:
-    """Parse ``7.14.3``, ``6.49.17``, ``7.16rc1`` or ``7.14.3 (stable)`` (the channel is dropped)."""
-    bare = text.strip().split(" ", 1)[0]
-    match = _VERSION_RE.match(bare)
-    if match is None:
-        raise ValueError(f"not a RouterOS version: {text!r}")
-    numbers = tuple(int(part) for part in match.group(1).split("."))
-    stage = match.group(2) or ""
-    return Version(numbers, stage, int(match.group(3) or 0))
-
 
 V = parse_version
 

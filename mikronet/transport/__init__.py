@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mikronet.errors import TransportError
-from mikronet.transport.base import Command, Reply, Transport, TransportStats
+from mikronet.transport.base import ActualState, ApplyReport, Command, Reply, Transport, TransportStats
 from mikronet.transport.trust import TLS_KIND, Pin, TrustStore, fingerprint_of_der, ssh_fingerprint
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
 
 __all__ = [
+    "ActualState",
+    "ApplyReport",
     "Command",
     "Presented",
     "Reply",
@@ -35,14 +37,14 @@ def connect(router: Router, trust: TrustStore, *, transport: str | None = None, 
     """Open a session with ``router`` over its transport (or ``transport`` if given)."""
     kind = transport or router.transport
     password = router.require_password()
-    if kind == "ssh":
-        from mikronet.transport.ssh import SshOptions, SshTransport
+    from mikronet.transport.ssh import SshOptions
 
-        line = trust.openssh_known_hosts(router.id, router.host, router.ports.ssh)
-        return SshTransport(
-            router.id,
-            SshOptions(router.host, router.ports.ssh, router.username, password, line, timeout=max(timeout, 15.0)),
-        )
+    line = trust.openssh_known_hosts(router.id, router.host, router.ports.ssh)
+    ssh = SshOptions(router.host, router.ports.ssh, router.username, password, line, timeout=max(timeout, 15.0))
+    if kind == "ssh":
+        from mikronet.transport.ssh import SshTransport
+
+        return SshTransport(router.id, ssh)
     from mikronet.transport.api import ApiOptions, ApiTransport
 
     tls = kind == "api-ssl"
@@ -57,6 +59,8 @@ def connect(router: Router, trust: TrustStore, *, transport: str | None = None, 
         ca_file=router.ca_file,
         encoding=router.encoding,
         timeout=timeout,
+        ssh=ssh if line else None,
+        names=(router.host, router.id),
     )
     return ApiTransport(router.id, options)
 

@@ -5,18 +5,27 @@ A transport speaks to one router. It runs :class:`Command` s — a menu path, a 
 batch so that a transport able to pipeline (the API) spends one round trip on it; a failed command
 is data in its reply, never an exception, so the caller knows exactly which commands took effect.
 Connection-level failures raise :class:`~mikronet.errors.TransportError` subclasses naming the router.
+
+Above commands, every transport reads a router's configuration as the RouterOS model
+(:meth:`Transport.read_state`), applies a plan (:meth:`Transport.apply`) and fetches a file whole
+(:meth:`Transport.fetch_file`), each in the way its protocol does best; the workflows and the fleet
+runner see only this shape and never ask which transport they hold.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from mikronet.errors import RouterCommandError
 
-__all__ = ["Command", "Reply", "Transport", "TransportStats"]
+if TYPE_CHECKING:
+    from mikronet.routeros import Config, Op, Plan, Schema
+
+__all__ = ["ActualState", "ApplyReport", "Command", "Reply", "Transport", "TransportStats"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,33 @@ class Reply:
         return self
 
 
+@dataclass(frozen=True)
+class ActualState:
+    """The router's configuration for some paths, its version, and (API only) the ids of its items."""
+
+    config: Config
+    version: str | None
+    ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # path -> .id of each item, in order
+    extra: tuple[Reply, ...] = ()  # answers to the commands sent along with the read
+
+
+@dataclass
+class ApplyReport:
+    """Which operations of a plan took effect, and where and why applying stopped."""
+
+    applied: list[Op] = field(default_factory=list)
+    failed: Op | None = None
+    error: str | None = None
+    round_trips: int = 0
+    stopped: bool = False  # the caller asked to stop (an interruption) before the plan was through
+    lost: str | None = None  # the session broke while applying (why)
+    uncertain: list[Op] = field(default_factory=list)  # sent when it broke: whether they ran is unknown
+
+    @property
+    def ok(self) -> bool:
+        return self.failed is None and not self.stopped and self.lost is None
+
+
 @dataclass
 class TransportStats:
     """What a session cost: round trips (a write followed by waiting for its answer), commands, bytes."""
@@ -72,6 +108,8 @@ class Transport(ABC):
     """A session with one router. Use as a context manager; ``close`` is idempotent."""
 
     kind: str = ""
+    seconds_per_operation: float = 0.02
+    """How long applying one operation may take (pipelined on the API; a console line over SSH)."""
 
     def __init__(self, router_id: str) -> None:
         self.router_id = router_id
@@ -90,6 +128,28 @@ class Transport(ABC):
     ) -> list[Mapping[str, str]]:
         args = {".proplist": ",".join(proplist)} if proplist else {}
         return list(self.call(Command.of(path, "print", args, *queries)).rows)
+
+    @abstractmethod
+    def read_state(self, paths: Sequence[str], schema: Schema, *, extra: Sequence[Command] = ()) -> ActualState:
+        """The configuration of ``paths`` and the RouterOS version, read at once.
+
+        ``extra`` commands are answered in :attr:`ActualState.extra`, in the same round trip where the
+        transport can (a ``print`` of a non-configuration menu such as ``/file`` is the usual one).
+        """
+
+    @abstractmethod
+    def apply(
+        self, plan: Plan, state: ActualState, schema: Schema, *, stop: Callable[[], bool] | None = None
+    ) -> ApplyReport:
+        """Apply ``plan`` to the router whose configuration ``state`` was read. A refused command ends
+        the apply; ``stop()`` returning true ends it at the next point where that is safe. The report
+        lists exactly the operations that took effect."""
+
+    @abstractmethod
+    def fetch_file(self, name: str, *, listing: Reply | None = None) -> bytes:
+        """The whole content of the router's file ``name``, checked against the size the router gives
+        for it; :class:`~mikronet.errors.TransportError` when it cannot be had whole. ``listing`` is a
+        ``/file print`` reply for it already in hand (it saves a round trip)."""
 
     @abstractmethod
     def export(

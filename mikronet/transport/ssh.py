@@ -15,14 +15,23 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mikronet.errors import AuthenticationError, TransportError, TransportTimeout, TrustError
+from mikronet.errors import (
+    AuthenticationError,
+    IdentityChangedError,
+    TransportError,
+    TransportTimeout,
+    UntrustedError,
+)
 from mikronet.routeros import quote
 from mikronet.secret import Secret
-from mikronet.transport.base import Command, Reply, Transport
+from mikronet.transport.base import ActualState, ApplyReport, Command, Reply, Transport
+
+if TYPE_CHECKING:
+    from mikronet.routeros import Plan, Schema
 
 __all__ = ["SshOptions", "SshTransport", "cli_line", "error_in"]
 
@@ -44,6 +53,10 @@ _PROMPT = r"\] (?:/[^\r\n>]*)?> ?$"
 # Commands that ask `[y/N]` on the console (the API does not ask).
 _CONFIRMED = frozenset({"/system/backup/load", "/system/reboot", "/system/reset-configuration",
                         "/system/package/downgrade"})
+
+
+# Arguments that are flags on the console (`export hide-sensitive`); the API sends them as `=key=`.
+_FLAG_WORDS = frozenset({"hide-sensitive", "show-sensitive", "verbose", "terse", "compact", "once", "detail"})
 
 
 def error_in(output: str) -> str | None:
@@ -71,12 +84,13 @@ def cli_line(command: Command) -> str:
     if target is not None:
         words.append(",".join(quote(t) for t in target.split(",")))
     for key, value in args.items():
-        words.append(f"{key}={quote(value)}")
+        words.append(key if key in _FLAG_WORDS and value == "" else f"{key}={quote(value)}")
     return " ".join(w for w in words if w)
 
 
 class SshTransport(Transport):
     kind = "ssh"
+    seconds_per_operation = 0.5
 
     def __init__(self, router_id: str, options: SshOptions) -> None:
         super().__init__(router_id)
@@ -90,7 +104,7 @@ class SshTransport(Transport):
 
         opts = self.options
         if not opts.known_hosts_line:
-            raise TrustError(
+            raise UntrustedError(
                 "no SSH host key is pinned for this router; run `mikronet trust ROUTER` first", router=self.router_id
             )
         fd, key_file = tempfile.mkstemp(prefix="mikronet-known-hosts-")
@@ -120,13 +134,14 @@ class SshTransport(Transport):
         except NetmikoTimeoutException as exc:
             cause = exc.__context__
             if isinstance(cause, BadHostKeyException):
-                raise TrustError(
+                raise IdentityChangedError(
                     "the SSH host key changed since it was pinned; nothing was sent. If the router was swapped, "
-                    "record the swap (it re-pins the key); otherwise treat this as an attack",
+                    "record it with `mikronet swap` (it re-pins the key); otherwise treat this as an attack",
                     router=self.router_id,
                 ) from None
             if isinstance(cause, SSHException) and "not found in known_hosts" in str(cause):
-                raise TrustError("the router's SSH host key is not the pinned one", router=self.router_id) from None
+                raise IdentityChangedError("the router's SSH host key is not the pinned one; nothing was sent",
+                                           router=self.router_id) from None
             if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
                 message = f"cannot connect to {opts.host}:{opts.port}: {cause}"
                 raise TransportError(message, router=self.router_id) from None
@@ -169,13 +184,72 @@ class SshTransport(Transport):
         return output
 
     def run(self, commands: Sequence[Command]) -> list[Reply]:
+        """One console line per command. A ``print`` becomes ``print detail`` with its equality
+        queries as a ``where`` clause, and its rows are read from the printed output."""
         replies = []
         for command in commands:
             if command.verb == "print":
-                raise TransportError("row reads go through export over SSH", router=self.router_id, path=command.word)
+                replies.append(self._print(command))
+                continue
             output = self.send(cli_line(command), confirm=command.word in _CONFIRMED)
             replies.append(Reply(command, error=error_in(output)))
         return replies
+
+    def _print(self, command: Command) -> Reply:
+        from mikronet.transport.ssh_state import parse_detail, parse_settings
+
+        menu = " ".join(part for part in command.path.strip("/").split("/") if part)
+        terms = []
+        for query in command.queries:
+            key, sep, value = query.removeprefix("?=").removeprefix("?").partition("=")
+            if not sep or not key or key.startswith(("#", "<", ">", "-")):
+                raise TransportError(f"the console cannot ask {query!r}", router=self.router_id, path=command.word)
+            terms.append(f"{key}={quote(value)}")
+        where = f" where {' and '.join(terms)}" if terms else ""
+        output = self.send(f"/{menu} print detail without-paging{where}")
+        error = error_in(output)
+        if error is not None:
+            return Reply(command, error=error)
+        rows = parse_detail(output)
+        if not rows and not terms:
+            settings = parse_settings(output)
+            rows = [settings] if settings else []
+        wanted = [k for k in command.args.get(".proplist", "").split(",") if k]
+        if wanted:
+            rows = [{k: v for k, v in row.items() if k in wanted} for row in rows]
+        return Reply(command, rows=tuple(rows))
+
+    def read_state(self, paths: Sequence[str], schema: Schema, *, extra: Sequence[Command] = ()) -> ActualState:
+        from mikronet.transport.ssh_state import read_over_console
+
+        state = read_over_console(self, paths, schema)
+        if not extra:
+            return state
+        return ActualState(state.config, state.version, state.ids, tuple(self.run(extra)))
+
+    def apply(
+        self, plan: Plan, state: ActualState, schema: Schema, *, stop: Callable[[], bool] | None = None
+    ) -> ApplyReport:
+        from mikronet.transport.ssh_state import apply_over_console
+
+        return apply_over_console(self, plan, stop=stop)
+
+    def fetch_file(self, name: str, *, listing: Reply | None = None) -> bytes:
+        """The file over SCP on this session's SSH connection (its host key was checked at login),
+        checked against the size a ``/file print`` listing gives when one is in hand."""
+        from mikronet.transport.scp import scp_get_over
+
+        conn: Any = self._conn
+        transport = conn.remote_conn_pre.get_transport() if conn is not None else None
+        if transport is None:
+            raise TransportError("the SSH session is closed", router=self.router_id)
+        data = scp_get_over(self.router_id, transport, name, self.options.timeout)
+        rows = [r for r in (listing.rows if listing is not None and listing.ok else ()) if r.get("name") == name]
+        size = rows[0].get("size", "") if rows else ""
+        if size.isdigit() and int(size) != len(data):
+            raise TransportError(f"fetched {len(data)} of the {size} bytes of {name}; not whole",
+                                 router=self.router_id, path="/file")
+        return data
 
     def export(
         self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,

@@ -11,6 +11,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "inventory"
 TEST_PASSWORD = "Zx9-šķūņa-parole-7Qk"  # distinctive, with Latvian letters; must never appear in output
+# the sample's access points: a Wi-Fi passphrase in their variables, a RADIUS secret in their template's defaults
+WIFI_PASSPHRASE = 'Wi-Fi "skola" $ā?\\ parole 42'
+RADIUS_SECRET = "radius-ņ-Secret-77 %&"
 
 FLEET = """\
 defaults:
@@ -41,6 +44,14 @@ schools:
         routeros: 7.14.3
         ports: {api: 8728, api-ssl: 8729, ssh: 22}
 """
+
+
+@pytest.fixture(autouse=True)
+def sample_secrets(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The access points' secrets, set for every test (a test about a missing one removes it)."""
+    monkeypatch.setenv("MIKRONET_WIFI_PASSPHRASE", WIFI_PASSPHRASE)
+    monkeypatch.setenv("MIKRONET_RADIUS_SECRET", RADIUS_SECRET)
+    return WIFI_PASSPHRASE, RADIUS_SECRET
 
 
 @pytest.fixture

@@ -13,15 +13,27 @@ from hypothesis import strategies as st
 
 from mikronet.inventory import Inventory, load_inventory, school_record
 from mikronet.inventory.export import csv_text
+from mikronet.inventory.reference import municipalities
 from mikronet.inventory.tabular import import_table, schools_yaml
+
+REFERENCE = municipalities()
+# (municipality, municipality_before_2021) as a school may write them: current alone, current with a
+# pre-reform one that went into it, or a pre-reform one alone (the current one is then derived)
+PLACES = [
+    *((current, None) for current in REFERENCE.current),
+    *((current, part.name) for current, parts in REFERENCE.formed_from.items() for part in parts),
+    *((old, None) for old in REFERENCE.before if len(REFERENCE.successors(old)) == 1 and old not in REFERENCE.current),
+]
 
 FLEET = {
     "defaults": {"username": "u", "password": {"env": "P"}, "template": "t"},
     "groups": {"pilot": {}, "lte-backup": {}},
 }
 LETTERS = "aābcčdeēfgģhiījkķlļmnņoprsštuūvzžAĀČĒĢĪĶĻŅŠŪŽ"
-text = (
-    st.text(alphabet=LETTERS + " ,;\"'.-/#()0123456789", min_size=1, max_size=30).map(str.strip).filter(bool)
+text = st.one_of(
+    st.text(alphabet=LETTERS + " ,;\"'.-/#()0123456789", min_size=1, max_size=30).map(str.strip).filter(bool),
+    # what a spreadsheet would take for a formula: exported with a leading ', imported without it
+    st.sampled_from(["=1+2", "+371 67000000", "-Skola", "@SUM(A1)", "=HYPERLINK(\"x\")", "'=quoted"]),
 )
 words = st.text(alphabet=LETTERS + "0123456789.-", min_size=1, max_size=12)
 var_values = st.one_of(
@@ -60,26 +72,30 @@ def schools(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "model": draw(st.sampled_from(["RB750Gr3", "RB5009UG+S+", "L009UiGS-2HaxD"])),
             }
             if draw(st.booleans()):
-                router["serial"] = draw(st.sampled_from(["0123", "HE108ABCDEF", "939208928B82", "12E45"]))
+                serial = draw(st.sampled_from(["0123", "HE108ABCDEF", "939208928B82", "12E45"]))
+                router["serial"] = f"{serial}{host:02d}"  # unique: two routers never share one
             if draw(st.booleans()):
                 router["routeros"] = draw(st.sampled_from(["6.49.17", "7.18.2", "7.20"]))
             if draw(st.booleans()):
                 router["vars"] = {"wan": draw(var_values)}
             routers.append(router)
+        municipality, before = draw(st.sampled_from(PLACES))
         school: dict[str, Any] = {
             "id": f"LV-{number + 1:04d}",
             "name": draw(text),
-            "municipality": draw(text),
+            "municipality": municipality,
             "connection": connection,
             "routers": routers,
         }
+        if before is not None:
+            school["municipality_before_2021"] = before
         if draw(st.booleans()):
-            school["municipality_before_2021"] = draw(text)
+            connection["shared_contract"] = True
         groups = draw(st.lists(st.sampled_from(["pilot", "lte-backup"]), unique=True))
         if groups:
             school["groups"] = groups
         if draw(st.booleans()):
-            school["vars"] = {"lan_subnet": "10.100.1.0/24", "note": draw(var_values)}
+            school["vars"] = {"lan_subnet": f"10.100.{number}.0/24", "note": draw(var_values)}
         result.append(school)
     return result
 

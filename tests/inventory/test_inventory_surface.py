@@ -15,14 +15,21 @@ def test_all_names_exist_and_nothing_private_is_exported() -> None:
     public = {n for n in vars(inventory) if not n.startswith("_") and n not in ("annotations",)}
     modules = {
         "cells",
+        "checks",
+        "edit",
         "export",
         "loader",
         "model",
+        "programme",
+        "reference",
+        "resolve",
         "schema",
         "secrets",
+        "sections",
         "source",
         "tabular",
         "views",
+        "windows",
     }
     assert public - modules == set(inventory.__all__)
 

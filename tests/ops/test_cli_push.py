@@ -25,10 +25,13 @@ def run(fleet: SimFleet, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_trust_pins_and_a_changed_identity_needs_yes(fleet: SimFleet, sim_inventory: Inventory) -> None:
+def test_trust_pins_and_a_changed_identity_needs_replace(fleet: SimFleet, sim_inventory: Inventory) -> None:
+    from mikronet.transport import TrustStore
+
+    TrustStore(sim_inventory.known_hosts).forget("LV-0101/api")
     code, out, _ = run(fleet, "trust", "LV-0101/api", "--yes")
     assert code == 0, out
-    assert "pinned in" in out and "ssh-ed25519" in out and "tls sha256" in out
+    assert "pinned 1 router(s) in" in out and "ssh-ed25519" in out and "tls sha256" in out
     known = sim_inventory.known_hosts.read_text(encoding="utf-8")
     assert "LV-0101/api ssh-ed25519 " in known and "LV-0101/api tls-sha256 " in known
 
@@ -36,13 +39,14 @@ def test_trust_pins_and_a_changed_identity_needs_yes(fleet: SimFleet, sim_invent
 def test_plan_json_then_push_then_nothing_to_do(fleet: SimFleet, sim_inventory: Inventory) -> None:
     code, out, _ = run(fleet, "plan", "--limit", "LV-0102/v6", "--json")
     assert code == 0
-    planned = json.loads(out)
-    assert planned[0]["status"] in ("planned", "ok")
+    router_line, summary = (json.loads(line) for line in out.splitlines())
+    assert router_line["router"] == "LV-0102/v6" and router_line["status"] == "planned"
+    assert summary["summary"]["counts"] == {"planned": 1}
     code, out, _ = run(fleet, "push", "--limit", "LV-0102/v6")
     assert code == 0, out
-    assert "LV-0102/v6: " in out
+    assert "LV-0102/v6: changed" in out
     code, out, _ = run(fleet, "push", "--limit", "LV-0102/v6")
-    assert code == 0 and "LV-0102/v6: ok (no changes)" in out
+    assert code == 0 and "LV-0102/v6" not in out and "1 ok" in out  # only changed or failed routers get a line
 
 
 def test_an_unreachable_router_is_exit_status_1_and_named(fleet: SimFleet, sim_inventory: Inventory) -> None:
@@ -81,7 +85,7 @@ def test_main_returns_the_status() -> None:
     assert main(["--version"]) == 0
 
 
-def test_trust_refuses_to_replace_a_different_pin_without_yes(fleet: SimFleet, sim_inventory: Inventory) -> None:
+def test_trust_refuses_to_replace_a_different_pin_without_replace(fleet: SimFleet, sim_inventory: Inventory) -> None:
     from mikronet.transport import TrustStore
     from mikronet.transport.trust import TLS_KIND, Pin
 
@@ -89,15 +93,17 @@ def test_trust_refuses_to_replace_a_different_pin_without_yes(fleet: SimFleet, s
     assert run(fleet, "trust", "LV-0101/hand", "--yes")[0] == 0
     genuine = store.tls_fingerprint("LV-0101/hand")
     store.record(Pin("LV-0101/hand", TLS_KIND, "ab" * 32))
-    code, _, err = run(fleet, "trust", "LV-0101/hand")
-    assert code == 1 and "differs from the pinned identity" in err
+    code, out, _ = run(fleet, "trust", "LV-0101/hand", "--yes")
+    assert code == 1 and "LV-0101/hand: identity-changed" in out and "differs from the pinned one" in out
     assert store.tls_fingerprint("LV-0101/hand") == "ab" * 32
-    assert run(fleet, "trust", "LV-0101/hand", "--yes")[0] == 0
+    assert run(fleet, "trust", "LV-0101/hand", "--yes", "--replace")[0] == 0
     assert store.tls_fingerprint("LV-0101/hand") == genuine
 
 
 def test_render_check_lists_every_router_whose_template_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIKRONET_PASSWORD", PASSWORD)
+    monkeypatch.setenv("MIKRONET_WIFI_PASSPHRASE", "Wi-Fi-" + PASSWORD)  # the sample access points' secrets
+    monkeypatch.setenv("MIKRONET_RADIUS_SECRET", "Radius-" + PASSWORD)
     for source in (ROOT / "templates").iterdir():
         (tmp_path / source.name).write_bytes(source.read_bytes())
     good = main(["-i", str(ROOT / "inventory"), "render", "--check", "--templates", str(tmp_path)])
@@ -107,8 +113,10 @@ def test_render_check_lists_every_router_whose_template_fails(tmp_path: Path, mo
                        encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(cli, ["-i", str(ROOT / "inventory"), "render", "--check", "--limit", "LV-0042/*",
-                                 "--templates", str(tmp_path)], env={"MIKRONET_PASSWORD": PASSWORD})
+                                 "--templates", str(tmp_path)], env={"MIKRONET_PASSWORD": PASSWORD,
+                                 "MIKRONET_WIFI_PASSPHRASE": "w", "MIKRONET_RADIUS_SECRET": "radius"})
     assert result.exit_code == 2
-    assert "LV-0042/gw: school-gateway.rsc.j2:" in result.stderr and "time_zone" in result.stderr
+    assert "school-gateway.rsc.j2:" in result.stderr and "time_zone" in result.stderr
+    assert "2 routers: LV-0042/gw, LV-0042/lab" in result.stderr  # one failure, every router it hits
     assert "LV-0042/ap1" not in result.stderr  # the access point's template is fine
     assert "1 of 3 routers render and parse" in result.stdout

@@ -45,14 +45,16 @@ def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_
     assert second.plan == ()
     assert len(p.backups.history(router_id) if p.backups else []) == 2  # nothing changed, nothing committed
 
-    # Nothing left behind but the binary backup: the revert is disarmed, the export file removed.
+    # Nothing left behind: the revert is disarmed, the lock released, the backup and export files removed.
     r = router(sim_inventory, router_id)
     kind = "api-ssl" if r.transport == "api-ssl" else "api"  # the template closes plain API for api-ssl
     with connect(r, TrustStore(sim_inventory.known_hosts), transport=kind) as session:
         files = {row["name"] for row in session.print("/file")}
         scheduled = [row["name"] for row in session.print("/system/scheduler")]
-    assert "mikronet-pre-push.backup" in files and "mikronet-export.rsc" not in files
+        scripts = [row["name"] for row in session.print("/system/script")]
+    assert not {name for name in files if name.startswith("mikronet-")}, files
     assert "mikronet-revert" not in scheduled
+    assert "mikronet-lock" not in scripts
 
 
 def test_plan_on_a_hand_modified_router_shows_exactly_the_modification(

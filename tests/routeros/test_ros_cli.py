@@ -34,7 +34,8 @@ def test_parse_error_is_exit_2_with_file_line_column(capsys: pytest.CaptureFixtu
     path = export_path("40")
     status, out, err = run(capsys, "config", "parse", str(path))
     assert status == 2 and not out
-    assert err.strip() == f"error: {path}:566:77: unterminated string (the input may be cut short)"
+    assert err.strip() == (f"error: {path}:566:77: unterminated string in comment=: no closing quote up to the "
+                           "end of the input (the input may be cut short)")
     status, out, err = run(capsys, "config", "parse", "--recover", str(path))
     assert status == 0 and f"warning: {path}:line 566:77: unterminated string" in err
 
@@ -94,3 +95,40 @@ def test_normalize_leaves_out_secrets_unless_asked(capsys: pytest.CaptureFixture
     assert status == 0 and "name=TELEGRAM_CHAT_ID" in out and "password=-1001798127067" not in out
     status, shown, _ = run(capsys, "config", "normalize", "--show-sensitive", str(export_path("14")))
     assert "password=-1001798127067" in shown
+
+
+def test_diff_exit_code_says_whether_the_files_differ(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    same = str(export_path("24")), str(export_path("25"))  # verbose and compact export of one router
+    assert run(capsys, "config", "diff", "--exit-code", *same)[:2] == (0, "")
+    status, out, _ = run(capsys, "config", "diff", "--exit-code", str(export_path("05")), str(export_path("06")))
+    assert status == 3 and "/system clock set time-zone-name=Europe/Kyiv" in out
+    status, out, _ = run(capsys, "--json", "config", "diff", "--exit-code", str(export_path("05")),
+                         str(export_path("06")))
+    assert status == 3 and json.loads(out)["changes"] > 0
+    assert run(capsys, "config", "diff", str(export_path("05")), str(export_path("06")))[0] == 0  # without the flag
+    status, _, err = run(capsys, "config", "diff", "--exit-code", str(export_path("40")), str(export_path("06")))
+    assert status == 2 and "unterminated" in err
+    done = subprocess.run([sys.executable, "-m", "mikronet", "config", "diff", "--exit-code", str(export_path("05")),
+                           str(export_path("06"))], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 3
+
+
+def test_lint_names_file_line_and_the_property_meant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "skola.rsc"
+    script.write_text("/ip dns\nset alow-remote-requests=yes\n/system ntp client\nset server-dns-names=lv.pool\n",
+                      encoding="utf-8")
+    status, _, err = run(capsys, "config", "lint", "--version", "7.16", str(script))
+    assert status == 2
+    assert err.splitlines() == [
+        f"{script}:2: /ip dns set alow-remote-requests: unknown property (did you mean allow-remote-requests?)",
+        f"{script}:4: /system ntp client set server-dns-names: not on RouterOS 7.16 (until 7.0)"]
+    status, out, _ = run(capsys, "--json", "config", "lint", str(script))  # no version: no version gates
+    assert status == 2 and [p["suggestion"] for p in json.loads(out)["problems"]] == ["allow-remote-requests"]
+    assert run(capsys, "config", "lint", str(export_path("07")))[0] == 0  # a real 7.5 export
+    wireless = tmp_path / "ap.rsc"
+    wireless.write_text("/interface wireless\nset [ find default-name=wlan1 ] ssid=skola\n", encoding="utf-8")
+    assert run(capsys, "config", "lint", "--version", "7.16", str(wireless))[0] == 0
+    status, _, err = run(capsys, "config", "lint", "--version", "7.16", "--packages", "routeros,wifi-qcom",
+                         str(wireless))
+    assert status == 2
+    assert "/interface wireless: needs the wireless package (this router has: routeros, wifi-qcom)" in err

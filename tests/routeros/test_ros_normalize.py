@@ -131,3 +131,98 @@ def test_an_item_read_over_the_api_normalises_like_the_export_line() -> None:
         "running": "true", "mac-address": "64:D1:54:E7:9C:D4", "orig-mac-address": "64:D1:54:E7:9C:D4"})),))})
     export = parse("/interface ethernet\nset [ find default-name=ether1 ] comment=WAN\n")
     assert normalize(api) == normalize(export)
+
+
+# -- every spelling RouterOS reads of one value normalises alike ----------------------------------
+
+_ipv4 = st.ip_addresses(v=4)
+_ipv6 = st.ip_addresses(v=6)
+
+
+@given(address=_ipv4 | _ipv6)
+def test_a_host_address_with_or_without_its_full_prefix_is_one_value(address: object) -> None:
+    import ipaddress
+
+    ip = ipaddress.ip_address(address)  # type: ignore[arg-type]
+    spellings = [str(ip), f"{ip}/{ip.max_prefixlen}"]
+    if ip.version == 6:
+        spellings += [ip.exploded, ip.exploded.upper(), f"{ip.exploded.upper()}/128"]
+    for type_ in ("ip", "net", "ip-set"):
+        assert len({normalize_value(type_, s) for s in spellings}) == 1, spellings
+    assert normalize_value("ip", "!" + spellings[1]) == "!" + normalize_value("ip", spellings[0])
+
+
+@given(address=_ipv4, prefix=st.integers(0, 31))
+def test_a_network_with_host_bits_is_its_network(address: object, prefix: int) -> None:
+    import ipaddress
+
+    net = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+    assert normalize_value("net", f"{address}/{prefix}") == normalize_value("net", str(net)) == str(net)
+    assert normalize_value("ip", f"{address}/{prefix}") == f"{address}/{prefix}"  # an interface address keeps them
+
+
+@given(st.lists(_ipv4, min_size=1, max_size=5, unique=True), st.randoms())
+def test_address_lists_keep_their_order_and_address_sets_do_not(addresses: list[object], rnd: object) -> None:
+    spelled = [f"{a}/32" for a in addresses]
+    shuffled = list(addresses)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert normalize_value("ip", ",".join(spelled)) == ",".join(map(str, addresses))
+    assert normalize_value("ip-set", ",".join(spelled)) == normalize_value("ip-set", ",".join(map(str, shuffled)))
+
+
+@given(us=st.integers(0, 10**6 * 86_400 * 400))
+def test_every_spelling_of_a_duration_is_one_value(us: int) -> None:
+    from mikronet.routeros.normalize import format_duration
+
+    seconds, micro = divmod(us, 1_000_000)
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    fraction = f".{micro:06d}" if micro else ""
+    spellings = {format_duration(us), f"{days}d{hours:02d}:{minutes:02d}:{secs:02d}{fraction}",
+                 f"{days * 24 + hours}:{minutes:02d}:{secs:02d}{fraction}"}
+    if not micro:
+        spellings |= {f"{seconds}s", f"{seconds}"}
+    if us % 3_600_000_000 == 0:
+        spellings.add(f"{us // 3_600_000_000}h")
+    assert len({normalize_value("duration", s) for s in spellings}) == 1, spellings
+
+
+@given(n=st.integers(0, 10**6), unit=st.sampled_from([("k", 10**3), ("M", 10**6), ("G", 10**9)]))
+def test_every_spelling_of_a_rate_and_a_size_is_one_value(n: int, unit: tuple[str, int]) -> None:
+    suffix, factor = unit
+    assert normalize_value("rate", f"{n}{suffix}") == normalize_value("rate", str(n * factor))
+    assert normalize_value("rate", f"{n}{suffix}/{n}{suffix}") == normalize_value("rate", f"{n * factor}/{n * factor}")
+    binary = {"k": "KiB", "M": "MiB", "G": "GiB"}[suffix]
+    assert normalize_value("size", f"{n}{binary}") == normalize_value("size", f"{n}{suffix}") == str(
+        n * {"k": 1024, "M": 1024**2, "G": 1024**3}[suffix])
+
+
+@given(truth=st.booleans(), case=st.sampled_from([str.lower, str.upper, str.capitalize]))
+def test_every_spelling_of_a_boolean_is_one_value(truth: bool, case: object) -> None:
+    words = ("yes", "true") if truth else ("no", "false")
+    assert {normalize_value("bool", case(w)) for w in words} == {words[0]}  # type: ignore[operator]
+
+
+def test_one_value_never_diffs_against_its_other_spelling() -> None:
+    from mikronet.routeros import diff
+
+    router = parse("# 2024-05-15 22:25:49 by RouterOS 7.14.3\n"
+                   "/ip firewall address-list\nadd address=10.255.255.1 list=mgmt\nadd address=10.1.0.0/16 list=mgmt\n"
+                   "/ip route\nadd dst-address=10.9.0.0/24 gateway=10.0.0.1\n"
+                   "/ip dhcp-server\nadd interface=bridge lease-time=1d name=d\n"
+                   "/queue simple\nadd max-limit=25M/25M name=q target=bridge\n"
+                   "/ip dns\nset allow-remote-requests=yes servers=1.1.1.1,2606:4700:4700::1111\n"
+                   "/ip service\nset ssh address=10.0.0.0/8,192.168.88.0/24\n")
+    template = parse("#mikronet: own /ip firewall address-list\n"
+                     "/ip firewall address-list\nadd address=10.255.255.1/32 list=mgmt\n"
+                     "add address=10.1.0.0/16 list=mgmt\n"
+                     "/ip route\nadd dst-address=10.9.0.77/24 gateway=10.0.0.1/32\n"
+                     "/ip dhcp-server\nadd interface=bridge lease-time=24h name=d\n"
+                     "/queue simple\nadd max-limit=25000000/25000k name=q target=bridge\n"
+                     "/ip dns\nset allow-remote-requests=true servers=1.1.1.1/32,2606:4700:4700:0:0:0:0:1111\n"
+                     "/ip service\nset ssh address=192.168.88.0/24,10.0.0.0/8\n")
+    assert not diff(template, router)
+    assert not diff(router, template)
+    moved = parse("/ip dns\nset servers=2606:4700:4700::1111,1.1.1.1\n")  # DNS servers: order is meaning
+    assert diff(moved, router)

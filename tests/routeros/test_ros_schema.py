@@ -102,3 +102,23 @@ def test_version_problems_name_what_a_router_lacks() -> None:
     wave2 = parse("/interface wifiwave2\nset [ find default-name=wifi1 ] disabled=no\n")
     assert version_problems(wave2, "7.12") == []
     assert version_problems(parse("/ip route\nadd gateway=1.1.1.1 routing-mark=x\n"), "7.14") == []
+
+
+def test_one_version_type_for_the_product() -> None:
+    from mikronet.routeros import Version
+    from mikronet.sim import versions as sim_versions
+
+    v = parse_version("7.14.3 (stable)")
+    assert isinstance(v, Version) and (v.major, v.minor, v.patch) == (7, 14, 3) and str(v) == "7.14.3"
+    assert parse_version("7.16rc1") < parse_version("7.16") and str(parse_version("7.16rc1")) == "7.16rc1"
+    assert parse_version("7.1alpha2") < parse_version("7.1beta1") < parse_version("7.1rc6") < parse_version("7.1")
+    assert parse_version("7.14") == parse_version("7.14.0") == (7, 14)
+    assert hash(parse_version("7.14.0")) == hash(Version((7, 14)))
+    assert v >= "7.13" and v < "7.15" and v != "6.49.7" and parse_version(v) is v
+    assert sorted(map(parse_version, ["6.49.17", "7.1rc6", "6.49.7", "7.1"])) == [
+        parse_version(t) for t in ("6.49.7", "6.49.17", "7.1rc6", "7.1")]
+    assert sim_versions.Version is Version and sim_versions.parse_version is parse_version
+    for bad in ("", "seven", "7.14.3 stable", "7.x", "7..1"):
+        with pytest.raises(ValueError, match="not a RouterOS version"):
+            parse_version(bad)
+

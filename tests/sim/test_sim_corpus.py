@@ -9,7 +9,7 @@ every export is checked in a few seconds.
 from __future__ import annotations
 
 import pytest
-from sim_corpus import EXPORTS, RealExport, clean_exports
+from sim_corpus import EXPORTS, RealExport, clean_exports, readback_param
 
 from mikronet.routeros import diff, parse, render_script
 from mikronet.sim.clock import ManualClock
@@ -28,7 +28,7 @@ def test_the_corpus_is_there() -> None:
     assert len(REAL) >= 40  # 46 exports, 6 of them damaged on purpose (see SOURCES.md)
 
 
-@pytest.mark.parametrize("export", REAL, ids=lambda e: e.path.name[:30])
+@pytest.mark.parametrize("export", [readback_param(e) for e in REAL])
 def test_a_real_export_loads_without_a_refused_line_and_exports_the_same(export: RealExport) -> None:
     device = _load(export)
     assert device.initial_result is not None

@@ -20,7 +20,7 @@ import librouteros
 import paramiko
 import pytest
 from librouteros.login import plain, token
-from sim_corpus import RealExport, clean_exports
+from sim_corpus import RealExport, clean_exports, readback_param
 
 from mikronet.routeros import diff, parse, render_script
 from mikronet.sim.device import DeviceOptions, DeviceSpec
@@ -54,7 +54,7 @@ def _empty_diff(original: RealExport, text: str) -> str:
     return render_script(plan, show_sensitive=True)
 
 
-@pytest.mark.parametrize("export", REAL, ids=lambda e: e.path.name[:30])
+@pytest.mark.parametrize("export", [readback_param(e) for e in REAL])
 def test_read_back_over_ssh(corpus_fleet: dict[str, Any], export: RealExport) -> None:
     router = corpus_fleet[export.id]
     assert router.device.initial_result.problems == []
@@ -73,7 +73,7 @@ def test_read_back_over_ssh(corpus_fleet: dict[str, Any], export: RealExport) ->
     assert _empty_diff(export, text) == ""
 
 
-@pytest.mark.parametrize("export", REAL, ids=lambda e: e.path.name[:30])
+@pytest.mark.parametrize("export", REAL, ids=lambda e: e.path.name[:30])  # 01 is RouterOS 6 and over the limit
 def test_read_back_over_the_api(corpus_fleet: dict[str, Any], export: RealExport) -> None:
     router = corpus_fleet[export.id]
     endpoint = router.endpoint

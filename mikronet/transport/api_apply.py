@@ -1,25 +1,21 @@
-"""Apply a plan to a router, with as few round trips as the plan allows.
+"""Apply a plan over the API with as few round trips as the plan allows.
 
-Over the API, selectors are resolved to ``.id`` s against the state read before planning — no
-query per operation — and the commands are pipelined. A batch is cut only where an operation
-needs the id of an item added earlier in the same plan (``place-before`` or a move naming a new
-firewall rule), since that id is only known from the add's ``=ret=``.
+Selectors are resolved to ``.id`` s against the state read before planning — no query per operation —
+and the commands are pipelined. A batch is cut only where an operation needs the id of an item added
+earlier in the same plan (``place-before`` or a move naming a new firewall rule), since that id is only
+known from the add's ``=ret=``; the caller's ``stop()`` is asked at every cut.
 
-Over SSH, the plan is sent as console lines with ``[ find … ]`` selectors, one at a time, and each
-line's output is checked for RouterOS's error lines.
-
-Either way the result lists exactly which operations took effect. Over SSH the first refusal
-stops the rest; over the API the commands pipelined behind a refused one have run as well, and
-are reported among the applied. The push pipeline then restores the router's backup, so no router
-is left half-configured.
+The report lists exactly which operations took effect: the commands pipelined behind a refused one
+have run as well, and are reported among the applied. The push pipeline then restores the router's
+backup, so no router is left half-configured.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
+from mikronet.errors import TransportError
 from mikronet.routeros import (
     Add,
     Item,
@@ -33,43 +29,12 @@ from mikronet.routeros import (
     Selector,
     Set,
     canonical_path,
-    default_schema,
     matches,
-    render_script,
 )
-from mikronet.transport.base import Command, Transport
+from mikronet.transport.base import ActualState, ApplyReport, Command, Transport
+from mikronet.transport.rows import api_path
 
-__all__ = ["ApplyReport", "apply_plan", "op_line"]
-
-
-_HEX_RUN = re.compile(r"(?<!\\)(?:\\[0-9A-F]{2})+")
-
-
-def _readable(match: re.Match[str]) -> str:
-    data = bytes(int(match.group(0)[i + 1:i + 3], 16) for i in range(0, len(match.group(0)), 3))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return match.group(0)
-    return text if text.isprintable() else match.group(0)
-
-
-def op_line(op: Op) -> str:
-    """One operation as a console line for people: sensitive values masked, and the UTF-8 that
-    RouterOS script writes as hex escapes (``\\C4\\81``) shown as the letters (``ā``)."""
-    return _HEX_RUN.sub(_readable, render_script(Plan((op,))).strip())
-
-
-@dataclass
-class ApplyReport:
-    applied: list[Op] = field(default_factory=list)
-    failed: Op | None = None
-    error: str | None = None
-    round_trips: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.failed is None
+__all__ = ["apply_over_api"]
 
 
 @dataclass
@@ -114,7 +79,13 @@ class _ApiBatch:
     def flush(self) -> bool:
         if not self.commands:
             return True
-        replies = self.transport.run(self.commands)
+        try:
+            replies = self.transport.run(self.commands)
+        except TransportError as exc:
+            # The batch was sent and the session broke: which of its commands ran is not known.
+            self.report.uncertain, self.report.lost = list(self.ops), exc.message
+            self.commands, self.ops, self.pending = [], [], {}
+            return False
         self.report.round_trips += 1
         ok = True
         for index, (op, reply) in enumerate(zip(self.ops, replies, strict=True)):
@@ -137,27 +108,17 @@ class _ApiBatch:
         return ok
 
 
-def _api_path(path: str) -> str:
-    return "/" + "/".join(canonical_path(path)[1:].split())
-
-
 def _words(props: Props) -> dict[str, str]:
     return {(k if v is not None else f"!{k}"): (v if v is not None else "") for k, v in props.items()}
 
 
-def apply_plan(
-    transport: Transport,
-    plan: Plan,
-    *,
-    sections: Mapping[str, Sequence[Item]] | None = None,
-    ids: Mapping[str, Sequence[str]] | None = None,
-    schema: Schema | None = None,
+def apply_over_api(
+    transport: Transport, plan: Plan, state: ActualState, schema: Schema, *, stop: Callable[[], bool] | None = None
 ) -> ApplyReport:
-    """Apply ``plan``. ``sections``/``ids`` are the items and ``.id`` s read before planning (API)."""
+    """Apply ``plan`` with the items and ``.id`` s of ``state``; see the module's docstring."""
     report = ApplyReport()
-    if transport.kind == "ssh":
-        return _apply_ssh(transport, plan, report)
-    applier = _ApiApplier(transport, report, _Resolver(sections or {}, ids or {}, schema or default_schema()))
+    sections = {p: s.items for p, s in state.config.sections.items()}
+    applier = _ApiApplier(transport, report, _Resolver(sections, state.ids, schema), stop)
     for op in plan:
         if not applier.apply(op):
             return report
@@ -172,15 +133,21 @@ class _Stop(Exception):
 class _ApiApplier:
     """Turns each operation into an API command with ``.id`` s, batching as far as ids are known."""
 
-    def __init__(self, transport: Transport, report: ApplyReport, resolver: _Resolver) -> None:
+    def __init__(self, transport: Transport, report: ApplyReport, resolver: _Resolver,
+                 stop: Callable[[], bool] | None) -> None:
         self.report = report
         self.resolver = resolver
         self.batch = _ApiBatch(transport, report)
+        self.stop = stop
 
     def _ids(self, entries: list[_Entry]) -> str:
         """Comma-separated ids; flushes the batch first when an entry's add has not answered yet."""
-        if any(e.id is None for e in entries) and not self.batch.flush():
-            raise _Stop
+        if any(e.id is None for e in entries):
+            if not self.batch.flush():
+                raise _Stop
+            if self.stop is not None and self.stop():
+                self.report.stopped = True
+                raise _Stop
         return ",".join(str(e.id) for e in entries)
 
     def _place(self, path: str, entries: list[_Entry], before: Selector | None) -> tuple[int, str | None]:
@@ -195,11 +162,11 @@ class _ApiApplier:
             self._apply(op)
         except _Stop:
             return False
-        return self.report.failed is None
+        return self.report.failed is None and not self.report.stopped
 
     def _apply(self, op: Op) -> None:
         path = canonical_path(op.path)
-        api = _api_path(path)
+        api = api_path(path)
         entries = self.resolver.entries.setdefault(path, [])
         if isinstance(op, Set) and op.selector is None:
             self.batch.add(op, Command(api, "set", _words(op.props)))
@@ -236,20 +203,3 @@ class _ApiApplier:
             args = {"numbers": id_list, **({"destination": before_id} if before_id is not None else {})}
             entries[position:position] = targets
             self.batch.add(op, Command(api, "move", args))
-
-
-def _apply_ssh(transport: Transport, plan: Plan, report: ApplyReport) -> ApplyReport:
-    from mikronet.transport.ssh import SshTransport, error_in
-
-    assert isinstance(transport, SshTransport)
-    for op in plan:
-        line = render_script(Plan((op,)), show_sensitive=True).strip()
-        output = transport.send(line)
-        report.round_trips += 1
-        error = error_in(output)
-        if error is not None:
-            report.failed, report.error = op, error
-            return report
-        report.applied.append(op)
-    return report
-

@@ -1,0 +1,71 @@
+"""The ledger of interventions: every upgrade, swap, consultation, push, restore and measurement
+done at a school, as append-only events in a hash chain that shows whether anyone edited history.
+
+Typical use::
+
+    ledger = open_ledger(url=None, base_dir=inventory_dir)   # sqlite:///<inventory>/ledger.sqlite
+    ledger.append(school="LV-0042", kind="consultation", details={"note": "Wi-Fi pārklājums"})
+    for event in ledger.events(school="LV-0042"):
+        print(event.time, event.kind, event.outcome)
+    assert ledger.verify().ok
+    ledger.close()
+
+SQLite is the default (one file beside the inventory, safe with several processes appending);
+``postgresql://…`` URLs put a team's ledger on a PostgreSQL server with the same code. The database
+drivers are imported only when a ledger is opened.
+"""
+
+from __future__ import annotations
+
+from mikronet.ledger.backend import Backend, display_url, open_backend
+from mikronet.ledger.chain import Head, VerifyReport, verify_chain
+from mikronet.ledger.exchange import FORMATS, export_text, read_jsonl
+from mikronet.ledger.model import (
+    CATEGORIES,
+    DEFAULT_CATEGORIES,
+    GENESIS,
+    KINDS,
+    OUTCOMES,
+    Event,
+    event_hash,
+    format_time,
+    parse_time,
+)
+from mikronet.ledger.schema import LATEST as SCHEMA_VERSION
+from mikronet.ledger.store import ImportReport, Ledger, default_ledger_url, open_ledger
+from mikronet.ledger.technician import resolve_technician, technician_source
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_CATEGORIES",
+    "FORMATS",
+    "GENESIS",
+    "KINDS",
+    "OUTCOMES",
+    "SCHEMA_VERSION",
+    "Backend",
+    "Event",
+    "Head",
+    "ImportReport",
+    "Ledger",
+    "VerifyReport",
+    "categories_of",
+    "default_ledger_url",
+    "display_url",
+    "event_hash",
+    "export_text",
+    "format_time",
+    "open_backend",
+    "open_ledger",
+    "parse_time",
+    "read_jsonl",
+    "resolve_technician",
+    "technician_source",
+    "verify_chain",
+]
+
+
+def categories_of(inventory: object) -> dict[str, str | None] | None:
+    """The kind → category mapping an inventory sets (``programme.categories``), or ``None``."""
+    categories = getattr(getattr(inventory, "programme", None), "categories", None)
+    return dict(categories) if categories else None

@@ -1,0 +1,326 @@
+"""The ledger: append events to the chain, query them, verify the chain, merge another ledger's events.
+
+Every write is one transaction that first makes its connection the ledger's only writer
+(:meth:`Backend.begin_write`), then reads the head, links the new event to it, inserts it and moves
+the head. A process killed at any point leaves either the whole event or nothing. Details pass the
+secret redactor before they are hashed or written.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from mikronet.errors import LedgerError
+from mikronet.ledger.backend import DEFAULT_FILE, Backend, open_backend
+from mikronet.ledger.chain import Head, VerifyReport, verify_chain
+from mikronet.ledger.model import (
+    CATEGORIES,
+    GENESIS,
+    OUTCOMES,
+    Event,
+    canonical_json,
+    category_for,
+    check_categories,
+    clean_details,
+    content_key,
+    event_hash,
+    format_time,
+    parse_time,
+)
+from mikronet.ledger.schema import migrate
+from mikronet.ledger.technician import resolve_technician
+from mikronet.secret import REDACTOR, Redactor
+
+__all__ = ["ImportReport", "Ledger", "default_ledger_url", "open_ledger"]
+
+_COLUMNS = (
+    "seq, id, time, technician, school, router, serial, kind, category, details, outcome, "
+    "prev_id, prev_hash, hash, origin_hash, origin_prev_hash"
+)
+_INSERT = f"INSERT INTO ledger_events ({_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What a merge did: the events it appended (in order) and how many it found already there."""
+
+    added: tuple[Event, ...]
+    skipped: int
+
+    def record(self) -> dict[str, int]:
+        return {"added": len(self.added), "skipped": self.skipped}
+
+
+_NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
+
+
+def _row(event: Event) -> tuple[Any, ...]:
+    record = event.record() | {"details": canonical_json(dict(event.details))}
+    return tuple(record[name] for name in _NAMES)
+
+
+def _event(row: Sequence[Any]) -> Event:
+    fields = dict(zip(_NAMES, row, strict=True))
+    fields.update(seq=int(fields["seq"]), time=parse_time(fields["time"]), details=json.loads(fields["details"]))
+    return Event(**fields)
+
+
+class Ledger:
+    """An open ledger. Build it with :func:`open_ledger`; close it (or use ``with``) when done.
+
+    ``categories``: kind → programme category, over :data:`~mikronet.ledger.DEFAULT_CATEGORIES`.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        categories: Mapping[str, str | None] | None = None,
+        redactor: Redactor = REDACTOR,
+    ) -> None:
+        self.backend = backend
+        self.categories = check_categories(categories)
+        self._redactor = redactor
+        self._lock = threading.RLock()  # one connection: one transaction at a time across threads
+        migrate(backend)
+
+    @property
+    def url(self) -> str:
+        """Where the ledger is (any password masked)."""
+        return self.backend.url
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[None]:
+        with self._lock:
+            if write:
+                self.backend.begin_write()
+            else:
+                self.backend.begin_read()
+            try:
+                yield
+                self.backend.commit()
+            except BaseException:
+                self.backend.rollback()
+                raise
+
+    def _head(self) -> Head | None:
+        rows = self.backend.fetch("SELECT seq, id, hash FROM ledger_head WHERE one = 1")
+        return Head(int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
+
+    def _link_and_write(self, event: Event) -> Event:
+        """Inside a write transaction: link to the head, insert, move the head."""
+        head = self._head()
+        linked = replace(
+            event,
+            seq=head.seq + 1 if head else 1,
+            prev_id=head.id if head else None,
+            prev_hash=head.hash if head else GENESIS,
+        )
+        linked = replace(linked, hash=event_hash(linked))
+        self.backend.run(_INSERT, _row(linked))
+        if head is None:
+            self.backend.run(
+                "INSERT INTO ledger_head (one, seq, id, hash) VALUES (1, ?, ?, ?)", (linked.seq, linked.id, linked.hash)
+            )
+        else:
+            self.backend.run(
+                "UPDATE ledger_head SET seq = ?, id = ?, hash = ? WHERE one = 1", (linked.seq, linked.id, linked.hash)
+            )
+        return linked
+
+    def _check(self, kind: str, outcome: str, category: str | None, school: str) -> None:
+        if not school or not school.strip():
+            raise LedgerError("an event needs a school")
+        category_for(kind, self.categories)
+        if outcome not in OUTCOMES:
+            raise LedgerError(f"unknown outcome {outcome!r}; outcomes: {', '.join(OUTCOMES)}")
+        if category is not None and category not in CATEGORIES:
+            raise LedgerError(f"unknown category {category!r}; categories: {', '.join(CATEGORIES)}")
+
+    def append(
+        self,
+        *,
+        school: str,
+        kind: str,
+        technician: str | None = None,
+        router: str | None = None,
+        serial: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        outcome: str = "completed",
+        time: datetime | None = None,
+        category: str | None = None,
+        id: str | None = None,
+    ) -> Event:
+        """Record one event at the end of the chain and return it as stored.
+
+        ``technician`` ``None``: :func:`~mikronet.ledger.resolve_technician`. ``time`` ``None``:
+        now; otherwise timezone-aware. ``category`` ``None``: the kind's category in this ledger's
+        mapping. ``id`` ``None``: a new UUID; a caller that retries may pass its own, and an id
+        already recorded is refused.
+        """
+        self._check(kind, outcome, category, school)
+        event = Event(
+            seq=0,
+            id=id or str(uuid.uuid4()),
+            time=parse_time(format_time(time or datetime.now(UTC))),
+            technician=resolve_technician(technician),
+            school=school.strip(),
+            router=router,
+            serial=serial,
+            kind=kind,
+            category=category if category is not None else category_for(kind, self.categories),
+            details=clean_details(details, self._redactor),
+            outcome=outcome,
+            prev_hash="",
+            hash="",
+        )
+        with self._transaction(write=True):
+            if self.backend.fetch("SELECT 1 FROM ledger_events WHERE id = ?", (event.id,)):
+                raise LedgerError(f"event {event.id} is already in the ledger", event=event.id)
+            return self._link_and_write(event)
+
+    def events(
+        self,
+        *,
+        school: str | None = None,
+        router: str | None = None,
+        kind: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Event]:
+        """The events that match every filter given, in chain order. ``since``/``until`` are inclusive."""
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (("school", school), ("router", router), ("kind", kind)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if since is not None:
+            where.append("time >= ?")
+            params.append(format_time(since))
+        if until is not None:
+            where.append("time <= ?")
+            params.append(format_time(until))
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        with self._lock:
+            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
+        return [_event(row) for row in rows]
+
+    def get(self, ref: str) -> Event:
+        """One event by its id, a unique beginning of its id (at least 4 characters), or its seq."""
+        ref = ref.strip()
+        with self._lock:
+            rows = self._find(ref)
+        if not rows:
+            raise LedgerError(f"no event {ref!r} in {self.url}", event=ref)
+        if len(rows) > 1:
+            ids = ", ".join(row[1] for row in rows[:5])
+            raise LedgerError(f"{ref!r} begins {len(rows)} event ids ({ids}); give more of it", event=ref)
+        return _event(rows[0])
+
+    def _find(self, ref: str) -> list[tuple[Any, ...]]:
+        rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (ref,))
+        if not rows and len(ref) >= 4:
+            rows = self.backend.fetch(
+                f"SELECT {_COLUMNS} FROM ledger_events WHERE substr(id, 1, ?) = ? ORDER BY seq", (len(ref), ref)
+            )
+        if not rows and ref.isdigit():
+            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE seq = ?", (int(ref),))
+        return rows
+
+    def count(self) -> int:
+        with self._lock:
+            ((n,),) = self.backend.fetch("SELECT COUNT(*) FROM ledger_events")
+        return int(n)
+
+    def verify(self) -> VerifyReport:
+        """Recompute every hash and link in one consistent read; name the first event that breaks."""
+        with self._transaction(write=False):
+            events = [_event(row) for row in self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events ORDER BY seq")]
+            head = self._head()
+        return verify_chain(events, head)
+
+    def import_events(self, events: Iterable[Event]) -> ImportReport:
+        """Merge events from another ledger (its chain order), all or nothing.
+
+        The events' own chain must hold (checked from their first event on; a break is refused,
+        naming the event). An event whose id is already here is skipped when it says the same, and
+        refused when it says something else. New events are appended to this chain keeping their
+        id, time, technician and category; their hash and previous hash there are kept as
+        ``origin_hash``/``origin_prev_hash``.
+        """
+        incoming = list(events)
+        report = verify_chain(incoming, anchored=False)
+        if not report.ok:
+            raise LedgerError(
+                f"the events' own chain is broken at {report.first_bad}: {report.problem}", event=report.first_bad
+            )
+        for event in incoming:
+            self._check(event.kind, event.outcome, event.category, event.school)
+        added: list[Event] = []
+        skipped = 0
+        with self._transaction(write=True):
+            for event in incoming:
+                rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (event.id,))
+                if rows:
+                    if content_key(_event(rows[0])) != content_key(event):
+                        raise LedgerError(
+                            f"event {event.id} is already in the ledger with other content", event=event.id
+                        )
+                    skipped += 1
+                    continue
+                merged = replace(
+                    event,
+                    details=clean_details(event.details, self._redactor),
+                    origin_hash=event.hash,
+                    origin_prev_hash=event.prev_hash,
+                )
+                added.append(self._link_and_write(merged))
+        return ImportReport(tuple(added), skipped)
+
+
+def default_ledger_url(base: Path) -> str:
+    """``sqlite:///<inventory folder>/ledger.sqlite``; ``base`` may be the inventory folder or file."""
+    folder = base.parent if base.is_file() else base
+    return f"sqlite:///{folder / DEFAULT_FILE}"
+
+
+def open_ledger(
+    url: str | None = None,
+    *,
+    base_dir: Path | None = None,
+    categories: Mapping[str, str | None] | None = None,
+    create: bool = True,
+    redactor: Redactor = REDACTOR,
+) -> Ledger:
+    """Open (and create or migrate) the ledger at ``url``; ``None``: ``ledger.sqlite`` in ``base_dir``
+    (the inventory folder, or the folder of an inventory file; the current folder when not given).
+
+    ``create=False`` refuses a SQLite ledger that does not exist yet.
+    """
+    if url is None:
+        url = default_ledger_url(base_dir if base_dir is not None else Path.cwd())
+    backend = open_backend(url, create=create)
+    try:
+        return Ledger(backend, categories=categories, redactor=redactor)
+    except BaseException:
+        backend.close()
+        raise

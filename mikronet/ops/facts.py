@@ -1,0 +1,104 @@
+"""Read-only fleet work: what each router is and runs (``facts``), and its export (``backup``).
+
+``facts`` reads identity, model, serial, RouterOS version and channel, firmware (current and upgrade),
+architecture, uptime, storage and packages in one round trip on the API. The figures go into the
+result's ``details["facts"]`` and so into the run record, where reports read what the fleet runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mikronet.ops.backup import BackupStore, check_export
+from mikronet.ops.guard import uptime_seconds
+from mikronet.ops.result import RouterResult, Status
+from mikronet.transport import Command, Transport
+
+__all__ = ["FACT_KEYS", "backup_router", "export_whole", "read_facts"]
+
+FACT_KEYS = ("identity", "model", "board_name", "serial", "version", "channel", "firmware_current",
+             "firmware_upgrade", "architecture", "uptime_s", "free_hdd_bytes", "total_hdd_bytes", "packages")
+BACKUP_FILE = "mikronet-backup"
+
+_UNITS = {"KiB": 1024, "MiB": 1024 ** 2, "GiB": 1024 ** 3, "kB": 1000, "MB": 1000 ** 2, "GB": 1000 ** 3}
+
+
+def _bytes(text: str | None) -> int | None:
+    """``1048576`` (API) or ``12.5MiB`` (console) in bytes."""
+    if not text:
+        return None
+    match = re.fullmatch(r"\s*([\d.]+)\s*([KMG]i?B|kB)?\s*", text)
+    if match is None:
+        return None
+    return round(float(match.group(1)) * _UNITS.get(match.group(2) or "", 1))
+
+
+def _seconds(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = uptime_seconds(text)
+    return round(value) if value is not None else None
+
+
+def read_facts(transport: Transport) -> dict[str, Any]:
+    """The router's facts (:data:`FACT_KEYS`); a value RouterOS does not give is None."""
+    replies = transport.run([
+        Command("/system/identity", "print"),
+        Command("/system/resource", "print"),
+        Command("/system/routerboard", "print"),
+        Command("/system/package", "print", {".proplist": "name,version,disabled"}),
+        Command("/system/package/update", "print"),
+    ])
+    identity, resource, board, update = (
+        dict(r.rows[0]) if r.ok and r.rows else {} for r in (replies[0], replies[1], replies[2], replies[4]))
+    version_text = str(resource.get("version", ""))
+    channel_match = re.search(r"\((\S+)\)", version_text)
+    package_rows = replies[3].rows if replies[3].ok else ()
+    return {
+        "identity": identity.get("name"),
+        "model": board.get("model") or None,
+        "board_name": resource.get("board-name"),
+        "serial": board.get("serial-number") or None,
+        "version": version_text.split(" ")[0] or None,
+        "channel": update.get("channel") or (channel_match.group(1) if channel_match else None),
+        "firmware_current": board.get("current-firmware") or None,
+        "firmware_upgrade": board.get("upgrade-firmware") or None,
+        "architecture": resource.get("architecture-name"),
+        "uptime_s": _seconds(resource.get("uptime")),
+        "free_hdd_bytes": _bytes(resource.get("free-hdd-space")),
+        "total_hdd_bytes": _bytes(resource.get("total-hdd-space")),
+        "packages": {str(row.get("name")): str(row.get("version", "")) for row in package_rows
+                     if row.get("name") and row.get("disabled") not in ("true", "yes")},
+    }
+
+
+def export_whole(transport: Transport, name: str, *, hide_sensitive: bool) -> str:
+    """The router's export through the file ``name.rsc``, fetched whole and checked; the file is removed."""
+    args: Mapping[str, str] = {"file": name, **({"hide-sensitive": ""} if hide_sensitive else {})}
+    replies = transport.run([
+        Command("/", "export", args),
+        Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={name}.rsc",)),
+    ])
+    try:
+        replies[0].raise_for_error(transport.router_id)
+        data = transport.fetch_file(f"{name}.rsc", listing=replies[1])
+    finally:
+        transport.run([Command("/file", "remove", {"numbers": f"{name}.rsc"})])
+    text = data.decode("utf-8", "surrogateescape").replace("\r\n", "\n")
+    check_export(text, transport.router_id)
+    return text
+
+
+def backup_router(transport: Transport, store: BackupStore) -> RouterResult:
+    """Export the router whole (sensitive values hidden) and commit it; changes nothing on the router
+    but the export file it removes again."""
+    resource = transport.run([Command("/system/resource", "print", {".proplist": "version"})])[0]
+    version = str(resource.rows[0].get("version", "")) if resource.ok and resource.rows else ""
+    text = export_whole(transport, BACKUP_FILE, hide_sensitive=version.startswith("6."))
+    before = store.commits(transport.router_id)
+    path = store.save(transport.router_id, text, "backup")
+    changed = store.commits(transport.router_id) != before
+    return RouterResult(transport.router_id, Status.CHANGED if changed else Status.OK, backup=str(path),
+                        details={"bytes": len(text.encode("utf-8"))})

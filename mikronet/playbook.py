@@ -1,0 +1,143 @@
+"""Playbooks: named sequences of fleet operations with one rollout strategy, kept in YAML.
+
+::
+
+    name: baseline
+    description: Every school gateway at the baseline template, pilot schools first
+    limit: "!group:api-closed"          # optional: the routers (a --limit on the command narrows it)
+    strategy:
+      waves: [1, 10%, rest]
+      canary: cover
+      max_fail: 5%
+      forks: 50
+      window: wait                      # wait | skip | ignore (maintenance windows)
+    steps:
+      - facts
+      - backup
+      - plan
+      - push: school-gateway            # routers whose template is school-gateway
+
+Each step is one fleet run over the selection (with its own run record); a step whose stop threshold
+is crossed, or that was interrupted, ends the playbook. ``check`` turns every ``push`` into a
+``plan``. Errors name the playbook file, line and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mikronet.errors import InventoryError
+
+if TYPE_CHECKING:
+    from mikronet.ops.fleet import Fleet
+    from mikronet.runner import Observer, RunResult
+
+__all__ = ["STEPS", "Playbook", "Step", "load_playbook", "run_playbook"]
+
+STEPS = ("facts", "backup", "plan", "push", "trust")
+_STRATEGY = {"waves", "canary", "max_fail", "forks", "timeout", "window", "retries"}
+_WINDOW = {"wait": {}, "skip": {"wait_for_window": False}, "ignore": {"ignore_windows": True}}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One operation of a playbook; ``template`` narrows a push to routers using that template."""
+
+    operation: str
+    template: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Playbook:
+    name: str
+    file: Path
+    steps: tuple[Step, ...]
+    description: str = ""
+    limit: str | None = None
+    strategy: dict[str, Any] = field(default_factory=dict)
+
+    def policy(self) -> dict[str, Any]:
+        """The strategy as fleet-run keyword arguments."""
+        out = {k: v for k, v in self.strategy.items() if k != "window"}
+        if "waves" in out:
+            out["waves"] = tuple(str(w) for w in out["waves"])
+        if "max_fail" in out:
+            out["max_fail"] = str(out["max_fail"])
+        out.update(_WINDOW[self.strategy.get("window", "wait")])
+        return out
+
+
+def load_playbook(path: Path) -> Playbook:
+    """Read and check a playbook; :class:`~mikronet.errors.InventoryError` names file, line and field."""
+    from mikronet.inventory.source import decode_utf8, read_yaml
+
+    if not path.is_file():
+        raise InventoryError("no such playbook", file=path)
+    doc = read_yaml(decode_utf8(path.read_bytes(), path), path)
+    data = doc.data
+
+    def fail(message: str, *where: str | int) -> InventoryError:
+        return InventoryError(message, file=path, line=doc.line_of(tuple(where)),
+                              field=".".join(str(w) for w in where) or None)
+
+    if not isinstance(data, dict):
+        raise fail("a playbook is a mapping with name, strategy and steps")
+    unknown = set(data) - {"name", "description", "limit", "strategy", "steps"}
+    if unknown:
+        raise fail(f"unknown key {sorted(unknown)[0]!r} (known: name, description, limit, strategy, steps)",
+                   sorted(unknown)[0])
+    strategy = data.get("strategy") or {}
+    if not isinstance(strategy, dict):
+        raise fail("strategy must be a mapping", "strategy")
+    for key, value in strategy.items():
+        if key not in _STRATEGY:
+            raise fail(f"unknown strategy {key!r} (known: {', '.join(sorted(_STRATEGY))})", "strategy", key)
+        if key == "window" and value not in _WINDOW:
+            raise fail("window is wait, skip or ignore", "strategy", key)
+        if key == "waves" and not isinstance(value, list):
+            raise fail("waves is a list of sizes, e.g. [1, 10%, rest]", "strategy", key)
+    steps = []
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise fail("steps must be a non-empty list", "steps")
+    for index, raw in enumerate(raw_steps):
+        name, template = (raw, None) if isinstance(raw, str) else next(iter(raw.items())) if (
+            isinstance(raw, dict) and len(raw) == 1) else (None, None)
+        if name not in STEPS:
+            raise fail(f"unknown step {name!r} (known: {', '.join(STEPS)})", "steps", index)
+        if template is not None and (name != "push" or not isinstance(template, str)):
+            raise fail("only push takes an argument: the template it rolls out", "steps", index)
+        steps.append(Step(str(name), template, doc.line_of(("steps", index))))
+    return Playbook(str(data.get("name") or path.stem), path, tuple(steps), str(data.get("description") or ""),
+                    data.get("limit"), dict(strategy))
+
+
+def run_playbook(playbook: Playbook, fleet: Fleet, *, limit: str | None = None, check: bool = False,
+                 on_event: Observer | None = None,
+                 on_step: Callable[[Step, RunResult], None] | None = None) -> list[tuple[Step, RunResult]]:
+    """Run every step in order over the playbook's selection (narrowed by ``limit``); stop after a step
+    that crossed its threshold or was interrupted."""
+    from mikronet.inventory import select
+
+    chosen = fleet.select(playbook.limit)
+    if limit:
+        narrowed = {r.id for r in select(fleet.inventory, limit)}
+        chosen = [r for r in chosen if r.id in narrowed]
+    done: list[tuple[Step, RunResult]] = []
+    policy = playbook.policy()
+    for step in playbook.steps:
+        routers: Sequence[Any] = [r for r in chosen if step.template is None or r.template == step.template]
+        operation = "plan" if check and step.operation == "push" else step.operation
+        method = getattr(fleet, operation)
+        kwargs: dict[str, Any] = {"pin": False} if operation == "trust" else {}
+        run = method(list(routers), on_event=on_event, **kwargs, **policy)
+        done.append((step, run))
+        if on_step is not None:
+            on_step(step, run)
+        if run.crossed or run.interrupted:
+            break
+    return done

@@ -1,0 +1,65 @@
+"""Fleet facts from run records: ``runs/<UTC stamp>-facts.jsonl`` beside the inventory.
+
+A run record is JSON lines: a ``run`` header, one ``result`` per router, a ``summary``. The newest
+facts run (by the UTC stamp its file name starts with) gives each router's version, channel, model
+and firmware as the router itself reported them; routers whose result is not ``ok`` have no facts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from mikronet.errors import InputError
+
+__all__ = ["FactsRun", "latest_facts", "read_facts"]
+
+
+@dataclass(frozen=True)
+class FactsRun:
+    path: Path
+    started: str | None
+    facts: Mapping[str, Mapping[str, Any]]
+    """Router id → its facts (``version``, ``channel``, ``model``, ``firmware_current`` …)."""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def read_facts(path: Path) -> FactsRun:
+    """Read one facts run record; a line that is not JSON is an :class:`InputError` naming file and line."""
+    facts: dict[str, Mapping[str, Any]] = {}
+    started = None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the run record: {exc.strerror or exc}") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not a JSON line of a run record ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{number}: a run record line must be a JSON object")
+        if row.get("type") == "run":
+            started = row.get("started")
+        elif row.get("type") == "result" and row.get("status") == "ok":
+            got = (row.get("details") or {}).get("facts")
+            if isinstance(got, dict) and isinstance(row.get("router"), str):
+                facts[row["router"]] = MappingProxyType(dict(got))
+    return FactsRun(path, started, MappingProxyType(facts))
+
+
+def latest_facts(runs_dir: Path) -> FactsRun | None:
+    """The newest ``*-facts.jsonl`` in ``runs_dir``, or ``None`` when there is none."""
+    if not runs_dir.is_dir():
+        return None
+    found = sorted(runs_dir.glob("*-facts.jsonl"))
+    return read_facts(found[-1]) if found else None

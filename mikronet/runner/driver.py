@@ -1,0 +1,176 @@
+"""One wave of a run: up to ``forks`` routers at a time in threads, with timeouts, retries and the
+stop threshold. Private to :mod:`mikronet.runner`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from mikronet.ops.result import RouterResult, Stands, Status
+
+if TYPE_CHECKING:
+    from mikronet.inventory import Router
+    from mikronet.runner import Operation, Runner
+
+__all__ = ["WaveDriver"]
+
+log = logging.getLogger(__name__)
+
+_RETRYABLE = frozenset({Status.UNREACHABLE, Status.TIMEOUT})
+
+
+class WaveDriver:
+    """Runs waves for one :class:`~mikronet.runner.Runner` run and keeps the threshold across them."""
+
+    def __init__(self, runner: Runner, operation: Operation, threshold: int | None) -> None:
+        self.runner = runner
+        self.operation = operation
+        self.threshold = threshold
+        self.failures = 0
+        self.crossed = False
+        self.interrupted = False
+        self._reason: str | None = None
+        self._cond = threading.Condition()
+
+    def stopped_reason(self) -> str | None:
+        if self.runner.interrupt.is_set() and self._reason is None:
+            self.interrupted = True
+            self._reason = "interrupted: no new router starts"
+        return self._reason
+
+    # -- one wave ----------------------------------------------------------------------------------
+
+    def run_wave(self, wave: list[Router], number: int) -> dict[str, RouterResult]:
+        from mikronet.runner import Event
+
+        runner = self.runner
+        forks = max(1, runner.policy.forks)
+        timeout = runner.policy.timeout
+        results: dict[str, RouterResult] = {}
+        running: dict[str, float] = {}  # router id -> deadline (monotonic; inf without a timeout)
+        for router in wave:
+            with self._cond:
+                while len(running) >= forks and self.stopped_reason() is None:
+                    self._expire(running, results)
+                    self._cond.wait(0.05)
+                if self.stopped_reason() is not None:
+                    break
+                running[router.id] = runner.clock() + timeout if timeout else float("inf")
+            runner.emit(Event("router-started", router=router.id, wave=number))
+            thread = threading.Thread(target=self._work, args=(router, number, running, results),
+                                      name=f"mikronet {router.id}", daemon=True)
+            thread.start()
+        with self._cond:
+            while running:
+                self._expire(running, results)
+                self._cond.wait(0.05)
+        return results
+
+    def _expire(self, running: dict[str, float], results: dict[str, RouterResult]) -> None:
+        """Give up on routers past their deadline (called with the condition held)."""
+        now = self.runner.clock()
+        for router_id, deadline in list(running.items()):
+            if now >= deadline:
+                phase, revert_at = self.runner.phases.get(router_id, ("", None))
+                result = RouterResult(
+                    router_id, Status.TIMEOUT, cause="timeout", stands=Stands.UNKNOWN, revert_at=revert_at,
+                    error=f"still running after {self.runner.policy.timeout:g} s (in its {phase or 'first'} phase); "
+                          "given up — an armed revert restores it if it was changing",
+                )
+                self._finish(router_id, result, running, results)
+
+    def _finish(self, router_id: str, result: RouterResult, running: dict[str, float],
+                results: dict[str, RouterResult]) -> None:
+        from mikronet.runner import Event
+
+        if router_id not in running:
+            log.info("%s: finished after it was given up: %s", router_id, result.status)
+            return
+        del running[router_id]
+        results[router_id] = result
+        self.runner.phases.pop(router_id, None)
+        if result.status.is_failure:
+            self.failures += 1
+            if self.threshold is not None and self.failures > self.threshold and not self.crossed:
+                self.crossed = True
+                self._reason = (f"stop threshold crossed: {self.failures} failed, more than the "
+                                f"{self.threshold} allowed (--max-fail {self.runner.policy.max_fail})")
+                self.runner.emit(Event("threshold-crossed", detail=self._reason))
+        self.runner.emit(Event("router-finished", router=router_id, result=result))
+        self._cond.notify_all()
+
+    # -- one router --------------------------------------------------------------------------------
+
+    def _work(self, router: Router, number: int, running: dict[str, float],
+              results: dict[str, RouterResult]) -> None:
+        started = self.runner.clock()
+        try:
+            result = self._attempts(router, number)
+        except Exception as exc:  # an operation's bug is this router's failure, not the run's
+            log.exception("%s: the operation raised", router.id)
+            result = RouterResult.from_error(router.id, exc, stands=Stands.UNKNOWN)
+        result.timings["total"] = self.runner.clock() - started
+        with self._cond:
+            self._finish(router.id, result, running, results)
+
+    def _reporter(self, router_id: str) -> Callable[[str, str | None], None]:
+        from mikronet.runner import Event
+
+        def report(phase: str, revert_at: str | None) -> None:
+            self.runner.phases[router_id] = (phase, revert_at)
+            self.runner.emit(Event("router-phase", router=router_id, detail=phase,
+                                   data={"revert_at": revert_at}))
+
+        return report
+
+    def _attempts(self, router: Router, number: int) -> RouterResult:
+        from mikronet.runner import Context, Event
+
+        runner = self.runner
+        skipped = self._window(router)
+        if skipped is not None:
+            return skipped
+        report = self._reporter(router.id)
+        attempts = 1 + max(0, runner.policy.retries)
+        result = None
+        for attempt in range(1, attempts + 1):
+            context = Context(router, runner.interrupt.is_set, report, attempt)
+            result = self.operation(router, context)
+            if result.status not in _RETRYABLE or result.stands not in (Stands.UNTOUCHED, None) \
+                    or attempt == attempts or runner.interrupt.is_set():
+                break
+            delay = runner.policy.backoff * 2 ** (attempt - 1)
+            runner.emit(Event("router-phase", router=router.id, detail=f"retry in {delay:g} s",
+                              data={"error": result.error}))
+            if not runner.wait(delay):
+                break
+        assert result is not None
+        if attempt > 1:
+            result.notes.append(f"{attempt} attempts")
+        return result
+
+    def _window(self, router: Router) -> RouterResult | None:
+        """None when the router may start now (after waiting for its window, if told to wait)."""
+        from mikronet.runner import Event
+
+        runner = self.runner
+        if runner.window_for is None or runner.policy.ignore_windows:
+            return None
+        window = runner.window_for(router)
+        if window is None:
+            return None
+        now = runner.now()
+        if window.is_open(now):
+            return None
+        opens = window.next_open(now)
+        if not runner.policy.wait_for_window or opens is None:
+            when = f"; it opens {opens:%Y-%m-%d %H:%M}" if opens is not None else ""
+            return RouterResult(router.id, Status.SKIPPED, cause="outside-window", stands=Stands.UNTOUCHED,
+                                reason=f"outside window{when}")
+        runner.emit(Event("waiting", router=router.id, detail=f"window opens {opens:%Y-%m-%d %H:%M}"))
+        if not runner.wait(max(0.0, (opens - now).total_seconds())):
+            return RouterResult(router.id, Status.SKIPPED, cause="interrupted", stands=Stands.UNTOUCHED,
+                                reason="interrupted while waiting for its window")
+        return None

@@ -1,0 +1,177 @@
+"""Reference data: Latvia's municipalities around the 2021 reform, MikroTik models, and how the
+inventory is checked against them (file, line, field, "did you mean")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mikronet.errors import InventoryError
+from mikronet.inventory import School, load_inventory
+from mikronet.inventory.reference import (
+    canonical_model,
+    find_model,
+    model_problem,
+    municipalities,
+    municipality_on,
+    suggest_model,
+)
+
+DATA = Path(__file__).resolve().parents[2] / "mikronet" / "data" / "municipalities.yaml"
+
+
+def test_the_data_file_states_its_sources_and_date() -> None:
+    head = DATA.read_text(encoding="utf-8")[:3000]
+    assert "Sources (checked 2026-11-29)" in head
+    assert "Administratīvo teritoriju un apdzīvoto vietu likums" in head and "ISO 3166-2:LV" in head
+
+
+def test_119_before_and_43_after_the_reform() -> None:
+    ref = municipalities()
+    assert ref.reform_date == date(2021, 7, 1)
+    assert len(ref.before) == len(set(ref.before)) == 119
+    novadi_before = [m for m in ref.before if m.endswith(" novads")]
+    assert len(novadi_before) == 110 and len(ref.before) - len(novadi_before) == 9  # republic cities
+    assert len(ref.current) == 43 and len(ref.state_cities) == 7
+    assert len([m for m in ref.current if m.endswith(" novads")]) == 36
+    # every pre-reform municipality went somewhere, and only known ones did
+    named = {p.name for parts in ref.formed_from.values() for p in parts}
+    assert named == set(ref.before)
+
+
+def test_the_mapping_includes_the_split_and_the_city_mergers() -> None:
+    ref = municipalities()
+    assert ref.successors("Carnikavas novads") == ("Ādažu novads",)
+    assert ref.successors("Valmiera") == ("Valmieras novads",)  # a republic city merged into a novads
+    assert ref.successors("Jēkabpils") == ("Jēkabpils novads",)
+    assert set(ref.successors("Aglonas novads")) == {"Krāslavas novads", "Preiļu novads"}
+    assert set(ref.successors("Inčukalna novads")) == {"Siguldas novads", "Ropažu novads"}
+    assert dict(ref.parts_of("Inčukalna novads"))["Ropažu novads"] == "Vangaži"
+    assert ref.on("Varakļānu novads", date(2025, 6, 30)) == "Varakļānu novads"
+    assert ref.on("Varakļānu novads", date(2025, 7, 1)) == "Madonas novads"
+
+
+@pytest.mark.parametrize(
+    ("municipality", "before", "expected"),
+    [
+        ("Ādažu novads", "Carnikavas novads", ("Ādažu novads", "Carnikavas novads")),
+        ("Carnikavas novads", None, ("Ādažu novads", "Carnikavas novads")),  # pre-reform: current derived
+        ("Valmiera", None, ("Valmieras novads", "Valmiera")),
+        ("Rīga", None, ("Rīga", "Rīga")),  # unchanged by the reform: the same before
+        ("Ādažu novads", None, ("Ādažu novads", None)),  # formed from two: which one is not known
+        ("Madonas novads", "Varakļānu novads", ("Madonas novads", "Varakļānu novads")),  # merged in 2025
+    ],
+)
+def test_resolve_accepts(municipality: str, before: str | None, expected: tuple[str, str | None]) -> None:
+    assert municipalities().resolve(municipality, before) == expected
+
+
+@pytest.mark.parametrize(
+    ("municipality", "before", "message"),
+    [
+        (
+            "Rēzeknes rajons",
+            None,
+            "'Rēzeknes rajons' is a district (rajons), abolished in 2009, not a municipality; "
+            "did you mean 'Rēzeknes novads'?",
+        ),
+        ("Rezeknes novads", None, "unknown municipality 'Rezeknes novads'; did you mean 'Rēzeknes novads'?"),
+        ("Rīga", "Carnikavas novads", "'Carnikavas novads' went into 'Ādažu novads' on 2021-07-01, not into 'Rīga'"),
+        ("Augšdaugavas novads", "Augšdaugavas novads", "was formed on 2021-07-01 (from 'Daugavpils novads' and"),
+        ("Aglonas novads", None, "'Aglonas novads' was split on 2021-07-01 (Grāveru, Kastuļinas un Šķeltovas"),
+        ("Atlantīda", None, "unknown municipality 'Atlantīda'"),
+    ],
+)
+def test_resolve_refuses(municipality: str, before: str | None, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        municipalities().resolve(municipality, before)
+    assert message in str(info.value)
+
+
+def school_in(write: Callable[..., Path], texts: tuple[str, str], municipality: str) -> School:
+    """The small inventory's school, its two municipality lines replaced by ``municipality``."""
+    write("fleet.yaml", texts[0])
+    lines = 'municipality: "Rīga"\n    municipality_before_2021: "Rīga"'
+    return load_inventory(write("schools.yaml", texts[1].replace(lines, municipality))).school("LV-0042")
+
+
+def test_municipality_on_a_date(write: Callable[..., Path], texts: tuple[str, str]) -> None:
+    school = school_in(write, texts, "municipality: Varakļānu novads")
+    assert school.municipality_before_2021 == "Varakļānu novads"  # unchanged in 2021: the same before
+    assert municipality_on(school, date(2021, 5, 1)) == "Varakļānu novads"
+    assert municipality_on(school, date(2024, 1, 1)) == "Varakļānu novads"
+    assert municipality_on(school, date(2026, 1, 1)) == "Madonas novads"
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("RBD52G-5HacD2HnD", "RBD52G-5HacD2HnD"),  # the RouterOS model string
+        ("rbd52g-5hacd2hnd", "RBD52G-5HacD2HnD"),  # case does not matter
+        ("hAP ac²", "RBD52G-5HacD2HnD"),  # the product name
+        ("hAP ac^2", "RBD52G-5HacD2HnD"),  # the board name
+        ("L009UiGS-2HaxD", "L009UiGS-2HaxD"),  # what RouterOS prints for the -IN product: kept
+        ("RB5009", "RB5009UG+S+"),
+    ],
+)
+def test_models_by_model_string_product_or_board_name(text: str, stored: str) -> None:
+    assert canonical_model(text) == stored
+    assert find_model(text) is not None and model_problem(text) is None
+
+
+def test_a_near_miss_is_not_guessed_but_named() -> None:
+    assert find_model("hAP ac2") is None
+    assert suggest_model("hAP ac2") == ["hAP ac²"]
+    assert model_problem("hAP ac2") == "unknown router model 'hAP ac2'; did you mean 'hAP ac²'?"
+    assert "did you mean 'RB4011iGS+'" in (model_problem("RB4011iGS") or "")
+    unknown = model_problem("RB9999") or ""
+    assert unknown.startswith("unknown router model 'RB9999'") and "hAP ac²" in unknown  # lists the known ones
+
+
+def test_inventory_accepts_a_pre_reform_name_and_derives_the_current_one(
+    write: Callable[..., Path], texts: tuple[str, str]
+) -> None:
+    school = school_in(write, texts, 'municipality: "Carnikavas novads"')
+    assert (school.municipality, school.municipality_before_2021) == ("Ādažu novads", "Carnikavas novads")
+
+
+def test_inventory_refuses_an_unknown_municipality_with_file_line_and_did_you_mean(
+    write: Callable[..., Path], texts: tuple[str, str]
+) -> None:
+    write("fleet.yaml", texts[0])
+    root = write("schools.yaml", texts[1].replace('municipality: "Rīga"', 'municipality: "Rēzeknes rajons"'))
+    with pytest.raises(InventoryError) as info:
+        load_inventory(root)
+    error = info.value
+    assert (error.file, error.line, error.field) == (str(root / "schools.yaml"), 4, "schools[0].municipality")
+    assert "did you mean 'Rēzeknes novads'?" in error.message
+
+
+def test_inventory_refuses_a_before_name_that_went_elsewhere(
+    write: Callable[..., Path], texts: tuple[str, str]
+) -> None:
+    write("fleet.yaml", texts[0])
+    root = write(
+        "schools.yaml",
+        texts[1].replace('municipality_before_2021: "Rīga"', 'municipality_before_2021: "Babītes novads"'),
+    )
+    with pytest.raises(InventoryError) as info:
+        load_inventory(root)
+    assert info.value.field == "schools[0].municipality_before_2021" and info.value.line == 5
+    assert "'Babītes novads' went into 'Mārupes novads'" in info.value.message
+
+
+def test_inventory_refuses_an_unknown_model_and_records_a_product_name_as_its_model_string(
+    write: Callable[..., Path], texts: tuple[str, str]
+) -> None:
+    write("fleet.yaml", texts[0])
+    root = write("schools.yaml", texts[1].replace("model: RB4011iGS+", "model: hAP ac2"))
+    with pytest.raises(InventoryError) as info:
+        load_inventory(root)
+    assert (info.value.line, info.value.field) == (12, "schools[0].routers[0].model")
+    assert info.value.message == "unknown router model 'hAP ac2'; did you mean 'hAP ac²'?"
+    root = write("schools.yaml", texts[1].replace("model: RB4011iGS+", "model: hAP ac²"))
+    assert load_inventory(root).router("LV-0042/gw").model == "RBD52G-5HacD2HnD"

@@ -1,0 +1,104 @@
+"""Ledger tests run on SQLite and on a real PostgreSQL server.
+
+The server's URL comes from ``MIKRONET_TEST_POSTGRES`` (``make test`` starts the server with
+``.ci/services`` and exports it; after ``make services`` the ``.services.env`` file it wrote is read
+too). Each test gets a schema of its own in that database, dropped afterwards, so test runs from
+several checkouts can share one server. Without a server the PostgreSQL cases skip, saying why;
+where the services are required (``CI`` or ``MIKRONET_REQUIRE_SERVICES`` set) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from mikronet.ledger import display_url
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES_ENV = REPO / ".services.env"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _services_env() -> dict[str, str]:
+    if not SERVICES_ENV.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for line in SERVICES_ENV.read_text(encoding="utf-8").splitlines():
+        name, _, value = line.partition("=")
+        if name.strip():
+            values[name.strip()] = " ".join(shlex.split(value))
+    return values
+
+
+def _required() -> bool:
+    return bool(os.environ.get("CI") or os.environ.get("MIKRONET_REQUIRE_SERVICES"))
+
+
+def _no_server(reason: str) -> None:
+    if _required():
+        pytest.fail(f"PostgreSQL is required here (CI / MIKRONET_REQUIRE_SERVICES) but {reason}", pytrace=False)
+    pytest.skip(f"no PostgreSQL server: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test server's URL (a database the tests may create schemas in)."""
+    url = os.environ.get("MIKRONET_TEST_POSTGRES")
+    env = _services_env()
+    if not url:
+        url = env.get("MIKRONET_TEST_POSTGRES")
+    if not url:
+        why = os.environ.get("MIKRONET_TEST_POSTGRES_SKIP") or env.get("MIKRONET_TEST_POSTGRES_SKIP")
+        _no_server(why or "MIKRONET_TEST_POSTGRES is not set (`make services` starts one and writes .services.env)")
+        raise AssertionError("unreachable")
+    try:
+        import psycopg
+    except ImportError:
+        _no_server("the psycopg driver is not installed (pip install -e '.[postgres]')")
+        raise AssertionError("unreachable") from None
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        _no_server(f"cannot connect to {display_url(url)}: {str(exc).strip().splitlines()[0]}")
+    return url
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def pg_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A PostgreSQL URL whose tables land in a new, empty schema of their own."""
+    import psycopg
+
+    base: str = request.getfixturevalue("postgres_url")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield _with_search_path(base, schema)
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def make_url(kind: str, request: pytest.FixtureRequest, folder: Path) -> str:
+    """A fresh, empty ledger URL of the given kind."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'ledger.sqlite'}"
+    url: str = request.getfixturevalue("pg_schema_url")
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty ledger, once on SQLite and once on PostgreSQL."""
+    return make_url(request.param, request, tmp_path)
