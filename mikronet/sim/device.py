@@ -16,7 +16,6 @@ from mikronet.sim.build import build_device, load_initial_config
 from mikronet.sim.clock import Clock
 from mikronet.sim.models import profile_for, referenced_ports
 from mikronet.sim.reply import Reply, Trap
-from mikronet.sim.scripting import ScriptResult
 from mikronet.sim.settings import DeviceOptions, DeviceSpec, Faults
 from mikronet.sim.state import Listener, RouterState
 
@@ -39,8 +38,6 @@ class SimDevice(RouterState):
     ``spec.ports`` names them already. What loading the backup refused is :attr:`initial_result`.
     """
 
-    __slots__ = ("initial_result",)
-
     def __init__(
         self,
         spec: DeviceSpec,
@@ -54,6 +51,5 @@ class SimDevice(RouterState):
             ports = referenced_ports(initial_config)
         super().__init__(spec, profile_for(spec.model, ports), clock=clock, options=options)
         build_device(self)
-        self.initial_result: ScriptResult | None = None
         if initial_config is not None:
             self.initial_result = load_initial_config(self, initial_config)

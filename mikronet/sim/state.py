@@ -106,10 +106,38 @@ class RouterState:
     """
 
     __slots__ = (
-        "_boot_count", "_booted_at", "_change_listeners", "_channel", "_config_menus", "_downgrade_requested",
-        "_extensions", "_firmware_current", "_firmware_flashed", "_firmware_upgrade", "_hooks", "_listeners",
-        "_menus", "_online", "_pending_boot", "_serial", "_specs", "_timers", "_tool_runs", "_version", "clock",
-        "faults", "files", "lock", "log", "mac_base", "options", "profile", "spec", "store",
+        "__dict__",  # a test may still patch a method on one router
+        "_boot_count",
+        "_booted_at",
+        "_change_listeners",
+        "_channel",
+        "_config_menus",
+        "_downgrade_requested",
+        "_extensions",
+        "_firmware_current",
+        "_firmware_flashed",
+        "_firmware_upgrade",
+        "_hooks",
+        "_listeners",
+        "_menus",
+        "_online",
+        "_pending_boot",
+        "_serial",
+        "_specs",
+        "_timers",
+        "_tool_runs",
+        "_version",
+        "clock",
+        "faults",
+        "files",
+        "initial_result",
+        "lock",
+        "log",
+        "mac_base",
+        "options",
+        "profile",
+        "spec",
+        "store",
     )
 
     def __init__(
@@ -150,6 +178,8 @@ class RouterState:
         self._downgrade_requested = False
         self._tool_runs = 0
         self._extensions: dict[str, Any] = {}
+        self.initial_result: Any = None
+        """What loading the initial configuration refused (:class:`mikronet.sim.scripting.ScriptResult`)."""
 
     # --- composition ------------------------------------------------------------------------------
     def install(self, specs: Mapping[tuple[str, ...], PathSpec], menus: MenuTree, hooks: BuildHooks) -> None:
