@@ -60,8 +60,9 @@ def _set_line(op: Any, before: dict[str, Any]) -> str:
 def print_result(result: RouterResult, *, show_plan: bool) -> None:
     status = str(result.status)
     colour = _STATUS_STYLE.get(status, "red")
-    summary = result.cause if result.status.is_failure and result.cause else _counts(result.plan)
-    echo(f"{result.router}: {status} ({summary})", fg=colour, bold=True)
+    summary = result.cause if result.status.is_failure and result.cause else (
+        _counts(result.plan) if result.plan or result.status in (Status.PLANNED, Status.OK) else "")
+    echo(f"{result.router}: {status}" + (f" ({summary})" if summary else ""), fg=colour, bold=True)
     if show_plan:
         befores = list(result.details.get("before") or [])
         for index, op in enumerate(result.plan):
