@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "config": ("mikronet.cli.config:config", "Parse, diff and normalise RouterOS script files."),
     "sim": ("mikronet.cli.sim:sim", "Start and stop simulated RouterOS routers on loopback."),
     "trust": ("mikronet.cli.push:trust", "Show and pin routers' SSH host keys and TLS certificates."),
+    "tls-enroll": ("mikronet.cli.push:tls_enroll", "Move routers off plain API: a certificate of their own, pinned."),
     "render": ("mikronet.cli.push:render", "Print a router's rendered template, or check them all."),
     "plan": ("mikronet.cli.push:plan", "Show what a push would change on the selected routers."),
     "push": ("mikronet.cli.push:push", "Bring the selected routers to their templates, safely, in waves."),

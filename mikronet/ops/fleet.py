@@ -218,6 +218,27 @@ class Fleet:
 
         return self.run("measure", routers, work, **run)
 
+    def tls_enroll(self, limit: str | Sequence[Router] | None = None, *, check: bool = False,
+                   **run: Any) -> RunResult:
+        """Give every selected router a certificate of its own for api-ssl and pin it (see
+        :mod:`mikronet.ops.enroll`); a router that was on plain ``api`` is switched to ``api-ssl`` in
+        the inventory file."""
+        from mikronet.inventory.edit import update_router
+        from mikronet.ops.enroll import enroll_router
+
+        store = self.trust_store
+        lock = threading.Lock()
+
+        def work(router: Router, ctx: Context) -> RouterResult:
+            result = enroll_router(router, store, timeout=max(self.push_options.timeout, 15.0), check=check)
+            if result.status is Status.CHANGED and router.transport == "api":
+                with lock:
+                    update_router(self.inventory, router.id, transport="api-ssl")
+                result.notes.append("the inventory now says transport: api-ssl")
+            return result
+
+        return self.run("tls-enroll", self.select(limit), work, **run)
+
     def record_event(self, router: Router, kind: str, result: RouterResult, **details: Any) -> None:
         """Write one intervention on ``router`` to the ledger (when there is one)."""
         if self.ledger is None:
