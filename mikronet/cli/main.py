@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "facts": ("mikronet.cli.push:facts", "What each router is and runs: model, RouterOS, firmware, storage."),
     "backup": ("mikronet.cli.push:backup", "Commit each router's export to the backup history."),
     "upgrade": ("mikronet.cli.interventions:upgrade", "Upgrade RouterOS and firmware across the fleet, in waves."),
+    "swap": ("mikronet.cli.interventions:swap", "Record a replaced router: inventory, new pins, ledger; --provision."),
+    "add-device": ("mikronet.cli.interventions:add_device", "Add a device at a school: inventory, pins, ledger."),
     "restore": ("mikronet.cli.interventions:restore", "Bring a router back to a stored export, safely."),
     "history": ("mikronet.cli.interventions:history", "A router's ledger events and backup commits: who, when, what."),
     "measure": ("mikronet.cli.interventions:measure", "Measure schools' bandwidth with RouterOS's bandwidth test."),
