@@ -272,7 +272,7 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
     fleet: dict[str, object] = {
         "templates": "../templates",
         "defaults": {
-            "transport": "api",
+            "transport": "api-ssl",
             "username": "mikronet",
             "password": {"env": "MIKRONET_PASSWORD"},
             "template": "school-gateway",
@@ -294,7 +294,7 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
                 "ports": {"ssh": 2222},
             },
             "api-tls": {
-                "description": "Managed over api-ssl (8729); the plain API service is closed by the template",
+                "description": "Enrolled in api-ssl first (the pilot of the move off plain API, now every router's)",
                 "transport": "api-ssl",
             },
             "lte-backup": {

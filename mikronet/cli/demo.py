@@ -1,9 +1,11 @@
-"""``mikronet demo``: the main job, rehearsed end to end on simulated routers.
+"""``mikronet demo``: a rollout rehearsed end to end on a simulated fleet of the sample inventory.
 
-It starts a simulated router for every router of the sample inventory, then for a handful of
-schools: pins their identities, shows the plan, pushes, shows that a second push changes nothing,
-changes one router by hand and shows that the plan finds exactly that, and rehearses a lockout that
-the router reverts by itself. Nothing outside this machine is contacted.
+It starts a simulated router for every router of the sample, then: pins every identity; plans;
+pushes in waves behind a canary chosen by coverage, with three routers faulted so that the stop
+threshold ends the run; mends them and resumes the run, which repeats nothing already done; shows
+that a second push changes nothing; upgrades the pilot schools' routers; measures their bandwidth
+and records a consultation; and writes the programme-progress and upgrade-audit reports as HTML.
+Nothing outside this machine is contacted.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from mikronet.secret import REDACTOR
 
 __all__ = ["demo"]
 
-DEFAULT_LIMIT = "group:pilot"
+FAULTS = {"refuse": 0, "wrong-password": 1, "hang": 2}  # kind -> which router of the fleet's non-canary routers
 
 
 def _say(text: str = "", **style: Any) -> None:
@@ -35,22 +37,30 @@ def _step(number: int, title: str) -> None:
     _say(f"── {number}. {title}", bold=True)
 
 
+def _summary(run: Any) -> None:
+    from mikronet.cli.output import print_summary
+
+    print_summary(run, json_output=False, operation="demo")
+
+
 @click.command()
-@click.option("-l", "--limit", default=DEFAULT_LIMIT, show_default=True, help="Routers to rehearse on.")
-@click.option("--keep", is_flag=True, help="Keep the simulated fleet's folder (inventory, pins, backups).")
+@click.option("--keep", is_flag=True, help="Keep the simulated fleet's folder (inventory, pins, backups, ledger).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("demo-run"), show_default=True,
+              help="Where the reports are written.")
 @click.pass_context
-def demo(ctx: click.Context, limit: str, keep: bool) -> None:
-    """Rehearse plan → push → no-op push → drift → lockout revert on a simulated fleet."""
-    from mikronet.cli.output import print_result as _print_result
-    from mikronet.inventory import load_inventory, resolve_secrets, select
-    from mikronet.ops.backup import BackupStore
-    from mikronet.ops.push import Pusher, PushOptions
-    from mikronet.ops.result import Status
-    from mikronet.render import Renderer
+def demo(ctx: click.Context, keep: bool, out: Path) -> None:
+    """Rehearse a rollout on a simulated fleet: trust, canary, waves, a stop, a resume, an upgrade, reports."""
+    from mikronet.cli.output import Lines
+    from mikronet.inventory import load_inventory, select
+    from mikronet.ledger import open_ledger
+    from mikronet.ops.fleet import Fleet
+    from mikronet.ops.push import PushOptions
+    from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
+    from mikronet.reports import write_demo_reports
+    from mikronet.runner import RolloutPolicy, cover
     from mikronet.sim.device import DeviceOptions
     from mikronet.sim.fleet import SimFleet
     from mikronet.sim.runtime import FleetOptions
-    from mikronet.transport import Command, TrustStore, connect, fetch_identity
 
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # a client hanging up mid-reply is part of the show
     if not os.environ.get("MIKRONET_PASSWORD"):
@@ -58,73 +68,75 @@ def demo(ctx: click.Context, limit: str, keep: bool) -> None:
         _say("MIKRONET_PASSWORD is not set: the simulated routers get a generated one for this run.", dim=True)
     for name in ("MIKRONET_WIFI_PASSPHRASE", "MIKRONET_RADIUS_SECRET"):  # the sample's access points' secrets
         os.environ.setdefault(name, "demo-" + secrets.token_hex(8))
+    os.environ.setdefault("MIKRONET_TECHNICIAN", "Demo Tehniķe")
     source = load_inventory(get_app(ctx).inventory_path)
-    chosen = {r.id for r in select(source, limit)}
+    started = time.monotonic()
 
     _step(1, f"Inventory: {len(source.schools)} schools, {len(source.routers)} routers, "
              f"{len(source.municipalities)} municipalities (fictional schools, real municipality names)")
     workdir = Path(tempfile.mkdtemp(prefix="mikronet-demo-"))
-    started = time.monotonic()
-    options = FleetOptions(device=DeviceOptions(boot_time=1.0, install_boot_time=2.0))
-    with SimFleet(source, directory=workdir, options=options) as fleet:
-        _say(f"{len(fleet.router_ids)} simulated RouterOS routers listening on 127.x loopback addresses "
-             f"(started in {time.monotonic() - started:.1f} s); their inventory: {fleet.inventory_path}")
-        inventory = load_inventory(fleet.inventory_path)
-        routers = resolve_secrets([r for r in inventory.routers if r.id in chosen])
-        trust = TrustStore(inventory.known_hosts)
-        backups = BackupStore(workdir / "backups")
-        pusher = Pusher(Renderer(), trust, backups, options=PushOptions(revert_after=3.0, come_back_within=30.0))
+    options = FleetOptions(device=DeviceOptions(boot_time=0.6, install_boot_time=1.2))
+    with SimFleet(source, directory=workdir / "fleet", options=options) as sim:
+        _say(f"{len(sim.router_ids)} simulated RouterOS routers on 127.x loopback addresses "
+             f"(started in {time.monotonic() - started:.1f} s); their inventory: {sim.inventory_path}")
+        inventory = load_inventory(sim.inventory_path)
+        ledger = open_ledger(None, base_dir=inventory.trust_dir)
+        lines = Lines(show_plan=False, failures_only=True)
+        fleet = Fleet(inventory, policy=RolloutPolicy(forks=50, ignore_windows=True, retries=0), ledger=ledger,
+                      push_options=PushOptions(revert_after=20, timeout=3.0, come_back_within=20),
+                      observers=[lines], command=["mikronet", "demo"])
+        _say("Maintenance windows are ignored in the rehearsal (as with --now); a real run waits for them.", dim=True)
 
-        _step(2, f"Pin the identities of {len(routers)} routers (mikronet trust)")
-        for router in routers:
-            presented = fetch_identity(router)
-            for pin in (presented.ssh, presented.tls):
-                if pin is not None:
-                    trust.record(pin)
-            _say(f"{router.id:<12} {router.transport:<8} " + "; ".join(presented.describe()), dim=True)
+        _step(2, "Pin every router's SSH host key and TLS certificate (mikronet trust --yes)")
+        _summary(fleet.trust(pin=True, forks=100))
 
-        desired = pusher.render(routers)
-        _step(3, "Plan (nothing is changed)")
-        for index, d in enumerate(desired):
-            _print_result(pusher.plan(d), show_plan=index == 0)
+        _step(3, "Plan the whole fleet (nothing is changed)")
+        planned = fleet.plan(forks=100)
+        _summary(planned)
 
-        _step(4, "Push: back up, arm the revert, apply, verify over a fresh session, disarm")
-        pushed = [pusher.push(d) for d in desired]
-        for result in pushed:
-            _print_result(result, show_plan=False)
-            _say(f"    {result.round_trips} round trips, {result.timings.get('verify', 0):.2f} s", dim=True)
+        canary = {r.id for r in cover(fleet.select(None))}
+        others = [r.id for r in fleet.select(None) if r.id not in canary]
+        faulted = {kind: others[10 + 7 * index] for kind, index in FAULTS.items()}
+        for kind, router_id in faulted.items():
+            sim.set_fault(router_id, kind)
+        _step(4, f"Push in waves: the canary covers every model, architecture, RouterOS version and transport "
+                 f"({len(canary)} routers), then 10 %, 30 %, the rest; at most 2 failures. "
+                 f"Faulted on purpose: {', '.join(f'{r} ({k})' for k, r in faulted.items())}")
+        pushed = fleet.push(waves="cover,10%,30%,rest", max_fail="2")
+        _summary(pushed)
 
-        _step(5, "Push again: nothing to change")
-        for result in (pusher.push(d) for d in desired):
-            _print_result(result, show_plan=False)
+        _step(5, "The technician mends the three routers; --resume repeats nothing already done")
+        for kind, router_id in faulted.items():
+            sim.set_fault(router_id, kind, on=False)
+        resumed = fleet.push(resume=True, forks=50)
+        _summary(resumed)
+        again = fleet.plan(forks=100)
+        _say(f"A plan of the whole fleet now: {again.counts()}", fg="green" if not again.failed else "red")
 
-        target = next((d for d in desired if d.router.transport != "ssh"), desired[0])
-        _step(6, f"Someone changes {target.router.id} by hand; the plan shows exactly that")
-        with connect(target.router, trust) as session:
-            rows = session.print("/queue/simple", "?=name=school-internet", proplist=[".id"])
-            session.call(Command("/queue/simple", "set", {".id": str(rows[0][".id"]), "max-limit": "1M/1M"}))
-        _print_result(pusher.plan(target), show_plan=True)
-        _print_result(pusher.push(target), show_plan=False)
+        pilot = fleet.select("group:pilot")
+        _step(6, f"Upgrade the pilot schools' {len(pilot)} routers to RouterOS 7.16.2 and their firmware, "
+                 "canary first (routers already there are ok)")
+        upgraded = fleet.upgrade(pilot, target=UpgradeTarget(version="7.16.2", campaign="demo-7.16.2"),
+                                 options=UpgradeOptions(first_check=0.5, poll=0.3, come_back_within=20),
+                                 canary="cover", waves="cover,rest")
+        _summary(upgraded)
 
-        _step(7, f"Lockout rehearsal: a template that closes the API on {target.router.id}")
-        lockout_dir = workdir / "lockout-templates"
-        lockout_dir.mkdir()
-        (lockout_dir / "lockout.rsc.j2").write_text("/ip service\nset api disabled=yes\nset api-ssl disabled=yes\n",
-                                                      encoding="utf-8")
-        locked = type(target.router)(**{**target.router.__dict__, "template": "lockout"})
-        lockout = Pusher(Renderer(lockout_dir), trust, backups, options=pusher.options)
-        result = lockout.push(lockout.render([locked])[0])
-        _print_result(result, show_plan=False)
-        if result.status is Status.REVERTED:
-            _say("    the router restored its backup by itself; its configuration is the one backed up", fg="green")
+        _step(7, "Measure the pilot schools' bandwidth; record a consultation at one of them")
+        measured = fleet.measure("group:pilot", server="192.0.2.10", seconds=3, forks=50)
+        for result in measured.results[:5]:
+            if result.notes:
+                _say(f"  {result.router}: {result.notes[0]}", dim=True)
+        school = select(inventory, "group:pilot")[0].school
+        ledger.append(school=school.id, kind="consultation", technician=fleet.technician or "demo",
+                      details={"note": f"Konsultācija ar {school.name} IT atbildīgo par Wi-Fi pārklājumu"})
+        _say(f"The ledger holds {ledger.count()} events; its chain verifies: {ledger.verify().ok}")
 
-        _step(8, f"Backups: a git commit before and after every change ({backups.root})")
-        for line in backups.history(target.router.id):
-            _say(f"    {line}", dim=True)
-        _say(f"    what the push of step 6 changed on {target.router.id}:")
-        for line in _changed_lines(backups.last_change(target.router.id)):
-            _say(f"      {line}", fg="green" if line.startswith("+") else "red")
-        failed = [r for r in pushed if r.status.is_failure]
+        _step(8, "Reports for the ministry (Latvian), as self-contained HTML")
+        out.mkdir(parents=True, exist_ok=True)
+        for path in write_demo_reports(inventory, ledger, out, lang="lv"):
+            _say(f"  {path.resolve()}")
+        failed = [r for r in resumed.results if r.status.is_failure]
+        ledger.close()
     _say()
     _say(f"Done in {time.monotonic() - started:.1f} s; the simulated routers are stopped.", bold=True)
     if keep:
@@ -133,10 +145,4 @@ def demo(ctx: click.Context, limit: str, keep: bool) -> None:
         import shutil
 
         shutil.rmtree(workdir, ignore_errors=True)
-    ctx.exit(1 if failed or result.status is not Status.REVERTED else 0)
-
-
-def _changed_lines(patch: str) -> list[str]:
-    """The added and removed lines of a unified diff, without its headers and the export's date line."""
-    return [line for line in patch.splitlines()
-            if line[:1] in "+-" and not line.startswith(("+++", "---", "+# ", "-# "))]
+    ctx.exit(1 if failed else 0)

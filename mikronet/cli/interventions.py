@@ -6,6 +6,7 @@ and each writes what it did to the ledger beside the inventory (``--ledger URL``
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from mikronet.cli.main import get_app
 from mikronet.cli.options import FleetFlags, fleet_options, json_option, limit_option, yes_option
 from mikronet.cli.output import echo
 
-__all__ = ["history", "measure", "restore", "upgrade"]
+__all__ = ["add_device", "history", "measure", "restore", "swap", "upgrade"]
 
 
 def open_fleet_ledger(ctx: click.Context, fleet: Any) -> Any:
@@ -172,3 +173,83 @@ def measure(ctx: click.Context, limit: str | None, server: str | None, seconds: 
             if result.status.name == "OK":
                 echo(f"{result.router}: {result.notes[0] if result.notes else ''}")
     ctx.exit(_status(run))
+
+
+@click.command()
+@click.argument("router_id")
+@click.option("--new-serial", required=True, help="The serial number of the device now in its place.")
+@click.option("--new-model", default=None, help="Its model, if it differs (product name, board name or model).")
+@click.option("--provision", is_flag=True, help="Push the template (for the new model) and what the old router "
+              "had beyond it, from its last backup.")
+@yes_option
+@json_option
+@click.pass_context
+def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | None, provision: bool, yes: bool,
+         json_local: bool) -> None:
+    """Record that ROUTER was replaced: new serial and model in the inventory (comments kept), the new
+    device's SSH host key and TLS certificate pinned, the swap in the ledger."""
+    import json
+
+    from mikronet.cli.output import print_result
+    from mikronet.cli.push import _fleet, _json
+    from mikronet.inventory.reference import canonical_model
+    from mikronet.ops.swap import plan_swap
+
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    router = _one_router(fleet, router_id)
+    model = (canonical_model(new_model) or new_model) if new_model else None
+    plan = plan_swap(fleet.inventory, router, new_serial, model)
+    if not as_json:
+        for line in plan.describe():
+            echo(line)
+    if not yes:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            from mikronet.errors import InputError
+
+            raise InputError("refusing to re-pin a router without --yes: there is no terminal to ask")
+        if not click.confirm("Record the swap and pin the new device?", default=False, err=True):
+            raise click.Abort()
+    fleet.ledger = open_fleet_ledger(ctx, fleet)
+    result = fleet.swap(plan, provision=provision)
+    if as_json:
+        echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print_result(result, show_plan=False)
+    ctx.exit(1 if result.status.is_failure else 0)
+
+
+@click.command("add-device")
+@click.argument("school_id")
+@click.option("--name", required=True, help="The router's name at the school (gw, ap2 …).")
+@click.option("--host", required=True)
+@click.option("--model", required=True, help="Product name, board name or model string.")
+@click.option("--serial", required=True)
+@click.option("--routeros", default=None, help="The RouterOS version it runs.")
+@click.option("--template", default=None)
+@click.option("--transport", type=click.Choice(["api-ssl", "ssh", "api"]), default=None)
+@click.option("--no-pin", is_flag=True, help="Do not pin its identity now.")
+@click.option("--provision", is_flag=True, help="Push its template once it is added.")
+@json_option
+@click.pass_context
+def add_device(ctx: click.Context, school_id: str, name: str, host: str, model: str, serial: str,
+               routeros: str | None, template: str | None, transport: str | None, no_pin: bool, provision: bool,
+               json_local: bool) -> None:
+    """Add a MikroTīkls device at SCHOOL: into the inventory, pinned, in the ledger as an additional device."""
+    import json
+
+    from mikronet.cli.output import print_result
+    from mikronet.cli.push import _fleet, _json
+    from mikronet.inventory.reference import canonical_model
+
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    fields = {k: v for k, v in {"host": host, "model": canonical_model(model) or model, "serial": serial, "routeros": routeros,
+                                "template": template, "transport": transport}.items() if v is not None}
+    fleet.ledger = open_fleet_ledger(ctx, fleet)
+    result = fleet.add_device(school_id, name, pin=not no_pin, provision=provision, **fields)
+    if as_json:
+        echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print_result(result, show_plan=False)
+    ctx.exit(1 if result.status.is_failure else 0)

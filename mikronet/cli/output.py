@@ -60,8 +60,9 @@ def _set_line(op: Any, before: dict[str, Any]) -> str:
 def print_result(result: RouterResult, *, show_plan: bool) -> None:
     status = str(result.status)
     colour = _STATUS_STYLE.get(status, "red")
-    summary = result.cause if result.status.is_failure and result.cause else _counts(result.plan)
-    echo(f"{result.router}: {status} ({summary})", fg=colour, bold=True)
+    summary = result.cause if result.status.is_failure and result.cause else (
+        _counts(result.plan) if result.plan or result.status in (Status.PLANNED, Status.OK) else "")
+    echo(f"{result.router}: {status}" + (f" ({summary})" if summary else ""), fg=colour, bold=True)
     if show_plan:
         befores = list(result.details.get("before") or [])
         for index, op in enumerate(result.plan):
@@ -89,16 +90,20 @@ def _worth_a_line(result: RouterResult) -> bool:
 
 
 class Lines:
-    """Plain lines (no terminal): one per router worth a line, as each finishes."""
+    """Plain lines (no terminal): one per router worth a line (changed or failed; with ``failures_only``
+    failed only), as each finishes."""
 
-    def __init__(self, *, show_plan: bool) -> None:
+    def __init__(self, *, show_plan: bool, failures_only: bool = False) -> None:
         self.show_plan = show_plan
+        self.failures_only = failures_only
         self._lock = threading.Lock()
 
     def __call__(self, event: Event) -> None:
         with self._lock:
-            if event.kind == "router-finished" and event.result is not None and _worth_a_line(event.result):
-                print_result(event.result, show_plan=self.show_plan and bool(event.result.plan))
+            result = event.result
+            if (event.kind == "router-finished" and result is not None and _worth_a_line(result)
+                    and (result.status.is_failure or not self.failures_only)):
+                print_result(result, show_plan=self.show_plan and bool(result.plan))
             elif event.kind in ("warning", "threshold-crossed"):
                 echo(f"warning: {event.detail}", err=True)
             elif event.kind == "wave-started" and event.wave and event.wave > 1:

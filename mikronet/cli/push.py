@@ -31,7 +31,7 @@ from mikronet.cli.output import echo, print_summary, progress_for
 from mikronet.errors import InputError
 from mikronet.secret import REDACTOR
 
-__all__ = ["backup", "facts", "plan", "push", "render", "trust"]
+__all__ = ["backup", "facts", "plan", "push", "render", "tls_enroll", "trust"]
 
 
 def _fleet(ctx: click.Context, templates: Path | None = None) -> Any:
@@ -152,6 +152,28 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
         echo(f"pinned {len(shown)} router(s) in {store.path}")
     elif shown and not yes:
         echo(f"{len(shown)} router(s) not pinned: re-run with --yes to pin them", err=True)
+    ctx.exit(_status(run))
+
+
+@click.command("tls-enroll")
+@click.argument("pattern", required=False, shell_complete=complete_router)
+@limit_option
+@click.option("--check", is_flag=True, help="Say which routers would be enrolled; change nothing.")
+@yes_option
+@json_option
+@fleet_options
+@click.pass_context
+def tls_enroll(ctx: click.Context, pattern: str | None, limit: str | None, check: bool, yes: bool,
+               json_local: bool, flags: FleetFlags) -> None:
+    """Move routers off plain API: over their pinned SSH session, give each a certificate, turn api-ssl
+    on with it, and pin it. Routers that were on `api` are switched to `api-ssl` in the inventory."""
+    as_json = _json(ctx, json_local)
+    fleet = _fleet(ctx)
+    routers = fleet.select(pattern or limit)
+    if not check:
+        _confirm(routers, yes, "Enrol for api-ssl")
+    run = _run(ctx, fleet, "tls-enroll", routers, flags, as_json,
+               lambda rs, **kw: fleet.tls_enroll(rs, check=check, **kw))
     ctx.exit(_status(run))
 
 

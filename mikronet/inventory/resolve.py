@@ -217,7 +217,7 @@ def resolve_all(
 def _resolve_router(
     router_id: str, router_in: Any, school: School, layers: list[Piece], problems: Collector
 ) -> Router | None:
-    settings: dict[str, Any] = {"transport": "api", "encoding": "utf-8"}
+    settings: dict[str, Any] = {"transport": "api-ssl", "encoding": "utf-8"}  # plain api only when written
     origins: dict[str, Origin] = {"transport": Origin("builtin"), "encoding": Origin("builtin")}
     ports = {"api": 8728, "api-ssl": 8729, "ssh": 22}
     for key in ports:

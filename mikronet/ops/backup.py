@@ -46,6 +46,14 @@ class BackupError(RouterError):
     """The router's export could not be stored whole (empty, truncated, or the commit failed)."""
 
 
+_DATE_LINE = re.compile(r"^# .*\d\d:\d\d:\d\d by RouterOS .*$", re.MULTILINE)
+
+
+def _without_date(text: str) -> str:
+    """An export without the line that says when it was taken."""
+    return _DATE_LINE.sub("", text, count=1)
+
+
 def check_export(text: str, router_id: str) -> None:
     """Refuse an export that is not whole enough to restore from: empty, or without its header."""
     if not text.strip():
@@ -130,9 +138,10 @@ class BackupStore:
                 changed = []
                 for request in batch:
                     old = request.path.read_text(encoding="utf-8") if request.path.exists() else None
+                    if old is not None and _without_date(old) == _without_date(request.text):
+                        continue  # the same configuration, exported at another moment: nothing to commit
                     self._write(request.path, request.text)
-                    if old != request.text:
-                        changed.append(request)
+                    changed.append(request)
                 if changed:
                     self._fast_import(changed)
         except BackupError as exc:

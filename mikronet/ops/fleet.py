@@ -34,6 +34,7 @@ from mikronet.transport import Transport, TrustStore, connect
 
 if TYPE_CHECKING:
     from mikronet.inventory import Inventory, Router
+    from mikronet.ops.swap import SwapPlan
     from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
 
 __all__ = ["Fleet"]
@@ -217,6 +218,85 @@ class Fleet:
             return result
 
         return self.run("measure", routers, work, **run)
+
+    def tls_enroll(self, limit: str | Sequence[Router] | None = None, *, check: bool = False,
+                   **run: Any) -> RunResult:
+        """Give every selected router a certificate of its own for api-ssl and pin it (see
+        :mod:`mikronet.ops.enroll`); a router that was on plain ``api`` is switched to ``api-ssl`` in
+        the inventory file."""
+        from mikronet.inventory.edit import update_router
+        from mikronet.ops.enroll import enroll_router
+
+        store = self.trust_store
+        lock = threading.Lock()
+
+        def work(router: Router, ctx: Context) -> RouterResult:
+            result = enroll_router(router, store, timeout=max(self.push_options.timeout, 15.0), check=check)
+            if result.status is Status.CHANGED and router.transport == "api":
+                with lock:
+                    update_router(self.inventory, router.id, transport="api-ssl")
+                result.notes.append("the inventory now says transport: api-ssl")
+            return result
+
+        return self.run("tls-enroll", self.select(limit), work, **run)
+
+    def reloaded(self) -> Fleet:
+        """The same fleet over the inventory as its files say now (after an edit)."""
+        from mikronet.inventory import load_inventory
+
+        return replace(self, inventory=load_inventory(self.inventory.path))
+
+    def swap(self, plan: SwapPlan, *, provision: bool = False) -> RouterResult:
+        """Record a device swap: the inventory file, the pins, the ledger; with ``provision``, push the
+        template (for the new model) and what the old router had beyond it. See :mod:`mikronet.ops.swap`."""
+        from mikronet.inventory.edit import update_router
+        from mikronet.ops.push import Desired
+        from mikronet.ops.swap import carry_over, record_pins, result_of, swap_details
+
+        router = plan.router
+        update_router(self.inventory, router.id, serial=plan.new_serial, model=plan.new_model)
+        record_pins(self.trust_store, plan)
+        fresh = self.reloaded()
+        new = fresh.select(router.id)[0]
+        pushed: RouterResult | None = None
+        left_out: list[str] = []
+        if provision:
+            pusher = fresh.pusher()
+            desired = pusher.render_one(new)
+            config, left_out = carry_over(desired.config, self.backups.read(router.id), plan.new_model,
+                                          pusher.schema)
+            pushed = pusher.push(Desired(new, config))
+        result = result_of(plan, pushed)
+        result.notes += [f"left out from the old router: {line}" for line in left_out[:20]]
+        self.record_event(new, "swap", result, **swap_details(plan, provision and not result.status.is_failure,
+                                                               {"left_out": len(left_out)}))
+        return result
+
+    def add_device(self, school_id: str, name: str, *, pin: bool = True, provision: bool = False,
+                   **fields: Any) -> RouterResult:
+        """Add a router to a school in the inventory file, pin it, optionally push its template, and
+        record it in the ledger as an additional device."""
+        from mikronet.inventory.edit import add_router
+        from mikronet.ops.identity import check_identity
+
+        add_router(self.inventory, school_id, name, **fields)
+        fresh = self.reloaded()
+        router = fresh.select(f"{school_id}/{name}")[0]
+        result = RouterResult(router.id, Status.CHANGED, notes=["added to the inventory"])
+        if pin:
+            pinned = check_identity(router, fresh.trust_store, threading.Lock(), pin=True, replace=False)
+            result.notes.append(f"identity: {pinned.status}")
+            if pinned.status.is_failure:
+                result = pinned
+        if provision and not result.status.is_failure:
+            pusher = fresh.pusher()
+            pushed = pusher.push(pusher.render_one(router))
+            result.notes.append(f"provisioned: {pushed.status}")
+            if pushed.status.is_failure:
+                result = pushed
+        self.record_event(router, "add-device", result, device=router.id, model=router.model,
+                          provisioned=provision and not result.status.is_failure)
+        return result
 
     def record_event(self, router: Router, kind: str, result: RouterResult, **details: Any) -> None:
         """Write one intervention on ``router`` to the ledger (when there is one)."""

@@ -30,6 +30,7 @@ What a push guarantees (each is a test):
 
 from __future__ import annotations
 
+import codecs
 import logging
 import time
 import uuid
@@ -53,6 +54,7 @@ from mikronet.ops.result import RouterResult, Stands, Status, op_line
 from mikronet.render import Renderer
 from mikronet.routeros import (
     Config,
+    Item,
     Plan,
     Schema,
     Section,
@@ -184,8 +186,8 @@ class Pusher:
         the router's RouterOS version: any problem raises (:class:`~mikronet.errors.LintError` names
         every one with its template line), so nothing RouterOS would refuse is ever sent."""
         text = self.renderer.render_router(router, reveal_secrets=True)
-        _check_encoding(text, router)
         config = parse(text, file=f"{router.template} ({router.id})", schema=self.schema)
+        _check_encoding(config, router)
         from mikronet.render import lint_router, router_packages
 
         if lint(config, schema=self.schema, version=router.routeros, packages=router_packages(router)):
@@ -569,18 +571,25 @@ def _old_values(plan: Plan, config: Config, schema: Schema) -> list[dict[str, st
     return out
 
 
-def _check_encoding(text: str, router: Router) -> None:
-    """Refuse, before any router is touched, text the router's encoding cannot carry (naming the line)."""
+def _check_encoding(config: Config, router: Router) -> None:
+    """Refuse, before any router is touched, a value the router's encoding cannot carry over the API
+    (an emoji for a cp1257 router), naming the menu, the property and the line."""
     encoding = getattr(router, "encoding", "utf-8") or "utf-8"
     try:
-        text.encode(encoding)
-    except UnicodeEncodeError as exc:
-        line = text.count("\n", 0, exc.start) + 1
-        char = text[exc.start:exc.end]
-        raise TemplateError(
-            f"{char!r} cannot be sent to a router whose encoding is {encoding} (rendered line {line})",
-            template=router.template, router=router.id,
-        ) from None
+        if codecs.lookup(encoding).name == "utf-8":
+            return  # every text has a UTF-8 spelling
     except LookupError:
         raise InputError(f"{router.id}: unknown encoding {encoding!r}") from None
-
+    for path, section in config.sections.items():
+        for item in (Item(section.settings), *section.items):
+            for key, value in item.props.items():
+                if not isinstance(value, str):
+                    continue
+                try:
+                    value.encode(encoding)
+                except UnicodeEncodeError as exc:
+                    char = value[exc.start:exc.end]
+                    raise TemplateError(
+                        f"{path} {key}: {char!r} cannot be sent to a router whose encoding is {encoding}",
+                        template=f"{router.template}", line=getattr(item, "line", None), router=router.id,
+                    ) from None

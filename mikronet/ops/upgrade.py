@@ -113,8 +113,10 @@ class Upgrader:
         try:
             return self._upgrade(router, progress, check, stop or (lambda: False), say)
         except MikronetError as exc:
+            connected = bool(progress.result.details)  # the facts were read: the router was reachable
             failed = RouterResult.from_error(router.id, exc, details=progress.result.details,
-                                             timings=progress.timings)
+                                             timings=progress.timings,
+                                             status=Status.FAILED if connected else None)
             failed.stands = progress.result.stands or Stands.UNTOUCHED
             return failed
 

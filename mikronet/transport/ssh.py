@@ -186,13 +186,19 @@ class SshTransport(Transport):
     def run(self, commands: Sequence[Command]) -> list[Reply]:
         """One console line per command. A ``print`` becomes ``print detail`` with its equality
         queries as a ``where`` clause, and its rows are read from the printed output."""
+        from mikronet.transport.ssh_state import parse_settings
+
         replies = []
         for command in commands:
             if command.verb == "print":
                 replies.append(self._print(command))
                 continue
             output = self.send(cli_line(command), confirm=command.word in _CONFIRMED)
-            replies.append(Reply(command, error=error_in(output)))
+            error = error_in(output)
+            # A command that reports (``key: value`` blocks, as a bandwidth test prints each second) gives
+            # one row: its last value of each key.
+            shown = parse_settings(output) if error is None else {}
+            replies.append(Reply(command, rows=(shown,) if shown else (), error=error))
         return replies
 
     def _print(self, command: Command) -> Reply:

@@ -107,7 +107,7 @@ def test_nornir_reads_the_export(sample: Inventory, tmp_path: Path) -> None:
     assert set(nr.inventory.hosts) == {r.id for r in routers}
     host = nr.inventory.hosts["LV-0042/gw"]
     assert host.hostname == sample.router("LV-0042/gw").host
-    assert host.port == 8728 and host.username == "mikronet" and host.password is None
+    assert host.port == 8729 and host.username == "mikronet" and host.password is None  # api-ssl
     assert host.platform == "mikrotik_routeros"
     assert host.get_connection_parameters("netmiko").port == 22
     assert host.get_connection_parameters("napalm").platform == "ros"
