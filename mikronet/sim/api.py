@@ -28,7 +28,7 @@ from librouteros.protocol import decode_length, determine_length, encode_length
 from mikronet.sim import messages as msg
 from mikronet.sim.device import SimDevice
 from mikronet.sim.reply import Reply
-from mikronet.sim.services import allowed, service_settings
+from mikronet.sim.services import admits, service_settings
 
 __all__ = ["ApiServer", "decode_sentence_words", "encode_sentence", "read_sentence"]
 
@@ -383,7 +383,7 @@ class ApiServer:
             return True
         service = service_settings(self.device)[self.service]
         peer = writer.get_extra_info("peername")
-        return service.enabled and allowed(service, str(peer[0]) if peer else "")
+        return admits(service, str(peer[0]) if peer else "")
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if not self.device.online or not self._accepts(writer):

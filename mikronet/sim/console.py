@@ -35,6 +35,7 @@ from mikronet.sim.cliline import (
     path_segments,
 )
 from mikronet.sim.menus import MenuTree
+from mikronet.sim.oids import oids
 from mikronet.sim.reply import Reply
 from mikronet.sim.versions import Behaviour
 
@@ -408,7 +409,7 @@ class Console:
         rows = self._call(path, "print", asked.api_args, col, rest).rows
         if rows and ".id" not in rows[0]:  # a single-instance menu
             if "oid" in asked.flags:
-                return printing.format_kv(printing.oids(path, rows[0], None))
+                return printing.format_kv(oids(path, None))
             return printing.format_kv(printing.only(rows[0], asked.proplist))
         if asked.where is not None:
             predicate = compile_where(asked.where, lambda group: self._evaluate(group, path))
@@ -417,7 +418,7 @@ class Console:
         if "count-only" in asked.flags:
             return [str(len(rows))]
         if "oid" in asked.flags:  # the SNMP OIDs of each item's values
-            shown = [printing.oids(path, row, int(row.get(".id", "*0")[1:] or "0", 16)) for row in rows]
+            shown = [oids(path, int(row.get(".id", "*0")[1:] or "0", 16)) for row in rows]
             return printing.format_terse(list(enumerate(shown)), printing.Look())
         shown = [printing.only(row, asked.proplist) for row in rows]
         if "as-value" in asked.flags:

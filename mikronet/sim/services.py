@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mikronet.sim.state import RouterState
 
-__all__ = ["SERVICES", "Service", "allowed", "service_settings", "set_ports", "unprivileged"]
+__all__ = ["SERVICES", "Service", "admits", "allowed", "service_from_row", "service_settings", "set_ports",
+           "unprivileged"]
 
 SERVICES: Mapping[str, int] = {"api": 8728, "api-ssl": 8729, "ssh": 22}
 """The services the fleet listens for, and their factory ports."""
@@ -38,17 +39,26 @@ def service_settings(device: RouterState) -> dict[str, Service]:
     table = device.store.tables.get(("ip", "service"))  # never touched: every service as it came
     for item in table if table is not None else ():
         name = item.get("name", "")
-        if name not in SERVICES:
-            continue
-        try:
-            port = int(item.get("port", str(SERVICES[name])))
-        except ValueError:
-            port = SERVICES[name]
-        addresses = tuple(a.strip() for a in item.get("address", "").split(",") if a.strip())
-        found[name] = Service(item.get("disabled", "false") != "true", port, addresses)
+        if name in SERVICES:
+            found[name] = service_from_row(name, item.values)
     for name, port in SERVICES.items():
         found.setdefault(name, Service(True, port))
     return found
+
+
+def service_from_row(name: str, row: Mapping[str, str]) -> Service:
+    """A service's settings from its ``/ip service`` row (values as printed)."""
+    try:
+        port = int(row.get("port", "") or SERVICES[name])
+    except ValueError:
+        port = SERVICES[name]
+    addresses = tuple(a.strip() for a in row.get("address", "").split(",") if a.strip())
+    return Service(row.get("disabled", "false") != "true", port, addresses)
+
+
+def admits(service: Service, peer: str) -> bool:
+    """Whether ``service`` takes a connection from a client at ``peer`` (on, and from an allowed network)."""
+    return service.enabled and allowed(service, peer)
 
 
 def unprivileged(port: int, may_bind_low: bool) -> int:

@@ -32,7 +32,7 @@ import asyncssh
 from mikronet.sim.console import Console, ConsoleDevice
 from mikronet.sim.hostkey import host_key_openssh
 from mikronet.sim.scp import FileDevice, file_server_factory
-from mikronet.sim.services import Service, allowed
+from mikronet.sim.services import admits, service_from_row
 
 __all__ = [
     "LoginOptions",
@@ -388,10 +388,7 @@ class SimSSHServer:
         reply = self.device.call("/ip/service/print", {}, ["?name=ssh"])
         if reply.trap is not None or not reply.rows:
             return True
-        row = reply.rows[0]
-        service = Service(row.get("disabled") != "true", int(row.get("port", "22") or 22),
-                          tuple(a for a in row.get("address", "").split(",") if a))
-        return service.enabled and allowed(service, peer)
+        return admits(service_from_row("ssh", reply.rows[0]), peer)
 
     def keys_for(self, user: str) -> list[asyncssh.SSHKey]:
         """Public keys ``user`` may log in with: the router's ``/user/ssh-keys``, else the configured ones."""
