@@ -60,6 +60,9 @@ INTERFACE_KINDS: Mapping[str, str] = MappingProxyType(
 OTHER_INTERFACE_PATHS: Mapping[tuple[str, ...], str] = MappingProxyType({("zerotier", "interface"): "zerotier"})
 """Menus outside ``/interface`` whose items are interfaces too, and their ``type``."""
 
+_SHARED: dict[tuple[object, ...], tuple[PathSchema, PathSpec]] = {}
+"""Specs by what they depend on, the schema kept so that its ``id`` stays its own."""
+
 _API_BOOL = {"yes": "true", "no": "false", "true": "true", "false": "false"}
 
 
@@ -86,9 +89,15 @@ def path_spec(schema: PathSchema, version: str) -> PathSpec | None:
     if words == ("ip", "address"):
         unique = (("address", "interface"),)
     gated = frozenset(name for name, prop in schema.props.items() if not prop.exists_in(v))
-    return PathSpec(
+    singleton = schema.is_singleton(v)
+    # most menus read the same on every version: one spec shared by all of them (memory, per fleet)
+    key = (id(schema), tuple(props), tuple(defaults.items()), gated, singleton)
+    shared_spec = _SHARED.get(key)
+    if shared_spec is not None and shared_spec[0] is schema:
+        return shared_spec[1]
+    spec = PathSpec(
         path=words,
-        singleton=schema.is_singleton(v),
+        singleton=singleton,
         fields=tuple(name for name, prop in props.items() if not prop.write_only),
         defaults=MappingProxyType(defaults),
         booleans=frozenset(n for n, p in props.items() if p.type in ("bool", "flag")),
@@ -105,6 +114,8 @@ def path_spec(schema: PathSchema, version: str) -> PathSpec | None:
         | (verbose_read_only(schema.path) & frozenset(props)),
         types=MappingProxyType({n: p.type for n, p in props.items() if p.type != "text"}),
     )
+    _SHARED[key] = (schema, spec)
+    return spec
 
 
 @cache
