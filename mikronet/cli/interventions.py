@@ -244,8 +244,9 @@ def add_device(ctx: click.Context, school_id: str, name: str, host: str, model: 
 
     as_json = _json(ctx, json_local)
     fleet = _fleet(ctx)
-    fields = {k: v for k, v in {"host": host, "model": canonical_model(model) or model, "serial": serial, "routeros": routeros,
-                                "template": template, "transport": transport}.items() if v is not None}
+    given = {"host": host, "model": canonical_model(model) or model, "serial": serial, "routeros": routeros,
+             "template": template, "transport": transport}
+    fields = {k: v for k, v in given.items() if v is not None}
     fleet.ledger = open_fleet_ledger(ctx, fleet)
     result = fleet.add_device(school_id, name, pin=not no_pin, provision=provision, **fields)
     if as_json:
