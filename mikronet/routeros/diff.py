@@ -201,18 +201,17 @@ def _is_builtin(ps: PathSchema, item: Item) -> bool:
         return False
     if name is not None and (name in ps.builtins or f"{ps.name_key}={name}" in ps.builtins):
         return True
-    return ps.factory_entry(props) is not None or any(
-        _is_factory(key, factory, props) for key, factory in ps.builtins.items())
+    return any(_is_factory(key, props) for key in ps.builtins)
 
 
-def _is_factory(key: str, factory: Props, props: Props) -> bool:
-    """Whether ``props`` are the factory item the schema keys ``key`` (``name=all``, ``default=yes``)
-    or, for items without names (the logging rules, keyed ``0``, ``1`` …), whose every factory
-    property they carry."""
-    if "=" in key:
-        pairs = dict(part.split("=", 1) for part in key.split() if "=" in part)
-        return all(props.get(k) == v or normalize_value("bool", props.get(k) or "") == v for k, v in pairs.items())
-    return False
+def _is_factory(key: str, props: Props) -> bool:
+    """Whether ``props`` are the factory item the schema keys ``key`` by what names it (``name=all``).
+    Items without names (the logging rules, keyed ``0``, ``1`` …) are known by the router's own
+    ``default`` flag only: a user's rule can look exactly like a factory one."""
+    if "=" not in key:
+        return False
+    pairs = dict(part.split("=", 1) for part in key.split() if "=" in part)
+    return all(props.get(k) == v or normalize_value("bool", props.get(k) or "") == v for k, v in pairs.items())
 
 
 def _lis(values: list[int]) -> set[int]:
@@ -346,7 +345,7 @@ def _diff_section(
                 continue
             if _is_builtin(ps, have):
                 # back to its factory values -- but what names it (name, keys) stays
-                identity = {ps.name_key, *ps.keys, *ps.builtin}
+                identity = {ps.name_key, *ps.keys, *ps.builtin, "default", "builtin", "dynamic"}
                 change = {k: v for k, v in _changes(ctx, None, have).items() if k not in identity}
                 if change:
                     selector = _selector_for(ctx, have)

@@ -216,30 +216,19 @@ class PathSchema:
         if selector is not None:
             return self.builtins.get(selector_key(selector))
         name = props.get(self.name_key) if props is not None else None
+        if props is None:
+            return None
         if name is not None:
             found = self.builtins.get(name) or self.builtins.get(f"{self.name_key}={name}")
             if found is not None:
                 return found
-        return self.factory_entry(props) if props is not None else None
-
-    def factory_entry(self, props: Mapping[str, str | None]) -> Props | None:
-        """The numbered factory item (``0: topics=info``) that ``props`` are: every property the entry
-        names has its value, and every other property is at its default."""
-        for key, factory in self.builtins.items():
-            if not key.isdigit() or not factory:
-                continue
-            if all(props.get(k) == v for k, v in factory.items()) and all(
-                    k in factory or v in (None, "") or self._is_default(k, v) for k, v in props.items()):
-                return factory
+        numbered = [entry for key, entry in self.builtins.items() if key.isdigit()]
+        if name is not None:  # a numbered entry that names it: "1": name=disk target=disk
+            return next((entry for entry in numbered if entry.get(self.name_key) == name), None)
+        if any(str(props.get(flag)).lower() in ("true", "yes") for flag in ("default", "builtin")):
+            # the router says it is a factory item; which one, its factory properties tell
+            return next((entry for entry in numbered if all(props.get(k) == v for k, v in entry.items())), None)
         return None
-
-    def _is_default(self, name: str, value: str | None) -> bool:
-        spec = self.props.get(name)
-        if spec is None:
-            return name in ("disabled", "dynamic", "default", "invalid") and value in ("false", "no")
-        default = spec.default_for(None)
-        return default is not None and (value == default or {value, default} <= {"no", "false"}
-                                        or {value, default} <= {"yes", "true"})
 
     def is_read_only(self, name: str) -> bool:
         """Read-only per the schema, or one of the flags every menu prints (``dynamic``, ``invalid``)."""

@@ -26,6 +26,12 @@ __all__ = ["VERB_ARGUMENTS", "ConfigMenu", "PathHooks", "api_bool", "print_rows"
 
 _TRUE = frozenset({"yes", "true"})
 _FALSE = frozenset({"no", "false"})
+# Menus whose factory items RouterOS flags `default` (others flag them `builtin`, where they flag them).
+_FACTORY_FLAG: dict[tuple[str, ...], str] = {
+    ("system", "logging"): "default",
+    ("system", "logging", "action"): "default",
+}
+
 _API_WORDS = frozenset({".id", "numbers", ".proplist", "number"})
 _ITEMS = frozenset({".id", "numbers", "number"})
 VERB_ARGUMENTS: Mapping[str, frozenset[str]] = {
@@ -186,6 +192,9 @@ class ConfigMenu:
                 row[name] = api_bool(row[name])
         if not spec.singleton and "dynamic" not in row and ("dynamic" in spec.fields or item.dynamic):
             row["dynamic"] = "true" if item.dynamic else "false"
+        flag = _FACTORY_FLAG.get(spec.path) or next((f for f in ("builtin", "default") if f in spec.fields), None)
+        if flag is not None and not spec.singleton:
+            row[flag] = "true" if item.builtin else "false"  # the `*` flag a print shows on factory items
         return row
 
     def find(self, ref: str) -> Item:

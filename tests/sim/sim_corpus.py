@@ -32,18 +32,8 @@ NO_HEADER = {
 }
 
 
-DIFFER_TAKES_USER_ITEM_FOR_FACTORY = frozenset({"01"})
-"""Exports whose readback the differ gets wrong, not the router: ``/system logging add topics=critical``
-(a rule of the user's equal to factory rule 3) is taken for the factory item by
-``PathSchema.factory_entry``, so the export drops its topics and the plan removes ``[ find ]``
-(every rule). The simulated router keeps and prints the rule as given."""
-
-
 def readback_param(export: RealExport) -> Any:
-    """``export`` as a test parameter, an expected failure (strict) where the differ is at fault."""
-    if export.id in DIFFER_TAKES_USER_ITEM_FOR_FACTORY:
-        reason = "the differ takes a user item equal to a factory entry for the factory item"
-        return pytest.param(export, marks=pytest.mark.xfail(strict=True, reason=reason), id=export.path.name[:30])
+    """``export`` as a test parameter, named by its file."""
     return pytest.param(export, id=export.path.name[:30])
 
 
