@@ -221,6 +221,8 @@ class _Session:
         if verb == "listen" or request.args.get("follow") is not None or request.args.get("follow-only") is not None:
             await self.follow(request)
             return True
+        if self.device.gate is not None:
+            await self.device.gate(command)
         reply = self.device.call(command, request.args, request.queries, user=self.user)
         return await self.answer(reply, request)
 

@@ -38,6 +38,22 @@ LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class Hold:
+    """A router held before a command (:meth:`SimFleet.hold`)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self.reached = threading.Event()
+        self.released = asyncio.Event()
+        self.command = ""
+        self.clear: Callable[[], None] = lambda: None
+
+    def release(self) -> None:
+        """Let the held command run, and hold nothing more."""
+        self.clear()
+        self._loop.call_soon_threadsafe(self.released.set)
+
+
 class SimFleet:
     """Simulated routers for an inventory (a path or a loaded :class:`~mikronet.inventory.Inventory`)."""
 
@@ -150,6 +166,31 @@ class SimFleet:
 
         result: T = self._run(inner(), timeout)
         return result
+
+    def replace(self, router_id: str, serial: str, model: str | None = None) -> None:
+        """Swap a router for a new device (factory configuration, a new serial and so a new SSH host key
+        and TLS certificate, perhaps another model) at the same address."""
+        self._run(self.runtime.replace_router(router_id, serial, model), 60.0)
+
+    def hold(self, router_id: str, when: Callable[[str], bool]) -> Hold:
+        """Hold ``router_id`` before the first command ``when`` picks (an API word such as
+        ``/system/backup/save``, or a console line) until :meth:`Hold.release`; ``Hold.reached`` is
+        set once the router is waiting there. A test seam for interrupting a client at an exact point."""
+        assert self._loop is not None, "the fleet is not running"
+        hold = Hold(self._loop)
+
+        async def gate(command: str) -> None:
+            if not hold.reached.is_set() and when(command):
+                hold.command = command
+                hold.reached.set()
+                await hold.released.wait()
+
+        def install() -> None:
+            self.device(router_id).gate = gate
+
+        self.call(install)
+        hold.clear = lambda: self.call(lambda: setattr(self.device(router_id), "gate", None))
+        return hold
 
     # --- the written inventory follows the source -------------------------------------------------
     def _source_stamp(self) -> tuple[tuple[str, int, int], ...]:

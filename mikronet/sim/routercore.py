@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -93,6 +93,7 @@ class RouterCore:
         "clock",
         "faults",
         "files",
+        "gate",
         "initial_result",
         "lock",
         "log",
@@ -115,6 +116,9 @@ class RouterCore:
         self.options = options or DeviceOptions()
         self.clock: Clock = clock or ManualClock()
         self.faults = Faults()
+        self.gate: Callable[[str], Awaitable[None]] | None = None
+        """A test seam: awaited with each command (its API word, or its console line) before the router
+        runs it, so a test can hold a router at an exact point of a conversation (an interrupted push)."""
         self.profile = profile
         self.lock = threading.RLock()
         self.store = ConfigStore()

@@ -335,6 +335,17 @@ class FleetRuntime:
                 await router._down()
         self.setups = [s for s in self.setups if s.spec.router_id not in router_ids]
 
+    async def replace_router(self, router_id: str, serial: str, model: str | None = None) -> None:
+        """Put a new device, factory-fresh, in a router's place: same address and ports, a new serial
+        (so a new SSH host key and TLS certificate) and perhaps a new model -- a swapped router."""
+        index = self._index[router_id]
+        old = next(s for s in self.setups if s.spec.router_id == router_id)
+        await self.remove_routers([router_id])
+        spec = replace(old.spec, serial=serial, model=model or old.spec.model)
+        new = RouterSetup(spec=spec, ports=old.ports)
+        self.setups.append(new)
+        await self._add([(index, new)], {})
+
     async def _add(self, numbered: list[tuple[int, RouterSetup]], faults: Mapping[str, Faults]) -> None:
         clock = LoopClock(self.loop)
         block, adh, ssh_standard = self._block, self._adh, self.low_ports

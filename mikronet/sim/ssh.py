@@ -23,7 +23,7 @@ import asyncio
 import codecs
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,6 +57,8 @@ class SshDevice(ConsoleDevice, FileDevice, Protocol):
     def serial(self) -> str: ...
     @property
     def online(self) -> bool: ...
+
+    gate: Callable[[str], Awaitable[None]] | None
 
     def authenticate(self, username: str, password: str) -> bool: ...
     def add_listener(self, callback: Callable[[str], None]) -> None: ...
@@ -246,7 +248,16 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         line = "".join(self._line)
         self._line.clear()
         self._write("\r\n")
+        gate = self._owner.device.gate
+        if gate is not None and line.strip():
+            asyncio.get_running_loop().create_task(self._gated(gate, line))
+            return
         self._show(self._feed(line))
+
+    async def _gated(self, gate: Callable[[str], Awaitable[None]], line: str) -> None:
+        await gate(line)
+        if not self._done:
+            self._show(self._feed(line))
 
     def _answer(self, ch: str) -> None:
         self._key_question = False

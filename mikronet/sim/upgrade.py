@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["CHANNELS", "boot_delay", "install_uploaded", "package_version", "register_update"]
 
 _NPK = re.compile(r"(?:^|/)routeros-(?P<version>\d[\w.]*?)-(?P<arch>[a-z0-9_]+)\.npk$")
+_PACKAGE = re.compile(r"(?:^|/)(?P<name>[a-z][a-z0-9-]*?)-(?P<version>\d[\w.]*?)-(?P<arch>[a-z0-9_]+)\.npk$")
+"""Any package of a release: ``routeros``, and the extras (``wifi-qcom``, ``wireless``, ``container`` …)."""
 
 CHANNELS = {
     6: ("long-term", "stable", "testing", "development", "upgrade"),
@@ -217,11 +219,12 @@ def install_uploaded(device: RouterState) -> None:
 def _fetch(device: RouterState, request: Request) -> Reply:
     """``/tool fetch`` of a RouterOS package from MikroTik's download site (nothing else is reachable)."""
     url = request.args.get("url", "")
-    match = _NPK.search(url)
+    match = _PACKAGE.search(url)
     if match is None:
         raise CommandTrap(msg.FETCH_FAILED, msg.CATEGORY_GENERAL)
     name = request.args.get("dst-path") or url.rsplit("/", 1)[-1]
-    size = int(_PACKAGE_MIB.get(match.group("arch"), 13.0) * MIB)
+    mib = _PACKAGE_MIB.get(match.group("arch"), 13.0) if match.group("name") == "routeros" else 2.0
+    size = int(mib * MIB)
     rows = [{".section": "0", "status": "connecting"}]
     if device.faults.download_fail:
         raise CommandTrap(msg.FETCH_FAILED, msg.CATEGORY_GENERAL)
