@@ -294,6 +294,7 @@ class Pusher:
             if leftovers.lock_present or leftovers.files:
                 transport.run([guard.unlock_command(), *guard.cleanup_commands(leftovers.files)])
                 result.notes.append("removed what an interrupted push left (lock, files)")
+                self._complete_history(run, transport)
             result.status = Status.OK
             result.round_trips = transport.stats.round_trips
             return result
@@ -302,6 +303,19 @@ class Pusher:
             result.reason = "interrupted before the router was changed"
             return result
         return self._change(run, transport, stale_lock=leftovers.lock_present)
+
+    def _complete_history(self, run: _Run, transport: Transport) -> None:
+        """A push interrupted after the router held its plan may have committed its "before" export only:
+        commit the router's export now, so the history keeps its before/after pair."""
+        if self.backups is None:
+            return
+        commits = self.backups.commits(transport.router_id)
+        if not commits or not commits[0].subject.endswith(": before push"):
+            return
+        hide = _is_v6(run.state.version if run.state else None)
+        replies = transport.run(_export_commands(hide))
+        self._store_after(run, transport, replies, interrupted=True)
+        transport.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
 
     def _finish_interrupted(self, run: _Run, transport: Transport, leftovers: guard.Leftovers) -> RouterResult | None:
         """An armed revert from an interrupted push. If the router holds the template, disarm and finish
@@ -318,9 +332,12 @@ class Pusher:
             result.notes.append("finished an interrupted push: the router held the template; its revert is disarmed")
             result.round_trips = transport.stats.round_trips
             return result
+        # The last committed export is what the router held before the interrupted push, if it got
+        # that far; a push killed before its commit left none, and then the router's return is enough.
         before = self.backups.read(router_id) if self.backups is not None else None
         self._revert_now(transport)
-        waited = self._await_revert(run, before or "", f"an interrupted push left {router_id} half-changed")
+        waited = self._await_revert(run, before or "", f"an interrupted push left {router_id} half-changed",
+                                    require_export=False)
         if waited.status is not Status.REVERTED:
             return waited
         result.status, result.reason, result.stands = Status.OK, None, None
@@ -490,7 +507,7 @@ class Pusher:
         finally:
             transport.close()
 
-    def _await_revert(self, run: _Run, before_export: str, reason: str) -> RouterResult:
+    def _await_revert(self, run: _Run, before_export: str, reason: str, *, require_export: bool = True) -> RouterResult:
         """Wait until the router answers again with no revert armed, and check it holds the backup.
 
         Past the deadline the result is ``revert-pending`` (it answered, the revert has not fired) or
@@ -528,6 +545,9 @@ class Pusher:
             run.revert_at = None
             result.revert_at = None
             if not before_export.strip():
+                if not require_export:
+                    result.notes.append("the router restored its backup (no export of it was kept to compare)")
+                    return result
                 result.status, result.stands = Status.FAILED, Stands.UNKNOWN
                 result.error = "the router restored its backup, but no whole export of it was kept to compare"
                 return result
