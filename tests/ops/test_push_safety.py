@@ -3,6 +3,7 @@ backup, every error a result. Each test reproduces a way the push used to break.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -38,7 +39,7 @@ schools:
     vars: {lan_subnet: 10.201.0.0/24}
     routers:
 """
-NAMES = ("twins", "killed", "verified", "verify", "big", "emoji")
+NAMES = ("twins", "killed", "verified", "verify", "big", "emoji", "bigssh", "dollar")
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +47,10 @@ def safety(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimFleet,
     root = tmp_path_factory.mktemp("safety")
     lines = [INVENTORY]
     for n, name in enumerate(NAMES, start=1):
-        version = "6.49.18" if name == "big" else "7.16.2"
+        version = "6.49.18" if name.startswith("big") else "7.16.2"
+        transport = ", transport: ssh" if name == "dollar" else ""
         lines.append(f"      - {{name: {name}, host: 10.201.0.{n}, model: RB750Gr3, serial: S{n:04d}, "
-                     f"routeros: {version}}}\n")
+                     f"routeros: {version}{transport}}}\n")
     (root / "inventory.yaml").write_text("".join(lines), encoding="utf-8")
     options = FleetOptions(latency_ms=60, device=DeviceOptions(boot_time=0.3))
     patch = pytest.MonkeyPatch()
@@ -278,3 +280,77 @@ def test_a_backup_that_cannot_be_committed_changes_nothing(safety: tuple[SimFlee
     assert result.status is Status.FAILED and result.cause == "backup" and result.stands is Stands.UNTOUCHED
     assert "git" in (result.error or "")
     assert leftovers(inventory, router) == ([], [], [])
+
+
+def test_a_v6_export_too_big_for_the_api_is_fetched_whole_over_scp(safety: tuple[SimFleet, Inventory]) -> None:
+    _, inventory = safety
+    router = the(inventory, "bigssh")
+    with connect(router, TrustStore(inventory.known_hosts)) as session:
+        session.run([Command("/ip/firewall/address-list", "add", {"list": "bulk", "address": f"192.0.2.{n}",
+                                                                   "comment": f"school device number {n}"})
+                     for n in range(1, 200)])
+    p = pusher(inventory)
+    result = p.push(p.render_one(router))
+    assert result.status is Status.CHANGED, (result.error, result.reason)
+    assert p.backups is not None
+    before = p.backups.read(router.id, p.backups.commits(router.id)[1].revision) or ""
+    assert len(before.encode()) > 4095 and before.rstrip().endswith("comment=\"school device number 199\" list=bulk")
+
+
+def test_a_user_name_with_dollar_and_quotes_is_read_as_data_over_ssh(safety: tuple[SimFleet, Inventory]) -> None:
+    _, inventory = safety
+    router = the(inventory, "dollar")
+    odd = 'mācību$konts"1\\x'
+    with connect(router, TrustStore(inventory.known_hosts)) as session:
+        session.run([Command("/user", "add", {"name": odd, "group": "read", "password": "Xy-3tFv!9q"})])
+    p = pusher(inventory)
+    first = p.push(p.render_one(router))
+    assert first.status is Status.CHANGED, (first.error, first.reason)
+    assert p.push(p.render_one(router)).status is Status.OK  # read back as it is: nothing left to change
+    with connect(router, TrustStore(inventory.known_hosts)) as session:
+        names = [row.get("name") for row in session.run([Command("/user", "print")])[0].rows]
+    assert odd in names
+
+
+def _forward(target: tuple[str, int]) -> int:
+    """A loopback port whose connections go to ``target``: a router's traffic redirected elsewhere."""
+    import socket
+
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def pump(a: socket.socket, b: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := a.recv(65536):
+                b.sendall(data)
+        with contextlib.suppress(OSError):
+            b.shutdown(socket.SHUT_WR)
+
+    def serve() -> None:
+        while True:
+            client, _ = server.accept()
+            upstream = socket.create_connection(target)
+            threading.Thread(target=pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return int(server.getsockname()[1])
+
+
+def test_with_a_ca_file_the_certificate_must_name_the_router(safety: tuple[SimFleet, Inventory],
+                                                            tmp_path: Path) -> None:
+    from mikronet.errors import IdentityChangedError
+
+    fleet, inventory = safety
+    router = the(inventory, "twins")
+    other = the(inventory, "killed")
+    assert fleet.ca_path is not None
+    unpinned = TrustStore(tmp_path / "known_hosts")  # nothing pinned: the CA is the only check
+    tls = replace(router, transport="api-ssl", ca_file=fleet.ca_path)
+    with connect(tls, unpinned) as session:
+        assert session.run([Command("/system/identity", "print")])[0].ok
+    # Someone sends this router's traffic to another router of the fleet, whose certificate the fleet
+    # CA signed too: it names that router, not this one, and is refused before the login.
+    port = _forward((other.host, other.ports.api_ssl))
+    impostor = replace(tls, host="127.0.0.1", ports=replace(tls.ports, api_ssl=port))
+    with pytest.raises(IdentityChangedError, match="names"):
+        connect(impostor, unpinned)
