@@ -69,6 +69,10 @@ def _hooks_for(device: RouterState, spec: PathSpec) -> PathHooks | None:
         return script_hooks(device)
     if spec.path == ("routing", "bgp", "peer"):
         return bgp_peer_hooks(device)
+    if spec.path == ("certificate",):
+        from mikronet.sim.certificates import certificate_hooks
+
+        return certificate_hooks(device)
     return None
 
 

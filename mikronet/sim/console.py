@@ -64,7 +64,7 @@ _LIST_VERBS = frozenset({"set", "remove", "enable", "disable", "unset", "comment
 _UNNAMED: Mapping[str, str] = {
     "ping": "address", "traceroute": "address", "run": "number", "monitor": "numbers",
     "monitor-traffic": "interface", "blink": "numbers", "reset-counters": "numbers",
-    "bandwidth-test": "address", "speed-test": "address",
+    "bandwidth-test": "address", "speed-test": "address", "sign": "numbers",
 }
 _LIVE = frozenset({"bandwidth-test", "speed-test"})
 """Commands whose screen updates in place while they run: the console shows where they ended."""

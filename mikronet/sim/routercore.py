@@ -100,6 +100,7 @@ class RouterCore:
         "mac_base",
         "options",
         "profile",
+        "signed_certificates",
         "spec",
         "store",
     )
@@ -116,6 +117,8 @@ class RouterCore:
         self.options = options or DeviceOptions()
         self.clock: Clock = clock or ManualClock()
         self.faults = Faults()
+        self.signed_certificates: set[str] = set()
+        """Names of the certificates the router signed itself (``/certificate sign``)."""
         self.gate: Callable[[str], Awaitable[None]] | None = None
         """A test seam: awaited with each command (its API word, or its console line) before the router
         runs it, so a test can hold a router at an exact point of a conversation (an interrupted push)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import logging
 import os
 import resource
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mikronet.sim.api import ApiServer
+from mikronet.sim.certificates import api_ssl_context
 from mikronet.sim.clock import LoopClock
 from mikronet.sim.device import DeviceOptions, DeviceSpec, Faults, SimDevice
 from mikronet.sim.faults import FaultSpec, assign_faults
@@ -362,7 +364,8 @@ class FleetRuntime:
                 device.set_fault(name, True)
             tls = adh
             if self.ca is not None:
-                tls = self.ca.lazy_context(setup.spec.router_id, setup.spec.serial, host)
+                tls = self.ca.lazy_context(setup.spec.router_id, setup.spec.serial, host,
+                                           own=functools.partial(api_ssl_context, device))
             ssh_port = unprivileged(ssh, ssh_standard) if self.ssh_factory is not None else None
             endpoint = Endpoint(setup.spec.router_id, host, api, api_ssl, ssh_port)
             self.routers[setup.spec.router_id] = _Router(self, device, endpoint, tls)

@@ -18,6 +18,7 @@ import hashlib
 import ipaddress
 import os
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,16 +157,22 @@ class FleetCA:
             found = self._issued[key] = self.issue(router_id, serial, address)
         return found
 
-    def lazy_context(self, router_id: str, serial: str, address: str) -> ssl.SSLContext:
+    def lazy_context(self, router_id: str, serial: str, address: str,
+                     own: Callable[[], ssl.SSLContext | None] | None = None) -> ssl.SSLContext:
         """A server context that gets the router's certificate at the first handshake.
 
         A thousand routers then start without a thousand signatures: the base context's SNI
-        callback (called whether or not the client sends a name) swaps in the real context.
+        callback (called whether or not the client sends a name) swaps in the real context. ``own``
+        gives the context of a certificate the router made itself and api-ssl names, which wins.
         """
         base = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         real: list[ssl.SSLContext] = []
 
         def choose(connection: ssl.SSLObject | ssl.SSLSocket, name: str | None, _: ssl.SSLContext) -> None:
+            mine = own() if own is not None else None
+            if mine is not None:
+                connection.context = mine
+                return
             if not real:
                 real.append(self.server_context(self.certificate(router_id, serial, address)))
             connection.context = real[0]

@@ -64,10 +64,10 @@ class ApiOptions:
     names: tuple[str, ...] = ()          # what the router's certificate must name with a CA file (host, id)
 
 
-_SESSIONS: dict[tuple[str, int, int], ssl.SSLSession] = {}
+_SESSIONS: dict[tuple[str, int, int, str], ssl.SSLSession] = {}
 """The last TLS session with each router, by the context that checked it: the verifying session of a
 push resumes the first one's (a session ticket only the router that was checked can read), saving a
-full handshake each side. A session is reused only under the same check (the same context)."""
+full handshake each side. A session is reused only under the same check (the same context and pin)."""
 
 
 @functools.lru_cache(maxsize=16)
@@ -117,7 +117,7 @@ class ApiTransport(Transport):
         super().__init__(router_id)
         self.options = options
         self._reader: SentenceReader | None = None
-        self._endpoint: tuple[str, int, int] = (options.host, options.port, 0)
+        self._endpoint: tuple[str, int, int, str] = (options.host, options.port, 0, "")
         self._api = self._connect()
 
     # -- connection ---------------------------------------------------------------------------
@@ -129,10 +129,10 @@ class ApiTransport(Transport):
         pinned = normalise_fingerprint(opts.tls_fingerprint) if opts.tls_fingerprint else None
         if opts.tls_no_certificate:
             context = _client_context("adh", None)
+        elif pinned is not None:
+            context = _client_context("pin", None)  # the pin below is the check (it is the more precise)
         elif opts.ca_file is not None:
             context = _client_context("ca", str(opts.ca_file))  # names are checked below
-        elif pinned is not None:
-            context = _client_context("pin", None)  # the pin below is the check
         else:
             raise UntrustedError(
                 "TLS needs a pinned certificate fingerprint or a CA file; run `mikronet trust ROUTER` to pin it",
@@ -140,7 +140,7 @@ class ApiTransport(Transport):
             )
         router_id = self.router_id
 
-        endpoint = (opts.host, opts.port, id(context))
+        endpoint = (opts.host, opts.port, id(context), pinned or "")
         self._endpoint = endpoint
 
         def wrap(sock: socket.socket) -> socket.socket:
