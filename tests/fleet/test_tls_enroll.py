@@ -4,6 +4,7 @@ what the router says over its pinned SSH session, and the inventory switched to 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 
 from mikronet.inventory import load_inventory
