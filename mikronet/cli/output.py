@@ -168,12 +168,14 @@ def print_summary(run: RunResult, *, json_output: bool, operation: str) -> None:
     if json_output:
         echo(json.dumps({"summary": {
             "operation": operation, "counts": counts, "routers": len(run.results),
-            "seconds": round(run.finished - run.started, 3), "stopped": run.crossed,
+            "seconds": round(run.finished - run.started, 3), "stopped": run.crossed, "resumed": run.resumed,
             "interrupted": run.interrupted,
             "failed": [{"router": r.router, "status": str(r.status), "cause": r.cause} for r in run.failed],
         }}, ensure_ascii=False))
         return
     echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no routers", bold=True)
+    if run.resumed:
+        echo(f"{run.resumed} of them finished in the run resumed, and were not run again", dim=True)
     if run.crossed:
         echo(run.crossed, fg="red")
     failed = run.failed

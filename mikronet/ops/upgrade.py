@@ -76,8 +76,8 @@ def plan_hops(current: str, target: str | None, channel: str | None) -> list[str
     """The steps from ``current``: ``lt`` (to the last 6.49 long-term release) when 6 goes to 7, then
     ``version:V`` or ``channel:C``. An empty list: already there."""
     if target is not None:
-        if parse_version(current) == parse_version(target):
-            return []
+        if parse_version(current) >= parse_version(target):
+            return []  # there already, or newer: an upgrade campaign never downgrades
         hops = []
         if _major(current) == 6 and _major(target) >= 7:
             hops.append("lt")
@@ -144,7 +144,9 @@ class Upgrader:
             details["plan"] = self._describe(current, hops, latest, firmware_due)
             if not hops and not firmware_due:
                 details["to_version"], details["to_firmware"] = current, facts.get("firmware_current")
-                result.notes.append(f"already on {current}")
+                newer = self.target.version is not None and parse_version(current) > parse_version(self.target.version)
+                result.notes.append(f"on {current}, newer than the target: not downgraded" if newer
+                                    else f"already on {current}")
                 return result
             if check:
                 result.status = Status.PLANNED
@@ -209,7 +211,7 @@ class Upgrader:
                 steps.append(f"{latest or 'the newest'} of channel {hop[8:]} (download, restart)")
         if firmware:
             steps.append("RouterBOARD firmware (second restart)")
-        return f"{current} → " + " → ".join(steps) if steps else f"already on {current}"
+        return f"{current} → " + " → ".join(steps) if steps else f"{current}: nothing to do (not downgraded)"
 
     def _hop(self, router: Router, progress: _Progress, hop: str, facts: dict[str, Any]) -> RouterResult | None:
         """One install and restart; None when the router came back on the version the hop aimed at."""

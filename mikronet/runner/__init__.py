@@ -122,6 +122,7 @@ class RunResult:
     results: list[RouterResult]
     crossed: str | None = None        # why the threshold stopped the run
     interrupted: bool = False
+    resumed: int = 0                  # results kept from an earlier run, not repeated
     started: float = 0.0
     finished: float = 0.0
 
@@ -274,7 +275,7 @@ class Runner:
         todo = [r for r in routers if r.id not in skip]
         threshold = parse_max_fail(policy.max_fail, len(routers))
         waves = plan_waves(todo, policy.waves, policy.canary, self.cover_key)
-        run = RunResult([], started=self.clock())
+        run = RunResult([], started=self.clock(), resumed=len(skip))
         self.emit(Event("run-started", detail=name, data={
             "routers": len(routers), "waves": [len(w) for w in waves], "resumed": len(skip),
             "threshold": threshold}))

@@ -54,6 +54,7 @@ def campaign_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimFlee
 def test_the_hops_a_router_takes() -> None:
     assert plan_hops("7.14.3", "7.16.2", None) == ["version:7.16.2"]
     assert plan_hops("7.16.2", "7.16.2", None) == []
+    assert plan_hops("7.18.2", "7.16.2", None) == []  # a campaign never downgrades
     assert plan_hops("6.48.6", "7.16.2", None) == ["lt", "version:7.16.2"]  # v6 reaches v7 from the last 6.49
     assert plan_hops("7.14.3", None, "stable") == ["channel:stable"]
 
