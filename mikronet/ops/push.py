@@ -58,6 +58,7 @@ from mikronet.routeros import (
     Plan,
     Schema,
     Section,
+    canonical_path,
     default_schema,
     diff,
     lint,
@@ -454,8 +455,12 @@ class Pusher:
         except MikronetError as exc:
             return self._await_revert(run, run.before_export, f"verification failed: {REDACTOR.redact(str(exc))}")
         try:
-            after = fresh.read_state(run.desired.config.paths(), self.schema)
-            left = diff(run.desired.config, _without_own(after).config, schema=self.schema, version=after.version)
+            # What the plan touched is what can have failed to take: the rest was equal when planned.
+            touched = {canonical_path(op.path) for op in run.plan}
+            desired = run.desired.config
+            wanted = desired.with_sections({p: s for p, s in desired.sections.items() if canonical_path(p) in touched})
+            after = fresh.read_state(wanted.paths(), self.schema)
+            left = diff(wanted, _without_own(after).config, schema=self.schema, version=after.version)
             if left:
                 self._revert_now(fresh)
                 return self._await_revert(run, run.before_export,
