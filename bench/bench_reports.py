@@ -17,13 +17,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from mikronet.inventory import load_inventory
+from mikronet.ledger import Event
 from mikronet.render import Renderer
 from mikronet.reports import (
     build_compensation,
@@ -41,21 +41,6 @@ LIMIT_S = 2.0
 REPO = Path(__file__).resolve().parents[1]
 MODELS = ("RBD52G-5HacD2HnD", "RB750Gr3", "RB4011iGS+", "RB5009UG+S+", "L009UiGS-2HaxD")
 VERSIONS = ("6.49.13", "6.49.18", "7.12.1", "7.14.3", "7.16.2", "7.18.2", "7.19.4")
-
-
-@dataclass(frozen=True)
-class Event:
-    seq: int
-    id: str
-    time: datetime
-    technician: str
-    school: str
-    router: str | None
-    serial: str | None
-    kind: str
-    category: str | None
-    details: Mapping[str, Any]
-    outcome: str
 
 
 def municipalities() -> list[tuple[str, str]]:
@@ -116,7 +101,8 @@ def events(inventory: Any, count: int, rng: random.Random) -> list[Event]:
                        "campaign": rng.choice(("2021-spring", "2021-autumn")), "backup_sha256": f"{seq:064x}"}
         outcome = rng.choices(("completed", "failed", "reverted", "interrupted"), weights=(85, 8, 4, 3))[0]
         out.append(Event(seq, f"ev-{seq}", start + timedelta(minutes=45 * seq), "Anna Bērziņa", router.school.id,
-                         router.id, router.serial, kind, DEFAULT_CATEGORIES[kind], details, outcome))
+                         router.id, router.serial, kind, DEFAULT_CATEGORIES[kind], details, outcome,
+                         prev_hash="", hash=f"h{seq}"))
     return out
 
 

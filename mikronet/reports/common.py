@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
@@ -35,22 +35,11 @@ __all__ = [
     "week_start",
 ]
 
+from mikronet.inventory.programme import Programme
+from mikronet.ledger.model import CATEGORIES, DEFAULT_CATEGORIES, KINDS
+
 RIGA = ZoneInfo("Europe/Riga")
 
-KINDS = ("consultation", "routeros-upgrade", "firmware-upgrade", "swap", "add-device", "push", "restore",
-         "measure", "technical-fix")
-CATEGORIES = ("consultation", "equipment-replacement", "additional-device", "technical-improvement")
-DEFAULT_CATEGORIES: Mapping[str, str | None] = MappingProxyType({
-    "consultation": "consultation",
-    "swap": "equipment-replacement",
-    "add-device": "additional-device",
-    "routeros-upgrade": "technical-improvement",
-    "firmware-upgrade": "technical-improvement",
-    "push": "technical-improvement",
-    "technical-fix": "technical-improvement",
-    "restore": None,
-    "measure": None,
-})
 
 
 class EventLike(Protocol):
@@ -92,30 +81,16 @@ def events_of(source: EventSource | Iterable[EventLike]) -> list[EventLike]:
     return list(source)  # type: ignore[arg-type]
 
 
-def _caps() -> Mapping[str, Decimal]:
-    return MappingProxyType({"optical": Decimal(100), "other": Decimal(50)})
-
-
-@dataclass(frozen=True)
-class Programme:
-    """The programme's settings (the memorandum's figures unless the inventory says otherwise)."""
-
-    target: int = 100
-    enrolled: int = 563
-    budget_eur: Decimal = Decimal(495000)
-    caps_eur: Mapping[str, Decimal] = field(default_factory=_caps)
-    months: tuple[str, ...] = ("2021-04", "2021-05", "2021-06")
-    reform_date: date = date(2021, 7, 1)
-
-
 def programme_of(inventory: Any) -> Programme:
-    """The inventory's ``programme`` settings; each one it does not carry keeps the memorandum's value."""
+    """The inventory's ``programme`` settings (the memorandum's figures where it says nothing); an
+    object with some of the fields stands for one too."""
     given = getattr(inventory, "programme", None)
+    if given is None or isinstance(given, Programme):
+        return given or Programme()
     base = Programme()
-    if given is None:
-        return base
     caps = getattr(given, "caps_eur", None)
-    return Programme(
+    return replace(
+        base,
         target=int(getattr(given, "target", base.target)),
         enrolled=int(getattr(given, "enrolled", base.enrolled)),
         budget_eur=Decimal(str(getattr(given, "budget_eur", base.budget_eur))),

@@ -2,8 +2,8 @@
 another municipality by the 2021 reform) and ledger events whose every figure is worked out by hand
 in the tests.
 
-The events are a local stand-in with the ledger ``Event``'s fields; the inventory stand-in carries the
-programme, contracts and ``shared_contract`` fields the inventory declares.
+The events are the ledger's own ``Event`` values (not chained: the reports read fields, not hashes);
+the inventory stand-in carries the programme, contracts and ``shared_contract`` fields.
 """
 
 from __future__ import annotations
@@ -15,24 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mikronet.ledger import Event
 from mikronet.reports.common import DEFAULT_CATEGORIES
-
-
-@dataclass(frozen=True)
-class Event:
-    seq: int
-    id: str
-    time: datetime
-    technician: str
-    school: str
-    router: str | None
-    serial: str | None
-    kind: str
-    category: str | None
-    details: Mapping[str, Any]
-    outcome: str
-    prev_hash: str = ""
-    hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,7 +72,7 @@ def at(text: str) -> datetime:
 def event(seq: int, when: str, school: str, kind: str, outcome: str = "completed", *, router: str | None = None,
           technician: str = "Anna Bērziņa", **details: Any) -> Event:
     return Event(seq, f"ev-{seq}", at(when), technician, school, router, None, kind, DEFAULT_CATEGORIES[kind],
-                 details, outcome)
+                 details, outcome, prev_hash="", hash=f"h{seq}")
 
 
 SCHOOLS = (
