@@ -12,36 +12,20 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from mikronet.cli.completion import complete_limit, complete_router
+from mikronet.cli.completion import complete_router
 from mikronet.cli.main import get_app
+from mikronet.cli.options import json_option, limit_option
 from mikronet.errors import InputError, InventoryError, SecretError, SelectionError
 from mikronet.secret import REDACTOR
 
 __all__ = ["inventory"]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _json_option(func: F) -> F:
-    return click.option("--json", "json_local", is_flag=True, help="Machine-readable output.")(func)
-
-
-def _limit_option(func: F) -> F:
-    return click.option(
-        "-l",
-        "--limit",
-        default=None,
-        metavar="PATTERN",
-        shell_complete=complete_limit,
-        help="Routers to include: ids or globs (LV-00*), key=value (municipality=Rīga), group:NAME, "
-        "!negation, &intersection; comma-separated.",
-    )(func)
 
 
 def _echo(text: str, *, err: bool = False) -> None:
@@ -121,14 +105,14 @@ def inventory() -> None:
 
 
 @inventory.command("check")
-@_limit_option
+@limit_option
 @click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="Template folder (default: the inventory's, else templates/ beside it).",
 )
-@_json_option
+@json_option
 @click.pass_context
 def check(ctx: click.Context, limit: str | None, templates: Path | None, json_local: bool) -> None:
     """Validate the inventory, check every router's template exists, and resolve the secrets of
@@ -170,8 +154,8 @@ def check(ctx: click.Context, limit: str | None, templates: Path | None, json_lo
 
 
 @inventory.command("list")
-@_limit_option
-@_json_option
+@limit_option
+@json_option
 @click.pass_context
 def list_(ctx: click.Context, limit: str | None, json_local: bool) -> None:
     """List the selected routers (secrets are not needed)."""
@@ -190,7 +174,7 @@ def list_(ctx: click.Context, limit: str | None, json_local: bool) -> None:
 
 @inventory.command("show")
 @click.argument("router_id", metavar="ROUTER", shell_complete=complete_router)
-@_json_option
+@json_option
 @click.pass_context
 def show(ctx: click.Context, router_id: str, json_local: bool) -> None:
     """Show every resolved value of one router and where it came from."""
@@ -243,7 +227,7 @@ def show(ctx: click.Context, router_id: str, json_local: bool) -> None:
     help="CSV text encoding; auto reads UTF-8 (with or without BOM), UTF-16 with BOM, else cp1257.",
 )
 @click.option("--sheet", default=None, help="XLSX sheet name (default: the first sheet).")
-@_json_option
+@json_option
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -305,7 +289,7 @@ def import_(
     required=True,
     help="csv (the import format), ansible (YAML inventory), nornir (SimpleInventory folder).",
 )
-@_limit_option
+@limit_option
 @click.option(
     "-o",
     "--output",
@@ -352,7 +336,7 @@ def export(
 
 
 @inventory.command("columns")
-@_json_option
+@json_option
 @click.pass_context
 def columns(ctx: click.Context, json_local: bool) -> None:
     """The columns `inventory import` reads, with the Latvian headers it accepts.

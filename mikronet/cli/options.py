@@ -9,7 +9,6 @@ selects routers; ``fleet_options`` adds what a run across the fleet takes (``--f
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,19 +21,13 @@ __all__ = ["FleetFlags", "fleet_options", "json_option", "limit_option", "templa
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _complete_limit(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    try:
-        completion = importlib.import_module("mikronet.cli.completion")
-    except ImportError:
-        return []
-    return list(completion.complete_limit(ctx, param, incomplete))
-
-
 def limit_option(func: F) -> F:
+    from mikronet.cli.completion import complete_limit
+
     return click.option(
-        "-l", "--limit", default=None, metavar="PATTERN", shell_complete=_complete_limit,
+        "-l", "--limit", default=None, metavar="PATTERN", shell_complete=complete_limit,
         help="Routers to include: ids or globs (LV-00*), key=value (municipality=Rīga), group:NAME, "
-             "!negation; comma-separated.",
+             "!negation, &intersection; comma-separated.",
     )(func)
 
 
