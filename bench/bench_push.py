@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from mikronet.inventory import load_inventory, resolve_secrets  # noqa: E402
 from mikronet.ops.push import Pusher, PushOptions  # noqa: E402
-from mikronet.ops.result import Status  # noqa: E402
 from mikronet.render import Renderer  # noqa: E402
+from mikronet.runner.results import Status  # noqa: E402
 from mikronet.sim.fleet import SimFleet  # noqa: E402
 from mikronet.sim.runtime import FleetOptions  # noqa: E402
 from mikronet.transport import TrustStore, fetch_identity  # noqa: E402

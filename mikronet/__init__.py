@@ -56,8 +56,8 @@ _WHERE = {
     "Runner": "mikronet.runner",
     "Pusher": "mikronet.ops.push",
     "PushOptions": "mikronet.ops.push",
-    "RouterResult": "mikronet.ops.result",
-    "Status": "mikronet.ops.result",
+    "RouterResult": "mikronet.runner.results",
+    "Status": "mikronet.runner.results",
     # the ledger of interventions
     "DEFAULT_CATEGORIES": "mikronet.ledger",
     "Ledger": "mikronet.ledger",

@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from mikronet.ops.result import RouterResult, Status, op_line
 from mikronet.runner import Event, RunResult
+from mikronet.runner.results import RouterResult, Status, op_line
 from mikronet.secret import REDACTOR
 
 __all__ = ["JsonLines", "Lines", "echo", "print_result", "print_summary", "progress_for"]

@@ -89,7 +89,7 @@ def _run(ctx: click.Context, fleet: Any, operation: str, routers: list[Any], fla
 
 
 def _status(run: Any) -> int:
-    from mikronet.ops.result import exit_status
+    from mikronet.runner.results import exit_status
 
     return 1 if run.interrupted else exit_status(run.results)
 
@@ -126,7 +126,7 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
     refused unless --replace is given.
     """
     from mikronet.ops.identity import pins_of
-    from mikronet.ops.result import Status
+    from mikronet.runner.results import Status
 
     as_json = _json(ctx, json_local)
     fleet = _fleet(ctx)
@@ -222,7 +222,7 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
 def plan(ctx: click.Context, limit: str | None, templates: Path | None, exit_code: bool, json_local: bool,
          flags: FleetFlags) -> None:
     """Show what a push would change on the selected routers (reads only)."""
-    from mikronet.ops.result import Status
+    from mikronet.runner.results import Status
 
     as_json = _json(ctx, json_local)
     fleet = _fleet(ctx, templates)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mikronet.errors import MikronetError
-from mikronet.ops.result import RouterResult, Stands, Status
+from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.transport import Command, TrustStore, connect, fetch_identity
 from mikronet.transport.trust import TLS_KIND, Pin, normalise_fingerprint
 

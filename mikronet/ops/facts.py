@@ -13,7 +13,7 @@ from typing import Any
 
 from mikronet.ops.backup import BackupStore, check_export
 from mikronet.ops.guard import uptime_seconds
-from mikronet.ops.result import RouterResult, Status
+from mikronet.runner.results import RouterResult, Status
 from mikronet.transport import Command, Transport
 
 __all__ = ["FACT_KEYS", "backup_router", "export_whole", "read_facts"]

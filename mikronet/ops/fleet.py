@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Pusher, PushOptions
-from mikronet.ops.result import RouterResult, Stands, Status, op_line
 from mikronet.render import Renderer
 from mikronet.runner import Context, Event, Interrupt, Observer, RolloutPolicy, Runner, RunResult
+from mikronet.runner.results import RouterResult, Stands, Status, op_line
 from mikronet.transport import Transport, TrustStore, connect
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mikronet.ops.backup import BackupStore
-from mikronet.ops.result import readable
+from mikronet.runner.results import readable
 
 __all__ = ["Entry", "router_history"]
 

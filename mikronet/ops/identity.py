@@ -11,7 +11,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from mikronet.errors import MikronetError
-from mikronet.ops.result import RouterResult, Stands, Status
+from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.transport import TrustStore, fetch_identity
 from mikronet.transport.trust import TLS_KIND, Pin, ssh_fingerprint
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mikronet.errors import InputError, MikronetError
-from mikronet.ops.result import RouterResult, Stands, Status
+from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.transport import Command, Transport
 
 if TYPE_CHECKING:

@@ -50,7 +50,6 @@ from mikronet.errors import (
 )
 from mikronet.ops import guard
 from mikronet.ops.backup import BackupError, BackupStore, check_export
-from mikronet.ops.result import RouterResult, Stands, Status, op_line
 from mikronet.render import Renderer
 from mikronet.routeros import (
     Config,
@@ -67,6 +66,7 @@ from mikronet.routeros import (
     parse_version,
 )
 from mikronet.routeros import Set as SetOp
+from mikronet.runner.results import RouterResult, Stands, Status, op_line
 from mikronet.secret import MASK, REDACTOR
 from mikronet.transport import ActualState, Command, Reply, Transport, TrustStore, connect
 
@@ -156,6 +156,7 @@ class _Run:
     state: ActualState | None = None
     plan: Plan = field(default_factory=lambda: Plan(()))
     before_export: str = ""
+    inline: bool = False  # the router handed the export over inline (so it will the verified one)
     revert_at: datetime | None = None
     rts: int = 0
 
@@ -391,6 +392,8 @@ class Pusher:
         run.result.revert_at = run.revert_at.isoformat(timespec="seconds")
         run.report("backup", run.result.revert_at)
         export = self._fetch_export(transport, exported[1])
+        run.inline = any("contents" in row and str(len(str(row["contents"]).encode())) == str(row.get("size"))
+                         for row in exported[1].rows)
         run.before_export = REDACTOR.redact(export)
         if self.backups is not None:
             run.result.backup = str(self.backups.save(transport.router_id, run.before_export, "before push"))
@@ -467,14 +470,17 @@ class Pusher:
                                           f"verification failed: the router does not hold {len(left)} planned "
                                           f"change(s), first: {op_line(next(iter(left)))}")
             hide = _is_v6(after.version)
+            # Where the export comes inline, its file goes in the same round trip (the print has it).
+            files = (f"{guard.BACKUP_NAME}.backup", *((f"{guard.EXPORT_FILE}.rsc",) if run.inline else ()))
             done = fresh.run([guard.disarm_command(), guard.unlock_command(), *_export_commands(hide),
-                              *guard.cleanup_commands((f"{guard.BACKUP_NAME}.backup",))])
+                              *guard.cleanup_commands(files)])
             done[0].raise_for_error(router.id)  # the revert must be disarmed
             run.revert_at = None
             result.revert_at = None
             result.timings["verify"] = self.clock() - run.started
             self._store_after(run, fresh, done[2:4])
-            fresh.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
+            if not run.inline:
+                fresh.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
             result.status = Status.CHANGED
             result.round_trips = run.rts + fresh.stats.round_trips
             return result

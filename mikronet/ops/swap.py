@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from mikronet.errors import InputError
 from mikronet.hardware import model_info
-from mikronet.ops.result import RouterResult, Stands, Status
 from mikronet.routeros import Config, Item, Schema, Section, parse
+from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.transport import TrustStore, fetch_identity
 from mikronet.transport.trust import TLS_KIND, Pin, ssh_fingerprint
 

@@ -25,8 +25,8 @@ from mikronet.errors import InputError, MikronetError, TransportError
 from mikronet.hardware import model_info
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.facts import export_whole, read_facts
-from mikronet.ops.result import RouterResult, Stands, Status
 from mikronet.routeros.schema import parse_version
+from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.transport import Command, Transport
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The fleet runner: one per-router operation over many routers, in waves, with a stop threshold.
 
 A :class:`Runner` takes routers and an operation (a function of one router returning a
-:class:`~mikronet.ops.result.RouterResult`) and runs it ``forks`` routers at a time, in threads: the
+:class:`~mikronet.runner.results.RouterResult`) and runs it ``forks`` routers at a time, in threads: the
 work is network-bound, each router mostly waits for its answers. What it promises:
 
 * **results are values**: one failing router is data; every router ends with a result, the ones never
@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mikronet.errors import InputError
-from mikronet.ops.result import RouterResult, Stands, Status
+from mikronet.runner.results import RouterResult, Stands, Status
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from mikronet.ops.result import RouterResult, Stands, Status
+from mikronet.runner.results import RouterResult, Stands, Status
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router

@@ -15,9 +15,9 @@ from mikronet.errors import TransportError
 from mikronet.inventory import Inventory, Router, resolve_secrets
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
-from mikronet.ops.result import Stands, Status
 from mikronet.routeros import Config, Plan, Schema, Section, diff, parse
 from mikronet.runner import Event
+from mikronet.runner.results import Stands, Status
 from mikronet.sim.fleet import SimFleet
 from mikronet.transport import ActualState, ApplyReport, Command, Reply, Transport, TrustStore, connect
 from mikronet.transport.api_apply import apply_over_api

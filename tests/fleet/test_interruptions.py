@@ -23,7 +23,7 @@ from mikronet.inventory import Inventory
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
-from mikronet.ops.result import Status
+from mikronet.runner.results import Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from mikronet.cli.main import cli
 from mikronet.errors import InventoryError
 from mikronet.ops.fleet import Fleet
-from mikronet.ops.result import Status
 from mikronet.playbook import load_playbook, run_playbook
+from mikronet.runner.results import Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions

@@ -12,9 +12,9 @@ from mikronet.cli.main import cli
 from mikronet.ledger import open_ledger
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
-from mikronet.ops.result import Stands, Status
 from mikronet.routeros import diff, parse
 from mikronet.runner import Event, Interrupt
+from mikronet.runner.results import Stands, Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions

@@ -13,8 +13,8 @@ from mikronet.inventory import load_inventory
 from mikronet.ledger import open_ledger
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
-from mikronet.ops.result import Status
 from mikronet.ops.swap import plan_swap
+from mikronet.runner.results import Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions

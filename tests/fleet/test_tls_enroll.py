@@ -9,7 +9,7 @@ import pytest
 
 from mikronet.inventory import load_inventory
 from mikronet.ops.fleet import Fleet
-from mikronet.ops.result import Status
+from mikronet.runner.results import Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions

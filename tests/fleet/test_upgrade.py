@@ -11,8 +11,8 @@ import pytest
 
 from mikronet.ledger import open_ledger
 from mikronet.ops.fleet import Fleet
-from mikronet.ops.result import Stands, Status
 from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget, plan_hops
+from mikronet.runner.results import Stands, Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mikronet.inventory import Inventory
-from mikronet.ops.result import Status
 from mikronet.routeros import Set, diff, parse
+from mikronet.runner.results import Status
 from mikronet.sim.fleet import SimFleet
 from mikronet.transport import TrustStore, connect
 

@@ -17,9 +17,9 @@ from mikronet.errors import TransportError
 from mikronet.inventory import Inventory, Router, load_inventory, resolve_secrets
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Pusher, PushOptions
-from mikronet.ops.result import Stands, Status
 from mikronet.render import Renderer
 from mikronet.routeros import Plan, Schema
+from mikronet.runner.results import Stands, Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions

@@ -73,7 +73,7 @@ def _scenario(n: int, path: str, key: str) -> tuple[str, str, list[str]]:
 
 def _outputs(desired: Config, actual: Config) -> tuple[list[str], str]:
     plan = diff(desired, actual, own="all")
-    from mikronet.ops.result import op_line  # how plan and push show each operation, in text and JSON
+    from mikronet.runner.results import op_line  # how plan and push show each operation, in text and JSON
 
     masked = [render_script(plan), json.dumps(plan_data(plan), ensure_ascii=False), repr(plan),
               repr(list(plan)), repr(render_api(plan)), json.dumps(config_data(desired), ensure_ascii=False),

@@ -18,9 +18,9 @@ import pytest
 from mikronet.errors import InputError
 from mikronet.hardware import model_info
 from mikronet.inventory import Inventory, Router, load_inventory
-from mikronet.ops.result import RouterResult, Stands, Status
 from mikronet.runner import Context, Event, Interrupt, RolloutPolicy, Runner, cover, parse_max_fail, plan_waves
 from mikronet.runner.record import RunRecord, find_record, finished_results
+from mikronet.runner.results import RouterResult, Stands, Status
 
 REPO = Path(__file__).resolve().parents[2]
 
