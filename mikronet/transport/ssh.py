@@ -216,7 +216,8 @@ class SshTransport(Transport):
         error = error_in(output)
         if error is not None:
             return Reply(command, error=error)
-        rows = parse_detail(output)
+        # A file's contents as the console prints them are not its bytes (wrapped, escaped): files come over SCP.
+        rows = [{k: v for k, v in row.items() if k != "contents"} for row in parse_detail(output)]
         if not rows and not terms:
             settings = parse_settings(output)
             rows = [settings] if settings else []
