@@ -258,6 +258,13 @@ class BackupStore:
         out = self._git("log", "--format=%H%x1f%aI%x1f%an%x1f%s", "--", str(path.relative_to(self.root)))
         return [Commit(*line.split("\x1f", 3)) for line in out.stdout.splitlines() if line.count("\x1f") == 3]
 
+    def last_subject(self, router_id: str) -> str:
+        """The subject of the newest commit of the router's backup ("" when there is none)."""
+        path = self.path_for(router_id)
+        if not path.exists() or not (self.root / ".git").exists():
+            return ""
+        return self._git("log", "-1", "--format=%s", "--", str(path.relative_to(self.root))).stdout.strip()
+
     def history(self, router_id: str) -> list[str]:
         """Commit subjects touching the router's backup, newest first (``abbrev date subject``)."""
         return [f"{c.revision[:7]} {c.time} {c.subject}" for c in self.commits(router_id)]

@@ -296,7 +296,7 @@ class Pusher:
             if leftovers.lock_present or leftovers.files:
                 transport.run([guard.unlock_command(), *guard.cleanup_commands(leftovers.files)])
                 result.notes.append("removed what an interrupted push left (lock, files)")
-                self._complete_history(run, transport)
+            self._complete_history(run, transport)
             result.status = Status.OK
             result.round_trips = transport.stats.round_trips
             return result
@@ -309,10 +309,7 @@ class Pusher:
     def _complete_history(self, run: _Run, transport: Transport) -> None:
         """A push interrupted after the router held its plan may have committed its "before" export only:
         commit the router's export now, so the history keeps its before/after pair."""
-        if self.backups is None:
-            return
-        commits = self.backups.commits(transport.router_id)
-        if not commits or not commits[0].subject.endswith(": before push"):
+        if self.backups is None or not self.backups.last_subject(transport.router_id).endswith(": before push"):
             return
         hide = _is_v6(run.state.version if run.state else None)
         replies = transport.run(_export_commands(hide))
