@@ -26,7 +26,7 @@ import functools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import yaml
 
@@ -90,8 +90,14 @@ class LintProblem:
 
 
 @functools.cache
+def _package_data() -> Any:
+    """``packages.yaml``, read once."""
+    return yaml.safe_load(PACKAGES_FILE.read_text(encoding="utf-8"))
+
+
+@functools.cache
 def _package_table() -> dict[int, tuple[tuple[str, frozenset[str]], ...]]:
-    data = yaml.safe_load(PACKAGES_FILE.read_text(encoding="utf-8"))
+    data = _package_data()
     table: dict[int, tuple[tuple[str, frozenset[str]], ...]] = {}
     for major in (6, 7):
         menus = data.get(f"v{major}", {}).get("menus", {})
@@ -113,9 +119,8 @@ def standard_packages(version: Version | str, wifi: str | None = None) -> frozen
     """The packages of a stock router running ``version``: v6's bundle (system, wireless, ipv6,
     routing, ppp, dhcp, hotspot, mpls, security, advanced-tools) or v7's ``routeros``, plus its
     wireless family ``wifi`` (``wireless``, ``wifi`` for wifi-qcom / wifi-qcom-ac, ``wifiwave2``)."""
-    data = yaml.safe_load(PACKAGES_FILE.read_text(encoding="utf-8"))
     major = parse_version(version).major
-    base = frozenset(data[f"v{7 if major >= 7 else 6}"]["standard"])
+    base = frozenset(_package_data()[f"v{7 if major >= 7 else 6}"]["standard"])
     return base | ({wifi} if wifi else frozenset())
 
 

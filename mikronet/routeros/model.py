@@ -14,7 +14,8 @@ console command as typed; the simulator executes them, the parser folds them int
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import functools
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -39,6 +40,7 @@ Value = str | None
 Ownership = Literal["own", "merge"]
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_path(path: str) -> str:
     """``/ip/firewall/filter``, ``ip firewall filter``, ``/ip firewall filter`` -> ``/ip firewall filter``."""
     parts = path.replace("/", " ").split()
@@ -51,7 +53,7 @@ class Props(Mapping[str, Value]):
     __slots__ = ("_data", "_hash")
 
     def __init__(self, data: Mapping[str, Value] | Iterable[tuple[str, Value]] = ()) -> None:
-        self._data: dict[str, Value] = dict(data)
+        self._data: dict[str, Value] = dict(data._data) if isinstance(data, Props) else dict(data)
         self._hash: int | None = None
 
     @classmethod
@@ -73,6 +75,20 @@ class Props(Mapping[str, Value]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
+
+    # The dict's own views and lookups: the Mapping defaults go through __getitem__ one key at a time,
+    # and a fleet's diffs call these hundreds of thousands of times.
+    def get(self, key: str, default: Value = None) -> Value:  # type: ignore[override]
+        return self._data.get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        return self._data.keys()
+
+    def items(self) -> ItemsView[str, Value]:
+        return self._data.items()
+
+    def values(self) -> ValuesView[Value]:
+        return self._data.values()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Props):

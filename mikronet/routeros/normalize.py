@@ -44,7 +44,7 @@ def config_version(config: Config) -> Version | None:
 
 def effective_props(item: Item) -> dict[str, Value]:
     """An item's properties plus what its selector says about it (``default-name=ether1``)."""
-    props = dict(item.props)
+    props = item.props.to_dict()
     if isinstance(item.selector, Find):
         for cond in item.selector.conds:
             if cond.op == "=":

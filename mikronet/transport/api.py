@@ -103,13 +103,6 @@ def _check_names(sock: ssl.SSLSocket, names: tuple[str, ...], router_id: str) ->
         )
 
 
-def _split_word(word: str) -> tuple[str, str]:
-    """``=key=value`` → (key, value); ``=key`` → (key, ""). Values keep their text exactly."""
-    body = word[1:] if word.startswith("=") else word
-    key, _, value = body.partition("=")
-    return key, value
-
-
 class ApiTransport(Transport):
     kind = "api"
 
@@ -239,11 +232,17 @@ class ApiTransport(Transport):
         pending = len(commands)
         while pending:
             reply_word, words = reader.sentence()
-            tag = next((w[5:] for w in words if w.startswith(".tag=")), None)
+            tag = None
+            attrs: dict[str, str] = {}
+            for word in words:  # one pass: `=key=value` words (a value may hold `=`), and the tag
+                if word[:1] == "=":
+                    key, _, value = word[1:].partition("=")
+                    attrs[key] = value
+                elif word[:5] == ".tag=":
+                    tag = word[5:]
             if tag is None or not tag.isdigit() or int(tag) >= len(commands):
                 raise TransportError(f"a reply without a known tag ({reply_word})", router=self.router_id)
             index = int(tag)
-            attrs = dict(_split_word(w) for w in words if w.startswith("="))
             if reply_word == "!re":
                 rows[index].append(attrs)
             elif reply_word == "!trap" and errors[index] is None:

@@ -17,6 +17,7 @@ import base64
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,8 @@ class TrustStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._cache: tuple[tuple[int, int, int], dict[str, list[Pin]]] | None = None
+        self._lock = threading.Lock()
 
     def _read(self) -> Iterator[Pin]:
         if not self.path.exists():
@@ -74,8 +77,24 @@ class TrustStore:
                 raise InputError(f"{self.path}:{number}: expected 'ROUTER KIND VALUE', got {line!r}")
             yield Pin(*parts)
 
+    def _by_router(self) -> dict[str, list[Pin]]:
+        """The file's pins by router, read again only when the file changed (a fleet run asks for
+        every router's pins: reading the whole file each time would grow with the square of it)."""
+        try:
+            info = self.path.stat()
+            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)  # a write replaces the file: a new inode
+        except FileNotFoundError:
+            return {}
+        with self._lock:
+            if self._cache is None or self._cache[0] != stamp:
+                found: dict[str, list[Pin]] = {}
+                for pin in self._read():
+                    found.setdefault(pin.router_id, []).append(pin)
+                self._cache = (stamp, found)
+            return self._cache[1]
+
     def pins(self, router_id: str) -> list[Pin]:
-        return [pin for pin in self._read() if pin.router_id == router_id]
+        return list(self._by_router().get(router_id, ()))
 
     def ssh_key(self, router_id: str) -> Pin | None:
         return next((p for p in self.pins(router_id) if p.kind != TLS_KIND), None)
