@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from mikronet.processes import pid_alive
 from mikronet.transport import Command, Reply
 
 __all__ = [
@@ -76,22 +77,12 @@ class LockInfo:
             return f"it expired at {self.until:%Y-%m-%d %H:%M:%S} UTC"
         if uptime_s is not None and timedelta(seconds=uptime_s) < now - self.taken:
             return "the router restarted after it was taken"
-        if self.host == _HOST and not _alive(self.pid):
+        if self.host == _HOST and not pid_alive(self.pid):
             return f"process {self.pid} on this host that held it has ended"
         return None
 
     def describe(self) -> str:
         return f"{self.holder} on {self.host} (pid {self.pid}) since {self.taken:%H:%M:%S} UTC"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _parse_lock(comment: str) -> LockInfo | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mikronet.errors import InputError
+from mikronet.processes import pid_alive
 from mikronet.sim.runtime import Endpoint
 
 __all__ = [
@@ -37,16 +38,6 @@ LOG_FILE = "sim.log"
 
 class FleetStateError(InputError):
     """The fleet directory is not in the state the command needs (already running, not running)."""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def write_state(directory: Path, status: str, endpoints: Mapping[str, Endpoint] | None = None, **extra: Any) -> None:
@@ -70,7 +61,7 @@ def read_state(directory: Path) -> dict[str, Any] | None:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return None
-    if not _alive(int(data.get("pid", 0))):
+    if not pid_alive(int(data.get("pid", 0))):
         return None
     return data
 
@@ -121,11 +112,11 @@ def stop_background(directory: Path, timeout: float = 20.0) -> int | None:
     pid = int(state["pid"])
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
+    while pid_alive(pid) and time.monotonic() < deadline:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
         time.sleep(0.05)
-    if _alive(pid):
+    if pid_alive(pid):
         os.kill(pid, signal.SIGKILL)
     remove_state(directory)
     return pid
