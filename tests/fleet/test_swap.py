@@ -85,3 +85,18 @@ def test_an_additional_device_and_a_measurement_are_recorded(school: SimFleet, t
         assert 100 < event.details["down_mbps"] <= 200 and event.details["up_mbps"] > 0  # the school's 200 Mbps
         assert event.category is None  # a measurement is evidence, not an improvement
     assert len(ledger.events(kind="measure")) == 2
+
+
+def test_an_additional_device_goes_into_the_inventory_and_the_ledger(school: SimFleet, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIKRONET_PASSWORD", PASSWORD)
+    inventory = load_inventory(school.inventory_path)
+    ledger = open_ledger(None, base_dir=tmp_path)
+    fleet = Fleet(inventory, ledger=ledger, command=["pytest"], technician="Ilze Kalniņa")
+    result = fleet.add_device("LV-0002", "ap9", pin=False, host="10.1.2.99", model="cAP ac", serial="CAP0099",
+                              routeros="7.16.2", template="school-ap")
+    assert result.status is Status.CHANGED
+    added = load_inventory(school.inventory_path).router("LV-0002/ap9")
+    assert added.serial == "CAP0099" and added.template == "school-ap"
+    event = next(iter(ledger.events(kind="add-device")))
+    assert event.router == "LV-0002/ap9" and event.category == "additional-device" and event.serial == "CAP0099"
