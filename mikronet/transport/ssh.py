@@ -50,9 +50,9 @@ _ERROR_LINE = re.compile(
 # The end of any console prompt: `[user@identity] > ` or, in a submenu, `[user@identity] /ip/address> `.
 _PROMPT = r"\] (?:/[^\r\n>]*)?> ?$"
 
-# Commands that ask `[y/N]` on the console (the API does not ask).
+# Commands that ask `[y/N]` (the firmware upgrade: `[y/n]`) on the console; the API does not ask.
 _CONFIRMED = frozenset({"/system/backup/load", "/system/reboot", "/system/reset-configuration",
-                        "/system/package/downgrade"})
+                        "/system/package/downgrade", "/system/routerboard/upgrade"})
 
 
 # Arguments that are flags on the console (`export hide-sensitive`); the API sends them as `=key=`.
@@ -162,10 +162,10 @@ class SshTransport(Transport):
         try:
             if confirm:
                 # Such commands end the session (reboot, backup load): do not wait long for a prompt.
-                output: str = conn.send_command(line, expect_string=r"\[y/N\]:|\] > ?$",
+                output: str = conn.send_command(line, expect_string=r"\[y/[nN]\]:? ?|\] > ?$",
                                                 read_timeout=min(read_timeout, 10.0),
                                                 strip_prompt=False, strip_command=True, cmd_verify=True)
-                if "[y/N]" in output:
+                if "[y/N]" in output or "[y/n]" in output:
                     conn.write_channel("y")
                     output += conn.read_channel_timing(read_timeout=2.0, last_read=0.5)
             else:

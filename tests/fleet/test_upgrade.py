@@ -127,3 +127,21 @@ def test_max_fail_stops_an_upgrade_campaign(campaign_fleet: SimFleet, tmp_path: 
     statuses = [r.status for r in run.results]
     assert statuses[:2] == [Status.FAILED, Status.FAILED] and run.crossed
     assert statuses[2:] == [Status.SKIPPED, Status.SKIPPED]
+
+
+def test_an_upgrade_over_ssh_answers_the_consoles_questions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console asks before a restart and before a firmware upgrade (`[y/n]`); the upgrade answers."""
+    monkeypatch.setenv("MIKRONET_PASSWORD", PASSWORD)
+    text = inventory_text().split("  - ", 2)
+    (tmp_path / "inventory.yaml").write_text(text[0] + "  - " + text[1].replace("routeros: 7.14.3", "routeros: 7.14.3, "
+                                                                               "transport: ssh"), encoding="utf-8")
+    options = FleetOptions(device=DeviceOptions(boot_time=0.3, install_boot_time=0.5))
+    with SimFleet(tmp_path / "inventory.yaml", directory=tmp_path / "sim", options=options, environ=ENV) as sim:
+        inventory = load(sim)
+        pin_all(inventory)
+        run = Fleet(inventory, command=["pytest"]).upgrade(None, target=UpgradeTarget(version="7.16.2"),
+                                                           options=FAST)
+    result = run.results[0]
+    assert result.status is Status.CHANGED, (result.error, result.cause)
+    assert result.details["to_version"] == "7.16.2" and result.details["to_firmware"] == "7.16.2"
+    assert result.timings.get("total", 0) < 20
