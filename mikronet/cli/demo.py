@@ -3,8 +3,9 @@
 It starts a simulated router for every router of the sample, then: pins every identity; plans;
 pushes in waves behind a canary chosen by coverage, with three routers faulted so that the stop
 threshold ends the run; mends them and resumes the run, which repeats nothing already done; shows
-that a second push changes nothing; upgrades the pilot schools' routers; measures their bandwidth
-and records a consultation; and writes the programme-progress and upgrade-audit reports as HTML.
+that a plan then finds nothing to change; measures the pilot schools' bandwidth, upgrades their
+routers and measures again; records a consultation; and writes the programme-progress and
+upgrade-audit reports as HTML.
 Nothing outside this machine is contacted.
 """
 
@@ -114,15 +115,18 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
         _say(f"A plan of the whole fleet now: {again.counts()}", fg="green" if not again.failed else "red")
 
         pilot = fleet.select("group:pilot")
-        _step(6, f"Upgrade the pilot schools' {len(pilot)} routers to RouterOS 7.16.2 and their firmware, "
+        _step(6, f"Measure the pilot schools' bandwidth before their improvement ({len(pilot)} routers)")
+        _summary(fleet.measure(pilot, server="192.0.2.10", seconds=3, forks=50))
+
+        _step(7, f"Upgrade the pilot schools' {len(pilot)} routers to RouterOS 7.16.2 and their firmware, "
                  "canary first (routers already there are ok)")
         upgraded = fleet.upgrade(pilot, target=UpgradeTarget(version="7.16.2", campaign="demo-7.16.2"),
                                  options=UpgradeOptions(first_check=0.5, poll=0.3, come_back_within=20),
                                  canary="cover", waves="cover,rest")
         _summary(upgraded)
 
-        _step(7, "Measure the pilot schools' bandwidth; record a consultation at one of them")
-        measured = fleet.measure("group:pilot", server="192.0.2.10", seconds=3, forks=50)
+        _step(8, "Measure them again; record a consultation at one of the schools")
+        measured = fleet.measure(pilot, server="192.0.2.10", seconds=3, forks=50)
         for result in measured.results[:5]:
             if result.notes:
                 _say(f"  {result.router}: {result.notes[0]}", dim=True)
@@ -131,7 +135,7 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
                       details={"note": f"Konsultācija ar {school.name} IT atbildīgo par Wi-Fi pārklājumu"})
         _say(f"The ledger holds {ledger.count()} events; its chain verifies: {ledger.verify().ok}")
 
-        _step(8, "Reports for the ministry (Latvian), as self-contained HTML")
+        _step(9, "Reports for the ministry (Latvian), as self-contained HTML")
         out.mkdir(parents=True, exist_ok=True)
         for path in write_demo_reports(inventory, ledger, out, lang="lv"):
             _say(f"  {path.resolve()}")

@@ -68,7 +68,7 @@ DEFAULT_CATEGORIES: Final[Mapping[str, str | None]] = MappingProxyType(
         "firmware-upgrade": "technical-improvement",
         "swap": "equipment-replacement",
         "add-device": "additional-device",
-        "push": "technical-improvement",
+        "push": None,  # configuration work is recorded; the programme counts it only where mapped
         "restore": None,
         "measure": None,
         "technical-fix": "technical-improvement",

@@ -106,7 +106,7 @@ EVENTS = (
     event(1, "2021-04-06 10:00", "LV-0001", "consultation", note="Wi-Fi pārklājums"),
     event(2, "2021-04-20 09:00", "LV-0001", "routeros-upgrade", router="LV-0001/gw"),
     event(3, "2021-04-07 12:00", "LV-0002", "swap", "failed", router="LV-0002/gw"),
-    event(4, "2021-06-30 21:30", "LV-0003", "push", router="LV-0003/gw", changes=3),  # 1 July in Riga
+    event(4, "2021-06-30 21:30", "LV-0003", "technical-fix", router="LV-0003/gw", note="QoS"),  # 1 July in Riga
     event(5, "2021-04-01 08:00", "LV-0005", "measure", down_mbps=20.0, up_mbps=5.0),
     event(6, "2021-04-15 08:00", "LV-0005", "add-device", router="LV-0005/ap"),
     event(7, "2021-05-01 08:00", "LV-0005", "measure", down_mbps=95.5, up_mbps=20.0),

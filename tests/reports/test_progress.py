@@ -48,7 +48,7 @@ def test_by_category_and_kind(inventory: Inventory) -> None:
     assert [(c.key, c.schools, c.events) for c in report.by_category] == [
         ("consultation", 2, 2), ("additional-device", 1, 1), ("technical-improvement", 2, 2)]
     assert sorted((c.key, c.schools, c.events) for c in report.by_kind) == [
-        ("add-device", 1, 1), ("consultation", 2, 2), ("push", 1, 1), ("routeros-upgrade", 1, 1)]
+        ("add-device", 1, 1), ("consultation", 2, 2), ("routeros-upgrade", 1, 1), ("technical-fix", 1, 1)]
 
 
 def test_weeks_are_cumulative_with_the_gaps_filled(inventory: Inventory) -> None:
