@@ -93,6 +93,7 @@ class BackupStore:
         self._pending: list[_Request] = []
         self._busy = False
         self._head: str | None = None  # the branch commits go to, once known to exist
+        self._subjects: dict[str, str] | None = None  # file -> subject of its newest commit, once read
 
     def path_for(self, router_id: str) -> Path:
         school, _, name = router_id.partition("/")
@@ -179,6 +180,9 @@ class BackupStore:
             raise BackupError(f"git fast-import failed: {detail[-1] if detail else done.returncode}")
         self._head = head
         self._git_checked("reset", "--quiet")  # the index follows the commits; the files are already written
+        if self._subjects is not None:
+            for request in requests:
+                self._subjects[str(request.path.relative_to(self.root))] = f"{request.router_id}: {request.message}"
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -259,11 +263,20 @@ class BackupStore:
         return [Commit(*line.split("\x1f", 3)) for line in out.stdout.splitlines() if line.count("\x1f") == 3]
 
     def last_subject(self, router_id: str) -> str:
-        """The subject of the newest commit of the router's backup ("" when there is none)."""
+        """The subject of the newest commit of the router's backup ("" when there is none). The whole
+        history is read once per store (one git process for a fleet run), then kept up to date by saves."""
         path = self.path_for(router_id)
         if not path.exists() or not (self.root / ".git").exists():
             return ""
-        return self._git("log", "-1", "--format=%s", "--", str(path.relative_to(self.root))).stdout.strip()
+        with self._thread_lock:
+            if self._subjects is None:
+                self._subjects = {}
+                out = self._git("log", "--name-only", "--format=%x1e%s").stdout
+                for block in out.split("\x1e")[1:]:
+                    subject, *files = [line for line in block.splitlines() if line.strip()] or [""]
+                    for name in files:
+                        self._subjects.setdefault(name, subject)  # newest first: the first one seen wins
+            return self._subjects.get(str(path.relative_to(self.root)), "")
 
     def history(self, router_id: str) -> list[str]:
         """Commit subjects touching the router's backup, newest first (``abbrev date subject``)."""
