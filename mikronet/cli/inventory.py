@@ -9,10 +9,6 @@ printed with its control characters escaped.
 from __future__ import annotations
 
 import json
-import os
-import sys
-import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +17,7 @@ import click
 from mikronet.cli.completion import complete_router
 from mikronet.cli.main import get_app
 from mikronet.cli.options import json_option, limit_option
+from mikronet.cli.output import print_table, write_output
 from mikronet.errors import InputError, InventoryError, SecretError, SelectionError
 from mikronet.secret import REDACTOR
 
@@ -55,48 +52,6 @@ def _load(ctx: click.Context) -> Any:
     from mikronet.inventory import load_inventory
 
     return load_inventory(get_app(ctx).inventory_path)
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None = None) -> None:
-    """A rich table on a terminal; plain space-aligned columns otherwise (for grep, awk, cut).
-
-    Cells are inventory text: control characters are escaped so they cannot move the cursor,
-    erase a line or ring the bell.
-    """
-    from mikronet.inventory.views import printable
-
-    rows = [[printable(cell) for cell in row] for row in rows]
-    title = printable(title) if title is not None else None
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*headers, title=title, header_style="bold", show_lines=False, highlight=False)
-        for row in rows:
-            table.add_row(*(REDACTOR.redact(cell) for cell in row))
-        Console().print(table)
-        return
-    if title:
-        _echo(title)
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    for row in [list(headers), *rows]:
-        _echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-
-
-def _write_atomic(path: Path, text: str, *, force: bool) -> None:
-    """Write the whole file or nothing (a temporary file renamed into place)."""
-    if path.exists() and not force:
-        raise InputError(f"{path}: already exists; use --force to replace it")
-    if path.parent and not path.parent.exists():
-        raise InputError(f"{path.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @click.group("inventory")
@@ -169,7 +124,7 @@ def list_(ctx: click.Context, limit: str | None, json_local: bool) -> None:
         [r.id, r.school.name, r.school.municipality, r.host, r.model, r.routeros or "", r.transport]
         for r in routers
     ]
-    _table(["ROUTER", "SCHOOL", "MUNICIPALITY", "HOST", "MODEL", "ROUTEROS", "TRANSPORT"], rows)
+    print_table(["ROUTER", "SCHOOL", "MUNICIPALITY", "HOST", "MODEL", "ROUTEROS", "TRANSPORT"], rows)
 
 
 @inventory.command("show")
@@ -203,7 +158,7 @@ def show(ctx: click.Context, router_id: str, json_local: bool) -> None:
     if _wants_json(ctx, json_local):
         _emit_json({"router": router.id, "values": [row.record() for row in rows]})
         return
-    _table(
+    print_table(
         ["FIELD", "VALUE", "FROM"],
         [[row.name, row.value, str(row.origin or "")] for row in rows],
         title=f"{router.id}  ({router.location})",
@@ -270,9 +225,7 @@ def import_(
     if output is None:
         _echo(text.rstrip("\n"))
     else:
-        if output.exists() and not force:
-            raise InputError(f"{output}: already exists; use --force to replace it")
-        _write_atomic(output, text, force=force)
+        write_output(output, text, force=force)
     _echo(
         f"imported {len(result.schools)} schools, {result.routers} routers from {result.rows} rows"
         + (f" → {output}" if output else ""),
@@ -324,14 +277,14 @@ def export(
                 raise InputError(f"{output}: {', '.join(existing)} already exist; use --force to replace")
         output.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
-            _write_atomic(output / name, text, force=True)
+            write_output(output / name, text, force=True)
         _echo(f"wrote {len(routers)} hosts to {output}/", err=True)
         return
     text = csv_text(inv, routers, excel=excel) if fmt == "csv" else ansible_inventory(inv, routers)
     if output is None:
         click.echo(REDACTOR.redact(text), nl=False)
     else:
-        _write_atomic(output, text, force=force)
+        write_output(output, text, force=force)
         _echo(f"wrote {len(routers)} routers to {output}", err=True)
 
 
@@ -365,4 +318,4 @@ def columns(ctx: click.Context, json_local: bool) -> None:
         for c in COLUMNS
     ]
     rows += [[name, "", "", what] for name, what in EXTRA_COLUMNS]
-    _table(["COLUMN", "REQUIRED", "LATVIAN HEADERS", "WHAT"], rows)
+    print_table(["COLUMN", "REQUIRED", "LATVIAN HEADERS", "WHAT"], rows)

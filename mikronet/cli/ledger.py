@@ -17,8 +17,8 @@ from typing import Any
 
 import click
 
-from mikronet.cli.inventory import _table, _write_atomic
 from mikronet.cli.main import get_app
+from mikronet.cli.output import print_table, write_output
 from mikronet.errors import InputError
 from mikronet.secret import REDACTOR
 
@@ -133,7 +133,7 @@ def list_(ctx: click.Context, /, json_local: bool, **filters: str | None) -> Non
         _echo("no events", err=True)
         return
     headers = ["SEQ", "TIME (UTC)", "SCHOOL", "ROUTER", "KIND", "OUTCOME", "TECHNICIAN", "ID", "SUMMARY"]
-    _table(headers, [_row(e) for e in events])
+    print_table(headers, [_row(e) for e in events])
     if sys.stdout.isatty():
         _echo(f"{len(events)} events", err=True)
 
@@ -192,7 +192,7 @@ def export(ctx: click.Context, /, fmt: str, output: Path | None, force: bool, **
     if output is None:
         click.echo(text, nl=False)
         return
-    _write_atomic(output, text, force=force)
+    write_output(output, text, force=force)
     _echo(f"wrote {len(events)} events to {output}", err=True)
 
 

@@ -11,15 +11,18 @@ import json
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
+from mikronet.errors import InputError
+from mikronet.files import write_atomic
 from mikronet.runner import Event, RunResult
 from mikronet.runner.results import RouterResult, Status, op_line
 from mikronet.secret import REDACTOR
 
-__all__ = ["JsonLines", "Lines", "echo", "print_result", "print_summary", "progress_for"]
+__all__ = ["JsonLines", "Lines", "echo", "print_result", "print_summary", "print_table", "progress_for", "write_output"]
 
 _OP_STYLE = {"add": ("+", "green"), "set": ("~", "yellow"), "remove": ("-", "red"), "move": ("↕", "cyan")}
 _STATUS_STYLE = {"ok": "green", "changed": "yellow", "planned": "cyan", "skipped": "bright_black"}
@@ -30,6 +33,41 @@ def echo(text: str = "", *, err: bool = False, **style: Any) -> None:
     if style and (sys.stderr if err else sys.stdout).isatty():
         text = click.style(text, **style)
     click.echo(text, err=err)
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None) -> None:
+    """A rich table on a terminal; plain space-aligned columns otherwise (for grep, awk, cut).
+
+    Cells are shown as text with control characters escaped, so inventory or router text cannot move
+    the cursor, erase a line or ring the bell; secrets are masked.
+    """
+    from mikronet.inventory.views import printable
+
+    cells = [[printable(str(cell)) for cell in row] for row in rows]
+    title = printable(title) if title is not None else None
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*headers, title=title, header_style="bold", show_lines=False, highlight=False)
+        for row in cells:
+            table.add_row(*(REDACTOR.redact(cell) for cell in row))
+        Console().print(table)
+        return
+    if title:
+        echo(title)
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    for row in [list(headers), *cells]:
+        echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+def write_output(path: Path, text: str, *, force: bool) -> None:
+    """Write a command's output file whole or not at all; an existing file only with ``--force``."""
+    if path.exists() and not force:
+        raise InputError(f"{path}: already exists; use --force to replace it")
+    if path.parent and not path.parent.exists():
+        raise InputError(f"{path.parent}: no such folder")
+    write_atomic(path, text)
 
 
 def _counts(plan: Sequence[Any]) -> str:

@@ -27,7 +27,7 @@ from mikronet.cli.options import (
     templates_option,
     yes_option,
 )
-from mikronet.cli.output import echo, print_summary, progress_for
+from mikronet.cli.output import echo, print_summary, print_table, progress_for
 from mikronet.errors import InputError
 from mikronet.secret import REDACTOR
 
@@ -290,20 +290,8 @@ def _facts_table(results: list[Any]) -> None:
         rows.append((result.router, f.get("model") or "-", f.get("version") or "-", f.get("channel") or "-",
                      firmware, f.get("architecture") or "-", _uptime(f.get("uptime_s")),
                      f"{free / 1048576:.1f} MiB" if isinstance(free, int) else "-"))
-    if not rows:
-        return
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*(REDACTOR.redact(str(c)) for c in row))
-        Console().print(table)
-        return
-    widths = [max(len(str(row[i])) for row in (columns, *rows)) for i in range(len(columns))]
-    for row in (columns, *rows):
-        echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    if rows:
+        print_table(columns, rows)
 
 
 def _uptime(seconds: Any) -> str:

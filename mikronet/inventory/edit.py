@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import io
 import os
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mikronet.errors import InventoryError
+from mikronet.files import write_atomic
 from mikronet.inventory.model import Inventory
 
 __all__ = ["ROUTER_FIELDS", "add_router", "update_router"]
@@ -142,16 +142,7 @@ def _write(inventory: Inventory, file: Path, text: str) -> None:
         raise InventoryError(
             f"the edit was not written: {first.message}{more}", file=first.file, line=first.line, field=first.field
         )
-    mode = file.stat().st_mode & 0o777
-    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(file, text, mode=file.stat().st_mode & 0o777)
 
 
 def _edit(inventory: Inventory, file: Path, change: Any) -> Path:

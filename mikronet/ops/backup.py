@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mikronet.errors import RouterError
+from mikronet.files import write_atomic
 from mikronet.secret import REDACTOR
 
 __all__ = ["BackupError", "BackupStore", "Commit", "check_export"]
@@ -205,16 +205,7 @@ class BackupStore:
 
     def _write(self, path: Path, text: str) -> None:
         self._mkdir(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomic(path, text, mode=0o600)
 
     def _init(self) -> None:
         self._git_checked("init", "--quiet")

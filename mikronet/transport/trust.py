@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from mikronet.errors import InputError
+from mikronet.files import write_atomic
 
 __all__ = ["TLS_KIND", "Pin", "TrustStore", "fingerprint_of_der", "ssh_fingerprint"]
 
@@ -120,10 +119,7 @@ class TrustStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         header = "# mikronet pinned router identities: ROUTER KIND VALUE (see `mikronet trust`)\n"
         text = header + "".join(p.line() + "\n" for p in sorted(pins, key=lambda p: (p.router_id, p.kind)))
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".known_hosts.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, self.path)
+        write_atomic(self.path, text)
 
     def openssh_known_hosts(self, router_id: str, host: str, port: int) -> str:
         """The router's SSH pin as one OpenSSH known_hosts line for ``host:port`` (for paramiko)."""
