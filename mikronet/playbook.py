@@ -32,10 +32,11 @@ from typing import TYPE_CHECKING, Any
 from mikronet.errors import InventoryError
 
 if TYPE_CHECKING:
+    from mikronet.inventory import Router
     from mikronet.ops.fleet import Fleet
     from mikronet.runner import Observer, RunResult
 
-__all__ = ["STEPS", "Playbook", "Step", "load_playbook", "run_playbook"]
+__all__ = ["STEPS", "Playbook", "Step", "load_playbook", "playbook_routers", "run_playbook"]
 
 STEPS = ("facts", "backup", "plan", "push", "trust")
 _STRATEGY = {"waves", "canary", "max_fail", "forks", "timeout", "window", "retries"}
@@ -116,17 +117,23 @@ def load_playbook(path: Path) -> Playbook:
                     data.get("limit"), dict(strategy))
 
 
-def run_playbook(playbook: Playbook, fleet: Fleet, *, limit: str | None = None, check: bool = False,
-                 on_event: Observer | None = None,
-                 on_step: Callable[[Step, RunResult], None] | None = None) -> list[tuple[Step, RunResult]]:
-    """Run every step in order over the playbook's selection (narrowed by ``limit``); stop after a step
-    that crossed its threshold or was interrupted."""
+def playbook_routers(playbook: Playbook, fleet: Fleet, limit: str | None = None) -> list[Router]:
+    """The routers a playbook runs over: its own selection, narrowed by ``limit``."""
     from mikronet.inventory import select
 
     chosen = fleet.select(playbook.limit)
     if limit:
         narrowed = {r.id for r in select(fleet.inventory, limit)}
         chosen = [r for r in chosen if r.id in narrowed]
+    return chosen
+
+
+def run_playbook(playbook: Playbook, fleet: Fleet, *, limit: str | None = None, check: bool = False,
+                 on_event: Observer | None = None,
+                 on_step: Callable[[Step, RunResult], None] | None = None) -> list[tuple[Step, RunResult]]:
+    """Run every step in order over the playbook's selection (narrowed by ``limit``); stop after a step
+    that crossed its threshold or was interrupted."""
+    chosen = playbook_routers(playbook, fleet, limit)
     done: list[tuple[Step, RunResult]] = []
     policy = playbook.policy()
     for step in playbook.steps:

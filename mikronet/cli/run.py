@@ -37,17 +37,12 @@ def find_playbook(name: str, inventory_path: Path) -> Path:
 def run(ctx: click.Context, playbook: str, limit: str | None, check: bool, yes: bool, json_local: bool) -> None:
     """Run PLAYBOOK (a file, or a name in playbooks/): its steps in order, each across the fleet."""
     from mikronet.cli.push import _confirm, _fleet, _interrupts, _json
-    from mikronet.playbook import load_playbook, run_playbook
+    from mikronet.playbook import load_playbook, playbook_routers, run_playbook
 
     as_json = _json(ctx, json_local)
     book = load_playbook(find_playbook(playbook, get_app(ctx).inventory_path))
     fleet = _fleet(ctx)
-    routers = fleet.select(book.limit)
-    if limit:
-        from mikronet.inventory import select
-
-        narrowed = {r.id for r in select(fleet.inventory, limit)}
-        routers = [r for r in routers if r.id in narrowed]
+    routers = playbook_routers(book, fleet, limit)
     if not check and any(step.operation == "push" for step in book.steps):
         fleet.pusher().render(routers)
         _confirm(routers, yes, "Run the playbook's push on")
