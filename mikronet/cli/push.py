@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -256,9 +257,10 @@ def push(ctx: click.Context, limit: str | None, templates: Path | None, check: b
     if check:
         run = _run(ctx, fleet, "plan", routers, flags, as_json, fleet.plan, show_plan=flags.diff)
         ctx.exit(_status(run))
-    fleet.pusher().render(routers)  # a template error stops here, before the question and before any router
+    rendered = fleet.pusher().render(routers)  # a template error stops here, before the question and any router
     _confirm(routers, yes, "Push to")
-    run = _run(ctx, fleet, "push", routers, flags, as_json, fleet.push, show_plan=flags.diff)
+    run = _run(ctx, fleet, "push", routers, flags, as_json, partial(fleet.push, rendered=rendered),
+               show_plan=flags.diff)
     ctx.exit(_status(run))
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mikronet.ops.backup import BackupStore
-from mikronet.ops.push import Pusher, PushOptions
+from mikronet.ops.push import Desired, Pusher, PushOptions
 from mikronet.render import Renderer
 from mikronet.runner import Context, Event, Interrupt, Observer, RolloutPolicy, Runner, RunResult
 from mikronet.runner.results import RouterResult, Stands, Status, op_line
@@ -139,11 +139,18 @@ class Fleet:
         return self.run("plan", routers, lambda r, ctx: pusher.push(desired[r.id], check=True, report=ctx.report),
                         **run)
 
-    def push(self, limit: str | Sequence[Router] | None = None, **run: Any) -> RunResult:
-        """Bring every selected router to its template, safely (see :mod:`mikronet.ops.push`)."""
+    def push(self, limit: str | Sequence[Router] | None = None, *, rendered: Sequence[Desired] | None = None,
+             **run: Any) -> RunResult:
+        """Bring every selected router to its template, safely (see :mod:`mikronet.ops.push`).
+        ``rendered``: the routers' templates as :meth:`Pusher.render` gave them, when the caller rendered
+        them already (to stop on a template error before asking); they are not rendered again."""
         pusher = self.pusher()
-        routers = self.select(limit)
-        desired = {d.router.id: d for d in pusher.render(routers)}
+        if rendered is None:
+            routers = self.select(limit)
+            rendered = pusher.render(routers)
+        else:
+            routers = [d.router for d in rendered]
+        desired = {d.router.id: d for d in rendered}
 
         def work(router: Router, ctx: Context) -> RouterResult:
             result = pusher.push(desired[router.id], stop=ctx.stop, report=ctx.report)
@@ -177,7 +184,6 @@ class Fleet:
         """Bring ``router`` back to a stored export (see :mod:`mikronet.ops.restore`) through the push's
         safe path: plan, backup, armed revert, apply, verify."""
         from mikronet.ops.facts import export_whole
-        from mikronet.ops.push import Desired
         from mikronet.ops.restore import choose_commit, restore_config
 
         point = choose_commit(self.backups, router, to=to, before=before)
@@ -250,7 +256,6 @@ class Fleet:
         """Record a device swap: the inventory file, the pins, the ledger; with ``provision``, push the
         template (for the new model) and what the old router had beyond it. See :mod:`mikronet.ops.swap`."""
         from mikronet.inventory.edit import update_router
-        from mikronet.ops.push import Desired
         from mikronet.ops.swap import carry_over, record_pins, result_of, swap_details
 
         router = plan.router
