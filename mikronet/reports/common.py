@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 from mikronet.inventory.programme import Programme
-from mikronet.ledger.model import CATEGORIES, DEFAULT_CATEGORIES, KINDS
+from mikronet.vocabulary import CATEGORIES, DEFAULT_CATEGORIES, KINDS
 
 RIGA = ZoneInfo("Europe/Riga")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mikronet.errors import InputError
-from mikronet.runner import Event
+from mikronet.runner.model import Event
 from mikronet.runner.results import RouterResult, Status
 
 __all__ = ["FINISHED", "RunRecord", "find_record", "finished_results", "git_revision", "read_record"]

@@ -1,20 +1,23 @@
-"""One wave of a run: up to ``forks`` routers at a time in threads, with timeouts, retries and the
-stop threshold. Private to :mod:`mikronet.runner`."""
+"""The fleet runner: threads, waves, the stop threshold, retries, timeouts, windows (see the package's
+docstring for what it promises)."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from mikronet.runner.model import Context, Event, Interrupt, Observer, Operation, RolloutPolicy, RunResult
 from mikronet.runner.results import RouterResult, Stands, Status
+from mikronet.runner.waves import parse_max_fail, plan_waves
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
-    from mikronet.runner import Operation, Runner
 
-__all__ = ["WaveDriver"]
+__all__ = ["Runner"]
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +46,6 @@ class WaveDriver:
     # -- one wave ----------------------------------------------------------------------------------
 
     def run_wave(self, wave: list[Router], number: int) -> dict[str, RouterResult]:
-        from mikronet.runner import Event
-
         runner = self.runner
         forks = max(1, runner.policy.forks)
         timeout = runner.policy.timeout
@@ -83,8 +84,6 @@ class WaveDriver:
 
     def _finish(self, router_id: str, result: RouterResult, running: dict[str, float],
                 results: dict[str, RouterResult]) -> None:
-        from mikronet.runner import Event
-
         if router_id not in running:
             log.info("%s: finished after it was given up: %s", router_id, result.status)
             return
@@ -116,8 +115,6 @@ class WaveDriver:
             self._finish(router.id, result, running, results)
 
     def _reporter(self, router_id: str) -> Callable[[str, str | None], None]:
-        from mikronet.runner import Event
-
         def report(phase: str, revert_at: str | None) -> None:
             self.runner.phases[router_id] = (phase, revert_at)
             self.runner.emit(Event("router-phase", router=router_id, detail=phase,
@@ -126,8 +123,6 @@ class WaveDriver:
         return report
 
     def _attempts(self, router: Router, number: int) -> RouterResult:
-        from mikronet.runner import Context, Event
-
         runner = self.runner
         skipped = self._window(router)
         if skipped is not None:
@@ -153,8 +148,6 @@ class WaveDriver:
 
     def _window(self, router: Router) -> RouterResult | None:
         """None when the router may start now (after waiting for its window, if told to wait)."""
-        from mikronet.runner import Event
-
         runner = self.runner
         if runner.window_for is None or runner.policy.ignore_windows:
             return None
@@ -174,3 +167,84 @@ class WaveDriver:
             return RouterResult(router.id, Status.SKIPPED, cause="interrupted", stands=Stands.UNTOUCHED,
                                 reason="interrupted while waiting for its window")
         return None
+
+
+class Runner:
+    """Runs one operation across routers; see the module's docstring for what it promises."""
+
+    def __init__(
+        self,
+        policy: RolloutPolicy | None = None,
+        *,
+        observers: Iterable[Observer] = (),
+        interrupt: Interrupt | None = None,
+        window_for: Callable[[Router], Any] | None = None,
+        cover_key: Callable[[Router], tuple[str, ...]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.policy = policy or RolloutPolicy()
+        self.observers = list(observers)
+        self.interrupt = interrupt or Interrupt()
+        self.window_for = window_for
+        self.cover_key = cover_key
+        self.clock = clock
+        self.now = now or (lambda: datetime.now().astimezone())
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self.phases: dict[str, tuple[str, str | None]] = {}  # router id -> (phase, revert time)
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def emit(self, event: Event) -> None:
+        for observer in self.observers:
+            try:
+                observer(event)
+            except Exception:  # an observer never stops a run
+                log.exception("observer %r failed on %s", observer, event.kind)
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; False when interrupted first."""
+        if self._sleep is not None:
+            self._sleep(seconds)
+            return not self.interrupt.is_set()
+        return not self.interrupt.first.wait(seconds)
+
+    # -- the run -----------------------------------------------------------------------------------
+
+    def run(self, routers: Sequence[Router], operation: Operation, *, name: str = "run",
+            skip: dict[str, RouterResult] | None = None) -> RunResult:
+        """Run ``operation`` on every router; ``skip`` holds results kept from an earlier run (resume)."""
+        policy = self.policy
+        skip = skip or {}
+        todo = [r for r in routers if r.id not in skip]
+        threshold = parse_max_fail(policy.max_fail, len(routers))
+        waves = plan_waves(todo, policy.waves, policy.canary, self.cover_key)
+        run = RunResult([], started=self.clock(), resumed=len(skip))
+        self.emit(Event("run-started", detail=name, data={
+            "routers": len(routers), "waves": [len(w) for w in waves], "resumed": len(skip),
+            "threshold": threshold}))
+        for kept in skip.values():
+            self.emit(Event("router-finished", router=kept.router, result=kept, data={"resumed": True}))
+        driver = WaveDriver(self, operation, threshold)
+        done: dict[str, RouterResult] = dict(skip)
+        for number, wave in enumerate(waves, start=1):
+            if driver.stopped_reason() is not None:
+                break
+            self.emit(Event("wave-started", wave=number, data={"size": len(wave)}))
+            done.update(driver.run_wave(wave, number))
+        reason = driver.stopped_reason()
+        for router in routers:
+            result = done.get(router.id)
+            if result is None:
+                result = RouterResult(router.id, Status.SKIPPED, reason=reason or "not started",
+                                      cause="threshold" if driver.crossed else "interrupted" if driver.interrupted
+                                      else "not-started", stands=Stands.UNTOUCHED)
+                self.emit(Event("router-finished", router=router.id, result=result))
+            run.results.append(result)
+        run.crossed = reason if driver.crossed else None
+        run.interrupted = driver.interrupted
+        run.finished = self.clock()
+        self.emit(Event("run-finished", data={"counts": run.counts(), "seconds": run.finished - run.started}))
+        return run
