@@ -32,6 +32,7 @@ from mikronet.ledger.model import (
     parse_time,
 )
 from mikronet.ledger.schema import LATEST as SCHEMA_VERSION
+from mikronet.ledger.state import RouterState, StateStore
 from mikronet.ledger.store import ImportReport, Ledger, default_ledger_url, open_ledger
 from mikronet.ledger.technician import resolve_technician, technician_source
 
@@ -48,6 +49,8 @@ __all__ = [
     "Head",
     "ImportReport",
     "Ledger",
+    "RouterState",
+    "StateStore",
     "VerifyReport",
     "categories_of",
     "default_ledger_url",

@@ -62,6 +62,38 @@ STEPS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
             "CREATE INDEX ledger_events_time ON ledger_events (time)",
         ),
     ),
+    (
+        "each router's current state, kept by every operation (derived: `mikronet state rebuild`)",
+        (
+            """CREATE TABLE router_state (
+                router TEXT PRIMARY KEY,
+                school TEXT NOT NULL,
+                model TEXT,
+                serial TEXT,
+                routeros TEXT,
+                firmware TEXT,
+                architecture TEXT,
+                channel TEXT,
+                facts_at TEXT,
+                mismatch TEXT,
+                seen_at TEXT,
+                drift INTEGER,
+                drift_ops INTEGER,
+                drift_at TEXT,
+                last_operation TEXT,
+                last_status TEXT,
+                last_cause TEXT,
+                last_at TEXT,
+                last_run TEXT,
+                backup_commit TEXT,
+                backup_at TEXT,
+                ssh_pin TEXT,
+                tls_pin TEXT,
+                updated_at TEXT
+            )""",
+            "CREATE INDEX router_state_school ON router_state (school)",
+        ),
+    ),
 )
 """(what it brings, its statements), in order; step N makes schema version N."""
 

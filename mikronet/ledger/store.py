@@ -37,6 +37,7 @@ from mikronet.ledger.model import (
     parse_time,
 )
 from mikronet.ledger.schema import migrate
+from mikronet.ledger.state import StateStore
 from mikronet.ledger.technician import resolve_technician
 from mikronet.secret import REDACTOR, Redactor
 
@@ -92,6 +93,8 @@ class Ledger:
         self._redactor = redactor
         self._lock = threading.RLock()  # one connection: one transaction at a time across threads
         migrate(backend)
+        self.state = StateStore(backend, self._transaction)
+        """Each router's current state (:mod:`mikronet.ledger.state`)."""
 
     @property
     def url(self) -> str:

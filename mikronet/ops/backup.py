@@ -28,8 +28,9 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mikronet.errors import RouterError
@@ -268,6 +269,24 @@ class BackupStore:
                     for name in files:
                         self._subjects.setdefault(name, subject)  # newest first: the first one seen wins
             return self._subjects.get(str(path.relative_to(self.root)), "")
+
+    def newest(self, routers: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Each router's newest backup commit and its time (ISO 8601 UTC), read in one git call; routers
+        without a backup are left out."""
+        if not (self.root / ".git").exists():
+            return {}
+        wanted = {str(self.path_for(r).relative_to(self.root)): r for r in routers}
+        found: dict[str, tuple[str, str]] = {}
+        out = self._git("log", "--name-only", "--format=%x1e%H %ct").stdout
+        for block in out.split("\x1e")[1:]:
+            head, *files = [line for line in block.splitlines() if line.strip()] or [""]
+            revision, _, stamp = head.partition(" ")
+            for name in files:
+                router_id = wanted.get(name)
+                if router_id is not None and router_id not in found:  # newest first: the first one seen wins
+                    when = datetime.fromtimestamp(int(stamp), UTC).isoformat(timespec="seconds")
+                    found[router_id] = (revision, when)
+        return found
 
     def history(self, router_id: str) -> list[str]:
         """Commit subjects touching the router's backup, newest first (``abbrev date subject``)."""

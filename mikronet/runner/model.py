@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mikronet.runner.results import RouterResult
@@ -59,10 +60,12 @@ class Event:
     wave: int | None = None
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    time: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    """When it happened (UTC, to the second: what the run record and the fleet state write)."""
 
 
 Observer = Callable[[Event], None]
-"""Anything that takes events: the progress display, the run record, the ledger."""
+"""Anything that takes events: the progress display, the run record, the ledger recorder, the state."""
 
 
 @dataclass
@@ -86,6 +89,8 @@ class RunResult:
     crossed: str | None = None        # why the threshold stopped the run
     interrupted: bool = False
     resumed: int = 0                  # results kept from an earlier run, not repeated
+    run_id: str = ""                  # the run record's name (runs/<run_id>.jsonl)
+    warnings: list[str] = field(default_factory=list)  # what the observers could not do (a ledger down …)
     started: float = 0.0
     finished: float = 0.0
 

@@ -59,6 +59,7 @@ class RunRecord:
             n += 1
             path = folder / f"{stem}-{n}.jsonl"
         self.path = path
+        self.run_id = path.stem
         self._lock = threading.Lock()
         self._handle: IO[str] | None = path.open("x", encoding="utf-8")
         header = {
@@ -77,10 +78,11 @@ class RunRecord:
 
     def __call__(self, event: Event) -> None:
         if event.kind == "router-finished" and event.result is not None:
-            self._write({"type": "result", "finished": _now().isoformat(timespec="seconds"),
+            kept = {"resumed": True} if event.data.get("resumed") else {}
+            self._write({"type": "result", "finished": event.time.isoformat(timespec="seconds"), **kept,
                          **event.result.to_json()})
         elif event.kind == "run-finished":
-            self._write({"type": "summary", "finished": _now().isoformat(timespec="seconds"), **event.data})
+            self._write({"type": "summary", "finished": event.time.isoformat(timespec="seconds"), **event.data})
             self.close()
 
     def close(self) -> None:

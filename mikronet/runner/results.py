@@ -25,7 +25,7 @@ from mikronet.errors import (
 from mikronet.routeros import Op, Plan, render_script
 from mikronet.secret import REDACTOR
 
-__all__ = ["RouterResult", "Stands", "Status", "exit_status", "op_line", "readable", "status_of"]
+__all__ = ["Intervention", "RouterResult", "Stands", "Status", "exit_status", "op_line", "readable", "status_of"]
 
 
 class Status(enum.StrEnum):
@@ -110,6 +110,17 @@ def op_line(op: Op) -> str:
     return readable(render_script(Plan((op,))).strip())
 
 
+@dataclass(frozen=True)
+class Intervention:
+    """What a result makes in the ledger: its kind and details (the school, router, technician, run
+    and outcome are the recorder's to add). ``serial``: the device's, when it is not the inventory's
+    (a swap records the new one)."""
+
+    kind: str
+    details: dict[str, Any] = field(default_factory=dict)
+    serial: str | None = None
+
+
 @dataclass
 class RouterResult:
     """What one operation did to one router."""
@@ -128,6 +139,8 @@ class RouterResult:
     round_trips: int = 0
     details: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    intervention: Intervention | None = None
+    """What the ledger records of it (set by the task that made it; None: nothing)."""
 
     @classmethod
     def from_error(cls, router: str, exc: BaseException, *, status: Status | None = None, **kw: Any) -> RouterResult:
