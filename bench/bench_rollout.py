@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,6 +130,7 @@ def main() -> int:
     from mikronet.inventory import load_inventory
     from mikronet.ops.fleet import Fleet
     from mikronet.ops.push import PushOptions
+    from mikronet.ops.tasks import Facts, Push, Trust
     from mikronet.runner import RolloutPolicy
 
     work = Path(tempfile.mkdtemp(prefix="mikronet-bench-rollout-"))
@@ -141,19 +143,21 @@ def main() -> int:
           f"{args.rtt_ms:g} ms RTT, transport {args.transport}")
     try:
         inventory = load_inventory(work / "sim" / "inventory.yaml")
-        fleet = Fleet(inventory, policy=RolloutPolicy(forks=100, retries=0), record=False,
+        # recorded as the CLI records: run records, the ledger (one event per changed router), the state
+        fleet = Fleet(inventory, policy=RolloutPolicy(forks=100, retries=0), record=True, command=["bench"],
                       push_options=PushOptions(revert_after=120, timeout=20))
         if args.no_backups:
             Fleet.backups = None  # type: ignore[assignment,misc]
         everyone = fleet.select(None)
-        trusted = fleet.trust(everyone, pin=True)
+        trusted = fleet.run(Trust(pin=True), everyone)
         assert not trusted.failed, trusted.failed[:3]
         floor_set, rollout, rest = everyone[:3], everyone[3:3 + args.routers], everyone[3 + args.routers:]
 
+        one_at_a_time = replace(fleet.policy, forks=1)
         alone = []
         for router in floor_set:
             t0 = time.perf_counter()
-            result = fleet.push([router], forks=1).results[0]
+            result = fleet.run(Push(), [router], one_at_a_time).results[0]
             alone.append(time.perf_counter() - t0)
             assert result.status.name == "CHANGED", result
         one = statistics.median(alone)
@@ -163,7 +167,7 @@ def main() -> int:
 
         sim_pid = int(json.loads((work / "sim" / "state.json").read_text())["pid"])
         sim0, cpu0, t0 = cpu_of(sim_pid), time.process_time(), time.perf_counter()
-        run = fleet.push(rollout, forks=args.forks)
+        run = fleet.run(Push(), rollout, replace(fleet.policy, forks=args.forks))
         wall, cpu, sim_cpu = time.perf_counter() - t0, time.process_time() - cpu0, cpu_of(sim_pid) - sim0
         counts = run.counts()
         print(f"one router's push alone: {one:.3f} s ({one / (args.rtt_ms / 1000):.1f} RTT); "
@@ -176,10 +180,10 @@ def main() -> int:
 
         if rest:
             t0 = time.perf_counter()
-            serial = fleet.push(rest[:100], forks=1)
+            serial = fleet.run(Push(), rest[:100], one_at_a_time)
             one_at_a_time = time.perf_counter() - t0
             t0 = time.perf_counter()
-            wide = fleet.push(rest[100:200], forks=100)
+            wide = fleet.run(Push(), rest[100:200], replace(fleet.policy, forks=100))
             hundred = time.perf_counter() - t0
             assert not serial.failed and not wide.failed
             print(f"100 routers: forks 1 {one_at_a_time:.1f} s, forks 100 {hundred:.2f} s → "
@@ -187,7 +191,7 @@ def main() -> int:
 
         sample = rollout[:100]
         t0 = time.perf_counter()
-        facts = fleet.facts(sample, forks=args.forks)
+        facts = fleet.run(Facts(), sample, replace(fleet.policy, forks=args.forks))
         ours = time.perf_counter() - t0
         assert not facts.failed, facts.failed[:3]
         theirs = plain_facts(sample, inventory, args.forks)

@@ -18,6 +18,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,7 @@ def main() -> int:
 
     from mikronet.inventory import load_inventory
     from mikronet.ops.fleet import Fleet
+    from mikronet.ops.tasks import Trust, Upgrade
     from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
     from mikronet.runner import RolloutPolicy, plan_waves
 
@@ -81,19 +83,19 @@ def main() -> int:
         inventory = load_inventory(work / "sim" / "inventory.yaml")
         fleet = Fleet(inventory, policy=RolloutPolicy(forks=1000, retries=0), record=False)
         everyone = fleet.select(None)
-        assert not fleet.trust(everyone, pin=True).failed
+        assert not fleet.run(Trust(pin=True), everyone).failed
         options = UpgradeOptions(first_check=args.reboot, poll=1.0, poll_max=3.0,
                                  come_back_within=args.reboot * 4)
         target = UpgradeTarget(version="7.16.2", campaign="bench")
         t0 = time.perf_counter()
-        alone = fleet.upgrade(everyone[:1], target=target, options=options).results[0]
+        alone = fleet.run(Upgrade(target, options), everyone[:1]).results[0]
         one = time.perf_counter() - t0
         assert alone.status.name == "CHANGED", alone
         rest = everyone[1:]
         waves = ("cover", "10%", "rest")
         count = len(plan_waves(rest, waves))
         t0 = time.perf_counter()
-        run = fleet.upgrade(rest, target=target, options=options, waves=",".join(waves))
+        run = fleet.run(Upgrade(target, options), rest, replace(fleet.policy, waves=waves))
         wall = time.perf_counter() - t0
         bound = count * one
         print(f"{len(rest)} routers, restart {args.reboot:g} s; one router alone: {one:.1f} s "

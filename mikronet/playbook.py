@@ -25,20 +25,22 @@ is crossed, or that was interrupted, ends the playbook. ``check`` turns every ``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mikronet.errors import InventoryError
+from mikronet.ops.tasks import TASKS, task_for
+from mikronet.runner.model import RolloutPolicy
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
     from mikronet.ops.fleet import Fleet
-    from mikronet.runner import Observer, RunResult
+    from mikronet.runner.model import Observer, RunResult
 
 __all__ = ["STEPS", "Playbook", "Step", "load_playbook", "playbook_routers", "run_playbook"]
 
-STEPS = ("facts", "backup", "plan", "push", "trust")
+STEPS = tuple(TASKS)
 _STRATEGY = {"waves", "canary", "max_fail", "forks", "timeout", "window", "retries"}
 _WINDOW = {"wait": {}, "skip": {"wait_for_window": False}, "ignore": {"ignore_windows": True}}
 
@@ -61,15 +63,15 @@ class Playbook:
     limit: str | None = None
     strategy: dict[str, Any] = field(default_factory=dict)
 
-    def policy(self) -> dict[str, Any]:
-        """The strategy as fleet-run keyword arguments."""
+    def policy(self, base: RolloutPolicy | None = None) -> RolloutPolicy:
+        """The strategy as a rollout policy over ``base`` (the fleet's)."""
         out = {k: v for k, v in self.strategy.items() if k != "window"}
         if "waves" in out:
             out["waves"] = tuple(str(w) for w in out["waves"])
         if "max_fail" in out:
             out["max_fail"] = str(out["max_fail"])
         out.update(_WINDOW[self.strategy.get("window", "wait")])
-        return out
+        return replace(base or RolloutPolicy(), **out)
 
 
 def load_playbook(path: Path) -> Playbook:
@@ -110,8 +112,9 @@ def load_playbook(path: Path) -> Playbook:
             isinstance(raw, dict) and len(raw) == 1) else (None, None)
         if name not in STEPS:
             raise fail(f"unknown step {name!r} (known: {', '.join(STEPS)})", "steps", index)
-        if template is not None and (name != "push" or not isinstance(template, str)):
-            raise fail("only push takes an argument: the template it rolls out", "steps", index)
+        if template is not None and (name not in ("push", "measure") or not isinstance(template, str)):
+            raise fail("only push (the template it rolls out) and measure (the test server) take an argument",
+                       "steps", index)
         steps.append(Step(str(name), template, doc.line_of(("steps", index))))
     return Playbook(str(data.get("name") or path.stem), path, tuple(steps), str(data.get("description") or ""),
                     data.get("limit"), dict(strategy))
@@ -135,13 +138,12 @@ def run_playbook(playbook: Playbook, fleet: Fleet, *, limit: str | None = None, 
     that crossed its threshold or was interrupted."""
     chosen = playbook_routers(playbook, fleet, limit)
     done: list[tuple[Step, RunResult]] = []
-    policy = playbook.policy()
+    policy = playbook.policy(fleet.policy)
     for step in playbook.steps:
-        routers: Sequence[Any] = [r for r in chosen if step.template is None or r.template == step.template]
-        operation = "plan" if check and step.operation == "push" else step.operation
-        method = getattr(fleet, operation)
-        kwargs: dict[str, Any] = {"pin": False} if operation == "trust" else {}
-        run = method(list(routers), on_event=on_event, **kwargs, **policy)
+        narrowed = step.operation == "push" and step.template is not None
+        routers: Sequence[Any] = [r for r in chosen if not narrowed or r.template == step.template]
+        run = fleet.run(task_for(step.operation, step.template, check=check), list(routers), policy,
+                        on_event=on_event)
         done.append((step, run))
         if on_step is not None:
             on_step(step, run)

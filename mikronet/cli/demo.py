@@ -16,6 +16,7 @@ import os
 import secrets
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +52,12 @@ def _summary(run: Any) -> None:
 @click.pass_context
 def demo(ctx: click.Context, keep: bool, out: Path) -> None:
     """Rehearse a rollout on a simulated fleet: trust, canary, waves, a stop, a resume, an upgrade, reports."""
+    from mikronet.cli.main import main
     from mikronet.cli.output import Lines
+    from mikronet.cli.root import open_fleet, open_ledger
     from mikronet.inventory import load_inventory, select
-    from mikronet.ledger import open_ledger
-    from mikronet.ops.fleet import Fleet
     from mikronet.ops.push import PushOptions
+    from mikronet.ops.tasks import Measure, Plan, Push, Trust, Upgrade
     from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
     from mikronet.reports import write_demo_reports
     from mikronet.runner import RolloutPolicy, cover
@@ -80,19 +82,23 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
     with SimFleet(source, directory=workdir / "fleet", options=options) as sim:
         _say(f"{len(sim.router_ids)} simulated RouterOS routers on 127.x loopback addresses "
              f"(started in {time.monotonic() - started:.1f} s); their inventory: {sim.inventory_path}")
+        app = get_app(ctx)  # from here on, the commands work on the simulated fleet's inventory
+        app.inventory_path, app.extra = sim.inventory_path, {}
         inventory = load_inventory(sim.inventory_path)
-        ledger = open_ledger(None, base_dir=inventory.trust_dir)
-        lines = Lines(show_plan=False, failures_only=True)
-        fleet = Fleet(inventory, policy=RolloutPolicy(forks=50, ignore_windows=True, retries=0), ledger=ledger,
-                      push_options=PushOptions(revert_after=20, timeout=3.0, come_back_within=20),
-                      observers=[lines], command=["mikronet", "demo"])
+        fleet = open_fleet(ctx)  # as every command builds it: the ledger, the state and the run records beside it
+        fleet.policy = RolloutPolicy(forks=50, ignore_windows=True, retries=0)
+        fleet.push_options = PushOptions(revert_after=20, timeout=3.0, come_back_within=20)
+        fleet.observers = [Lines(show_plan=False, failures_only=True)]
+        fleet.command = ["mikronet", "demo"]
+        ledger = open_ledger(ctx)
         _say("Maintenance windows are ignored in the rehearsal (as with --now); a real run waits for them.", dim=True)
 
         _step(2, "Pin every router's SSH host key and TLS certificate (mikronet trust --yes)")
-        _summary(fleet.trust(pin=True, forks=100))
+        wide = replace(fleet.policy, forks=100)
+        _summary(fleet.run(Trust(pin=True), None, wide))
 
         _step(3, "Plan the whole fleet (nothing is changed)")
-        planned = fleet.plan(forks=100)
+        planned = fleet.run(Plan(), None, wide)
         _summary(planned)
 
         canary = {r.id for r in cover(fleet.select(None))}
@@ -103,36 +109,38 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
         _step(4, f"Push in waves: the canary covers every model, architecture, RouterOS version and transport "
                  f"({len(canary)} routers), then 10 %, 30 %, the rest; at most 2 failures. "
                  f"Faulted on purpose: {', '.join(f'{r} ({k})' for k, r in faulted.items())}")
-        pushed = fleet.push(waves="cover,10%,30%,rest", max_fail="2")
+        pushed = fleet.run(Push(), None, replace(fleet.policy, waves=("cover", "10%", "30%", "rest"), max_fail="2"))
         _summary(pushed)
 
         _step(5, "The technician mends the three routers; --resume repeats nothing already done")
         for kind, router_id in faulted.items():
             sim.set_fault(router_id, kind, on=False)
-        resumed = fleet.push(resume=True, forks=50)
+        resumed = fleet.run(Push(), None, resume=True)
         _summary(resumed)
-        again = fleet.plan(forks=100)
+        again = fleet.run(Plan(), None, wide)
         _say(f"A plan of the whole fleet now: {again.counts()}", fg="green" if not again.failed else "red")
 
         pilot = fleet.select("group:pilot")
         _step(6, f"Measure the pilot schools' bandwidth before their improvement ({len(pilot)} routers)")
-        _summary(fleet.measure(pilot, server="192.0.2.10", seconds=3, forks=50))
+        _summary(fleet.run(Measure(server="192.0.2.10", seconds=3), pilot))
 
         _step(7, f"Upgrade the pilot schools' {len(pilot)} routers to RouterOS 7.16.2 and their firmware, "
                  "canary first (routers already there are ok)")
-        upgraded = fleet.upgrade(pilot, target=UpgradeTarget(version="7.16.2", campaign="demo-7.16.2"),
-                                 options=UpgradeOptions(first_check=0.5, poll=0.3, come_back_within=20),
-                                 canary="cover", waves="cover,rest")
+        upgraded = fleet.run(Upgrade(UpgradeTarget(version="7.16.2", campaign="demo-7.16.2"),
+                                     UpgradeOptions(first_check=0.5, poll=0.3, come_back_within=20)),
+                             pilot, replace(fleet.policy, canary="cover", waves=("cover", "rest")))
         _summary(upgraded)
 
         _step(8, "Measure them again; record a consultation at one of the schools")
-        measured = fleet.measure(pilot, server="192.0.2.10", seconds=3, forks=50)
+        measured = fleet.run(Measure(server="192.0.2.10", seconds=3), pilot)
         for result in measured.results[:5]:
             if result.notes:
                 _say(f"  {result.router}: {result.notes[0]}", dim=True)
         school = select(inventory, "group:pilot")[0].school
-        ledger.append(school=school.id, kind="consultation", technician=fleet.technician or "demo",
-                      details={"note": f"Konsultācija ar {school.name} IT atbildīgo par Wi-Fi pārklājumu"})
+        note = f"Konsultācija ar {school.name} IT atbildīgo par Wi-Fi pārklājumu"
+        _say(f"$ mikronet record {school.id} --kind consultation --note '{note}'", dim=True)
+        main(["-i", str(sim.inventory_path), *(["--ledger", app.ledger_url] if app.ledger_url else []),
+              "record", school.id, "--kind", "consultation", "--note", note])
         _say(f"The ledger holds {ledger.count()} events; its chain verifies: {ledger.verify().ok}")
 
         _step(9, "Reports for the ministry (Latvian), as self-contained HTML")
@@ -140,7 +148,7 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
         for path in write_demo_reports(inventory, ledger, out, lang="lv"):
             _say(f"  {path.resolve()}")
         failed = [r for r in resumed.results if r.status.is_failure]
-        ledger.close()
+        fleet.close()
     _say()
     _say(f"Done in {time.monotonic() - started:.1f} s; the simulated routers are stopped.", bold=True)
     if keep:

@@ -1,30 +1,22 @@
 """``mikronet upgrade | swap | add-device | restore | history | measure``: work at the schools.
 
-Each changes routers through the fleet runner (waves, canary, threshold, Ctrl-C) or the inventory,
-and each writes what it did to the ledger beside the inventory (``--ledger URL`` for a shared one).
+Each runs a task (:mod:`mikronet.ops.tasks`) through the fleet runner (waves, canary, threshold,
+Ctrl-C); the fleet's observers write the ledger (``--ledger URL`` for a shared one), the fleet state
+and the run record.
 """
 
 from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Any
 
 import click
 
-from mikronet.cli.main import get_app
 from mikronet.cli.options import FleetFlags, fleet_options, json_option, limit_option, yes_option
 from mikronet.cli.output import echo
+from mikronet.cli.root import confirm, exit_status, one_router, open_fleet, open_ledger, run_task, wants_json
 
 __all__ = ["add_device", "history", "measure", "restore", "swap", "upgrade"]
-
-
-def open_fleet_ledger(ctx: click.Context, fleet: Any) -> Any:
-    """The ledger a command records into: ``--ledger URL``, else the SQLite file beside the inventory."""
-    from mikronet.ledger import categories_of, open_ledger
-
-    return open_ledger(get_app(ctx).ledger_url, base_dir=fleet.inventory.trust_dir,
-                       categories=categories_of(fleet.inventory))
 
 
 @click.command()
@@ -52,36 +44,24 @@ def upgrade(ctx: click.Context, limit: str | None, version: str | None, channel:
     long-term release first. Routers already on the target are ok. Every router's outcome, with the
     versions and firmware before and after, goes into the ledger.
     """
-    from mikronet.cli.push import _confirm, _fleet, _json, _run, _status
+    from mikronet.ops.tasks import Upgrade
     from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
 
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
     name = campaign or f"{datetime.now(UTC):%Y-%m-%d}-{version or channel}"
     target = UpgradeTarget(version=version, channel=channel, firmware=firmware, campaign=name)
     options = UpgradeOptions(first_check=first_check, come_back_within=come_back_within)
     routers = fleet.select(limit)
     if not check:
-        _confirm(routers, yes, f"Upgrade to {version or channel}")
-        fleet.ledger = open_fleet_ledger(ctx, fleet)
-    run = _run(ctx, fleet, "upgrade", routers, flags, as_json,
-               lambda rs, **kw: fleet.upgrade(rs, target=target, check=check, options=options, **kw))
+        confirm(routers, yes, f"Upgrade to {version or channel}")
+    run = run_task(fleet, Upgrade(target, options, check=check), routers, flags, as_json)
     if check and not as_json:
         for result in run.results:
             plan = result.details.get("plan")
             if plan:
                 echo(f"{result.router}: {plan}")
-    ctx.exit(_status(run))
-
-
-
-def _one_router(fleet: Any, router_id: str) -> Any:
-    from mikronet.errors import SelectionError
-
-    routers = fleet.select(router_id)
-    if len(routers) != 1:
-        raise SelectionError(f"{router_id!r} selects {len(routers)} routers; name exactly one")
-    return routers[0]
+    ctx.exit(exit_status(run))
 
 
 @click.command()
@@ -99,24 +79,20 @@ def restore(ctx: click.Context, router_id: str, revision: str | None, before: da
 
     By default: the export taken before its last change. Everything added since is removed.
     """
-    from mikronet.cli.push import _fleet, _json, _run, _status
+    from mikronet.ops.tasks import Restore
 
     if revision and before:
         raise click.UsageError("give --to or --before, not both")
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
-    router = _one_router(fleet, router_id)
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
+    router = one_router(fleet, router_id)
     when = before.astimezone() if before is not None else None
-    if not check:
-        fleet.ledger = open_fleet_ledger(ctx, fleet)
-    run = _run(ctx, fleet, "restore", [router], None, as_json,
-               lambda rs, **kw: fleet.restore(rs[0], to=revision, before=when, check=check, **kw),
-               show_plan=check)
+    run = run_task(fleet, Restore(to=revision, before=when, check=check), [router], None, as_json, show_plan=check)
     result = run.results[0]
     if not as_json and result.details.get("restored"):
         echo(f"{router.id}: to {result.details['revision'][:10]} ({result.details['restored']}, "
              f"{result.details['restored_time']})", dim=True)
-    ctx.exit(_status(run))
+    ctx.exit(exit_status(run))
 
 
 @click.command()
@@ -128,13 +104,12 @@ def history(ctx: click.Context, router_id: str, no_changes: bool, json_local: bo
     """What happened to ROUTER: ledger events and backup commits, newest first, who and what changed."""
     import json
 
-    from mikronet.cli.push import _fleet, _json
     from mikronet.ops.history import router_history
 
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
-    router = _one_router(fleet, router_id)
-    entries = router_history(router.id, backups=fleet.backups, ledger=open_fleet_ledger(ctx, fleet),
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
+    router = one_router(fleet, router_id)
+    entries = router_history(router.id, backups=fleet.backups, ledger=open_ledger(ctx),
                              with_changes=not no_changes)
     if as_json:
         echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
@@ -160,19 +135,17 @@ def history(ctx: click.Context, router_id: str, no_changes: bool, json_local: bo
 def measure(ctx: click.Context, limit: str | None, server: str | None, seconds: int, json_local: bool,
             flags: FleetFlags) -> None:
     """Measure each selected school's bandwidth with RouterOS's bandwidth test; record it in the ledger."""
-    from mikronet.cli.push import _fleet, _json, _run, _status
+    from mikronet.ops.tasks import Measure
 
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
     routers = fleet.select(limit)
-    fleet.ledger = open_fleet_ledger(ctx, fleet)
-    run = _run(ctx, fleet, "measure", routers, flags, as_json,
-               lambda rs, **kw: fleet.measure(rs, server=server, seconds=seconds, **kw))
+    run = run_task(fleet, Measure(server=server, seconds=seconds), routers, flags, as_json)
     if not as_json:
         for result in run.results:
             if result.status.name == "OK":
                 echo(f"{result.router}: {result.notes[0] if result.notes else ''}")
-    ctx.exit(_status(run))
+    ctx.exit(exit_status(run))
 
 
 @click.command()
@@ -188,16 +161,13 @@ def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | N
          json_local: bool) -> None:
     """Record that ROUTER was replaced: new serial and model in the inventory (comments kept), the new
     device's SSH host key and TLS certificate pinned, the swap in the ledger."""
-    import json
-
-    from mikronet.cli.output import print_result
-    from mikronet.cli.push import _fleet, _json
     from mikronet.inventory.reference import canonical_model
     from mikronet.ops.swap import plan_swap
+    from mikronet.ops.tasks import Swap
 
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
-    router = _one_router(fleet, router_id)
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
+    router = one_router(fleet, router_id)
     model = (canonical_model(new_model) or new_model) if new_model else None
     plan = plan_swap(fleet.inventory, router, new_serial, model)
     if not as_json:
@@ -210,13 +180,8 @@ def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | N
             raise InputError("refusing to re-pin a router without --yes: there is no terminal to ask")
         if not click.confirm("Record the swap and pin the new device?", default=False, err=True):
             raise click.Abort()
-    fleet.ledger = open_fleet_ledger(ctx, fleet)
-    result = fleet.swap(plan, provision=provision)
-    if as_json:
-        echo(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        print_result(result, show_plan=False)
-    ctx.exit(1 if result.status.is_failure else 0)
+    run = run_task(fleet, Swap(plan, provision=provision), [router], None, as_json)
+    ctx.exit(exit_status(run))
 
 
 @click.command("add-device")
@@ -236,21 +201,16 @@ def add_device(ctx: click.Context, school_id: str, name: str, host: str, model: 
                routeros: str | None, template: str | None, transport: str | None, no_pin: bool, provision: bool,
                json_local: bool) -> None:
     """Add a MikroTīkls device at SCHOOL: into the inventory, pinned, in the ledger as an additional device."""
-    import json
-
-    from mikronet.cli.output import print_result
-    from mikronet.cli.push import _fleet, _json
+    from mikronet.inventory.edit import add_router
     from mikronet.inventory.reference import canonical_model
+    from mikronet.ops.tasks import AddDevice
 
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
     given = {"host": host, "model": canonical_model(model) or model, "serial": serial, "routeros": routeros,
              "template": template, "transport": transport}
-    fields = {k: v for k, v in given.items() if v is not None}
-    fleet.ledger = open_fleet_ledger(ctx, fleet)
-    result = fleet.add_device(school_id, name, pin=not no_pin, provision=provision, **fields)
-    if as_json:
-        echo(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        print_result(result, show_plan=False)
-    ctx.exit(1 if result.status.is_failure else 0)
+    add_router(fleet.inventory, school_id, name, **{k: v for k, v in given.items() if v is not None})
+    fresh = fleet.reloaded()
+    router = one_router(fresh, f"{school_id}/{name}")
+    run = run_task(fresh, AddDevice(pin=not no_pin, provision=provision), [router], None, as_json)
+    ctx.exit(exit_status(run))

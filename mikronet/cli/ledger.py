@@ -286,7 +286,7 @@ def record(
     with contextlib.suppress(SecretError):  # the school's passwords become known to the redactor
         resolve_secrets(list(inventory.routers_of(school.id)))
     name, source = technician_source(
-        technician, cwd=inventory.path if inventory.path.is_dir() else inventory.path.parent
+        technician or get_app(ctx).technician, cwd=inventory.path if inventory.path.is_dir() else inventory.path.parent
     )
     with _open(ctx, create=True, categories=categories_of(inventory)) as store:
         event = store.append(

@@ -18,6 +18,7 @@ import click
 
 from mikronet import __version__
 from mikronet.errors import MikronetError
+from mikronet.vocabulary import CATEGORIES
 
 # command name -> ("module:attribute", one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -55,6 +56,8 @@ class AppContext:
     inventory_path: Path = DEFAULT_INVENTORY
     ledger_url: str | None = None
     json_output: bool = False
+    technician: str | None = None
+    programme: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -112,14 +115,21 @@ class LazyGroup(click.Group):
     envvar="MIKRONET_LEDGER",
     help="Ledger: sqlite:///PATH or postgresql://… [default: ledger.sqlite beside the inventory].",
 )
+@click.option("--technician", default=None, envvar="MIKRONET_TECHNICIAN",
+              help="Who does the work, for the ledger and the backups' commits [default: git's user.name].")
+@click.option("--programme", default=None, metavar="CATEGORY",
+              type=click.Choice(CATEGORIES),
+              help="Count what this command does at each school as this short-term solution of the programme.")
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def cli(ctx: click.Context, inventory_path: Path, ledger_url: str | None, json_output: bool) -> None:
+def cli(ctx: click.Context, inventory_path: Path, ledger_url: str | None, technician: str | None,
+        programme: str | None, json_output: bool) -> None:
     """mikronet: run the MikroTik RouterOS routers of Latvian schools.
 
     Exit status: 0 success, 1 some routers failed, 2 bad input.
     """
-    ctx.obj = AppContext(inventory_path=inventory_path, ledger_url=ledger_url, json_output=json_output)
+    ctx.obj = AppContext(inventory_path=inventory_path, ledger_url=ledger_url, json_output=json_output,
+                         technician=technician, programme=programme)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from mikronet.runner.model import RolloutPolicy
 
 __all__ = ["FleetFlags", "fleet_options", "json_option", "limit_option", "templates_option", "yes_option"]
 
@@ -59,14 +61,19 @@ class FleetFlags:
     no_wait: bool
     diff: bool
 
-    def policy(self) -> dict[str, Any]:
-        """Keyword arguments for :meth:`mikronet.ops.fleet.Fleet.run`."""
-        return {
-            "forks": self.forks, "timeout": self.timeout, "waves": self.waves, "canary": self.canary,
-            "max_fail": self.max_fail, "ignore_windows": self.now or None,
+    def rollout(self, base: RolloutPolicy) -> RolloutPolicy:
+        """``base`` (the fleet's policy) with the flags given on the command line."""
+        given: dict[str, Any] = {
+            "forks": self.forks, "timeout": self.timeout,
+            "waves": tuple(w.strip() for w in self.waves.split(",")) if self.waves else None,
+            "canary": self.canary, "max_fail": self.max_fail, "ignore_windows": self.now or None,
             "wait_for_window": False if self.no_wait else None,
-            "resume": (self.resume or True) if self.resume is not None else None,
         }
+        return replace(base, **{k: v for k, v in given.items() if v is not None})
+
+    def resume_from(self) -> str | bool | None:
+        """``--resume``: True for the newest run of the command, a run's name, or None."""
+        return (self.resume or True) if self.resume is not None else None
 
 
 def fleet_options(func: F) -> F:

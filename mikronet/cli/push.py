@@ -7,19 +7,13 @@ status (0 fine, 1 some routers failed, 2 bad input, 3 ``plan --exit-code`` found
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 
 from mikronet.cli.completion import complete_router
-from mikronet.cli.main import get_app
 from mikronet.cli.options import (
     FleetFlags,
     fleet_options,
@@ -28,86 +22,11 @@ from mikronet.cli.options import (
     templates_option,
     yes_option,
 )
-from mikronet.cli.output import echo, print_summary, print_table, progress_for
-from mikronet.errors import InputError
+from mikronet.cli.output import echo, print_table
+from mikronet.cli.root import confirm, exit_status, load, open_fleet, run_task, wants_json
 from mikronet.secret import REDACTOR
 
 __all__ = ["backup", "facts", "plan", "push", "render", "tls_enroll", "trust"]
-
-
-def _fleet(ctx: click.Context, templates: Path | None = None) -> Any:
-    from mikronet.inventory import load_inventory
-    from mikronet.ops.fleet import Fleet
-    from mikronet.render import find_template_dir
-
-    inventory = load_inventory(get_app(ctx).inventory_path)
-    folder = find_template_dir(inventory, templates)  # beside the inventory, also for an installed mikronet
-    return Fleet(inventory, templates=folder, command=["mikronet", *sys.argv[1:]])
-
-
-@contextlib.contextmanager
-def _interrupts(fleet: Any) -> Iterator[None]:
-    """Ctrl-C once: no new router starts, routers in flight end safely. Twice: leave now, saying when
-    each router in flight will be restored by its armed revert."""
-
-    def handler(signum: int, frame: Any) -> None:
-        if not fleet.interrupt.is_set():
-            fleet.interrupt.request()
-            echo("stopping: no new router starts; routers in flight finish safely "
-                 "(a push being applied loads its backup now). Ctrl-C again to leave at once.", err=True)
-            return
-        runner = fleet.runner
-        for router_id, (phase, revert_at) in sorted((runner.phases if runner else {}).items()):
-            when = f"its armed revert restores it at {revert_at}" if revert_at else "nothing is armed on it"
-            echo(f"{router_id}: left in its {phase} phase; {when}", err=True)
-        echo("left at once; the run record holds every router finished so far", err=True)
-        sys.stdout.flush()
-        os._exit(130)
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _json(ctx: click.Context, local: bool) -> bool:
-    app = get_app(ctx)
-    app.json_output = app.json_output or local
-    return app.json_output
-
-
-def _run(ctx: click.Context, fleet: Any, operation: str, routers: list[Any], flags: FleetFlags | None,
-         as_json: bool, call: Callable[..., Any], *, show_plan: bool = False) -> Any:
-    observer = progress_for(len(routers), json_output=as_json, show_plan=show_plan)
-    policy = flags.policy() if flags is not None else {}
-    if flags is not None and flags.now and not as_json:
-        echo("--now: maintenance windows are ignored for this run", err=True)
-    with _interrupts(fleet):
-        run = call(routers, on_event=observer, **policy)
-    print_summary(run, json_output=as_json, operation=operation)
-    return run
-
-
-def _status(run: Any) -> int:
-    from mikronet.runner.results import exit_status
-
-    return 1 if run.interrupted else exit_status(run.results)
-
-
-def _confirm(routers: list[Any], yes: bool, what: str) -> None:
-    """Ask before a change that reaches more than one school; refuse without a terminal or --yes."""
-    schools = {r.school.id for r in routers}
-    if yes or len(schools) <= 1:
-        return
-    municipalities = {r.school.municipality for r in routers}
-    question = (f"{what} {len(routers)} routers at {len(schools)} schools in {len(municipalities)} "
-                f"municipalities?")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise InputError(f"refusing to {what.lower()} {len(routers)} routers at {len(schools)} schools without "
-                         "--yes: there is no terminal to ask")
-    if not click.confirm(question, default=False, err=True):
-        raise click.Abort()
 
 
 @click.command()
@@ -127,16 +46,16 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
     refused unless --replace is given.
     """
     from mikronet.ops.identity import pins_of
+    from mikronet.ops.tasks import Trust
     from mikronet.runner.results import Status
 
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
     if pattern and limit:
         raise click.UsageError("give the routers either as PATTERN or with --limit, not both")
     routers = fleet.select(pattern or limit)
     ask = not yes and not as_json and sys.stdin.isatty()
-    run = _run(ctx, fleet, "trust", routers, flags, as_json,
-               lambda rs, **kw: fleet.trust(rs, pin=yes, replace_changed=replace, **kw))
+    run = run_task(fleet, Trust(pin=yes, replace=replace), routers, flags, as_json)
     shown = [r for r in run.results if r.status is Status.PLANNED]
     if not as_json:
         for result in run.results:
@@ -153,7 +72,7 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
         echo(f"pinned {len(shown)} router(s) in {store.path}")
     elif shown and not yes:
         echo(f"{len(shown)} router(s) not pinned: re-run with --yes to pin them", err=True)
-    ctx.exit(_status(run))
+    ctx.exit(exit_status(run))
 
 
 @click.command("tls-enroll")
@@ -168,14 +87,15 @@ def tls_enroll(ctx: click.Context, pattern: str | None, limit: str | None, check
                json_local: bool, flags: FleetFlags) -> None:
     """Move routers off plain API: over their pinned SSH session, give each a certificate, turn api-ssl
     on with it, and pin it. Routers that were on `api` are switched to `api-ssl` in the inventory."""
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
+    from mikronet.ops.tasks import TlsEnroll
+
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
     routers = fleet.select(pattern or limit)
     if not check:
-        _confirm(routers, yes, "Enrol for api-ssl")
-    run = _run(ctx, fleet, "tls-enroll", routers, flags, as_json,
-               lambda rs, **kw: fleet.tls_enroll(rs, check=check, **kw))
-    ctx.exit(_status(run))
+        confirm(routers, yes, "Enrol for api-ssl")
+    run = run_task(fleet, TlsEnroll(check=check), routers, flags, as_json)
+    ctx.exit(exit_status(run))
 
 
 @click.command()
@@ -193,14 +113,14 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
     does not parse, or names a menu or property its RouterOS version does not have (template, line,
     router) and exits 2 if there is one.
     """
-    from mikronet.inventory import load_inventory, resolve_secrets, select
+    from mikronet.inventory import resolve_secrets, select
     from mikronet.ops.push import Pusher
     from mikronet.render import Renderer, check_lines, check_render, find_template_dir
     from mikronet.transport import TrustStore
 
     if not check_only and router_id is None:
         raise click.UsageError("name a ROUTER, or use --check")
-    inventory = load_inventory(get_app(ctx).inventory_path)
+    inventory = load(ctx)
     routers = select(inventory, router_id if router_id is not None else limit)
     renderer = Renderer(find_template_dir(inventory, templates))
     if check_only:  # the push's own render (values revealed, encodings checked); identical failures once
@@ -223,13 +143,14 @@ def render(ctx: click.Context, router_id: str | None, templates: Path | None, ch
 def plan(ctx: click.Context, limit: str | None, templates: Path | None, exit_code: bool, json_local: bool,
          flags: FleetFlags) -> None:
     """Show what a push would change on the selected routers (reads only)."""
+    from mikronet.ops.tasks import Plan
     from mikronet.runner.results import Status
 
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx, templates)
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx, templates)
     routers = fleet.select(limit)
-    run = _run(ctx, fleet, "plan", routers, flags, as_json, fleet.plan, show_plan=flags.diff)
-    status = _status(run)
+    run = run_task(fleet, Plan(), routers, flags, as_json, show_plan=flags.diff)
+    status = exit_status(run)
     if status == 0 and exit_code and any(r.status in (Status.PLANNED, Status.REVERT_PENDING) for r in run.results):
         status = 3
     ctx.exit(status)
@@ -250,18 +171,17 @@ def push(ctx: click.Context, limit: str | None, templates: Path | None, check: b
     """Bring the selected routers to their templates: plan, back up, arm revert, apply, verify."""
     from dataclasses import replace
 
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx, templates)
+    from mikronet.ops.tasks import Plan, Push
+
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx, templates)
     fleet.push_options = replace(fleet.push_options, revert_after=revert_after)
-    routers = fleet.select(limit)
-    if check:
-        run = _run(ctx, fleet, "plan", routers, flags, as_json, fleet.plan, show_plan=flags.diff)
-        ctx.exit(_status(run))
-    rendered = fleet.pusher().render(routers)  # a template error stops here, before the question and any router
-    _confirm(routers, yes, "Push to")
-    run = _run(ctx, fleet, "push", routers, flags, as_json, partial(fleet.push, rendered=rendered),
-               show_plan=flags.diff)
-    ctx.exit(_status(run))
+    task = Plan() if check else Push()
+    routers = fleet.prepare(task, limit)  # a template error stops here, before the question and any router
+    if not check:
+        confirm(routers, yes, "Push to")
+    run = run_task(fleet, task, routers, flags, as_json, show_plan=flags.diff)
+    ctx.exit(exit_status(run))
 
 
 @click.command()
@@ -271,13 +191,15 @@ def push(ctx: click.Context, limit: str | None, templates: Path | None, check: b
 @click.pass_context
 def facts(ctx: click.Context, limit: str | None, json_local: bool, flags: FleetFlags) -> None:
     """What every selected router is and runs: model, serial, RouterOS, firmware, storage, packages."""
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
+    from mikronet.ops.tasks import Facts
+
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
     routers = fleet.select(limit)
-    run = _run(ctx, fleet, "facts", routers, flags, as_json, fleet.facts)
+    run = run_task(fleet, Facts(), routers, flags, as_json)
     if not as_json:
         _facts_table([r for r in run.results if "facts" in r.details])
-    ctx.exit(_status(run))
+    ctx.exit(exit_status(run))
 
 
 def _facts_table(results: list[Any]) -> None:
@@ -310,11 +232,13 @@ def _uptime(seconds: Any) -> str:
 @click.pass_context
 def backup(ctx: click.Context, limit: str | None, json_local: bool, flags: FleetFlags) -> None:
     """Commit every selected router's export to the backup history beside the inventory."""
-    as_json = _json(ctx, json_local)
-    fleet = _fleet(ctx)
+    from mikronet.ops.tasks import Backup
+
+    as_json = wants_json(ctx, json_local)
+    fleet = open_fleet(ctx)
     routers = fleet.select(limit)
-    run = _run(ctx, fleet, "backup", routers, flags, as_json, fleet.backup)
+    run = run_task(fleet, Backup(), routers, flags, as_json)
     if not as_json:
         echo(f"backups: {fleet.backups.root}", dim=True)
-    ctx.exit(_status(run))
+    ctx.exit(exit_status(run))
 

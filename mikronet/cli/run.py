@@ -10,6 +10,7 @@ import click
 from mikronet.cli.main import get_app
 from mikronet.cli.options import json_option, limit_option, yes_option
 from mikronet.cli.output import echo, print_summary, progress_for
+from mikronet.cli.root import confirm, interrupts, open_fleet, wants_json
 
 __all__ = ["run"]
 
@@ -36,16 +37,16 @@ def find_playbook(name: str, inventory_path: Path) -> Path:
 @click.pass_context
 def run(ctx: click.Context, playbook: str, limit: str | None, check: bool, yes: bool, json_local: bool) -> None:
     """Run PLAYBOOK (a file, or a name in playbooks/): its steps in order, each across the fleet."""
-    from mikronet.cli.push import _confirm, _fleet, _interrupts, _json
+    from mikronet.ops.tasks import Push
     from mikronet.playbook import load_playbook, playbook_routers, run_playbook
 
-    as_json = _json(ctx, json_local)
+    as_json = wants_json(ctx, json_local)
     book = load_playbook(find_playbook(playbook, get_app(ctx).inventory_path))
-    fleet = _fleet(ctx)
+    fleet = open_fleet(ctx)
     routers = playbook_routers(book, fleet, limit)
     if not check and any(step.operation == "push" for step in book.steps):
-        fleet.pusher().render(routers)
-        _confirm(routers, yes, "Run the playbook's push on")
+        fleet.prepare(Push(), routers)  # a template error stops here, before the question and any router
+        confirm(routers, yes, "Run the playbook's push on")
     if not as_json:
         echo(f"playbook {book.name}: {len(book.steps)} step(s) over {len(routers)} router(s)", bold=True)
 
@@ -55,7 +56,7 @@ def run(ctx: click.Context, playbook: str, limit: str | None, check: bool, yes: 
         print_summary(result, json_output=as_json, operation=step.operation)
 
     observer = progress_for(len(routers), json_output=as_json, show_plan=False)
-    with _interrupts(fleet):
+    with interrupts(fleet):
         done = run_playbook(book, fleet, limit=limit, check=check, on_event=observer, on_step=on_step)
     failed = any(r.failed or r.interrupted for _, r in done)
     if len(done) < len(book.steps) and not as_json:

@@ -71,4 +71,5 @@ def check_identity(router: Router, store: TrustStore, lock: threading.Lock, *, p
         for item in proposed:
             store.record(item)
     notes = ["re-pinned a changed identity"] if changed else []
-    return RouterResult(router.id, Status.CHANGED, details={**shown, "pinned": True}, notes=notes)
+    return RouterResult(router.id, Status.CHANGED, details={**shown, "pinned": True, "replaced": bool(changed)},
+                        notes=notes)

@@ -42,6 +42,7 @@ class Status(enum.StrEnum):
     AUTH_FAILED = "auth-failed"      # the router refused the user name or password
     UNTRUSTED = "untrusted"          # nothing is pinned for it: run `mikronet trust`
     IDENTITY_CHANGED = "identity-changed"  # its host key or certificate differs from the pin
+    MISMATCH = "mismatch"            # it reports another serial or model than the inventory says
 
     @property
     def is_failure(self) -> bool:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from mikronet.errors import TransportError
 from mikronet.inventory import Inventory, Router, resolve_secrets
+from mikronet.ops import tasks
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
 from mikronet.routeros import Config, Plan, Schema, Section, diff, parse
-from mikronet.runner import Event
+from mikronet.runner import Event, RolloutPolicy
 from mikronet.runner.results import Stands, Status
 from mikronet.sim.fleet import SimFleet
 from mikronet.transport import ActualState, ApplyReport, Command, Reply, Transport, TrustStore, connect
@@ -123,7 +124,7 @@ def test_every_fault_is_reported_by_cause_nothing_is_half_applied_and_resume_con
     templates = write_templates(tmp_path / "templates")
     fleet = Fleet(inventory, templates=templates, push_options=OPTIONS, connector=connector,
                   command=["pytest"])
-    run = fleet.push(chosen, forks=30, retries=1, backoff=0.1)
+    run = fleet.run(tasks.Push(), chosen, RolloutPolicy(forks=30, retries=1, backoff=0.1))
     by = {r.router: r for r in run.results}
 
     expected = {
@@ -156,7 +157,7 @@ def test_every_fault_is_reported_by_cause_nothing_is_half_applied_and_resume_con
             chaos_fleet.set_fault(router_id, kind, on=False)
     pin_all(inventory)
     TrustStore(inventory.known_hosts)  # pins refreshed for the untrusted and the changed
-    plans = fleet.plan(routers, forks=30)
+    plans = fleet.run(tasks.Plan(), routers, RolloutPolicy(forks=30))
     now = exports(inventory, routers)
     for result in plans.results:
         at_template = result.status is Status.OK
@@ -168,12 +169,12 @@ def test_every_fault_is_reported_by_cause_nothing_is_half_applied_and_resume_con
         assert "mikronet-revert" not in now[result.router]
 
     # The template of the locked-out routers is mended too; resuming converges every router.
-    resumed = fleet.push(routers, forks=30, resume=True)
+    resumed = fleet.run(tasks.Push(), routers, RolloutPolicy(forks=30), resume=True)
     assert {str(r.status) for r in resumed.results} <= {"changed", "ok"}, [
         (r.router, r.status, r.error) for r in resumed.results if r.status.is_failure]
     repeated = [r.router for r in resumed.results if not r.notes or "finished in" not in r.notes[0]]
     assert sorted(repeated) == sorted(set(ids) - set(healthy))  # the finished ones were not run again
-    assert all(r.status is Status.OK for r in fleet.plan(routers, forks=30).results)
+    assert all(r.status is Status.OK for r in fleet.run(tasks.Plan(), routers, RolloutPolicy(forks=30)).results)
 
 
 def test_max_fail_starts_no_router_past_the_threshold(chaos_fleet: SimFleet, env: None, tmp_path: Path) -> None:
@@ -185,7 +186,7 @@ def test_max_fail_starts_no_router_past_the_threshold(chaos_fleet: SimFleet, env
     events: list[Event] = []
     try:
         fleet = Fleet(inventory, push_options=OPTIONS, command=["pytest"])
-        run = fleet.plan(routers, forks=2, retries=0, max_fail="2", on_event=events.append)
+        run = fleet.run(tasks.Plan(), routers, RolloutPolicy(forks=2, retries=0, max_fail="2"), on_event=events.append)
     finally:
         for router in routers[:6]:
             chaos_fleet.set_fault(router.id, "refuse", on=False)

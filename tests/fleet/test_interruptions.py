@@ -23,6 +23,7 @@ from mikronet.inventory import Inventory
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
+from mikronet.ops.tasks import Plan, Push
 from mikronet.runner.results import Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
@@ -117,9 +118,9 @@ def test_a_push_interrupted_anywhere_ends_at_the_template_after_a_rerun(
 
     fleet = Fleet(inventory, push_options=PushOptions(revert_after=30, come_back_within=30, poll_every=0.2),
                   command=["pytest"], record=False)
-    again = fleet.push(router_id).results[0]
+    again = fleet.run(Push(), router_id).results[0]
     assert again.status in (Status.CHANGED, Status.OK), (again.status, again.error, again.reason)
-    assert fleet.plan(router_id).results[0].status is Status.OK
+    assert fleet.run(Plan(), router_id).results[0].status is Status.OK
     router = fleet.select(router_id)[0]
     with connect(router, TrustStore(inventory.known_hosts)) as session:
         replies = session.run([Command(path, "print") for path in ("/file", "/system/scheduler", "/system/script")])

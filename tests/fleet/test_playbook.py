@@ -35,13 +35,13 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimFleet]:
 def test_the_sample_playbook_loads() -> None:
     book = load_playbook(REPO / "playbooks" / "baseline.yaml")
     assert [s.operation for s in book.steps] == ["facts", "backup", "plan", "push"]
-    assert book.policy()["waves"] == ("cover", "10%", "30%", "rest") and book.policy()["max_fail"] == "5%"
+    assert book.policy().waves == ("cover", "10%", "30%", "rest") and book.policy().max_fail == "5%"
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
     ("name: x\nsteps:\n  - facts\n  - reboot\n", 4, "unknown step 'reboot'"),
     ("name: x\nstrategy:\n  forks: 5\n  wave: [1]\nsteps: [facts]\n", 4, "unknown strategy 'wave'"),
-    ("name: x\nsteps:\n  - plan: school-gateway\n", 3, "only push takes an argument"),
+    ("name: x\nsteps:\n  - plan: school-gateway\n", 3, r"only push \(the template it rolls out\) and measure"),
     ("name: x\nsteps: []\n", 2, "non-empty list"),
 ])
 def test_a_bad_playbook_names_file_line_and_field(tmp_path: Path, text: str, line: int, message: str) -> None:

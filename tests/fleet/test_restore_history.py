@@ -12,6 +12,7 @@ from mikronet.cli.main import cli
 from mikronet.ledger import open_ledger
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
+from mikronet.ops.tasks import Push, Restore
 from mikronet.routeros import diff, parse
 from mikronet.runner import Event, Interrupt
 from mikronet.runner.results import Stands, Status
@@ -52,18 +53,18 @@ def test_restore_returns_a_router_to_the_export_before_its_last_push(pair: SimFl
     fleet = Fleet(inventory, push_options=FAST, ledger=open_ledger(None, base_dir=tmp_path),
                   technician="Jānis Bērziņš", command=["pytest"])
     factory = export_of(fleet, "LV-0001/r0")
-    assert fleet.push("LV-0001/r0").results[0].status is Status.CHANGED
+    assert fleet.run(Push(), "LV-0001/r0").results[0].status is Status.CHANGED
     pushed = export_of(fleet, "LV-0001/r0")
     assert not same(factory, pushed)
 
     router = fleet.select("LV-0001/r0")[0]
-    planned = fleet.restore(router, check=True).results[0]
+    planned = fleet.run(Restore(check=True), [router]).results[0]
     assert planned.status is Status.PLANNED and planned.plan
-    restored = fleet.restore(router).results[0]
+    restored = fleet.run(Restore(), [router]).results[0]
     assert restored.status is Status.CHANGED, (restored.error, restored.reason)
     assert restored.details["restored"] == "LV-0001/r0: before push"
     assert same(export_of(fleet, "LV-0001/r0"), factory)
-    assert fleet.restore(router).results[0].status is Status.OK  # restoring again changes nothing
+    assert fleet.run(Restore(), [router]).results[0].status is Status.OK  # restoring again changes nothing
 
     kinds = [e.kind for e in fleet.ledger.events(router="LV-0001/r0")]
     assert kinds == ["push", "restore"]
@@ -86,14 +87,14 @@ def test_an_interrupted_restore_leaves_the_router_at_the_export_it_had(pair: Sim
     pin_all(inventory)
     interrupt = Interrupt()
     fleet = Fleet(inventory, push_options=FAST, interrupt=interrupt, command=["pytest"])
-    assert fleet.push("LV-0002/r0").results[0].status is Status.CHANGED
+    assert fleet.run(Push(), "LV-0002/r0").results[0].status is Status.CHANGED
     pushed = export_of(fleet, "LV-0002/r0")
 
     def ctrl_c_while_applying(event: Event) -> None:
         if event.kind == "router-phase" and event.detail == "applying":
             interrupt.request()
 
-    result = fleet.restore(fleet.select("LV-0002/r0")[0], on_event=ctrl_c_while_applying).results[0]
+    result = fleet.run(Restore(), "LV-0002/r0", on_event=ctrl_c_while_applying).results[0]
     assert result.status is Status.INTERRUPTED and result.stands is Stands.BACKUP, result
     assert result.applied  # what had been applied before the backup was loaded
     assert same(export_of(fleet, "LV-0002/r0"), pushed)

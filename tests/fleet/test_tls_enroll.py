@@ -9,6 +9,7 @@ import pytest
 
 from mikronet.inventory import load_inventory
 from mikronet.ops.fleet import Fleet
+from mikronet.ops.tasks import Push, TlsEnroll
 from mikronet.runner.results import Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
@@ -37,9 +38,9 @@ def test_enrolment_pins_the_routers_own_certificate_and_switches_the_inventory(
     assert {r.transport for r in fleet.select(None)} == {"api"}
     fleet_ca_pin = TrustStore(inventory.known_hosts).tls_fingerprint("LV-0001/r0")
 
-    planned = fleet.tls_enroll(check=True)
+    planned = fleet.run(TlsEnroll(check=True))
     assert {r.status for r in planned.results} == {Status.PLANNED}
-    run = fleet.tls_enroll()
+    run = fleet.run(TlsEnroll())
     assert all(r.status is Status.CHANGED for r in run.results), [(r.router, r.error) for r in run.results]
     store = TrustStore(inventory.known_hosts)
     for router in fleet.select(None):
@@ -49,6 +50,6 @@ def test_enrolment_pins_the_routers_own_certificate_and_switches_the_inventory(
     switched = load_inventory(plain.inventory_path)
     assert {r.transport for r in switched.routers} == {"api-ssl"}
     again = Fleet(switched, command=["pytest"])
-    pushed = again.push(None)
+    pushed = again.run(Push())
     assert all(r.status is Status.CHANGED for r in pushed.results), [(r.router, r.error) for r in pushed.results]
-    assert all(r.status is Status.OK for r in again.tls_enroll(check=True).results)
+    assert all(r.status is Status.OK for r in again.run(TlsEnroll(check=True)).results)

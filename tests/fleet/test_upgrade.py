@@ -11,7 +11,9 @@ import pytest
 
 from mikronet.ledger import open_ledger
 from mikronet.ops.fleet import Fleet
+from mikronet.ops.tasks import Upgrade
 from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget, plan_hops
+from mikronet.runner import RolloutPolicy
 from mikronet.runner.results import Stands, Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
@@ -69,7 +71,7 @@ def test_a_campaign_reaches_the_target_records_each_router_and_stops_at_max_fail
     fleet = Fleet(inventory, ledger=ledger, command=["pytest"], technician="Anna Bērziņa")
     target = UpgradeTarget(version="7.16.2", campaign="test-2026-11")
 
-    planned = fleet.upgrade(None, target=target, check=True, options=FAST, forks=10)
+    planned = fleet.run(Upgrade(target, FAST, check=True), None, RolloutPolicy(forks=10))
     plans = {r.router: r.details.get("plan", "") for r in planned.results}
     assert planned.counts() == {"planned": 8, "ok": 1}
     assert "the last 6.49 long-term release first" in plans["LV-0004/gw"]
@@ -80,8 +82,8 @@ def test_a_campaign_reaches_the_target_records_each_router_and_stops_at_max_fail
     for router_id, kind in faults.items():
         campaign_fleet.set_fault(router_id, kind)
     try:
-        run = fleet.upgrade(None, target=target, options=FAST, forks=10, canary="cover", waves="cover,rest",
-                            max_fail="10")
+        run = fleet.run(Upgrade(target, FAST), None,
+                        RolloutPolicy(forks=10, canary="cover", waves=("cover", "rest"), max_fail="10"))
     finally:
         for router_id, kind in faults.items():
             campaign_fleet.set_fault(router_id, kind, on=False)
@@ -119,8 +121,8 @@ def test_max_fail_stops_an_upgrade_campaign(campaign_fleet: SimFleet, tmp_path: 
     by_id = {r.id: r for r in fleet.select(None)}
     order = [by_id[i] for i in ("LV-0006/gw", "LV-0008/gw", "LV-0007/gw", "LV-0009/gw")]
     try:
-        run = fleet.upgrade(order, target=UpgradeTarget(version="7.16.2"), options=FAST, forks=1, max_fail="1",
-                            retries=0)
+        run = fleet.run(Upgrade(UpgradeTarget(version="7.16.2"), FAST), order,
+                        RolloutPolicy(forks=1, max_fail="1", retries=0))
     finally:
         for router_id in ("LV-0006/gw", "LV-0008/gw"):
             campaign_fleet.set_fault(router_id, "download-fail", on=False)
@@ -139,8 +141,7 @@ def test_an_upgrade_over_ssh_answers_the_consoles_questions(tmp_path: Path, monk
     with SimFleet(tmp_path / "inventory.yaml", directory=tmp_path / "sim", options=options, environ=ENV) as sim:
         inventory = load(sim)
         pin_all(inventory)
-        run = Fleet(inventory, command=["pytest"]).upgrade(None, target=UpgradeTarget(version="7.16.2"),
-                                                           options=FAST)
+        run = Fleet(inventory, command=["pytest"]).run(Upgrade(UpgradeTarget(version="7.16.2"), FAST))
     result = run.results[0]
     assert result.status is Status.CHANGED, (result.error, result.cause)
     assert result.details["to_version"] == "7.16.2" and result.details["to_firmware"] == "7.16.2"
