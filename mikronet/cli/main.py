@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "record": ("mikronet.cli.ledger:record", "Record work done at a school away from the router (a consultation)."),
     "report": ("mikronet.cli.report:report", "Programme progress, upgrade audit, drift, compensation."),
     "completion": ("mikronet.cli.completion:completion", "Print the shell completion script (bash, zsh, fish)."),
+    "state": ("mikronet.cli.state:state", "Each router's current state as every operation left it; rebuild it."),
 }
 
 DEFAULT_INVENTORY = Path("inventory")

@@ -6,7 +6,6 @@ then defaults to the file's suffix). ``drift --exit-code`` exits 3 when any rout
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -15,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mikronet.cli.main import get_app
+from mikronet.cli.root import load, open_ledger
 from mikronet.errors import InputError
 
 __all__ = ["report"]
@@ -46,26 +45,19 @@ def _day(value: str | None, option: str) -> date | None:
 
 
 def _inventory(ctx: click.Context) -> Any:
-    from mikronet.inventory import load_inventory
-
-    return load_inventory(get_app(ctx).inventory_path)
+    return load(ctx)
 
 
 def _events(ctx: click.Context, inventory: Any) -> list[Any]:
     """Every event of the ledger (``--ledger URL``, else the SQLite file beside the inventory)."""
-    from mikronet.reports.common import inventory_home
+    return list(open_ledger(ctx, inventory).events())
 
-    try:
-        module = importlib.import_module("mikronet.ledger")
-    except ModuleNotFoundError as exc:
-        if exc.name != "mikronet.ledger":
-            raise
-        raise InputError("this installation has no ledger (mikronet.ledger) to report from") from exc
-    ledger = module.open_ledger(url=get_app(ctx).ledger_url, base_dir=Path(inventory_home(inventory)))
-    try:
-        return list(ledger.events())
-    finally:
-        ledger.close()
+
+def _facts(ctx: click.Context, inventory: Any) -> Any:
+    """Each router's newest known facts, from the fleet state."""
+    from mikronet.reports import facts_from_state
+
+    return facts_from_state(open_ledger(ctx, inventory).state.all())
 
 
 def _emit(report_obj: Any, fmt: str | None, lang: str, output: Path | None, table_key: str | None) -> None:
@@ -115,21 +107,21 @@ def progress(ctx: click.Context, as_of: str | None, fmt: str | None, lang: str, 
 @click.option("--target", "targets", multiple=True, metavar="[CHANNEL[/MODEL]=]VERSION",
               help="Target version for compliance: 7.16.2, stable=7.16.2, long-term/RB750Gr3=6.49.18 (repeatable).")
 @click.option("--facts", "facts_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-              help="A facts run record (default: the newest runs/*-facts.jsonl beside the inventory).")
+              help="A facts run record to read versions from (default: the fleet state, each router's newest).")
 @_output_options
 @click.pass_context
 def upgrades(ctx: click.Context, campaign: str | None, since: str | None, targets: tuple[str, ...],
              facts_file: Path | None, fmt: str | None, lang: str, output: Path | None, table_key: str | None) -> None:
     """The evidence of an upgrade campaign, and the fleet's versions against the targets."""
-    from mikronet.reports import build_upgrades, latest_facts, parse_target, read_facts
-    from mikronet.reports.common import inventory_home
+    from mikronet.reports import build_upgrades, campaign_targets, parse_target, read_facts
 
-    parsed = [parse_target(t) for t in targets]
     day = _day(since, "--since")
     inventory = _inventory(ctx)
-    facts = read_facts(facts_file) if facts_file else latest_facts(Path(inventory_home(inventory)) / "runs")
-    _emit(build_upgrades(inventory, _events(ctx, inventory), facts=facts, campaign=campaign, since=day,
-                         targets=parsed), fmt, lang, output, table_key)
+    events = _events(ctx, inventory)
+    parsed = [parse_target(t) for t in targets] or campaign_targets(events, campaign)
+    facts = read_facts(facts_file) if facts_file else _facts(ctx, inventory)
+    _emit(build_upgrades(inventory, events, facts=facts, campaign=campaign, since=day, targets=parsed), fmt, lang,
+          output, table_key)
 
 
 @report.command()
@@ -149,13 +141,13 @@ def drift(ctx: click.Context, limit: str | None, templates: Path | None, backups
     """Each router's last backup against its rendered template; routers on versions with advisories."""
     from mikronet.inventory import select
     from mikronet.render import Renderer
-    from mikronet.reports import build_drift, latest_facts, load_advisories
+    from mikronet.reports import build_drift, load_advisories
     from mikronet.reports.common import inventory_home
 
     inventory = _inventory(ctx)
     home = Path(inventory_home(inventory))
     found = build_drift(inventory, backups_dir=backups_dir or home / "backups", renderer=Renderer(templates),
-                        advisories=load_advisories(advisories_file), facts=latest_facts(home / "runs"),
+                        advisories=load_advisories(advisories_file), facts=_facts(ctx, inventory),
                         routers=select(inventory, limit) if limit else None)
     _emit(found, fmt, lang, output, table_key)
     if exit_code and found.any_drift:

@@ -218,6 +218,7 @@ class Upgrade(_Task):
         if self.check or result.status in (Status.OK, Status.SKIPPED) or result.status.before_change:
             return None
         details = {k: v for k, v in result.details.items() if k not in ("facts", "plan")}
+        details["target"] = self.target.version or self.target.channel
         versions_moved = details.get("from_version") != details.get("to_version")
         kind = "routeros-upgrade" if versions_moved or result.status.is_failure else "firmware-upgrade"
         return Intervention(kind, details)

@@ -133,7 +133,7 @@ class Upgrader:
             details.update({
                 "from_version": current, "from_firmware": facts.get("firmware_current"),
                 "channel": facts.get("channel"), "campaign": self.target.campaign, "model": facts.get("model"),
-                "architecture": facts.get("architecture"),
+                "architecture": facts.get("architecture"), "facts": facts,
             })
             latest = self._latest(session, facts) if self.target.channel else None
             hops = plan_hops(current, self.target.version or latest, self.target.channel)
@@ -174,9 +174,15 @@ class Upgrader:
             failure = self._firmware(router, progress)
             if failure is not None:
                 return failure
+        say("backup", None)
         with self.connect(router) as session:
             final = read_facts(session)
+            if self.backups is not None:  # the history (and the drift report) holds what it runs now
+                v6 = _major(str(final.get("version") or "7")) == 6
+                text = export_whole(session, "mikronet-upgrade", hide_sensitive=v6)
+                self.backups.save(router.id, text, f"after upgrade to {final.get('version')}")
         details["to_version"], details["to_firmware"] = final.get("version"), final.get("firmware_current")
+        details["facts"] = final
         wanted = self.target.version or latest
         if wanted and final.get("version") != wanted:
             return self._fail(progress, "came-back-old", f"on {final.get('version')}, not {wanted}", Stands.UNKNOWN)

@@ -19,11 +19,11 @@ from mikronet.reports.common import DEFAULT_CATEGORIES, EventLike, Programme, pr
 from mikronet.reports.compensation import CompensationReport, build_compensation, parse_months
 from mikronet.reports.demo import write_demo_reports
 from mikronet.reports.drift import DriftReport, build_drift
-from mikronet.reports.facts import FactsRun, latest_facts, read_facts
+from mikronet.reports.facts import FactsRun, facts_from_state, latest_facts, read_facts
 from mikronet.reports.jsonout import SCHEMA_FILE, SCHEMA_VERSION, report_data
 from mikronet.reports.output import FORMATS, render_report, to_document, write_report
 from mikronet.reports.progress import ProgressReport, build_progress
-from mikronet.reports.upgrades import Target, UpgradeReport, build_upgrades, parse_target
+from mikronet.reports.upgrades import Target, UpgradeReport, build_upgrades, campaign_targets, parse_target
 
 __all__ = [
     "ADVISORIES_FILE",
@@ -45,6 +45,8 @@ __all__ = [
     "build_drift",
     "build_progress",
     "build_upgrades",
+    "campaign_targets",
+    "facts_from_state",
     "latest_facts",
     "load_advisories",
     "parse_months",

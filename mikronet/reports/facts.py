@@ -1,14 +1,16 @@
-"""Fleet facts from run records: ``runs/<UTC stamp>-facts.jsonl`` beside the inventory.
+"""Fleet facts: what each router runs, as the reports read it.
 
-A run record is JSON lines: a ``run`` header, one ``result`` per router, a ``summary``. The newest
-facts run (by the UTC stamp its file name starts with) gives each router's version, channel, model
-and firmware as the router itself reported them; routers whose result is not ``ok`` have no facts.
+The fleet state (:mod:`mikronet.ledger.state`) is where they come from: every operation that reads a
+router (``facts``, an upgrade's last look) keeps its row, so a report shows each router's newest known
+version, whichever run learned it (:func:`facts_from_state`). A single facts run record
+(``runs/<UTC stamp>-facts.jsonl``) can still be read on its own (``--facts FILE``): a ``run`` header,
+one ``result`` per router, a ``summary``; routers whose result is not ``ok`` have no facts there.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -16,7 +18,7 @@ from typing import Any
 
 from mikronet.errors import InputError
 
-__all__ = ["FactsRun", "latest_facts", "read_facts"]
+__all__ = ["FactsRun", "facts_from_state", "latest_facts", "read_facts"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,18 @@ def latest_facts(runs_dir: Path) -> FactsRun | None:
         return None
     found = sorted(runs_dir.glob("*-facts.jsonl"))
     return read_facts(found[-1]) if found else None
+
+
+def facts_from_state(states: Iterable[Any], *, source: str = "the fleet state") -> FactsRun:
+    """Each router's newest known facts, from the fleet state's rows (:class:`~mikronet.ledger.RouterState`)."""
+    facts: dict[str, Mapping[str, Any]] = {}
+    newest: str | None = None
+    for state in states:
+        if not state.routeros:
+            continue
+        facts[state.router] = MappingProxyType({
+            "version": state.routeros, "channel": state.channel, "model": state.model, "serial": state.serial,
+            "firmware_current": state.firmware, "architecture": state.architecture,
+        })
+        newest = max(newest or "", state.facts_at or "") or newest
+    return FactsRun(Path(source), newest, MappingProxyType(facts))

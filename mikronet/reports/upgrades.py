@@ -31,6 +31,7 @@ __all__ = [
     "UpgradeRow",
     "VersionCount",
     "build_upgrades",
+    "campaign_targets",
     "parse_target",
 ]
 
@@ -183,6 +184,17 @@ def _compare(version: str | None, target: str) -> str:
 def _target_for(targets: Sequence[Target], channel: str | None, model: str) -> Target | None:
     fitting = [t for t in targets if t.matches(channel, model)]
     return max(fitting, key=lambda t: t.specificity) if fitting else None
+
+
+def campaign_targets(events: Iterable[EventLike], campaign: str | None = None) -> list[Target]:
+    """The target of the newest upgrade campaign (or of ``campaign``), as the upgrades recorded it:
+    the report's compliance target when none is given."""
+    chosen = [e for e in events if e.kind in UPGRADE_KINDS and e.details.get("target")
+              and (campaign is None or str(e.details.get("campaign")) == campaign)]
+    if not chosen:
+        return []
+    target = str(max(chosen, key=lambda e: e.time).details["target"])
+    return [Target(target)] if _VERSION.match(target) else []
 
 
 def build_upgrades(

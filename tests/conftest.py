@@ -1,4 +1,6 @@
-"""Ledger tests run on SQLite and on a real PostgreSQL server.
+"""What tests across the folders share: a ledger on SQLite and on a real PostgreSQL server.
+
+Ledger tests (and every test of what a command records) run on both.
 
 The server's URL comes from ``MIKRONET_TEST_POSTGRES`` (``make test`` starts the server with
 ``.ci/services`` and exports it; after ``make services`` the ``.services.env`` file it wrote is read
@@ -20,7 +22,7 @@ import pytest
 
 from mikronet.ledger import display_url
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SERVICES_ENV = REPO / ".services.env"
 BACKENDS = ("sqlite", "postgresql")
 
