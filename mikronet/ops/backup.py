@@ -47,12 +47,13 @@ class BackupError(RouterError):
     """The router's export could not be stored whole (empty, truncated, or the commit failed)."""
 
 
-_DATE_LINE = re.compile(r"^# .*\d\d:\d\d:\d\d by RouterOS .*$", re.MULTILINE)
+_DATE_LINE = re.compile(r"^# .*\d\d:\d\d:\d\d (by RouterOS .*)$", re.MULTILINE)
 
 
 def _without_date(text: str) -> str:
-    """An export without the line that says when it was taken."""
-    return _DATE_LINE.sub("", text, count=1)
+    """An export without the time it was taken (the RouterOS version it names stays: an export of the
+    same configuration on a new version is a new backup)."""
+    return _DATE_LINE.sub(r"\1", text, count=1)
 
 
 def check_export(text: str, router_id: str) -> None:

@@ -119,3 +119,31 @@ def test_the_state_rebuilt_from_the_records_equals_the_incremental_one(school: S
         rebuilt = ledger.state.all()
     assert len(incremental) == 4
     assert rebuilt == incremental
+
+
+def test_after_an_upgrade_campaign_the_state_and_the_reports_show_the_new_versions(
+    school: SimFleet, ledger_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    assert _cli(school, ledger_url, "facts") == 0  # the versions before: what a facts run saw
+    assert _cli(school, ledger_url, "upgrade", "--version", "7.16.2", "--limit", "LV-0001/*", "--yes",
+                "--first-check", "0.2", "--campaign", "ziema-2026") == 0
+    capsys.readouterr()
+
+    assert _cli(school, ledger_url, "state", "--json") == 0  # no facts run in between
+    rows = {r["router"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rows["LV-0001/r0"]["routeros"] == rows["LV-0001/r1"]["routeros"] == "7.16.2"
+    assert rows["LV-0001/r0"]["last_operation"] == "upgrade"
+
+    assert _cli(school, ledger_url, "report", "upgrades", "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)["data"]
+    assert report["targets"] == ["7.16.2"]  # the campaign's own target
+    versions = {r["router"]: r for r in report["routers"]}
+    assert versions["LV-0001/r0"]["version"] == "7.16.2" and versions["LV-0001/r0"]["status"] == "on-target"
+    assert versions["LV-0001/r1"]["version"] == "7.16.2"
+    assert versions["LV-0002/r0"]["version"] == rows["LV-0002/r0"]["routeros"]  # not upgraded: as facts saw it
+
+    assert _cli(school, ledger_url, "report", "drift", "--limit", "LV-0001/*", "--format", "json") in (0, 3)
+    drift = {r["router"]: r for r in json.loads(capsys.readouterr().out)["data"]["routers"]}
+    assert drift["LV-0001/r0"]["backup_version"] == drift["LV-0001/r1"]["backup_version"] == "7.16.2"
