@@ -51,6 +51,8 @@ _WHERE = {
     "connect": "mikronet.transport",
     "BackupStore": "mikronet.ops.backup",
     "Fleet": "mikronet.ops.fleet",
+    "Task": "mikronet.ops.fleet",
+    "TASKS": "mikronet.ops.tasks",
     "RolloutPolicy": "mikronet.runner",
     "RunResult": "mikronet.runner",
     "Runner": "mikronet.runner",
@@ -61,6 +63,7 @@ _WHERE = {
     # the ledger of interventions
     "DEFAULT_CATEGORIES": "mikronet.ledger",
     "Ledger": "mikronet.ledger",
+    "RouterState": "mikronet.ledger",
     "VerifyReport": "mikronet.ledger",
     "open_ledger": "mikronet.ledger",
     "resolve_technician": "mikronet.ledger",
