@@ -120,6 +120,8 @@ def main() -> int:
     parser.add_argument("--skip-speedup", action="store_true")
     parser.add_argument("--no-backups", action="store_true", help="Leave git out (to see what it costs).")
     parser.add_argument("--switch", type=float, default=None, help="sys.setswitchinterval for this run.")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="Profile the rollout's CPU across threads (needs yappi) and print the top N functions.")
     args = parser.parse_args()
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     os.environ["MIKRONET_PASSWORD"] = PASSWORD
@@ -166,9 +168,21 @@ def main() -> int:
         import json
 
         sim_pid = int(json.loads((work / "sim" / "state.json").read_text())["pid"])
+        if args.profile:
+            import yappi
+
+            yappi.set_clock_type("cpu")
+            yappi.start()
         sim0, cpu0, t0 = cpu_of(sim_pid), time.process_time(), time.perf_counter()
         run = fleet.run(Push(), rollout, replace(fleet.policy, forks=args.forks))
         wall, cpu, sim_cpu = time.perf_counter() - t0, time.process_time() - cpu0, cpu_of(sim_pid) - sim0
+        if args.profile:
+            yappi.stop()
+            stats = yappi.get_func_stats()
+            stats.sort("ttot")
+            for row in list(stats)[:args.profile]:
+                print(f"{row.ttot:8.2f} {row.tsub:8.2f} {row.ncall:9d}  {row.module.split('site-packages/')[-1]}"
+                      f":{row.lineno} {row.name}")
         counts = run.counts()
         print(f"one router's push alone: {one:.3f} s ({one / (args.rtt_ms / 1000):.1f} RTT); "
               f"floor = {one:.3f} × ceil({args.routers}/{args.forks}) = {floor:.2f} s")

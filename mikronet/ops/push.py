@@ -423,7 +423,7 @@ class Pusher:
         except Exception as exc:
             self._revert_now(transport)
             return self._await_revert(run, run.before_export, f"applying failed: {type(exc).__name__}: {exc}")
-        result.applied = [op_line(op) for op in report.applied] + [
+        result.applied = [result.line(op) for op in report.applied] + [
             f"{op_line(op)}  # sent; the session broke before RouterOS answered" for op in report.uncertain]
         result.timings["apply"] = self.clock() - run.started
         run.rts = transport.stats.round_trips

@@ -201,7 +201,9 @@ class StateRecorder:
         if router is None:
             return
         at = event.time.isoformat(timespec="seconds")
-        changes = state_changes(self.operation, result.to_json(), at, self.run_id, router)
+        brief = {"status": str(result.status), "cause": result.cause, "changes": len(result.plan),
+                 "details": result.details}  # what state_changes reads of a run record's line
+        changes = state_changes(self.operation, brief, at, self.run_id, router)
         if not changes:
             return
         with self._lock:

@@ -142,6 +142,14 @@ class RouterResult:
     notes: list[str] = field(default_factory=list)
     intervention: Intervention | None = None
     """What the ledger records of it (set by the task that made it; None: nothing)."""
+    _lines: dict[int, tuple[Op, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def line(self, op: Op) -> str:
+        """:func:`op_line` of one of its operations, formatted once however often it is shown."""
+        found = self._lines.get(id(op))
+        if found is None or found[0] is not op:
+            found = self._lines[id(op)] = (op, op_line(op))
+        return found[1]
 
     @classmethod
     def from_error(cls, router: str, exc: BaseException, *, status: Status | None = None, **kw: Any) -> RouterResult:
@@ -157,7 +165,7 @@ class RouterResult:
             "stands": str(self.stands) if self.stands is not None else None,
             "revert_at": self.revert_at,
             "changes": len(self.plan),
-            "plan": [REDACTOR.redact(op_line(op)) for op in self.plan],
+            "plan": [REDACTOR.redact(self.line(op)) for op in self.plan],
             "applied": [REDACTOR.redact(line) for line in self.applied],
             "error": self.error,
             "reason": REDACTOR.redact(self.reason) if self.reason else None,
