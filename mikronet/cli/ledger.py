@@ -285,8 +285,9 @@ def record(
     school, chosen = _school_and_router(inventory, school_id, router)
     with contextlib.suppress(SecretError):  # the school's passwords become known to the redactor
         resolve_secrets(list(inventory.routers_of(school.id)))
+    given_globally = ctx.find_root().get_parameter_source("technician") is click.core.ParameterSource.COMMANDLINE
     name, source = technician_source(
-        technician or get_app(ctx).technician, cwd=inventory.path if inventory.path.is_dir() else inventory.path.parent
+        technician or (get_app(ctx).technician if given_globally else None), cwd=inventory.path if inventory.path.is_dir() else inventory.path.parent
     )
     with _open(ctx, create=True, categories=categories_of(inventory)) as store:
         event = store.append(
