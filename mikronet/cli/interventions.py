@@ -192,7 +192,7 @@ def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | N
 
     from mikronet.cli.output import print_result
     from mikronet.cli.push import _fleet, _json
-    from mikronet.inventory.reference import canonical_model
+    from mikronet.hardware import canonical_model
     from mikronet.ops.swap import plan_swap
 
     as_json = _json(ctx, json_local)
@@ -240,7 +240,7 @@ def add_device(ctx: click.Context, school_id: str, name: str, host: str, model: 
 
     from mikronet.cli.output import print_result
     from mikronet.cli.push import _fleet, _json
-    from mikronet.inventory.reference import canonical_model
+    from mikronet.hardware import canonical_model
 
     as_json = _json(ctx, json_local)
     fleet = _fleet(ctx)

@@ -175,7 +175,7 @@ class RouterIn(SettingsIn):
     @classmethod
     def _model(cls, value: str) -> str:
         """A known model (RouterOS model string, product or board name), recorded as its model string."""
-        from mikronet.inventory.reference import canonical_model, model_problem
+        from mikronet.hardware import canonical_model, model_problem
 
         if not value.strip():
             raise ValueError("must not be empty")
