@@ -109,6 +109,8 @@ class Model:
     """The fastest copper ethernet port: 100, 1000, 2500, 10000 (0: none)."""
     wifi_standard: str | None = None  # "802.11n", "802.11ac", "802.11ax" or None
     usb: bool = False
+    v7_only: bool = False
+    """Runs RouterOS 7 only (its radios need the wifi packages, or it shipped with 7)."""
     sources: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     """Where each group of facts came from: ``(("ports", "netbox ..."), ...)``."""
     local: str = ""
@@ -212,6 +214,7 @@ def _model(entry: Mapping[str, Any], local: str = "", sources: Mapping[str, str]
         port_mbps=int(entry.get("port_mbps", 1000 if copper else 0)),
         wifi_standard=standard,
         usb=bool(entry.get("usb", False)),
+        v7_only=bool(entry.get("v7_only", package == "wifi")),
         sources=tuple((str(k), str((sources or {}).get(str(v), v))) for k, v in keys.items()),
         local=local,
     )

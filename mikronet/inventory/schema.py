@@ -234,6 +234,7 @@ class InventoryFile(_Model):
     schools: list[SchoolIn] = Field(default_factory=list)
     known_hosts: str | None = None
     templates: str | None = None
+    hardware: str | None = None
     programme: ProgrammeIn | None = None
     contracts: dict[str, ContractIn] = Field(default_factory=dict)
     windows: dict[str, WindowIn] = Field(default_factory=dict)
@@ -358,7 +359,7 @@ def validate_located(located: Located) -> tuple[InventoryFile | None, list[Probl
                 located.line_of(()),
                 None,
                 "expected a mapping with 'defaults', 'groups', 'schools' (and optionally 'programme', "
-                "'contracts', 'windows', 'templates', 'known_hosts') at the top",
+                "'contracts', 'windows', 'templates', 'known_hosts', 'hardware') at the top",
             )
         ]
     try:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mikronet.errors import InventoryError
-from mikronet.inventory import School, load_inventory
 from mikronet.hardware import canonical_model, find_model, model_problem, suggest_model
+from mikronet.inventory import School, load_inventory
 from mikronet.inventory.reference import municipalities, municipality_on
 
 DATA = Path(__file__).resolve().parents[2] / "mikronet" / "data" / "municipalities.yaml"
