@@ -300,15 +300,15 @@ def _index() -> dict[str, Model]:
 
 def register_models(models: Iterable[Model]) -> None:
     """Add an inventory's own models to the lookup (for this process). A model the table already
-    has, or one registered before with other facts, is refused with :class:`HardwareFileError`."""
+    has, or one another file described with other facts, is refused with :class:`HardwareFileError`."""
     for model in models:
         known = _table_index().get(_key(model.model))
         if known is not None:
             raise HardwareFileError(f"{model.model!r} is already in mikronet's hardware table (as {known.model!r})")
         earlier = _LOCAL.get(model.model)
-        if earlier is not None and earlier != model:
+        if earlier is not None and earlier.local != model.local and earlier != model:
             raise HardwareFileError(f"{model.model!r} is already described differently in {earlier.local}")
-        _LOCAL[model.model] = model
+        _LOCAL[model.model] = model  # the same file read again (edited since) replaces its models
 
 
 def find_model(text: str) -> Model | None:
