@@ -53,7 +53,9 @@ def test_the_table_is_large_and_every_entry_names_its_sources() -> None:
     models = known_models()
     assert len(models) > 100
     for model in models:
-        assert find_model(model.model) is model, model.model  # no entry is hidden behind another's alias
+        for spelling in (model.model, model.product, model.name, model.board_name, *model.model_strings,
+                         *model.aliases):  # no entry is hidden behind another's spelling
+            assert not spelling or find_model(spelling) is model, (model.model, spelling)
         assert {"ports", "hardware"} <= {key for key, _ in model.sources}, model.model
         assert all(text for _, text in model.sources), model.model
         assert model.port_mbps in (0, 100, 1000, 2500, 10000), model.model
