@@ -154,7 +154,9 @@ def _profile(
         total_hdd_space=info.storage_mib * MIB,
         routerboard=info.routerboard,
         firmware_type=info.firmware_type,
-        factory_firmware=info.factory_firmware,
+        # the table has the factory firmware where a capture showed it; otherwise the first release
+        # the model can have shipped with as far as the simulator knows (7.1 for a RouterOS 7 model)
+        factory_firmware=info.factory_firmware or ("7.1" if info.v7_only else "6.45.9"),
         interfaces=interfaces,
         poe_out=tuple(p for p in info.poe_out if p in interfaces),
         switches=info.switches,
