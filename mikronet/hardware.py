@@ -370,8 +370,8 @@ def model_problem(text: str) -> str | None:
         hint = f"; did you mean {quoted}?"
     else:
         hint = ""
-    return (f"unknown router model {text!r}{hint} (a model mikronet does not know can be described in the "
-            "inventory's hardware.yaml)")
+    return (f"unknown router model {text!r}{hint} (describe a model mikronet does not know in a hardware "
+            "file the inventory declares with 'hardware:', see inventory/README.md)")
 
 
 def model_info(model: str) -> Model:

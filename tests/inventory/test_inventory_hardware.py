@@ -90,4 +90,4 @@ def test_an_undeclared_unknown_model_says_where_to_describe_it(
     with pytest.raises(InventoryError) as info:
         load_inventory(root)
     assert info.value.field == "schools[0].routers[0].model"
-    assert "unknown router model 'SK-999'" in info.value.message and "hardware.yaml" in info.value.message
+    assert "unknown router model 'SK-999'" in info.value.message and "'hardware:'" in info.value.message
