@@ -319,19 +319,22 @@ def find_model(text: str) -> Model | None:
     """The model ``text`` names, case-insensitively: the RouterOS model string in any spelling units
     print (``RB952Ui-5ac2nD``, ``RouterBOARD 952Ui-5ac2nD``, ``951Ui-2HnD``), a product code with
     its suffixes (``RB5009UG+S+IN``, ``L009UiGS-RM``, ``RB941-2nD-TC``, ``RBD52G-5HacD2HnD-TCr2``),
-    the product name (``hAP ac²``, also ``hAP ac2``), an alias or the board name; None if unknown."""
+    the product name (``hAP ac²``, also ``hAP ac2``), an alias or the board name; a kit's
+    ``board&modem`` string (``L41G-2axD&FG621-EA``) as its board when the kit is not listed; None if unknown."""
     if not text or not text.strip():
         return None
     index = _index()
-    candidate = text.strip()
-    while True:
-        found = index.get(_key(candidate))
-        if found is not None:
-            return found
-        shorter = _SUFFIX.sub("", candidate)
-        if shorter == candidate or not shorter:
-            return None
-        candidate = shorter
+    whole = text.strip()
+    for candidate in dict.fromkeys((whole, whole.partition("&")[0].strip())):  # a kit: board&modem
+        while candidate:
+            found = index.get(_key(candidate))
+            if found is not None:
+                return found
+            shorter = _SUFFIX.sub("", candidate)
+            if shorter == candidate:
+                break
+            candidate = shorter
+    return None
 
 
 def canonical_model(text: str) -> str | None:

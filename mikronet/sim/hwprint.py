@@ -13,6 +13,10 @@ The forms are data, each with the captures it was derived from (real exports and
   7.20.1) and nothing after the ``#`` line on CHR (7.10, 7.16: corpus 09, 28-31, 43).
 * CHR has no software id: ``# software id = `` with nothing after it, on 6 (6.40.5, 6.41.3,
   6.45beta27) and 7 (7.5, 7.10, 7.16). x86 on a license has one (6.42.5).
+* Some RouterOS 7 exports have only ``# model = …`` after the date (7.13 and 7.19.4, corpus 11, 41,
+  42; 7.15.2 and 7.20.4 elsewhere) while others of the same versions have the software id and serial
+  (7.12, 7.18.2, 7.20.1, 7.22.1): the short form depends on how the export was taken, not on the
+  version, and is not reproduced.
 * The model string is the unit's own, not the version's: one model prints ``RouterBOARD 941-2nD`` on
   7.4 and ``RB941-2nD`` on 6.47.10 (different units); see ``model_strings`` in the hardware table.
 

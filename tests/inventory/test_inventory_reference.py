@@ -120,6 +120,8 @@ SPELLINGS = [
     ("hap ac^2", "RBD52G-5HacD2HnD"),  # the board name, case ignored
     ("rbd52g-5hacd2hnd", "RBD52G-5HacD2HnD"),
     ("RB5009", "RB5009UG+S+"),
+    ("L41G-2axD&FG621-EA", "L41G-2axD"),  # a kit some units print with its modem (hAP ax lite LTE6, 7.16.2)
+    ("D53G-5HacD2HnD&EG120K-EA", "D53G-5HacD2HnD"),  # Chateau LTE12 (2025)
 ]
 
 
