@@ -161,7 +161,7 @@ def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | N
          json_local: bool) -> None:
     """Record that ROUTER was replaced: new serial and model in the inventory (comments kept), the new
     device's SSH host key and TLS certificate pinned, the swap in the ledger."""
-    from mikronet.inventory.reference import canonical_model
+    from mikronet.hardware import canonical_model
     from mikronet.ops.swap import plan_swap
     from mikronet.ops.tasks import Swap
 
@@ -201,8 +201,8 @@ def add_device(ctx: click.Context, school_id: str, name: str, host: str, model: 
                routeros: str | None, template: str | None, transport: str | None, no_pin: bool, provision: bool,
                json_local: bool) -> None:
     """Add a MikroTīkls device at SCHOOL: into the inventory, pinned, in the ledger as an additional device."""
+    from mikronet.hardware import canonical_model
     from mikronet.inventory.edit import add_router
-    from mikronet.inventory.reference import canonical_model
     from mikronet.ops.tasks import AddDevice
 
     as_json = wants_json(ctx, json_local)

@@ -287,7 +287,8 @@ def record(
         resolve_secrets(list(inventory.routers_of(school.id)))
     given_globally = ctx.find_root().get_parameter_source("technician") is click.core.ParameterSource.COMMANDLINE
     name, source = technician_source(
-        technician or (get_app(ctx).technician if given_globally else None), cwd=inventory.path if inventory.path.is_dir() else inventory.path.parent
+        technician or (get_app(ctx).technician if given_globally else None),
+        cwd=inventory.path if inventory.path.is_dir() else inventory.path.parent
     )
     with _open(ctx, create=True, categories=categories_of(inventory)) as store:
         event = store.append(

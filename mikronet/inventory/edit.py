@@ -106,7 +106,7 @@ def _style_of(text: str) -> tuple[int, int, int]:
 
 
 def _check_fields(fields: Mapping[str, Any], where: str) -> dict[str, Any]:
-    from mikronet.inventory.reference import canonical_model
+    from mikronet.hardware import canonical_model
 
     unknown = [k for k in fields if k not in ROUTER_FIELDS]
     if unknown:

@@ -1,10 +1,11 @@
 """Loading an inventory: one YAML file, or a folder of them that merge.
 
-The steps are explicit: find the files → read each with line numbers → validate each against the
-schema → merge (``defaults`` keys, ``groups``, ``contracts`` and ``windows`` entries, and
-``programme``, ``known_hosts`` and ``templates`` may each be set in one file only; ``schools``
-concatenate) → resolve every school and router through ``defaults → groups → school → router``
-→ check what spans files (duplicate ids, addresses and serials, overlapping school networks). Every
+The steps are explicit: find the files → load the inventory's own hardware file, if one declares
+it (``hardware:``), into the model lookup → read each file with line numbers → validate each against
+the schema → merge (``defaults`` keys, ``groups``, ``contracts`` and ``windows`` entries, and
+``programme``, ``known_hosts``, ``templates`` and ``hardware`` may each be set in one file only;
+``schools`` concatenate) → resolve every school and router through ``defaults → groups → school →
+router`` → check what spans files (duplicate ids, addresses and serials, overlapping school networks). Every
 problem found is reported with its file, line and field; nothing is returned unless there are none.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from mikronet.errors import InventoryError
 from mikronet.inventory.checks import overlap_problems
+from mikronet.inventory.hardware_file import load_local_hardware
 from mikronet.inventory.model import Group, Inventory, Origin
 from mikronet.inventory.programme import MunicipalityContract, Programme
 from mikronet.inventory.resolve import Collector, Piece, make_piece, resolve_all, set_keys
@@ -223,7 +225,16 @@ def _load(
     virtual = {p.resolve(): text for p, text in extra.items()}
     on_disk = {p.resolve() for p in files}
     files += sorted(p for p in extra if p.resolve() not in on_disk)
-    read = _read(files, problems, virtual)
+    texts = dict(virtual)
+    for file in files:
+        if file.resolve() not in texts:
+            try:
+                texts[file.resolve()] = read_text_file(file)
+            except (InventoryError, OSError):
+                continue  # _read reports it
+    local = load_local_hardware(files, texts, problems)
+    files = [f for f in files if f.resolve() not in local]
+    read = _read(files, problems, texts)
     for located in documents:
         read += _validated(located, problems)
     if problems.items:

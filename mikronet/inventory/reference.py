@@ -1,4 +1,4 @@
-"""Reference data the inventory is checked against: Latvia's municipalities and MikroTik's models.
+"""Reference data the inventory is checked against: Latvia's municipalities.
 
 Municipalities come from ``mikronet/data/municipalities.yaml`` (its sources and the date they were
 checked are stated in the file): the 119 municipalities before the administrative-territorial
@@ -7,16 +7,12 @@ and the later merge of Varakļānu novads into Madonas novads. A school's munici
 against them, a pre-reform name is accepted and the current municipality derived from it, and an
 unknown name gets "did you mean".
 
-Models are looked up in :mod:`mikronet.hardware` by RouterOS model string (``RBD52G-5HacD2HnD``,
-also without the ``-IN``/``-RM`` order suffix RouterOS leaves out), product name (``hAP ac²``) or
-board name (``hAP ac^2``), ignoring case. A near miss (``hAP ac2``) is not guessed: it is an error
-that names the model meant.
+Models are checked against the one hardware table and lookup, :mod:`mikronet.hardware`.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,19 +23,14 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mikronet.hardware import Model
     from mikronet.inventory.model import School
 
 __all__ = [
     "LaterMerge",
     "Municipalities",
     "Predecessor",
-    "canonical_model",
-    "find_model",
-    "model_problem",
     "municipalities",
     "municipality_on",
-    "suggest_model",
 ]
 
 
@@ -218,83 +209,3 @@ def municipality_on(school: School, day: date) -> str | None:
     if day < ref.reform_date:
         return school.municipality_before_2021
     return ref.on(school.municipality, day)
-
-
-# -- models ---------------------------------------------------------------------------------------
-
-_ORDER_SUFFIXES = ("-IN", "-RM", "-EU", "-US")
-
-
-def _models() -> tuple[Model, ...]:
-    """The hardware table: ``known_models()`` once :mod:`mikronet.hardware` has it, else ``MODELS``."""
-    from mikronet import hardware
-
-    known = getattr(hardware, "known_models", None)
-    return tuple(known()) if callable(known) else tuple(hardware.MODELS)
-
-
-def _strip_suffix(model: str) -> str:
-    for suffix in _ORDER_SUFFIXES:
-        if model.upper().endswith(suffix):
-            return model[: -len(suffix)]
-    return model
-
-
-def _match(text: str) -> tuple[Model, str] | None:
-    """The model and the string to store for it, or ``None``."""
-    wanted = text.strip().casefold()
-    models = _models()
-    for model in models:
-        if model.model.casefold() == wanted:
-            return model, model.model
-    for model in models:
-        bare = _strip_suffix(model.model)
-        if bare != model.model and bare.casefold() == wanted:
-            return model, bare  # what RouterOS prints for this board
-    for model in models:
-        if wanted in (model.name.casefold(), model.board_name.casefold()):
-            return model, model.model
-    return None
-
-
-def find_model(text: str) -> Model | None:
-    """The model a RouterOS model string, product name or board name denotes (case ignored)."""
-    found = _match(text)
-    return found[0] if found else None
-
-
-def canonical_model(text: str) -> str | None:
-    """The RouterOS model string to record for ``text`` (a product or board name becomes the model
-    string; a model string is kept as RouterOS prints it), or ``None`` for an unknown model."""
-    found = _match(text)
-    return found[1] if found else None
-
-
-def _squash(text: str) -> str:
-    plain = text.casefold().replace("²", "2").replace("³", "3")
-    return re.sub(r"[\s_\-^()+]", "", plain)
-
-
-def suggest_model(text: str) -> list[str]:
-    """Known product names and model strings close to ``text`` (``hAP ac2`` → ``hAP ac²``)."""
-    names: list[str] = []
-    for model in _models():
-        names += [model.name, model.model]
-    names = list(dict.fromkeys(names))
-    same = [n for n in names if _squash(n) == _squash(text)]
-    if same:
-        return same[:3]
-    near = difflib.get_close_matches(text.casefold(), [n.casefold() for n in names], n=3, cutoff=0.6)
-    by_fold = {n.casefold(): n for n in names}
-    return [by_fold[n] for n in near]
-
-
-def model_problem(text: str) -> str | None:
-    """Why ``text`` is not a known model (with "did you mean"), or ``None`` if it is one."""
-    if _match(text) is not None:
-        return None
-    close = suggest_model(text)
-    hint = _did_you_mean(close) or (
-        "; mikronet's hardware table knows: " + ", ".join(sorted({m.name for m in _models()}))
-    )
-    return f"unknown router model {text!r}{hint}"

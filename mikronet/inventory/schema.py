@@ -175,7 +175,7 @@ class RouterIn(SettingsIn):
     @classmethod
     def _model(cls, value: str) -> str:
         """A known model (RouterOS model string, product or board name), recorded as its model string."""
-        from mikronet.inventory.reference import canonical_model, model_problem
+        from mikronet.hardware import canonical_model, model_problem
 
         if not value.strip():
             raise ValueError("must not be empty")
@@ -234,6 +234,7 @@ class InventoryFile(_Model):
     schools: list[SchoolIn] = Field(default_factory=list)
     known_hosts: str | None = None
     templates: str | None = None
+    hardware: str | None = None
     programme: ProgrammeIn | None = None
     contracts: dict[str, ContractIn] = Field(default_factory=dict)
     windows: dict[str, WindowIn] = Field(default_factory=dict)
@@ -358,7 +359,7 @@ def validate_located(located: Located) -> tuple[InventoryFile | None, list[Probl
                 located.line_of(()),
                 None,
                 "expected a mapping with 'defaults', 'groups', 'schools' (and optionally 'programme', "
-                "'contracts', 'windows', 'templates', 'known_hosts') at the top",
+                "'contracts', 'windows', 'templates', 'known_hosts', 'hardware') at the top",
             )
         ]
     try:

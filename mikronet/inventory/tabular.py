@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from mikronet.errors import ImportFileError
+from mikronet.hardware import canonical_model, model_problem
 from mikronet.inventory.cells import (
     COLUMNS,
     cell_text,
@@ -30,7 +31,7 @@ from mikronet.inventory.cells import (
     read_table,
     var_value,
 )
-from mikronet.inventory.reference import canonical_model, model_problem, municipalities
+from mikronet.inventory.reference import municipalities
 from mikronet.inventory.source import Located, YamlPath
 
 __all__ = ["SCHOOL_COLUMNS", "ImportResult", "check_against", "import_table", "schools_yaml"]

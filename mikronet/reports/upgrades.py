@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from mikronet.errors import InputError
+from mikronet.hardware import canonical_model
 from mikronet.reports.common import EventLike, local_day
 from mikronet.reports.facts import FactsRun
 from mikronet.reports.progress import percent
@@ -39,6 +40,10 @@ UPGRADE_KINDS = ("routeros-upgrade", "firmware-upgrade")
 _VERSION = re.compile(r"^\d+(\.\d+){1,3}((beta|rc)\d+)?$")
 
 
+def _same_model(a: str, b: str) -> bool:
+    return a == b or (canonical_model(a) or a) == (canonical_model(b) or b)
+
+
 @dataclass(frozen=True)
 class Target:
     """A target version for routers on ``channel`` and of ``model`` (``None``: any)."""
@@ -48,7 +53,11 @@ class Target:
     model: str | None = None
 
     def matches(self, channel: str | None, model: str | None) -> bool:
-        return (self.channel is None or self.channel == channel) and (self.model is None or self.model == model)
+        """Whether a router on ``channel`` of ``model`` is in scope; a model in any spelling (``hAP lite``,
+        ``RouterBOARD 941-2nD`` as an older unit prints it, ``RB941-2nD``) is the same model."""
+        if self.channel is not None and self.channel != channel:
+            return False
+        return self.model is None or (model is not None and _same_model(self.model, model))
 
     @property
     def specificity(self) -> int:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mikronet.routeros.model import Config, Find, Item, Props, Ref, Section, Selector
 from mikronet.routeros.render import export_text as render_export_text
+from mikronet.sim.hwprint import header_lines
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import Reply
 from mikronet.sim.store import Item as StoreItem
@@ -153,15 +154,18 @@ def export_text(
     elif show_sensitive is False:
         flags.append("hide-sensitive")
     profile = device.profile
-    return render_export_text(
-        build_config(device, path, verbose=verbose),
-        version=device.version,
-        flags=flags,
-        when=device.clock.wall(),
-        software_id=software_id(device.serial) if profile.routerboard or device.parsed_version.major >= 7 else None,
-        model=profile.model if profile.routerboard else None,
-        serial_number=device.serial if profile.routerboard else None,
+    text = render_export_text(
+        build_config(device, path, verbose=verbose), version=device.version, flags=flags, when=device.clock.wall()
     )
+    dated, _, body = text.partition("\n")
+    lines = header_lines(
+        device.parsed_version,
+        routerboard=profile.routerboard,
+        software_id=software_id(device.serial) if profile.routerboard else "",  # CHR has none
+        model=profile.model,
+        serial_number=device.serial,
+    )
+    return "\n".join([dated, *lines]) + "\n" + body
 
 
 def export_command(device: RouterState, request: Request, path: tuple[str, ...]) -> Reply:

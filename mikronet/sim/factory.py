@@ -131,8 +131,9 @@ def _hardware_seeds(
     if ("lcd", "interface", "pages") in specs and profile.routerboard:  # eight ports to a page
         pages = max(1, -(-len(factory_ports) // 8))
         plan[("lcd", "interface", "pages")] = tuple(Seed(MappingProxyType({}), None, "number") for _ in range(pages))
-    if ("disk",) in specs and profile.disks:
-        plan[("disk",)] = tuple(Seed(MappingProxyType({"slot": disk}), None, "name") for disk in profile.disks)
+    slots = profile.disk_slots(major)
+    if ("disk",) in specs and slots:
+        plan[("disk",)] = tuple(Seed(MappingProxyType({"slot": disk}), None, "name") for disk in slots)
     return plan
 
 

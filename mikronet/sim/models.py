@@ -68,6 +68,17 @@ class ModelProfile:
     """``wifi`` when the ac radios run wifi-qcom-ac (then named ``wifiN`` on RouterOS 7)."""
     disks: tuple[str, ...] = ()
     """Storage in ``/disk`` (a USB stick, a second drive), as the backup names it."""
+    usb: bool = False
+    """A USB port: ``/disk`` has its ``usb1`` slot (``disk1`` on RouterOS 6)."""
+
+    def disk_slots(self, major_version: int) -> tuple[str, ...]:
+        """``/disk`` items: the USB slot of a model with a USB port, and the disks a backup names."""
+        slots = list(self.disks)
+        if self.usb:
+            usb = "usb1" if major_version >= 7 else "disk1"
+            if usb not in slots:
+                slots.insert(0, usb)
+        return tuple(slots)
 
     def ports(self, major_version: int) -> tuple[Port, ...]:
         """Built-in interfaces in ``/interface print`` order. Wi-Fi radios of the ``wifi`` packages
@@ -143,12 +154,15 @@ def _profile(
         total_hdd_space=info.storage_mib * MIB,
         routerboard=info.routerboard,
         firmware_type=info.firmware_type,
-        factory_firmware=info.factory_firmware,
+        # the table has the factory firmware where a capture showed it; otherwise the first release
+        # the model can have shipped with as far as the simulator knows (7.1 for a RouterOS 7 model)
+        factory_firmware=info.factory_firmware or ("7.1" if info.v7_only else "6.45.9"),
         interfaces=interfaces,
         poe_out=tuple(p for p in info.poe_out if p in interfaces),
         switches=info.switches,
         wifi_flavour=flavour,
         disks=disks,
+        usb=info.usb,
     )
 
 
@@ -171,7 +185,8 @@ def profile_for(model: str, referenced: tuple[str, ...] = ()) -> ModelProfile:
             flavour = "wifi"
         if not info.routerboard and referenced:  # CHR: as many ports as its configuration names
             ports = tuple(sorted(set(referenced) | {"ether1"}, key=_natural))
-        return _profile(info, info.model, ports, flavour, disks)
+        spelling = model.strip() if model.strip() in info.model_strings else info.model  # the unit's own string
+        return _profile(info, spelling, ports, flavour, disks)
     generic = model_info(model)
     if referenced:
         ports = tuple(referenced)

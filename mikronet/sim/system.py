@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from mikronet.sim import messages as msg
 from mikronet.sim.config import print_rows
 from mikronet.sim.formats import build_time, format_date, format_duration
+from mikronet.sim.hwprint import prints_board_name
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap, Reply
 from mikronet.sim.store import ConfigStore, Item, Seeds, Table
@@ -93,7 +94,7 @@ def _factory_software(device: RouterState) -> str:
 def routerboard_row(device: RouterState) -> dict[str, str]:
     profile = device.profile
     row = {"routerboard": "true"}
-    if device.parsed_version.major >= 7:
+    if prints_board_name(device.parsed_version):
         row["board-name"] = profile.board_name
     row.update(
         {

@@ -98,7 +98,7 @@ def test_add_router_appends_to_the_school(hand: Path) -> None:
     ("call", "message"),
     [
         (lambda inv: update_router(inv, "LV-0042/gw", host="10.42.0.2"), "10.42.0.2 port 8728 is already router"),
-        (lambda inv: update_router(inv, "LV-0042/gw", model="hAP ac2"), "did you mean 'hAP ac²'?"),
+        (lambda inv: update_router(inv, "LV-0042/gw", model="hAP ac 4"), "did you mean 'RB962UiGS-5HacT2HnT' (hAP ac)"),
         (lambda inv: update_router(inv, "LV-0042/gw", routeros="seven"), "is not a RouterOS version"),
         (
             lambda inv: update_router(inv, "LV-0042/gw", modle="x"),

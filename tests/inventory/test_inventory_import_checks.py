@@ -55,8 +55,8 @@ def test_a_municipality_spreadsheet_imports_with_the_current_municipality_derive
     ("change", "expected"),
     [
         (
-            ("hAP ac²", "hAP ac2"),
-            "row 3: column Modelis: unknown router model 'hAP ac2'; did you mean 'hAP ac²'?",
+            ("hAP ac²", "hAP ac 4"),
+            "row 3: column Modelis: unknown router model 'hAP ac 4'; did you mean 'RB962UiGS-5HacT2HnT' (hAP ac)",
         ),
         (("hAP ac²", "RB9999"), "row 3: column Modelis: unknown router model 'RB9999'"),
         (

@@ -10,15 +10,9 @@ from pathlib import Path
 import pytest
 
 from mikronet.errors import InventoryError
+from mikronet.hardware import canonical_model, find_model, model_problem, suggest_model
 from mikronet.inventory import School, load_inventory
-from mikronet.inventory.reference import (
-    canonical_model,
-    find_model,
-    model_problem,
-    municipalities,
-    municipality_on,
-    suggest_model,
-)
+from mikronet.inventory.reference import municipalities, municipality_on
 
 DATA = Path(__file__).resolve().parents[2] / "mikronet" / "data" / "municipalities.yaml"
 
@@ -106,29 +100,54 @@ def test_municipality_on_a_date(write: Callable[..., Path], texts: tuple[str, st
     assert municipality_on(school, date(2026, 1, 1)) == "Madonas novads"
 
 
-@pytest.mark.parametrize(
-    ("text", "stored"),
-    [
-        ("RBD52G-5HacD2HnD", "RBD52G-5HacD2HnD"),  # the RouterOS model string
-        ("rbd52g-5hacd2hnd", "RBD52G-5HacD2HnD"),  # case does not matter
-        ("hAP ac²", "RBD52G-5HacD2HnD"),  # the product name
-        ("hAP ac^2", "RBD52G-5HacD2HnD"),  # the board name
-        ("L009UiGS-2HaxD", "L009UiGS-2HaxD"),  # what RouterOS prints for the -IN product: kept
-        ("RB5009", "RB5009UG+S+"),
-    ],
-)
-def test_models_by_model_string_product_or_board_name(text: str, stored: str) -> None:
+# What `/system routerboard print` and the export header say on real units, product codes as the price
+# list writes them, and names people use -- each with the model string the inventory records.
+SPELLINGS = [
+    ("RB962UiGS-5HacT2HnT", "RB962UiGS-5HacT2HnT"),  # RouterOS 7 and newer units
+    ("RouterBOARD 962UiGS-5HacT2HnT", "RB962UiGS-5HacT2HnT"),  # older units (6.44.1 capture)
+    ("RB952Ui-5ac2nD", "RB952Ui-5ac2nD"),
+    ("RouterBOARD 952Ui-5ac2nD", "RB952Ui-5ac2nD"),
+    ("951Ui-2HnD", "RB951Ui-2HnD"),  # the bare form 6.49 prints (corpus 24-26)
+    ("RB5009UG+S+IN", "RB5009UG+S+"),  # product code with its +IN suffix
+    ("L009UiGS-RM", "L009UiGS"),
+    ("RB941-2nD", "RB941-2nD"),
+    ("RB941-2nD-TC", "RB941-2nD"),
+    ("RBD52G-5HacD2HnD-TCr2", "RBD52G-5HacD2HnD"),  # what RouterOS 7.6 prints for a hAP ac² r2
+    ("RB750r2", "RB750r2"),  # hEX lite: r2 is part of its model string
+    ("CRS326-24G-2S+RM", "CRS326-24G-2S+"),
+    ("hAP ac2", "RBD52G-5HacD2HnD"),  # a documented alias
+    ("hAP ac²", "RBD52G-5HacD2HnD"),
+    ("hap ac^2", "RBD52G-5HacD2HnD"),  # the board name, case ignored
+    ("rbd52g-5hacd2hnd", "RBD52G-5HacD2HnD"),
+    ("RB5009", "RB5009UG+S+"),
+    ("L41G-2axD&FG621-EA", "L41G-2axD"),  # a kit some units print with its modem (hAP ax lite LTE6, 7.16.2)
+    ("D53G-5HacD2HnD&EG120K-EA", "D53G-5HacD2HnD"),  # Chateau LTE12 (2025)
+]
+
+
+@pytest.mark.parametrize(("text", "stored"), SPELLINGS)
+def test_every_spelling_resolves_through_the_one_lookup(text: str, stored: str) -> None:
     assert canonical_model(text) == stored
     assert find_model(text) is not None and model_problem(text) is None
 
 
-def test_a_near_miss_is_not_guessed_but_named() -> None:
-    assert find_model("hAP ac2") is None
-    assert suggest_model("hAP ac2") == ["hAP ac²"]
-    assert model_problem("hAP ac2") == "unknown router model 'hAP ac2'; did you mean 'hAP ac²'?"
-    assert "did you mean 'RB4011iGS+'" in (model_problem("RB4011iGS") or "")
-    unknown = model_problem("RB9999") or ""
-    assert unknown.startswith("unknown router model 'RB9999'") and "hAP ac²" in unknown  # lists the known ones
+def test_an_unknown_model_gets_the_nearest_real_models() -> None:
+    assert suggest_model("hAP ac 4") == ["RB962UiGS-5HacT2HnT", "RBD52G-5HacD2HnD", "RBD53iG-5HacD2HnD"]
+    assert suggest_model("hap lit")[0] == "RB941-2nD"
+    assert set(suggest_model("CRS354")[:2]) == {"CRS354-48G-4S+2Q+", "CRS354-48P-4S+2Q+"}
+    assert suggest_model("RB952Ui")[0] == "RB952Ui-5ac2nD"
+    problem = model_problem("hAP ac 4") or ""
+    assert problem.startswith("unknown router model 'hAP ac 4'; did you mean 'RB962UiGS-5HacT2HnT' (hAP ac) or ")
+    assert suggest_model("RB9999") == [] and "did you mean" not in (model_problem("RB9999") or "")
+
+
+@pytest.mark.parametrize(("text", "stored"), SPELLINGS[:8])
+def test_the_inventory_accepts_what_routeros_prints(
+    write: Callable[..., Path], texts: tuple[str, str], text: str, stored: str
+) -> None:
+    write("fleet.yaml", texts[0])
+    root = write("schools.yaml", texts[1].replace("model: RB4011iGS+", f'model: "{text}"'))
+    assert load_inventory(root).router("LV-0042/gw").model == stored
 
 
 def test_inventory_accepts_a_pre_reform_name_and_derives_the_current_one(
@@ -168,10 +187,10 @@ def test_inventory_refuses_an_unknown_model_and_records_a_product_name_as_its_mo
     write: Callable[..., Path], texts: tuple[str, str]
 ) -> None:
     write("fleet.yaml", texts[0])
-    root = write("schools.yaml", texts[1].replace("model: RB4011iGS+", "model: hAP ac2"))
+    root = write("schools.yaml", texts[1].replace("model: RB4011iGS+", "model: hAP ac 4"))
     with pytest.raises(InventoryError) as info:
         load_inventory(root)
     assert (info.value.line, info.value.field) == (12, "schools[0].routers[0].model")
-    assert info.value.message == "unknown router model 'hAP ac2'; did you mean 'hAP ac²'?"
+    assert info.value.message.startswith("unknown router model 'hAP ac 4'; did you mean 'RB962UiGS-5HacT2HnT' (hAP ac)")
     root = write("schools.yaml", texts[1].replace("model: RB4011iGS+", "model: hAP ac²"))
     assert load_inventory(root).router("LV-0042/gw").model == "RBD52G-5HacD2HnD"

@@ -18,6 +18,7 @@ def test_all_names_exist_and_nothing_private_is_exported() -> None:
         "checks",
         "edit",
         "export",
+        "hardware_file",
         "loader",
         "model",
         "programme",

@@ -115,6 +115,14 @@ def test_target_spec(text: str, target: Target) -> None:
     assert parse_target(text) == target
 
 
+def test_a_target_for_a_model_covers_every_spelling_of_it() -> None:
+    target = Target("7.16.2", None, "hAP lite")
+    assert target.matches("stable", "RB941-2nD") and target.matches("stable", "RouterBOARD 941-2nD")
+    assert not target.matches("stable", "RB952Ui-5ac2nD") and not target.matches("stable", None)
+    assert Target("7.16.2", "stable", "RB750Gr3").matches("stable", "RB750Gr3")
+    assert not Target("7.16.2", "stable", "RB750Gr3").matches("testing", "RB750Gr3")
+
+
 @pytest.mark.parametrize("text", ["seven", "stable=7", "=7.16.2", "stable=latest"])
 def test_bad_target_names_the_option(text: str) -> None:
     with pytest.raises(InputError, match="--target"):

@@ -11,7 +11,7 @@ from mikronet.sim.clock import ManualClock
 from mikronet.sim.device import DeviceSpec, SimDevice
 
 SCHOOL_MODELS = {  # product name as schools know it -> RouterOS model string
-    "hAP lite": "RouterBOARD 941-2nD", "hAP ac lite": "RouterBOARD 952Ui-5ac2nD", "hAP ac²": "RBD52G-5HacD2HnD",
+    "hAP lite": "RB941-2nD", "hAP ac lite": "RB952Ui-5ac2nD", "hAP ac²": "RBD52G-5HacD2HnD",
     "hAP ac³": "RBD53iG-5HacD2HnD", "hAP ax²": "C52iG-5HaxD2HaxD", "hAP ax³": "C53UiG+5HPaxD2HPaxD",
     "hEX": "RB750Gr3", "hEX S": "RB760iGS", "RB2011": "RB2011UiAS-2HnD", "RB3011": "RB3011UiAS",
     "RB4011": "RB4011iGS+", "RB5009": "RB5009UG+S+", "CCR1009": "CCR1009-7G-1C-1S+", "CCR2004": "CCR2004-1G-12S+2XS",
@@ -30,7 +30,7 @@ def test_each_school_model_is_known_by_its_names(name: str, model: str) -> None:
 
 def test_spellings_and_suggestions() -> None:
     assert find_model("hAP ac2") is find_model("hap ac^2") is find_model("RBD52G-5HacD2HnD-TC")
-    assert find_model("RB941-2nD").model == "RouterBOARD 941-2nD"  # type: ignore[union-attr]
+    assert find_model("RouterBOARD 941-2nD").model == "RB941-2nD"  # type: ignore[union-attr]
     assert find_model("RB4011iGS+RM").model == "RB4011iGS+"  # type: ignore[union-attr]
     assert find_model("no such router") is None
     assert suggest_model("hAP ac 3")[0] == "RBD53iG-5HacD2HnD"
