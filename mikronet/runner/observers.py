@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mikronet.hardware import find_model
 from mikronet.ledger.state import COLUMNS, RouterState
 from mikronet.runner.model import Event
 from mikronet.runner.record import read_record
@@ -123,8 +124,6 @@ def _facts_columns(facts: Mapping[str, Any], router: Router | None, at: str) -> 
 
 def mismatch(router: Router, facts: Mapping[str, Any]) -> str | None:
     """What the router reports that the inventory does not say: its serial, its model."""
-    from mikronet.hardware import find_model
-
     problems = []
     serial = facts.get("serial")
     if serial and router.serial and str(serial).strip().upper() != router.serial.strip().upper():

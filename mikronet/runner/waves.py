@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from mikronet.errors import InputError
+from mikronet.hardware import model_info
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
@@ -36,8 +37,6 @@ def parse_max_fail(text: str | None, total: int) -> int | None:
 def _key(router: Router, facts: Callable[[Router], tuple[str, ...]] | None) -> tuple[str, ...]:
     if facts is not None:
         return facts(router)
-    from mikronet.hardware import model_info
-
     model = model_info(router.model)
     return (router.model, model.architecture if model else "?", router.routeros or "?", router.transport)
 
