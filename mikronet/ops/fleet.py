@@ -232,6 +232,7 @@ class Fleet:
         the inventory file."""
         from mikronet.inventory.edit import update_router
         from mikronet.ops.enroll import enroll_router
+        from mikronet.ops.identity import confirm_pins
 
         store = self.trust_store
         lock = threading.Lock()
@@ -244,7 +245,7 @@ class Fleet:
                 result.notes.append("the inventory now says transport: api-ssl")
             return result
 
-        return self.run("tls-enroll", self.select(limit), work, **run)
+        return confirm_pins(self.run("tls-enroll", self.select(limit), work, **run), store)
 
     def reloaded(self) -> Fleet:
         """The same fleet over the inventory as its files say now (after an edit)."""
@@ -354,11 +355,12 @@ class Fleet:
         """Read what every selected router presents (SSH host key, TLS certificate) and compare it with
         its pins. With ``pin``, routers with nothing pinned are pinned; a changed identity is re-pinned
         only with ``replace_changed`` (a swapped router), otherwise it is ``identity-changed``."""
-        from mikronet.ops.identity import check_identity
+        from mikronet.ops.identity import check_identity, confirm_pins
 
         store = self.trust_store
         lock = threading.Lock()
         timeout = self.push_options.timeout
-        return self.run("trust", self.select(limit),
-                        lambda router, ctx: check_identity(router, store, lock, pin=pin, replace=replace_changed,
-                                                           timeout=timeout), **run)
+        return confirm_pins(self.run("trust", self.select(limit),
+                                     lambda router, ctx: check_identity(router, store, lock, pin=pin,
+                                                                        replace=replace_changed, timeout=timeout),
+                                     **run), store)
