@@ -9,6 +9,7 @@ secret redactor before they are hashed or written.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -20,8 +21,9 @@ from types import TracebackType
 from typing import Any
 
 from mikronet.errors import LedgerError
+from mikronet.ledger.admit import Admission
 from mikronet.ledger.backend import DEFAULT_FILE, Backend, open_backend
-from mikronet.ledger.chain import Head, VerifyReport, verify_chain
+from mikronet.ledger.chain import Head, Lookup, VerifyReport, against_witness, verify_chain
 from mikronet.ledger.model import (
     CATEGORIES,
     GENESIS,
@@ -40,6 +42,8 @@ from mikronet.ledger.schema import migrate
 from mikronet.ledger.technician import resolve_technician
 from mikronet.secret import REDACTOR, Redactor
 
+LOG = logging.getLogger(__name__)
+
 __all__ = ["ImportReport", "Ledger", "default_ledger_url", "open_ledger"]
 
 _COLUMNS = (
@@ -47,6 +51,8 @@ _COLUMNS = (
     "prev_id, prev_hash, hash, origin_hash, origin_prev_hash"
 )
 _INSERT = f"INSERT INTO ledger_events ({_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+BATCH = 2000
+"""Events read per query when the whole chain is read (verify): memory stays the same at any size."""
 
 
 @dataclass(frozen=True)
@@ -125,9 +131,79 @@ class Ledger:
         rows = self.backend.fetch("SELECT seq, id, hash FROM ledger_head WHERE one = 1")
         return Head(int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
+    def _last_seq(self) -> int | None:
+        ((top,),) = self.backend.fetch("SELECT MAX(seq) FROM ledger_events")
+        return int(top) if top is not None else None
+
+    def _stream(self) -> Iterator[Event]:
+        """Every event in chain order, :data:`BATCH` at a time (inside the caller's transaction)."""
+        after: int | None = None
+        while True:
+            if after is None:
+                rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events ORDER BY seq LIMIT {BATCH}")
+            else:
+                rows = self.backend.fetch(
+                    f"SELECT {_COLUMNS} FROM ledger_events WHERE seq > ? ORDER BY seq LIMIT {BATCH}", (after,)
+                )
+            for row in rows:
+                yield _event(row)
+            if len(rows) < BATCH:
+                return
+            after = int(rows[-1][0])
+
+    def _lookup(self) -> Lookup:
+        def find(event_id: str) -> Event | None:
+            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (event_id,))
+            return _event(rows[0]) if rows else None
+
+        def following(event: Event) -> Event | None:
+            rows = self.backend.fetch(
+                f"SELECT {_COLUMNS} FROM ledger_events WHERE seq > ? ORDER BY seq LIMIT 1", (event.seq,)
+            )
+            return _event(rows[0]) if rows else None
+
+        return Lookup(find, following)
+
+    def _event_at(self, seq: int) -> Event | None:
+        rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE seq = ?", (seq,))
+        return _event(rows[0]) if rows else None
+
+    def _sound_head(self) -> Head | None:
+        """Inside a write transaction: the head to link to, checked against the events.
+
+        A head record that is gone while events remain (deleted by hand) is rebuilt from the last
+        event when the whole chain verifies, and refused otherwise; a head that does not name the
+        last event is refused: appending there would fork or collide with the chain."""
+        head = self._head()
+        top = self._last_seq()
+        if head is None and top is None:
+            return None
+        if head is None:
+            report = verify_chain(self._stream(), None, lookup=self._lookup())
+            if not report.ok or report.last_seq is None:
+                raise LedgerError(
+                    f"{self.url}: the record of the chain's head is gone and the chain does not verify "
+                    f"(event {report.first_bad}: {report.problem}); nothing was appended. "
+                    "Run `mikronet ledger verify`", event=report.first_bad)
+            last = self._event_at(report.last_seq)
+            assert last is not None  # the chain just ended there
+            head = Head(last.seq, last.id, last.hash)
+            self.backend.run("INSERT INTO ledger_head (one, seq, id, hash) VALUES (1, ?, ?, ?)",
+                             (head.seq, head.id, head.hash))
+            LOG.warning("%s: the chain's head record was missing; rebuilt it from event %s (seq %d)",
+                        self.url, head.id, head.seq)
+            return head
+        if top != head.seq:
+            ends = f"seq {top}" if top is not None else "no event at all"
+            raise LedgerError(
+                f"{self.url}: the chain's head record names seq {head.seq} but the ledger holds {ends}: "
+                "it was changed outside mikronet; nothing was appended. Run `mikronet ledger verify`",
+                event=head.id)
+        return head
+
     def _link_and_write(self, event: Event) -> Event:
         """Inside a write transaction: link to the head, insert, move the head."""
-        head = self._head()
+        head = self._sound_head()
         linked = replace(
             event,
             seq=head.seq + 1 if head else 1,
@@ -251,21 +327,43 @@ class Ledger:
             ((n,),) = self.backend.fetch("SELECT COUNT(*) FROM ledger_events")
         return int(n)
 
-    def verify(self) -> VerifyReport:
-        """Recompute every hash and link in one consistent read; name the first event that breaks."""
+    def head(self) -> Head | None:
+        """The chain's last event as the head record names it (``None`` for an empty ledger)."""
         with self._transaction(write=False):
-            events = [_event(row) for row in self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events ORDER BY seq")]
-            head = self._head()
-        return verify_chain(events, head)
+            return self._head()
 
-    def import_events(self, events: Iterable[Event]) -> ImportReport:
+    def witness_problem(self, witness: Head, witnessed: str = "the witness") -> str | None:
+        """What is wrong with this ledger against ``witness`` (a head recorded outside the database),
+        or ``None`` when the witnessed event is still there with the witnessed hash. Two queries."""
+        with self._transaction(write=False):
+            return against_witness(witness, self._event_at(witness.seq), self._last_seq(), witnessed)
+
+    def verify(self, witness: Head | None = None, *, witnessed: str = "the witness") -> VerifyReport:
+        """Recompute every hash and link in one consistent read, :data:`BATCH` events at a time;
+        name the first event that breaks. With ``witness`` (a head recorded outside the database,
+        :mod:`mikronet.ledger.witness`), a ledger that no longer holds the witnessed event with the
+        witnessed hash -- cut short, or rewritten -- is broken too."""
+        with self._transaction(write=False):
+            head = self._head()
+            report = verify_chain(self._stream(), head, lookup=self._lookup())
+            if report.ok and witness is not None:
+                problem = against_witness(witness, self._event_at(witness.seq), report.last_seq, witnessed)
+                if problem is not None:
+                    report = VerifyReport(ok=False, checked=report.checked, first_bad=witness.id, problem=problem,
+                                          seq=witness.seq)
+        return report
+
+    def import_events(self, events: Iterable[Event], *, admission: Admission | None = None,
+                      lines: Sequence[int] | None = None, source: str | Path | None = None) -> ImportReport:
         """Merge events from another ledger (its chain order), all or nothing.
 
         The events' own chain must hold (checked from their first event on; a break is refused,
         naming the event). An event whose id is already here is skipped when it says the same, and
-        refused when it says something else. New events are appended to this chain keeping their
-        id, time, technician and category; their hash and previous hash there are kept as
-        ``origin_hash``/``origin_prev_hash``.
+        refused when it says something else. With ``admission``, every new event must also agree
+        with the inventory (:mod:`mikronet.ledger.admit`); a refusal names the event, and its line
+        in ``source`` when ``lines`` (one per event) are given. New events are appended to this
+        chain keeping their id, time, technician and category; their hash and previous hash there
+        are kept as ``origin_hash``/``origin_prev_hash``.
         """
         incoming = list(events)
         report = verify_chain(incoming, anchored=False)
@@ -278,7 +376,7 @@ class Ledger:
         added: list[Event] = []
         skipped = 0
         with self._transaction(write=True):
-            for event in incoming:
+            for i, event in enumerate(incoming):
                 rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (event.id,))
                 if rows:
                     if content_key(_event(rows[0])) != content_key(event):
@@ -287,6 +385,10 @@ class Ledger:
                         )
                     skipped += 1
                     continue
+                problem = admission.problem(event) if admission is not None else None
+                if problem is not None:
+                    raise LedgerError(f"event {event.id} refused, nothing was merged: {problem}", event=event.id,
+                                      file=source, line=lines[i] if lines is not None else None)
                 merged = replace(
                     event,
                     details=clean_details(event.details, self._redactor),

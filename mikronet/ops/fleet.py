@@ -17,6 +17,7 @@ then hands one operation to a :class:`~mikronet.runner.Runner`; the run record i
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -25,12 +26,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mikronet.errors import MikronetError
+from mikronet.ledger.witness import record_witness
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Desired, Pusher, PushOptions
 from mikronet.render import Renderer
 from mikronet.runner import Context, Event, Interrupt, Observer, RolloutPolicy, Runner, RunResult
 from mikronet.runner.results import RouterResult, Stands, Status, op_line
 from mikronet.transport import Transport, TrustStore, connect
+
+LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from mikronet.inventory import Inventory, Router
@@ -63,6 +68,7 @@ class Fleet:
         self.technician = resolve_technician(self.technician)
         self.interrupt = self.interrupt or Interrupt()
         self.runner: Runner | None = None  # the run in progress (its routers' phases), for Ctrl-C
+        self.unwitnessed = False  # events appended since the ledger's head was last witnessed
 
     # -- collaborators -------------------------------------------------------------------------
 
@@ -129,7 +135,9 @@ class Fleet:
             runner.emit(Event("warning", detail=f"{plain} router(s) use plain `api`: their password crosses "
                                                 f"the network in clear (set transport: api-ssl and run "
                                                 f"`mikronet tls-enroll`)"))
-        return runner.run(routers, work, name=operation, skip=skip)
+        result = runner.run(routers, work, name=operation, skip=skip)
+        self.witness_ledger()
+        return result
 
     def plan(self, limit: str | Sequence[Router] | None = None, **run: Any) -> RunResult:
         """What a push would change on every selected router (reads only)."""
@@ -276,6 +284,7 @@ class Fleet:
         result.notes += [f"left out from the old router: {line}" for line in left_out[:20]]
         self.record_event(new, "swap", result, **swap_details(plan, provision and not result.status.is_failure,
                                                                {"left_out": len(left_out)}))
+        self.witness_ledger()
         return result
 
     def add_device(self, school_id: str, name: str, *, pin: bool = True, provision: bool = False,
@@ -302,6 +311,7 @@ class Fleet:
                 result = pushed
         self.record_event(router, "add-device", result, device=router.id, model=router.model,
                           provisioned=provision and not result.status.is_failure)
+        self.witness_ledger()
         return result
 
     def record_event(self, router: Router, kind: str, result: RouterResult, **details: Any) -> None:
@@ -318,6 +328,19 @@ class Fleet:
             payload["error"] = result.error
         self.ledger.append(school=router.school.id, kind=kind, technician=self.technician, router=router.id,
                            serial=router.serial, details=payload, outcome=outcome)
+        self.unwitnessed = True
+
+    def witness_ledger(self) -> None:
+        """After appending: commit the ledger's head to the backups' history (:mod:`mikronet.ledger.witness`).
+        A refusal (the ledger was cut short or rewritten since the last witness) is logged, not raised:
+        the run's results stand."""
+        if self.ledger is None or not self.unwitnessed:
+            return
+        self.unwitnessed = False
+        try:
+            record_witness(self.ledger, self.backups, author=self.technician)
+        except MikronetError as exc:
+            LOG.error("%s", exc)
 
     def facts(self, limit: str | Sequence[Router] | None = None, **run: Any) -> RunResult:
         """What every selected router is and runs; kept in the run record for reports."""
