@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mikronet.ledger import GENESIS, Event, Ledger, event_hash, open_ledger
-from mikronet.ledger.store import _INSERT, _row  # the bench fills the tables directly: appends would take hours
+from mikronet.ledger.rows import INSERT, row_of  # the bench fills the tables directly: appends take hours
 
 REPO = Path(__file__).resolve().parents[1]
 RSS_LIMIT_MB = 200
@@ -108,7 +108,7 @@ def _chained(count: int) -> Iterator[list[tuple[Any, ...]]]:
             prev_id=before.id if before else None, prev_hash=before.hash if before else GENESIS, hash="",
         )
         before = replace(event, hash=event_hash(event))
-        rows.append(_row(before))
+        rows.append(row_of(before))
         if len(rows) == BATCH:
             yield rows
             rows = []
@@ -132,7 +132,7 @@ def _fill_directly(url: str, count: int) -> float:
                 if rows[0][0] == "head":
                     conn.execute(head_sql, rows[0][1:])
                 else:
-                    conn.executemany(_INSERT, rows)
+                    conn.executemany(INSERT, rows)
         conn.close()
     else:
         import psycopg
@@ -142,7 +142,7 @@ def _fill_directly(url: str, count: int) -> float:
                 if rows[0][0] == "head":
                     cursor.execute(head_sql.replace("?", "%s"), rows[0][1:])
                 else:
-                    cursor.executemany(_INSERT.replace("?", "%s"), rows)
+                    cursor.executemany(INSERT.replace("?", "%s"), rows)
     return time.perf_counter() - started
 
 

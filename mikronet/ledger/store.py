@@ -8,7 +8,6 @@ secret redactor before they are hashed or written.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import uuid
@@ -23,13 +22,12 @@ from typing import Any
 from mikronet.errors import LedgerError
 from mikronet.ledger.admit import Admission
 from mikronet.ledger.backend import DEFAULT_FILE, Backend, open_backend
-from mikronet.ledger.chain import Head, Lookup, VerifyReport, against_witness, verify_chain
+from mikronet.ledger.chain import Head, VerifyReport, against_witness, verify_chain
 from mikronet.ledger.model import (
     CATEGORIES,
     GENESIS,
     OUTCOMES,
     Event,
-    canonical_json,
     category_for,
     check_categories,
     clean_details,
@@ -38,6 +36,7 @@ from mikronet.ledger.model import (
     format_time,
     parse_time,
 )
+from mikronet.ledger.rows import COLUMNS, INSERT, event_at, event_of, last_seq, lookup, row_of, stream
 from mikronet.ledger.schema import migrate
 from mikronet.ledger.technician import resolve_technician
 from mikronet.secret import REDACTOR, Redactor
@@ -45,15 +44,6 @@ from mikronet.secret import REDACTOR, Redactor
 LOG = logging.getLogger(__name__)
 
 __all__ = ["ImportReport", "Ledger", "default_ledger_url", "open_ledger"]
-
-_COLUMNS = (
-    "seq, id, time, technician, school, router, serial, kind, category, details, outcome, "
-    "prev_id, prev_hash, hash, origin_hash, origin_prev_hash"
-)
-_INSERT = f"INSERT INTO ledger_events ({_COLUMNS}) VALUES ({', '.join('?' * 16)})"
-BATCH = 2000
-"""Events read per query when the whole chain is read (verify): memory stays the same at any size."""
-
 
 @dataclass(frozen=True)
 class ImportReport:
@@ -64,20 +54,6 @@ class ImportReport:
 
     def record(self) -> dict[str, int]:
         return {"added": len(self.added), "skipped": self.skipped}
-
-
-_NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
-
-
-def _row(event: Event) -> tuple[Any, ...]:
-    record = event.record() | {"details": canonical_json(dict(event.details))}
-    return tuple(record[name] for name in _NAMES)
-
-
-def _event(row: Sequence[Any]) -> Event:
-    fields = dict(zip(_NAMES, row, strict=True))
-    fields.update(seq=int(fields["seq"]), time=parse_time(fields["time"]), details=json.loads(fields["details"]))
-    return Event(**fields)
 
 
 class Ledger:
@@ -131,43 +107,6 @@ class Ledger:
         rows = self.backend.fetch("SELECT seq, id, hash FROM ledger_head WHERE one = 1")
         return Head(int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
-    def _last_seq(self) -> int | None:
-        ((top,),) = self.backend.fetch("SELECT MAX(seq) FROM ledger_events")
-        return int(top) if top is not None else None
-
-    def _stream(self) -> Iterator[Event]:
-        """Every event in chain order, :data:`BATCH` at a time (inside the caller's transaction)."""
-        after: int | None = None
-        while True:
-            if after is None:
-                rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events ORDER BY seq LIMIT {BATCH}")
-            else:
-                rows = self.backend.fetch(
-                    f"SELECT {_COLUMNS} FROM ledger_events WHERE seq > ? ORDER BY seq LIMIT {BATCH}", (after,)
-                )
-            for row in rows:
-                yield _event(row)
-            if len(rows) < BATCH:
-                return
-            after = int(rows[-1][0])
-
-    def _lookup(self) -> Lookup:
-        def find(event_id: str) -> Event | None:
-            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (event_id,))
-            return _event(rows[0]) if rows else None
-
-        def following(event: Event) -> Event | None:
-            rows = self.backend.fetch(
-                f"SELECT {_COLUMNS} FROM ledger_events WHERE seq > ? ORDER BY seq LIMIT 1", (event.seq,)
-            )
-            return _event(rows[0]) if rows else None
-
-        return Lookup(find, following)
-
-    def _event_at(self, seq: int) -> Event | None:
-        rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE seq = ?", (seq,))
-        return _event(rows[0]) if rows else None
-
     def _sound_head(self) -> Head | None:
         """Inside a write transaction: the head to link to, checked against the events.
 
@@ -175,17 +114,17 @@ class Ledger:
         event when the whole chain verifies, and refused otherwise; a head that does not name the
         last event is refused: appending there would fork or collide with the chain."""
         head = self._head()
-        top = self._last_seq()
+        top = last_seq(self.backend)
         if head is None and top is None:
             return None
         if head is None:
-            report = verify_chain(self._stream(), None, lookup=self._lookup())
+            report = verify_chain(stream(self.backend), None, lookup=lookup(self.backend))
             if not report.ok or report.last_seq is None:
                 raise LedgerError(
                     f"{self.url}: the record of the chain's head is gone and the chain does not verify "
                     f"(event {report.first_bad}: {report.problem}); nothing was appended. "
                     "Run `mikronet ledger verify`", event=report.first_bad)
-            last = self._event_at(report.last_seq)
+            last = event_at(self.backend, report.last_seq)
             assert last is not None  # the chain just ended there
             head = Head(last.seq, last.id, last.hash)
             self.backend.run("INSERT INTO ledger_head (one, seq, id, hash) VALUES (1, ?, ?, ?)",
@@ -211,7 +150,7 @@ class Ledger:
             prev_hash=head.hash if head else GENESIS,
         )
         linked = replace(linked, hash=event_hash(linked))
-        self.backend.run(_INSERT, _row(linked))
+        self.backend.run(INSERT, row_of(linked))
         if head is None:
             self.backend.run(
                 "INSERT INTO ledger_head (one, seq, id, hash) VALUES (1, ?, ?, ?)", (linked.seq, linked.id, linked.hash)
@@ -297,8 +236,8 @@ class Ledger:
             params.append(format_time(until))
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         with self._lock:
-            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
-        return [_event(row) for row in rows]
+            rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
+        return [event_of(row) for row in rows]
 
     def get(self, ref: str) -> Event:
         """One event by its id, a unique beginning of its id (at least 4 characters), or its seq."""
@@ -310,16 +249,16 @@ class Ledger:
         if len(rows) > 1:
             ids = ", ".join(row[1] for row in rows[:5])
             raise LedgerError(f"{ref!r} begins {len(rows)} event ids ({ids}); give more of it", event=ref)
-        return _event(rows[0])
+        return event_of(rows[0])
 
     def _find(self, ref: str) -> list[tuple[Any, ...]]:
-        rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (ref,))
+        rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events WHERE id = ?", (ref,))
         if not rows and len(ref) >= 4:
             rows = self.backend.fetch(
-                f"SELECT {_COLUMNS} FROM ledger_events WHERE substr(id, 1, ?) = ? ORDER BY seq", (len(ref), ref)
+                f"SELECT {COLUMNS} FROM ledger_events WHERE substr(id, 1, ?) = ? ORDER BY seq", (len(ref), ref)
             )
         if not rows and ref.isdigit():
-            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE seq = ?", (int(ref),))
+            rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events WHERE seq = ?", (int(ref),))
         return rows
 
     def count(self) -> int:
@@ -336,18 +275,18 @@ class Ledger:
         """What is wrong with this ledger against ``witness`` (a head recorded outside the database),
         or ``None`` when the witnessed event is still there with the witnessed hash. Two queries."""
         with self._transaction(write=False):
-            return against_witness(witness, self._event_at(witness.seq), self._last_seq(), witnessed)
+            return against_witness(witness, event_at(self.backend, witness.seq), last_seq(self.backend), witnessed)
 
     def verify(self, witness: Head | None = None, *, witnessed: str = "the witness") -> VerifyReport:
-        """Recompute every hash and link in one consistent read, :data:`BATCH` events at a time;
+        """Recompute every hash and link in one consistent read, :data:`~mikronet.ledger.rows.BATCH` events at a time;
         name the first event that breaks. With ``witness`` (a head recorded outside the database,
         :mod:`mikronet.ledger.witness`), a ledger that no longer holds the witnessed event with the
         witnessed hash -- cut short, or rewritten -- is broken too."""
         with self._transaction(write=False):
             head = self._head()
-            report = verify_chain(self._stream(), head, lookup=self._lookup())
+            report = verify_chain(stream(self.backend), head, lookup=lookup(self.backend))
             if report.ok and witness is not None:
-                problem = against_witness(witness, self._event_at(witness.seq), report.last_seq, witnessed)
+                problem = against_witness(witness, event_at(self.backend, witness.seq), report.last_seq, witnessed)
                 if problem is not None:
                     report = VerifyReport(ok=False, checked=report.checked, first_bad=witness.id, problem=problem,
                                           seq=witness.seq)
@@ -377,9 +316,9 @@ class Ledger:
         skipped = 0
         with self._transaction(write=True):
             for i, event in enumerate(incoming):
-                rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (event.id,))
+                rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events WHERE id = ?", (event.id,))
                 if rows:
-                    if content_key(_event(rows[0])) != content_key(event):
+                    if content_key(event_of(rows[0])) != content_key(event):
                         raise LedgerError(
                             f"event {event.id} is already in the ledger with other content", event=event.id
                         )

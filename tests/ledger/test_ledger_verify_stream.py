@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from test_ledger_verify import TAMPERS, _chain, _six
 
 from mikronet.ledger import Event, Head, Ledger, open_backend, open_ledger, verify_chain
-from mikronet.ledger import store as ledger_store
+from mikronet.ledger import rows as ledger_rows
 from mikronet.ledger.chain import Lookup
 
 
@@ -33,7 +33,7 @@ class Counting:
 
 
 def test_verify_never_reads_more_than_a_batch_at_once(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ledger_store, "BATCH", 4)
+    monkeypatch.setattr(ledger_rows, "BATCH", 4)
     with open_ledger(ledger_url) as ledger:
         for i in range(11):
             ledger.append(school="LV-0042", kind="consultation", technician="Anna Bērziņa", details={"i": i})
@@ -52,7 +52,7 @@ def test_breaks_across_batch_boundaries_are_named_as_before(ledger_url: str, nam
     with open_ledger(ledger_url) as ledger:
         events = _six(ledger)
     culprit = TAMPERS[name](ledger_url, events)
-    monkeypatch.setattr(ledger_store, "BATCH", batch)
+    monkeypatch.setattr(ledger_rows, "BATCH", batch)
     with open_ledger(ledger_url) as ledger:
         report = ledger.verify()
     assert not report.ok and report.first_bad == culprit, report
