@@ -47,6 +47,26 @@ def _open(ctx: click.Context, *, create: bool, categories: Any = None) -> Any:
     return open_ledger(app.ledger_url, base_dir=app.inventory_path, categories=categories, create=create)
 
 
+def _backups(inventory: Any, technician: str | None = None) -> Any:
+    """The inventory's backup folder: where the ledger's head is witnessed."""
+    from mikronet.ops.backup import BackupStore
+
+    return BackupStore(inventory.trust_dir / "backups", author=technician)
+
+
+def _witness(store: Any, inventory: Any, technician: str | None) -> bool:
+    """Commit the ledger's head to the backups' history; a refusal is said on stderr (False)."""
+    from mikronet.errors import MikronetError
+    from mikronet.ledger.witness import record_witness
+
+    try:
+        record_witness(store, _backups(inventory, technician), author=technician)
+    except MikronetError as exc:
+        _echo(f"warning: {exc}", err=True)
+        return False
+    return True
+
+
 def _when(value: str | None, *, end: bool, option: str) -> datetime | None:
     """``2021-05-03`` (the whole day, UTC) or an ISO 8601 time (UTC unless it says otherwise)."""
     if value is None:
@@ -204,34 +224,61 @@ def import_(ctx: click.Context, file: Path, json_local: bool) -> None:
     """Merge FILE.jsonl (from `ledger export --format jsonl` on another machine) into this ledger.
 
     Events already here (by id) are skipped, so merging the same file twice adds nothing the second
-    time. A file whose own chain is broken is refused, naming the event, and nothing is merged.
+    time. A file whose own chain is broken is refused, naming the event, and nothing is merged; so is
+    a file with an event the inventory does not allow (an unknown school or router, a router of
+    another school, a category its kind does not count under, a time in the future), naming its line.
     """
-    from mikronet.ledger import read_jsonl
+    from mikronet.inventory import load_inventory
+    from mikronet.ledger import Admission, categories_of, read_jsonl_lines, resolve_technician
 
-    incoming = read_jsonl(file)
-    with _open(ctx, create=True) as store:
-        report = store.import_events(incoming)
+    inventory = load_inventory(get_app(ctx).inventory_path)
+    numbered = read_jsonl_lines(file)
+    categories = categories_of(inventory)
+    witnessed = True
+    with _open(ctx, create=True, categories=categories) as store:
+        report = store.import_events([event for _, event in numbered], admission=Admission.of(inventory, categories),
+                                     lines=[number for number, _ in numbered], source=file)
         url = store.url
+        if report.added:
+            witnessed = _witness(store, inventory, resolve_technician(None))
     if _wants_json(ctx, json_local):
         _emit_json(report.record() | {"file": str(file), "ledger": url})
-        return
-    _echo(f"merged {len(report.added)} events from {file} into {url} ({report.skipped} already there)")
+    else:
+        _echo(f"merged {len(report.added)} events from {file} into {url} ({report.skipped} already there)")
+    if not witnessed:
+        ctx.exit(1)
 
 
 @ledger.command("verify")
 @click.option("--json", "json_local", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def verify(ctx: click.Context, json_local: bool) -> None:
-    """Recompute the hash chain. Exit status 1, naming the first event edited, deleted or out of
-    place, when it does not hold."""
+    """Recompute the hash chain, and check it still reaches the head last witnessed in the backups'
+    history. Exit status 1, naming the first event edited, deleted or out of place (or the events
+    cut away after it), when it does not hold."""
+    from mikronet.errors import InputError
+    from mikronet.inventory import load_inventory
+    from mikronet.ledger.witness import read_witness
+
+    try:
+        backups = _backups(load_inventory(get_app(ctx).inventory_path))
+    except InputError as exc:
+        backups = None
+        _echo(f"note: no inventory, so no witness of the head to check against ({exc})", err=True)
     with _open(ctx, create=False) as store:
-        report = store.verify()
+        witness = read_witness(backups, store.url) if backups is not None else None
+        report = store.verify(witness.head if witness else None,
+                              witnessed=witness.describe() if witness else "the witness")
         url = store.url
+    witnessed = {"witness": {"seq": witness.head.seq, "hash": witness.head.hash, "time": witness.time}
+                 if witness else None}
     if _wants_json(ctx, json_local):
-        _emit_json(report.record() | {"ledger": url})
+        _emit_json(report.record() | {"ledger": url} | witnessed)
     elif report.ok:
         head = f", head {report.head[:12]}" if report.head else ""
-        _echo(f"ok: {report.checked} events, chain intact ({url}{head})")
+        seen = (f"; reaches the head witnessed at seq {witness.head.seq} on {witness.time}" if witness
+                else "; no witness of its head in the backups yet")
+        _echo(f"ok: {report.checked} events, chain intact ({url}{head}){seen}")
     else:
         where = f" (seq {report.seq})" if report.seq is not None else ""
         _echo(f"broken: event {report.first_bad}{where}: {report.problem}")
@@ -301,8 +348,11 @@ def record(
             outcome=outcome,
         )
         url = store.url
+        witnessed = _witness(store, inventory, name)
     if _wants_json(ctx, json_local):
         _emit_json(event.record())
-        return
-    by = f"by {name} [{source}]"
-    _echo(f"recorded {kind} at {school.id} ({school.name}) {by}: event {event.id[:8]} (seq {event.seq}) in {url}")
+    else:
+        by = f"by {name} [{source}]"
+        _echo(f"recorded {kind} at {school.id} ({school.name}) {by}: event {event.id[:8]} (seq {event.seq}) in {url}")
+    if not witnessed:
+        ctx.exit(1)

@@ -17,9 +17,10 @@ drivers are imported only when a ledger is opened.
 
 from __future__ import annotations
 
+from mikronet.ledger.admit import Admission
 from mikronet.ledger.backend import Backend, display_url, open_backend
 from mikronet.ledger.chain import Head, VerifyReport, verify_chain
-from mikronet.ledger.exchange import FORMATS, export_text, read_jsonl
+from mikronet.ledger.exchange import FORMATS, export_text, read_jsonl, read_jsonl_lines
 from mikronet.ledger.model import (
     CATEGORIES,
     DEFAULT_CATEGORIES,
@@ -35,6 +36,7 @@ from mikronet.ledger.schema import LATEST as SCHEMA_VERSION
 from mikronet.ledger.state import RouterState, StateStore
 from mikronet.ledger.store import ImportReport, Ledger, default_ledger_url, open_ledger
 from mikronet.ledger.technician import resolve_technician, technician_source
+from mikronet.ledger.witness import Witness, WitnessStore, read_witness, record_witness
 
 __all__ = [
     "CATEGORIES",
@@ -44,6 +46,7 @@ __all__ = [
     "KINDS",
     "OUTCOMES",
     "SCHEMA_VERSION",
+    "Admission",
     "Backend",
     "Event",
     "Head",
@@ -52,6 +55,8 @@ __all__ = [
     "RouterState",
     "StateStore",
     "VerifyReport",
+    "Witness",
+    "WitnessStore",
     "categories_of",
     "default_ledger_url",
     "display_url",
@@ -62,6 +67,9 @@ __all__ = [
     "open_ledger",
     "parse_time",
     "read_jsonl",
+    "read_jsonl_lines",
+    "read_witness",
+    "record_witness",
     "resolve_technician",
     "technician_source",
     "verify_chain",

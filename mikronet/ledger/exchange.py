@@ -21,7 +21,7 @@ from typing import Any, Final
 from mikronet.errors import LedgerError
 from mikronet.ledger.model import Event, canonical_json, format_time, parse_time
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "event_from_record", "export_text", "read_jsonl"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "event_from_record", "export_text", "read_jsonl", "read_jsonl_lines"]
 
 FORMATS: Final = ("csv", "json", "jsonl")
 FILE_VERSION: Final = 1
@@ -129,7 +129,14 @@ def event_from_record(record: dict[str, Any], *, file: Path, line: int) -> Event
 
 
 def read_jsonl(path: Path) -> list[Event]:
-    """The events of a file written by ``ledger export --format jsonl``, in its order.
+    """The events of a file written by ``ledger export --format jsonl``, in its order
+    (:func:`read_jsonl_lines` gives each event's line too)."""
+    return [event for _, event in read_jsonl_lines(path)]
+
+
+def read_jsonl_lines(path: Path) -> list[tuple[int, Event]]:
+    """The events of a file written by ``ledger export --format jsonl``, in its order, each with
+    the number of its line.
 
     Refused with the file, line and field named: a line that is not JSON, a missing or mistyped
     field, a file with no header or one cut short (fewer events, or another last event, than its
@@ -143,6 +150,7 @@ def read_jsonl(path: Path) -> list[Event]:
         raise LedgerError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     header: dict[str, Any] | None = None
     events: list[Event] = []
+    numbers: list[int] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -170,6 +178,7 @@ def read_jsonl(path: Path) -> list[Event]:
         if kind != "event":
             raise LedgerError(f"expected an event line, found type {kind!r}", file=path, line=number, field="type")
         events.append(event_from_record(record, file=path, line=number))
+        numbers.append(number)
     if header is None:
         raise LedgerError(f"{path}: empty file; expected a ledger export (ledger export --format jsonl)")
     if header.get("events") != len(events) or header.get("last") != (events[-1].id if events else None):
@@ -179,4 +188,4 @@ def read_jsonl(path: Path) -> list[Event]:
         )
     if events and header.get("head") != events[-1].hash:
         raise LedgerError(f"{path}: the last event's hash differs from the header's head", event=events[-1].id)
-    return events
+    return list(zip(numbers, events, strict=True))

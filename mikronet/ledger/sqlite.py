@@ -5,10 +5,14 @@ takes the database's write lock before the chain's head is read, so two processe
 to the same head; a process waiting for the lock waits up to :data:`BUSY_TIMEOUT_S`.
 ``synchronous=FULL``: a committed event survives a power cut, not only a killed process. A process
 killed in the middle of an append leaves a transaction that SQLite rolls back: nothing partial.
+
+The file is created ``0600`` (SQLite gives its ``-wal`` and ``-shm`` files the database's mode), and
+an older file found wider is narrowed when opened.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +25,20 @@ __all__ = ["BUSY_TIMEOUT_S", "SQLiteBackend"]
 BUSY_TIMEOUT_S = 30.0
 
 
+def _private(path: Path) -> None:
+    """Create ``path`` (and narrow it and its WAL files) to ``0600``: owner only."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError:
+        return  # sqlite3 says what is wrong with the path, in its words
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if file.exists() and file.stat().st_mode & 0o077:
+                os.chmod(file, 0o600)
+        except OSError:
+            pass  # someone else's file: opening it says more than this would
+
+
 class SQLiteBackend:
     """A ledger in a SQLite file (created on first use)."""
 
@@ -29,6 +47,8 @@ class SQLiteBackend:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.url = f"sqlite:///{path}"
+        if str(path) != ":memory:":
+            _private(path)
         try:
             self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")

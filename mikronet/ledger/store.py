@@ -8,7 +8,7 @@ secret redactor before they are hashed or written.
 
 from __future__ import annotations
 
-import json
+import logging
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -20,14 +20,14 @@ from types import TracebackType
 from typing import Any
 
 from mikronet.errors import LedgerError
+from mikronet.ledger.admit import Admission
 from mikronet.ledger.backend import DEFAULT_FILE, Backend, open_backend
-from mikronet.ledger.chain import Head, VerifyReport, verify_chain
+from mikronet.ledger.chain import Head, VerifyReport, against_witness, verify_chain
 from mikronet.ledger.model import (
     CATEGORIES,
     GENESIS,
     OUTCOMES,
     Event,
-    canonical_json,
     category_for,
     check_categories,
     clean_details,
@@ -36,19 +36,15 @@ from mikronet.ledger.model import (
     format_time,
     parse_time,
 )
+from mikronet.ledger.rows import COLUMNS, INSERT, event_at, event_of, last_seq, lookup, row_of, stream
 from mikronet.ledger.schema import migrate
 from mikronet.ledger.state import StateStore
 from mikronet.ledger.technician import resolve_technician
 from mikronet.secret import REDACTOR, Redactor
 
+LOG = logging.getLogger(__name__)
+
 __all__ = ["ImportReport", "Ledger", "default_ledger_url", "open_ledger"]
-
-_COLUMNS = (
-    "seq, id, time, technician, school, router, serial, kind, category, details, outcome, "
-    "prev_id, prev_hash, hash, origin_hash, origin_prev_hash"
-)
-_INSERT = f"INSERT INTO ledger_events ({_COLUMNS}) VALUES ({', '.join('?' * 16)})"
-
 
 @dataclass(frozen=True)
 class ImportReport:
@@ -59,20 +55,6 @@ class ImportReport:
 
     def record(self) -> dict[str, int]:
         return {"added": len(self.added), "skipped": self.skipped}
-
-
-_NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
-
-
-def _row(event: Event) -> tuple[Any, ...]:
-    record = event.record() | {"details": canonical_json(dict(event.details))}
-    return tuple(record[name] for name in _NAMES)
-
-
-def _event(row: Sequence[Any]) -> Event:
-    fields = dict(zip(_NAMES, row, strict=True))
-    fields.update(seq=int(fields["seq"]), time=parse_time(fields["time"]), details=json.loads(fields["details"]))
-    return Event(**fields)
 
 
 class Ledger:
@@ -128,9 +110,42 @@ class Ledger:
         rows = self.backend.fetch("SELECT seq, id, hash FROM ledger_head WHERE one = 1")
         return Head(int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
+    def _sound_head(self) -> Head | None:
+        """Inside a write transaction: the head to link to, checked against the events.
+
+        A head record that is gone while events remain (deleted by hand) is rebuilt from the last
+        event when the whole chain verifies, and refused otherwise; a head that does not name the
+        last event is refused: appending there would fork or collide with the chain."""
+        head = self._head()
+        top = last_seq(self.backend)
+        if head is None and top is None:
+            return None
+        if head is None:
+            report = verify_chain(stream(self.backend), None, lookup=lookup(self.backend))
+            if not report.ok or report.last_seq is None:
+                raise LedgerError(
+                    f"{self.url}: the record of the chain's head is gone and the chain does not verify "
+                    f"(event {report.first_bad}: {report.problem}); nothing was appended. "
+                    "Run `mikronet ledger verify`", event=report.first_bad)
+            last = event_at(self.backend, report.last_seq)
+            assert last is not None  # the chain just ended there
+            head = Head(last.seq, last.id, last.hash)
+            self.backend.run("INSERT INTO ledger_head (one, seq, id, hash) VALUES (1, ?, ?, ?)",
+                             (head.seq, head.id, head.hash))
+            LOG.warning("%s: the chain's head record was missing; rebuilt it from event %s (seq %d)",
+                        self.url, head.id, head.seq)
+            return head
+        if top != head.seq:
+            ends = f"seq {top}" if top is not None else "no event at all"
+            raise LedgerError(
+                f"{self.url}: the chain's head record names seq {head.seq} but the ledger holds {ends}: "
+                "it was changed outside mikronet; nothing was appended. Run `mikronet ledger verify`",
+                event=head.id)
+        return head
+
     def _link_and_write(self, event: Event) -> Event:
         """Inside a write transaction: link to the head, insert, move the head."""
-        head = self._head()
+        head = self._sound_head()
         linked = replace(
             event,
             seq=head.seq + 1 if head else 1,
@@ -138,7 +153,7 @@ class Ledger:
             prev_hash=head.hash if head else GENESIS,
         )
         linked = replace(linked, hash=event_hash(linked))
-        self.backend.run(_INSERT, _row(linked))
+        self.backend.run(INSERT, row_of(linked))
         if head is None:
             self.backend.run(
                 "INSERT INTO ledger_head (one, seq, id, hash) VALUES (1, ?, ?, ?)", (linked.seq, linked.id, linked.hash)
@@ -224,8 +239,8 @@ class Ledger:
             params.append(format_time(until))
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         with self._lock:
-            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
-        return [_event(row) for row in rows]
+            rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
+        return [event_of(row) for row in rows]
 
     def get(self, ref: str) -> Event:
         """One event by its id, a unique beginning of its id (at least 4 characters), or its seq."""
@@ -237,16 +252,16 @@ class Ledger:
         if len(rows) > 1:
             ids = ", ".join(row[1] for row in rows[:5])
             raise LedgerError(f"{ref!r} begins {len(rows)} event ids ({ids}); give more of it", event=ref)
-        return _event(rows[0])
+        return event_of(rows[0])
 
     def _find(self, ref: str) -> list[tuple[Any, ...]]:
-        rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (ref,))
+        rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events WHERE id = ?", (ref,))
         if not rows and len(ref) >= 4:
             rows = self.backend.fetch(
-                f"SELECT {_COLUMNS} FROM ledger_events WHERE substr(id, 1, ?) = ? ORDER BY seq", (len(ref), ref)
+                f"SELECT {COLUMNS} FROM ledger_events WHERE substr(id, 1, ?) = ? ORDER BY seq", (len(ref), ref)
             )
         if not rows and ref.isdigit():
-            rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE seq = ?", (int(ref),))
+            rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events WHERE seq = ?", (int(ref),))
         return rows
 
     def count(self) -> int:
@@ -254,21 +269,43 @@ class Ledger:
             ((n,),) = self.backend.fetch("SELECT COUNT(*) FROM ledger_events")
         return int(n)
 
-    def verify(self) -> VerifyReport:
-        """Recompute every hash and link in one consistent read; name the first event that breaks."""
+    def head(self) -> Head | None:
+        """The chain's last event as the head record names it (``None`` for an empty ledger)."""
         with self._transaction(write=False):
-            events = [_event(row) for row in self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events ORDER BY seq")]
-            head = self._head()
-        return verify_chain(events, head)
+            return self._head()
 
-    def import_events(self, events: Iterable[Event]) -> ImportReport:
+    def witness_problem(self, witness: Head, witnessed: str = "the witness") -> str | None:
+        """What is wrong with this ledger against ``witness`` (a head recorded outside the database),
+        or ``None`` when the witnessed event is still there with the witnessed hash. Two queries."""
+        with self._transaction(write=False):
+            return against_witness(witness, event_at(self.backend, witness.seq), last_seq(self.backend), witnessed)
+
+    def verify(self, witness: Head | None = None, *, witnessed: str = "the witness") -> VerifyReport:
+        """Recompute every hash and link in one consistent read, :data:`~mikronet.ledger.rows.BATCH` events at a time;
+        name the first event that breaks. With ``witness`` (a head recorded outside the database,
+        :mod:`mikronet.ledger.witness`), a ledger that no longer holds the witnessed event with the
+        witnessed hash -- cut short, or rewritten -- is broken too."""
+        with self._transaction(write=False):
+            head = self._head()
+            report = verify_chain(stream(self.backend), head, lookup=lookup(self.backend))
+            if report.ok and witness is not None:
+                problem = against_witness(witness, event_at(self.backend, witness.seq), report.last_seq, witnessed)
+                if problem is not None:
+                    report = VerifyReport(ok=False, checked=report.checked, first_bad=witness.id, problem=problem,
+                                          seq=witness.seq)
+        return report
+
+    def import_events(self, events: Iterable[Event], *, admission: Admission | None = None,
+                      lines: Sequence[int] | None = None, source: str | Path | None = None) -> ImportReport:
         """Merge events from another ledger (its chain order), all or nothing.
 
         The events' own chain must hold (checked from their first event on; a break is refused,
         naming the event). An event whose id is already here is skipped when it says the same, and
-        refused when it says something else. New events are appended to this chain keeping their
-        id, time, technician and category; their hash and previous hash there are kept as
-        ``origin_hash``/``origin_prev_hash``.
+        refused when it says something else. With ``admission``, every new event must also agree
+        with the inventory (:mod:`mikronet.ledger.admit`); a refusal names the event, and its line
+        in ``source`` when ``lines`` (one per event) are given. New events are appended to this
+        chain keeping their id, time, technician and category; their hash and previous hash there
+        are kept as ``origin_hash``/``origin_prev_hash``.
         """
         incoming = list(events)
         report = verify_chain(incoming, anchored=False)
@@ -281,15 +318,19 @@ class Ledger:
         added: list[Event] = []
         skipped = 0
         with self._transaction(write=True):
-            for event in incoming:
-                rows = self.backend.fetch(f"SELECT {_COLUMNS} FROM ledger_events WHERE id = ?", (event.id,))
+            for i, event in enumerate(incoming):
+                rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events WHERE id = ?", (event.id,))
                 if rows:
-                    if content_key(_event(rows[0])) != content_key(event):
+                    if content_key(event_of(rows[0])) != content_key(event):
                         raise LedgerError(
                             f"event {event.id} is already in the ledger with other content", event=event.id
                         )
                     skipped += 1
                     continue
+                problem = admission.problem(event) if admission is not None else None
+                if problem is not None:
+                    raise LedgerError(f"event {event.id} refused, nothing was merged: {problem}", event=event.id,
+                                      file=source, line=lines[i] if lines is not None else None)
                 merged = replace(
                     event,
                     details=clean_details(event.details, self._redactor),

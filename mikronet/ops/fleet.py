@@ -30,7 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mikronet.ledger import Ledger, categories_of, open_ledger, resolve_technician
+from mikronet.ledger import Ledger, categories_of, open_ledger, record_witness, resolve_technician
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Pusher, PushOptions
 from mikronet.render import Renderer
@@ -64,6 +64,9 @@ class Task(Protocol):
 
     def intervention(self, router: Router, result: RouterResult) -> Intervention | None:
         """What the ledger records of ``result``: None for a router left untouched."""
+
+    def finish(self, fleet: Fleet, run: RunResult) -> None:
+        """After the run: checks that need every router done (the pins a run wrote are all still there)."""
 
 
 @dataclass
@@ -195,7 +198,7 @@ class Fleet:
             ledger = self.open_ledger()
             recorders = [
                 LedgerRecorder(ledger, chosen, run_id=run_id, operation=task.name, technician=self.technician,
-                               programme=self.programme),
+                               programme=self.programme, on_append=self._witness),
                 StateRecorder(ledger, chosen, run_id=run_id, operation=task.name, backups=self.backups),
             ]
             observers = [*recorders, record, *observers]
@@ -216,9 +219,16 @@ class Fleet:
 
         result = runner.run(chosen, work, name=task.name, skip=skip)
         result.run_id = run_id
+        task.finish(self, result)
         for recorder in recorders:
             result.warnings.extend(recorder.errors)
         return result
+
+    def _witness(self) -> None:
+        """After a run that appended: the ledger's head into the backups' history
+        (:mod:`mikronet.ledger.witness`), so that a ledger cut short afterwards is seen by ``ledger verify``."""
+        assert self.ledger is not None
+        record_witness(self.ledger, self.backups, author=self.technician)
 
     def _run_record(self, operation: str, routers: Sequence[Router]) -> RunRecord:
         templates = self.templates or Renderer(None).template_dir

@@ -8,6 +8,7 @@ or a recorded swap), because that is what an impostor looks like too.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from mikronet.errors import MikronetError
@@ -17,8 +18,9 @@ from mikronet.transport.trust import TLS_KIND, Pin, ssh_fingerprint
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
+    from mikronet.runner import RunResult
 
-__all__ = ["check_identity", "pins_of"]
+__all__ = ["check_identity", "confirm_pins", "pins_of"]
 
 
 def _describe(pin: Pin) -> dict[str, str]:
@@ -73,3 +75,34 @@ def check_identity(router: Router, store: TrustStore, lock: threading.Lock, *, p
     notes = ["re-pinned a changed identity"] if changed else []
     return RouterResult(router.id, Status.CHANGED, details={**shown, "pinned": True, "replaced": bool(changed)},
                         notes=notes)
+
+
+def _presented(result: RouterResult) -> list[Pin]:
+    """The pins a successful ``trust`` or ``tls-enroll`` result says the router presented and holds."""
+    if result.status not in (Status.OK, Status.CHANGED):
+        return []
+    if "tls_fingerprint" in result.details:  # tls-enroll
+        return [Pin(result.router, TLS_KIND, str(result.details["tls_fingerprint"]))]
+    if not result.details.get("pinned"):
+        return []
+    return [Pin(result.router, shown["kind"], shown["value"])
+            for shown in (result.details.get("ssh"), result.details.get("tls")) if shown]
+
+
+def confirm_pins(run: RunResult, store: TrustStore) -> RunResult:
+    """After a run that pins: read ``known_hosts`` again and turn every result whose router's pin is
+    not what the router presented into a failure (``cause`` ``pin-lost``) -- whatever overwrote it,
+    the next run would refuse that router. Changes ``run`` in place and returns it."""
+    pinned = store.all_pins()
+    for i, result in enumerate(run.results):
+        held = pinned.get(result.router, [])
+        wrong = [pin for pin in _presented(result) if pin not in held]
+        if not wrong:
+            continue
+        what = "; ".join(f"{'TLS certificate' if p.kind == TLS_KIND else 'SSH host key'} {_describe(p)['fingerprint']}"
+                         for p in wrong)
+        run.results[i] = replace(
+            result, status=Status.FAILED, cause="pin-lost",
+            error=f"after the run, {store.path} does not pin what the router presented ({what}); "
+                  "run `mikronet trust` for it again")
+    return run

@@ -64,9 +64,7 @@ def plan_swap(inventory: Inventory, router: Router, new_serial: str, new_model: 
 
 def record_pins(store: TrustStore, plan: SwapPlan) -> None:
     """Replace the router's pins with the new device's (the old ones go)."""
-    store.forget(plan.router.id)
-    for pin in plan.pins:
-        store.record(pin)
+    store.replace_router(plan.router.id, list(plan.pins))
 
 
 def carry_over(template: Config, old_export: str | None, model: str, schema: Schema) -> tuple[Config, list[str]]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mikronet.errors import InputError
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import Desired, Pusher
-from mikronet.runner import Context
+from mikronet.runner import Context, RunResult
 from mikronet.runner.observers import touched
 from mikronet.runner.results import Intervention, RouterResult, Status
 
@@ -45,6 +45,19 @@ class _Task:
 
     def intervention(self, router: Router, result: RouterResult) -> Intervention | None:
         return None
+
+    def finish(self, fleet: Fleet, run: RunResult) -> None:
+        return None
+
+
+class _Pinning(_Task):
+    """A task that pins: once every router is done, the pins are read again, and a router whose pin is
+    not what it presented fails (``pin-lost``), whatever overwrote it."""
+
+    def finish(self, fleet: Fleet, run: RunResult) -> None:
+        from mikronet.ops.identity import confirm_pins
+
+        confirm_pins(run, fleet.trust_store)
 
 
 def _changes(result: RouterResult, **details: Any) -> Intervention:
@@ -129,7 +142,7 @@ class Backup(_Task):
 
 
 @dataclass
-class Trust(_Task):
+class Trust(_Pinning):
     """What each router presents (SSH host key, TLS certificate) against its pins; with ``pin`` new
     routers are pinned, and a changed identity only with ``replace`` (a replaced router)."""
 
@@ -156,7 +169,7 @@ class Trust(_Task):
 
 
 @dataclass
-class TlsEnroll(_Task):
+class TlsEnroll(_Pinning):
     """A certificate of its own for api-ssl on each router, pinned; ``api`` routers move to ``api-ssl``
     in the inventory file (see :mod:`mikronet.ops.enroll`)."""
 

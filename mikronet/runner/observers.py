@@ -86,7 +86,11 @@ class LedgerRecorder:
 
     def __call__(self, event: Event) -> None:
         if event.kind == "run-finished" and self.appended and self._on_append is not None:
-            self._on_append()
+            try:
+                self._on_append()
+            except Exception as exc:  # the run's results stand; the summary says the witness is missing
+                log.error("the ledger's head was not witnessed: %s", exc)
+                self.errors.append(f"the ledger's head was not witnessed in the backups ({exc})")
         result = event.result
         if event.kind != "router-finished" or result is None or result.intervention is None \
                 or event.data.get("resumed"):

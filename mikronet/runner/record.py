@@ -9,6 +9,7 @@ summary line. ``--resume`` reads a record back: the routers it finished are not 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -50,7 +51,8 @@ class RunRecord:
 
     def __init__(self, folder: Path, operation: str, *, command: Sequence[str], selection: Sequence[str],
                  revisions: dict[str, str | None] | None = None, extra: dict[str, Any] | None = None) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)  # a record names routers, addresses and errors: the technician's alone
         started = _now()
         stem = f"{started:%Y%m%dT%H%M%SZ}-{operation}"
         path = folder / f"{stem}.jsonl"
@@ -61,7 +63,8 @@ class RunRecord:
         self.path = path
         self.run_id = path.stem
         self._lock = threading.Lock()
-        self._handle: IO[str] | None = path.open("x", encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._handle: IO[str] | None = os.fdopen(fd, "w", encoding="utf-8")
         header = {
             "type": "run", "version": FORMAT_VERSION, "operation": operation, "command": list(command),
             "started": started.isoformat(timespec="seconds"), "selection": list(selection),

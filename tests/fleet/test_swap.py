@@ -11,7 +11,7 @@ import pytest
 
 from mikronet.inventory import load_inventory
 from mikronet.inventory.edit import add_router
-from mikronet.ledger import open_ledger
+from mikronet.ledger import open_ledger, read_witness
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
 from mikronet.ops.swap import plan_swap
@@ -87,6 +87,8 @@ def test_an_additional_device_and_a_measurement_are_recorded(school: SimFleet, t
         assert 100 < event.details["down_mbps"] <= 200 and event.details["up_mbps"] > 0  # the school's 200 Mbps
         assert event.category is None  # a measurement is evidence, not an improvement
     assert len(ledger.events(kind="measure")) == 2
+    witness = read_witness(fleet.backups, ledger.url)  # the run that appended left its head in the backups
+    assert witness is not None and witness.head == ledger.head()
 
 
 def test_an_additional_device_goes_into_the_inventory_and_the_ledger(school: SimFleet, tmp_path: Path,
