@@ -15,6 +15,8 @@ import pytest
 
 from mikronet.inventory import Router, load_inventory
 from mikronet.ops.fleet import Fleet
+from mikronet.ops.tasks import Trust
+from mikronet.runner import RolloutPolicy
 from mikronet.runner.results import Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
@@ -47,7 +49,7 @@ def test_200_routers_pinned_and_enrolled_at_once_keep_every_pin(
     monkeypatch.setenv("MIKRONET_PASSWORD", PASSWORD)
     inventory = load_inventory(two_hundred.inventory_path)
     fleet = Fleet(inventory, command=["pytest"], record=False)
-    trusted = fleet.trust(pin=True, forks=50)
+    trusted = fleet.run(Trust(pin=True), None, RolloutPolicy(forks=50))
     assert all(r.status is Status.CHANGED for r in trusted.results), [(r.router, r.error) for r in trusted.results]
 
     env = {**os.environ, **ENV, "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
@@ -68,4 +70,4 @@ def test_200_routers_pinned_and_enrolled_at_once_keep_every_pin(
         if store.tls_fingerprint(router.id) != shown.tls.value or store.ssh_key(router.id) != shown.ssh:
             wrong.append(router.id)
     assert wrong == []
-    assert all(r.status is Status.OK for r in fleet.trust(forks=50).results)
+    assert all(r.status is Status.OK for r in fleet.run(Trust(), None, RolloutPolicy(forks=50)).results)
