@@ -331,9 +331,12 @@ class Pusher:
             result.notes.append("finished an interrupted push: the router held the template; its revert is disarmed")
             result.round_trips = transport.stats.round_trips
             return result
-        # The last committed export is what the router held before the interrupted push, if it got
-        # that far; a push killed before its commit left none, and then the router's return is enough.
-        before = self.backups.read(router_id) if self.backups is not None else None
+        # The last committed export is what the router held before the interrupted push only if that push
+        # committed it ("before push"); one killed before its commit left an older export (the router may
+        # have changed since), and then the router's return is enough.
+        before = None
+        if self.backups is not None and self.backups.last_subject(router_id).endswith(": before push"):
+            before = self.backups.read(router_id)
         self._revert_now(transport)
         waited = self._await_revert(run, before or "", f"an interrupted push left {router_id} half-changed",
                                     require_export=False)
