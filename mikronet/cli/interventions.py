@@ -181,7 +181,8 @@ def measure(ctx: click.Context, limit: str | None, server: str | None, seconds: 
 @click.option("--new-model", default=None, help="Its model, if it differs (product name, board name or model).")
 @click.option("--provision", is_flag=True, help="Push the template (for the new model) and what the old router "
               "had beyond it, from its last backup.")
-@yes_option
+@click.option("-y", "--yes", is_flag=True, help="Record the swap and pin the new device without asking. Needed "
+              "for every swap run without a terminal: re-pinning a router's identity is never done unasked.")
 @json_option
 @click.pass_context
 def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | None, provision: bool, yes: bool,
