@@ -35,8 +35,9 @@ def open_fleet_ledger(ctx: click.Context, fleet: Any) -> Any:
 @click.option("--firmware", is_flag=True, help="Also upgrade the RouterBOARD firmware (a second restart).")
 @click.option("--campaign", default=None, help="A name for this campaign in the ledger and reports.")
 @click.option("--check", is_flag=True, help="Say what would happen to each router; change nothing.")
-@click.option("--first-check", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              help="Seconds after a restart before the first attempt to reach the router.")
+@click.option("--first-check", type=click.FloatRange(min=0), default=None,
+              help="Seconds after a restart before the first attempt to reach the router, then polls with "
+                   "growing waits [default: the inventory's restart_s, else 3].")
 @click.option("--come-back-within", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds a restarting router may take to answer again before it counts as lost.")
 @yes_option
@@ -44,7 +45,7 @@ def open_fleet_ledger(ctx: click.Context, fleet: Any) -> Any:
 @fleet_options
 @click.pass_context
 def upgrade(ctx: click.Context, limit: str | None, version: str | None, channel: str | None, firmware: bool,
-            campaign: str | None, check: bool, first_check: float, come_back_within: float, yes: bool,
+            campaign: str | None, check: bool, first_check: float | None, come_back_within: float, yes: bool,
             json_local: bool, flags: FleetFlags) -> None:
     """Upgrade RouterOS (and firmware) on the selected routers, in waves, with a backup first.
 
@@ -64,13 +65,8 @@ def upgrade(ctx: click.Context, limit: str | None, version: str | None, channel:
     if not check:
         _confirm(routers, yes, f"Upgrade to {version or channel}")
         fleet.ledger = open_fleet_ledger(ctx, fleet)
-    run = _run(ctx, fleet, "upgrade", routers, flags, as_json,
-               lambda rs, **kw: fleet.upgrade(rs, target=target, check=check, options=options, **kw))
-    if check and not as_json:
-        for result in run.results:
-            plan = result.details.get("plan")
-            if plan:
-                echo(f"{result.router}: {plan}")
+    run = _run(ctx, fleet, "upgrade", routers, flags, as_json,  # --check: each planned router's line names
+               lambda rs, **kw: fleet.upgrade(rs, target=target, check=check, options=options, **kw))  # its restarts
     ctx.exit(_status(run))
 
 

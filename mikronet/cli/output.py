@@ -100,7 +100,11 @@ def print_result(result: RouterResult, *, show_plan: bool) -> None:
     colour = _STATUS_STYLE.get(status, "red")
     summary = _cause(result) if result.status.is_failure else (
         _counts(result.plan) if result.plan or result.status in (Status.PLANNED, Status.OK) else "")
-    echo(f"{result.router}: {status}" + (f" ({summary})" if summary else ""), fg=colour, bold=True)
+    described = result.details.get("plan")  # an upgrade's plan: its steps, restarts and final version
+    if result.status is Status.PLANNED and isinstance(described, str) and described:
+        echo(f"{result.router}: {status}: {described}", fg=colour, bold=True)
+    else:
+        echo(f"{result.router}: {status}" + (f" ({summary})" if summary else ""), fg=colour, bold=True)
     if show_plan:
         befores = list(result.details.get("before") or [])
         for index, op in enumerate(result.plan):
