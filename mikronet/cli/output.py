@@ -159,7 +159,9 @@ class Lines:
             if (event.kind == "router-finished" and result is not None and _worth_a_line(result)
                     and (result.status.is_failure or not self.failures_only)):
                 print_result(result, show_plan=self.show_plan and bool(result.plan))
-            elif event.kind in ("warning", "threshold-crossed"):
+            elif event.kind == "threshold-crossed":  # the run stopping as asked (--max-fail), not a warning
+                echo(f"stopping: {event.detail}; no new router starts", err=True)
+            elif event.kind == "warning":
                 echo(f"warning: {event.detail}", err=True)
             elif event.kind == "wave-started" and event.wave and event.wave > 1:
                 echo(f"wave {event.wave}: {event.data.get('size')} router(s)", dim=True)
