@@ -66,10 +66,13 @@ def test_upgrade_check_gives_one_line_per_router_naming_each_restart_and_the_fin
 
 
 def test_the_simulated_fleets_inventory_carries_its_boot_time_for_every_router(
-    small_fleet: tuple[SimFleet, Inventory]
+    small_fleet: tuple[SimFleet, Inventory], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, inventory = small_fleet
+    sim, inventory = small_fleet
     assert {router.restart_s for router in inventory.routers} == {BOOT_S}  # not the source's 90 s
+    assert main(["-i", str(sim.inventory_path), "inventory", "show", "LV-8001/gw"]) == 0
+    shown = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("restart_s")]
+    assert shown and shown[0][:2] == ["restart_s", str(BOOT_S)]
 
 
 def test_a_restart_time_that_is_not_a_positive_number_is_bad_input(tmp_path: Path) -> None:
