@@ -30,8 +30,10 @@ services:
 services-down:
 	bash .ci/services down
 
+# the PostgreSQL server is stopped again after the tests if `services` started it (pytest's status kept)
 test: lint services
-	set -a && . ./$(SERVICES_ENV) && set +a && $(BIN)/python -m pytest -q
+	set -a && . ./$(SERVICES_ENV) && set +a && status=0 && $(BIN)/python -m pytest -q || status=$$?; \
+	if grep -q '^MIKRONET_SERVICES_STARTED=1' $(SERVICES_ENV); then bash .ci/services down; fi; exit $$status
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -30,12 +30,29 @@ _GUARDED = (
 logging.getLogger("mikronet").addHandler(logging.NullHandler())
 
 
+class _RaisedAnyway(logging.Filter):
+    """paramiko's transport thread logs every failure as ERROR records, a traceback line by line, and
+    then raises the same failure to its caller, which mikronet's transports translate into one error
+    with its cause. Those records would only repeat it as tracebacks on stderr (six for one silent
+    port); lower levels pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.ERROR
+
+
+_PARAMIKO_FILTER = _RaisedAnyway()
+
+
 def install_redaction() -> None:
-    """Attach the redacting filter to mikronet's and the router libraries' loggers (idempotent)."""
+    """Attach the redacting filter to mikronet's and the router libraries' loggers, and keep paramiko's
+    tracebacks of errors it raises anyway off stderr (idempotent)."""
     for name in _GUARDED:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+    paramiko = logging.getLogger("paramiko.transport")
+    if _PARAMIKO_FILTER not in paramiko.filters:
+        paramiko.addFilter(_PARAMIKO_FILTER)
     for handler in logging.getLogger().handlers:
         if _FILTER not in handler.filters:
             handler.addFilter(_FILTER)

@@ -42,7 +42,7 @@ def _step(number: int, title: str) -> None:
 def _summary(run: Any) -> None:
     from mikronet.cli.output import print_summary
 
-    print_summary(run, json_output=False, operation="demo")
+    print_summary(run, json_output=False, operation="demo", resume_hint=False)  # the demo resumes by itself
 
 
 @click.command()

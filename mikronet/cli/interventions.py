@@ -27,8 +27,9 @@ __all__ = ["add_device", "history", "measure", "restore", "swap", "upgrade"]
 @click.option("--firmware", is_flag=True, help="Also upgrade the RouterBOARD firmware (a second restart).")
 @click.option("--campaign", default=None, help="A name for this campaign in the ledger and reports.")
 @click.option("--check", is_flag=True, help="Say what would happen to each router; change nothing.")
-@click.option("--first-check", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              help="Seconds after a restart before the first attempt to reach the router.")
+@click.option("--first-check", type=click.FloatRange(min=0), default=None,
+              help="Seconds after a restart before the first attempt to reach the router, then polls with "
+                   "growing waits [default: the inventory's restart_s, else 3].")
 @click.option("--come-back-within", type=click.FloatRange(min=1), default=300.0, show_default=True,
               help="Seconds a restarting router may take to answer again before it counts as lost.")
 @yes_option
@@ -36,7 +37,7 @@ __all__ = ["add_device", "history", "measure", "restore", "swap", "upgrade"]
 @fleet_options
 @click.pass_context
 def upgrade(ctx: click.Context, limit: str | None, version: str | None, channel: str | None, firmware: bool,
-            campaign: str | None, check: bool, first_check: float, come_back_within: float, yes: bool,
+            campaign: str | None, check: bool, first_check: float | None, come_back_within: float, yes: bool,
             json_local: bool, flags: FleetFlags) -> None:
     """Upgrade RouterOS (and firmware) on the selected routers, in waves, with a backup first.
 
@@ -55,12 +56,8 @@ def upgrade(ctx: click.Context, limit: str | None, version: str | None, channel:
     routers = fleet.select(limit)
     if not check:
         confirm(routers, yes, f"Upgrade to {version or channel}")
+    # --check: each planned router's line names its restarts and the version it ends on
     run = run_task(fleet, Upgrade(target, options, check=check), routers, flags, as_json)
-    if check and not as_json:
-        for result in run.results:
-            plan = result.details.get("plan")
-            if plan:
-                echo(f"{result.router}: {plan}")
     ctx.exit(exit_status(run))
 
 
@@ -154,7 +151,8 @@ def measure(ctx: click.Context, limit: str | None, server: str | None, seconds: 
 @click.option("--new-model", default=None, help="Its model, if it differs (product name, board name or model).")
 @click.option("--provision", is_flag=True, help="Push the template (for the new model) and what the old router "
               "had beyond it, from its last backup.")
-@yes_option
+@click.option("-y", "--yes", is_flag=True, help="Record the swap and pin the new device without asking. Needed "
+              "for every swap run without a terminal: re-pinning a router's identity is never done unasked.")
 @json_option
 @click.pass_context
 def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | None, provision: bool, yes: bool,

@@ -2,7 +2,8 @@
 
 Sub-command groups live in their own modules and are imported only when invoked, so
 ``mikronet --help`` and ``mikronet --version`` start fast (``bench/bench_startup.py`` measures it).
-Exit status: 0 success, 1 some routers failed, 2 bad input. A command that finished with failed
+Exit status: 0 success, 1 some routers failed, 2 bad input, 3 differences found (``--exit-code`` of
+``plan``, ``config diff``, ``report drift``). A command that finished with failed
 routers ends with ``ctx.exit(1)``; bad input raises an :class:`~mikronet.errors.InputError`.
 """
 
@@ -127,7 +128,8 @@ def cli(ctx: click.Context, inventory_path: Path, ledger_url: str | None, techni
         programme: str | None, json_output: bool) -> None:
     """mikronet: run the MikroTik RouterOS routers of Latvian schools.
 
-    Exit status: 0 success, 1 some routers failed, 2 bad input.
+    Exit status: 0 success, 1 some routers failed, 2 bad input, 3 differences found
+    (`plan`, `config diff` and `report drift` with --exit-code).
     """
     ctx.obj = AppContext(inventory_path=inventory_path, ledger_url=ledger_url, json_output=json_output,
                          technician=technician, programme=programme)

@@ -98,9 +98,13 @@ def _set_line(op: Any, before: dict[str, Any]) -> str:
 def print_result(result: RouterResult, *, show_plan: bool) -> None:
     status = str(result.status)
     colour = _STATUS_STYLE.get(status, "red")
-    summary = result.cause if result.status.is_failure and result.cause else (
+    summary = _cause(result) if result.status.is_failure else (
         _counts(result.plan) if result.plan or result.status in (Status.PLANNED, Status.OK) else "")
-    echo(f"{result.router}: {status}" + (f" ({summary})" if summary else ""), fg=colour, bold=True)
+    described = result.details.get("plan")  # an upgrade's plan: its steps, restarts and final version
+    if result.status is Status.PLANNED and isinstance(described, str) and described:
+        echo(f"{result.router}: {status}: {described}", fg=colour, bold=True)
+    else:
+        echo(f"{result.router}: {status}" + (f" ({summary})" if summary else ""), fg=colour, bold=True)
     if show_plan:
         befores = list(result.details.get("before") or [])
         for index, op in enumerate(result.plan):
@@ -122,9 +126,22 @@ def print_result(result: RouterResult, *, show_plan: bool) -> None:
         echo(f"  note: {note}", dim=True)
 
 
+def _cause(result: RouterResult) -> str:
+    """The one-word cause, when it says more than the status (never ``auth-failed (auth-failed)``)."""
+    return result.cause if result.cause and result.cause != str(result.status) else ""
+
+
+_NOT_STARTED = frozenset({"not-started", "interrupted", "threshold"})
+
+
+def _not_started(result: RouterResult) -> bool:
+    """Skipped before it started: the run was stopped (Ctrl-C, the failure threshold) first."""
+    return result.status is Status.SKIPPED and result.cause in _NOT_STARTED
+
+
 def _worth_a_line(result: RouterResult) -> bool:
-    return result.status not in (Status.OK,) and not (result.status is Status.SKIPPED and
-                                                       result.cause == "not-started")
+    """Routers that changed or failed; those never started are one line in the summary instead."""
+    return result.status not in (Status.OK,) and not _not_started(result)
 
 
 class Lines:
@@ -142,7 +159,9 @@ class Lines:
             if (event.kind == "router-finished" and result is not None and _worth_a_line(result)
                     and (result.status.is_failure or not self.failures_only)):
                 print_result(result, show_plan=self.show_plan and bool(result.plan))
-            elif event.kind in ("warning", "threshold-crossed"):
+            elif event.kind == "threshold-crossed":  # the run stopping as asked (--max-fail), not a warning
+                echo(f"stopping: {event.detail}; no new router starts", err=True)
+            elif event.kind == "warning":
                 echo(f"warning: {event.detail}", err=True)
             elif event.kind == "wave-started" and event.wave and event.wave > 1:
                 echo(f"wave {event.wave}: {event.data.get('size')} router(s)", dim=True)
@@ -200,8 +219,9 @@ def progress_for(total: int, *, json_output: bool, show_plan: bool) -> Callable[
     return Lines(show_plan=show_plan)
 
 
-def print_summary(run: RunResult, *, json_output: bool, operation: str) -> None:
-    """Counts per status, failed routers with their causes, the slowest routers."""
+def print_summary(run: RunResult, *, json_output: bool, operation: str, resume_hint: bool = True) -> None:
+    """Counts per status, failed routers with their causes, the routers never started in one line (with
+    the ``--resume`` that carries on, unless ``resume_hint`` is false), the slowest routers."""
     counts = run.counts()
     if json_output:
         echo(json.dumps({"summary": {
@@ -216,12 +236,18 @@ def print_summary(run: RunResult, *, json_output: bool, operation: str) -> None:
         echo(f"{run.resumed} of them finished in the run resumed, and were not run again", dim=True)
     if run.crossed:
         echo(run.crossed, fg="red")
+    not_started = [r for r in run.results if _not_started(r)]
+    if not_started:
+        why = "interrupted" if run.interrupted else "the failure threshold" if run.crossed else "not started"
+        hint = (f"; to carry on, run the same command with --resume (mikronet {operation} … --resume)"
+                if resume_hint else "")
+        echo(f"{len(not_started)} router(s) not started ({why}){hint}", fg="yellow")
     failed = run.failed
     if failed:
         echo(f"failed ({len(failed)}):", fg="red")
         for result in failed[:20]:
             text = (result.error or result.reason or "").splitlines()[0] if (result.error or result.reason) else ""
-            echo(f"  {result.router:<14} {result.status!s:<16} {result.cause or '':<16} {text[:90]}")
+            echo(f"  {result.router:<14} {result.status!s:<16} {_cause(result):<16} {text[:90]}".rstrip())
         if len(failed) > 20:
             echo(f"  … and {len(failed) - 20} more (--json lists them all)")
     timed = sorted((r for r in run.results if r.timings.get("total")), key=lambda r: -r.timings["total"])[:3]

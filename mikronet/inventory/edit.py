@@ -41,6 +41,7 @@ ROUTER_FIELDS = (
     "template",
     "encoding",
     "ca_file",
+    "restart_s",
     "ports",
     "vars",
 )

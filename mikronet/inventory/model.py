@@ -180,6 +180,8 @@ class Router:
     tls_fingerprint: str | None = None
     ca_file: Path | None = None
     encoding: str = "utf-8"
+    restart_s: float | None = None
+    """Seconds it takes to restart, where the inventory knows (a simulated fleet writes its boot time)."""
     vars: Mapping[str, Any] = field(default_factory=_empty)
     provenance: Mapping[str, Origin] = field(default_factory=_empty)
     """Variable name → where its value came from."""

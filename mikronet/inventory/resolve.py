@@ -25,7 +25,7 @@ from mikronet.inventory.source import Located, Problem, YamlPath, field_name
 __all__ = ["Collector", "Piece", "make_piece", "resolve_all", "secret_ref_in", "secretify", "set_keys"]
 
 _MAX_SHOWN = 30
-_SETTINGS = ("transport", "username", "password", "template", "encoding", "ca_file")
+_SETTINGS = ("transport", "username", "password", "template", "encoding", "ca_file", "restart_s")
 _PORTS = (("api", "api"), ("api_ssl", "api-ssl"), ("ssh", "ssh"))
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -278,6 +278,7 @@ def _resolve_router(
         tls_fingerprint=router_in.tls_fingerprint,
         ca_file=settings.get("ca_file"),
         encoding=settings["encoding"],
+        restart_s=settings.get("restart_s"),
         vars=MappingProxyType(variables),
         provenance=MappingProxyType(provenance),
         origins=MappingProxyType(origins),

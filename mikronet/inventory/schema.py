@@ -117,6 +117,8 @@ class SettingsIn(_Model):
     template: str | None = None
     encoding: str | None = None
     ca_file: str | None = None
+    restart_s: float | None = Field(default=None, gt=0, le=3600)
+    """Seconds the router takes to restart: how long an upgrade waits before it first looks for it."""
     ports: PortsIn | None = None
     vars: dict[str, Any] = Field(default_factory=dict)
 

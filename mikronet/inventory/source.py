@@ -241,11 +241,29 @@ _STARTS = {
 }
 
 
-def yaml_error(exc: yaml.YAMLError, file: Path) -> InventoryError:
-    """PyYAML's error as an :class:`InventoryError` at the line where the broken construct began."""
+def _tab_at(mark: yaml.Mark | None, problem: str, text: str | None) -> tuple[int, int] | None:
+    """(line, column) of the tab PyYAML tripped over, if a tab is what it tripped over: it says
+    "found character that cannot start any token" or "found a tab character that violates indentation".
+    The C parser's marks carry no text, hence ``text``."""
+    if mark is None:
+        return None
+    lines = (text if text is not None else str(mark.buffer or "")).splitlines()
+    row = lines[mark.line] if mark.line < len(lines) else ""
+    if "tab" not in problem and row[mark.column:mark.column + 1] != "\t":
+        return None
+    column = row.find("\t")
+    return (mark.line + 1, column + 1) if column >= 0 else None
+
+
+def yaml_error(exc: yaml.YAMLError, file: Path, text: str | None = None) -> InventoryError:
+    """PyYAML's error as an :class:`InventoryError` at the line where the broken construct began (a
+    tab, which YAML never allows for indentation, as such at its line and column)."""
     if not isinstance(exc, yaml.MarkedYAMLError):
         return InventoryError(f"malformed YAML: {exc}", file=file)
     problem = exc.problem or "malformed YAML"
+    tab = _tab_at(exc.problem_mark, problem, text)
+    if tab is not None:
+        return InventoryError(f"a tab at column {tab[1]}: YAML indents with spaces", file=file, line=tab[0])
     start = _STARTS.get(exc.context or "")
     if start is not None and exc.context_mark is not None:
         noticed = exc.problem_mark
@@ -271,7 +289,7 @@ def read_yaml(text: str, file: Path, *, max_alias_nodes: int = MAX_ALIAS_NODES) 
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise yaml_error(exc, file) from None
+        raise yaml_error(exc, file, text) from None
     builder = _Builder(file, max_alias_nodes)
     data = None if node is None else builder.build(node, ())
     return Located(file=file, data=data, lines=builder.lines, raw=builder.raw)

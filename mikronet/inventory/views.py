@@ -112,6 +112,7 @@ def router_record(router: Router) -> dict[str, Any]:
         "tls_fingerprint": router.tls_fingerprint,
         "ca_file": str(router.ca_file) if router.ca_file else None,
         "encoding": router.encoding,
+        "restart_s": router.restart_s,
         "vars": {k: plain_value(v) for k, v in router.vars.items()},
         "file": router.file,
         "line": router.line,
@@ -184,6 +185,7 @@ def describe(router: Router, *, password_problem: str | None = None) -> list[Row
         Row("template", router.template, origins.get("template")),
         Row("encoding", router.encoding, origins.get("encoding")),
         Row("ca_file", _text(router.ca_file and str(router.ca_file)), origins.get("ca_file")),
+        Row("restart_s", _text(router.restart_s), origins.get("restart_s")),
         Row("tls_fingerprint", _text(router.tls_fingerprint), declared if router.tls_fingerprint else None),
     ]
     for name in sorted(router.vars):

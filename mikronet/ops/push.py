@@ -331,9 +331,12 @@ class Pusher:
             result.notes.append("finished an interrupted push: the router held the template; its revert is disarmed")
             result.round_trips = transport.stats.round_trips
             return result
-        # The last committed export is what the router held before the interrupted push, if it got
-        # that far; a push killed before its commit left none, and then the router's return is enough.
-        before = self.backups.read(router_id) if self.backups is not None else None
+        # The last committed export is what the router held before the interrupted push only if that push
+        # committed it ("before push"); one killed before its commit left an older export (the router may
+        # have changed since), and then the router's return is enough.
+        before = None
+        if self.backups is not None and self.backups.last_subject(router_id).endswith(": before push"):
+            before = self.backups.read(router_id)
         self._revert_now(transport)
         waited = self._await_revert(run, before or "", f"an interrupted push left {router_id} half-changed",
                                     require_export=False)
@@ -528,24 +531,24 @@ class Pusher:
         result.round_trips = run.rts
         result.status, result.stands = Status.REVERTED, Stands.BACKUP
         deadline = self.clock() + self.options.revert_after + len(run.plan) * 0.5 + self.options.come_back_within
-        last_error, answered = "", False
+        last_error, answered, answers_now = "", False, False
         while self.clock() < deadline:
             try:
                 session = self._connect(router)
             except MikronetError as exc:
-                last_error = str(exc)
+                last_error, answers_now = str(exc), False
                 self.sleep(self.options.poll_every)
                 continue
             try:
                 state = session.read_state([], self.schema, extra=guard.inspect_commands())
-                answered = True
+                answered = answers_now = True
                 if guard.inspect(state.extra).revert_armed:
                     self.sleep(self.options.poll_every)  # it answers but has not restored its backup yet
                     continue
                 session.run([guard.unlock_command(), *guard.cleanup_commands()])  # the lock came back with it
                 now = session.export(hide_sensitive=_is_v6(state.version))
             except MikronetError as exc:
-                last_error = str(exc)
+                last_error, answers_now = str(exc), False
                 self.sleep(self.options.poll_every)
                 continue
             finally:
@@ -564,6 +567,15 @@ class Pusher:
             if not same:
                 result.status, result.stands = Status.FAILED, Stands.UNKNOWN
                 result.error = "the router came back but its configuration differs from the backup"
+            return result
+        fired = run.revert_at is not None and self.wall() >= run.revert_at
+        if answered and not answers_now and fired:
+            # It answered with the revert armed, then stopped answering once the revert's time had come.
+            assert run.revert_at is not None
+            result.status, result.stands, result.cause = Status.FAILED, Stands.UNKNOWN, "revert-fired"
+            result.error = (f"its revert fired at {run.revert_at:%Y-%m-%d %H:%M:%S} UTC (it is probably "
+                            f"restarting with its backup); it has not answered since")
+            result.revert_at = None
             return result
         if answered:
             result.status, result.stands = Status.REVERT_PENDING, Stands.REVERT_PENDING

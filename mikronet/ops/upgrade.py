@@ -61,7 +61,8 @@ class UpgradeTarget:
 class UpgradeOptions:
     """Timing and limits of one router's upgrade (the seconds are a RouterBOARD's, not a simulator's)."""
 
-    first_check: float = 30.0        # after a restart, wait this long before the first connect
+    first_check: float | None = None  # after a restart, wait this long before the first connect (None:
+    #                                  the router's restart_s from the inventory, else `poll`)
     poll: float = 3.0                # then poll, the wait growing by half each time
     poll_max: float = 15.0
     come_back_within: float = 300.0  # give up on a router that has not answered by then
@@ -205,19 +206,25 @@ class Upgrader:
             raise TransportError(f"check for updates: {status}", router=session.router_id)
         return latest
 
-    @staticmethod
-    def _describe(current: str, hops: list[str], latest: str | None, firmware: bool) -> str:
-        steps = []
+    def _describe(self, current: str, hops: list[str], latest: str | None, firmware: bool) -> str:
+        """The plan in one line: each step with the restart it costs, and the version it ends on."""
+        steps: list[str] = []
         for hop in hops:
+            restart = f"restart {len(steps) + 1}"
             if hop == "lt":
-                steps.append("the last 6.49 long-term release first (RouterOS 6 reaches 7 only from there)")
+                steps.append(f"the last 6.49 long-term release first ({restart}; RouterOS 6 reaches 7 only from there)")
             elif hop.startswith("version:"):
-                steps.append(f"{hop[8:]} (packages fetched, restart)")
+                steps.append(f"{hop[8:]} (packages fetched, {restart})")
             else:
-                steps.append(f"{latest or 'the newest'} of channel {hop[8:]} (download, restart)")
+                steps.append(f"{latest or 'the newest'} of channel {hop[8:]} (download, {restart})")
         if firmware:
-            steps.append("RouterBOARD firmware (second restart)")
-        return f"{current} → " + " → ".join(steps) if steps else f"{current}: nothing to do (not downgraded)"
+            steps.append(f"RouterBOARD firmware (restart {len(steps) + 1})")
+        if not steps:
+            return f"{current}: nothing to do (not downgraded)"
+        final = current if not hops else (
+            self.target.version or latest or f"the newest {self.target.channel} release")
+        count = f"{len(steps)} restart{'s' if len(steps) > 1 else ''}"
+        return f"{current} → " + " → ".join(steps) + f"; ends on {final} after {count}"
 
     def _hop(self, router: Router, progress: _Progress, hop: str, facts: dict[str, Any]) -> RouterResult | None:
         """One install and restart; None when the router came back on the version the hop aimed at."""
@@ -299,10 +306,15 @@ class Upgrader:
         return None
 
     def _wait(self, router: Router, progress: _Progress, when: str) -> dict[str, Any] | RouterResult:
-        """Wait for the router to answer again; its facts, or a failed result past the limit."""
-        self.sleep(self.options.first_check)
+        """Wait for the router to answer again; its facts, or a failed result past the limit.
+
+        The first look comes once the router can have restarted (``first_check``, else its inventory
+        ``restart_s``, else ``poll`` seconds); then it is looked for again after half of that (at most
+        ``poll / 2``), each wait half as long again as the one before, up to ``poll_max``."""
+        first = self.first_wait(router)
+        self.sleep(first)
         deadline = self.clock() + self.options.come_back_within
-        delay, last = self.options.poll, ""
+        delay, last = max(min(self.options.poll, first) / 2, 0.1), ""
         while self.clock() < deadline:
             try:
                 with self.connect(router) as session:
@@ -314,8 +326,14 @@ class Upgrader:
             self.sleep(min(delay, max(0.0, deadline - self.clock())))
             delay = min(delay * 1.5, self.options.poll_max)
         return self._fail(progress, "did-not-return",
-                          f"no answer {when} within {self.options.first_check + self.options.come_back_within:g} s "
+                          f"no answer {when} within {first + self.options.come_back_within:g} s "
                           f"({last})", Stands.UNKNOWN)
+
+    def first_wait(self, router: Router) -> float:
+        """Seconds from a restart command to the first look at the router."""
+        if self.options.first_check is not None:
+            return self.options.first_check
+        return router.restart_s if router.restart_s is not None else self.options.poll
 
     @staticmethod
     def _fail(progress: _Progress, cause: str, error: str, stands: Stands) -> RouterResult:

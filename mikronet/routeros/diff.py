@@ -187,8 +187,9 @@ def _selector_for(ctx: _Ctx, item: Item) -> Selector:
 def _is_builtin(ps: PathSchema, item: Item) -> bool:
     """Built-in (or dynamic) items can be changed, never removed: those named by a selector in an
     export, those with a ``default-name``, ``default``/``builtin``/``dynamic`` flag (as the API
-    prints them), and those the schema lists as factory items (``/ip service`` ``telnet``)."""
-    if item.selector is not None:
+    prints them), those the schema lists as factory items (``/ip service`` ``telnet``), and every
+    item of a menu that holds built-in items only (``/ip service`` ``reverse-proxy`` since 7.19)."""
+    if item.selector is not None or ps.fixed:
         return True
     props = item.props
     if props.get("default-name") not in (None, ""):
@@ -303,7 +304,8 @@ def _diff_section(
         if want.verb == "remove":
             assert want.selector is not None
             hits = [i for i, have in enumerate(a_items)
-                    if i not in claimed and i not in removed and matches(ps, want.selector, have)]
+                    if i not in claimed and i not in removed and matches(ps, want.selector, have)
+                    and not _is_builtin(ps, have)]  # RouterOS refuses to remove a built-in item
             if hits:
                 removed.update(hits)
                 removals.append(Remove(path, want.selector, hidden_keys(ps, EMPTY_PROPS, want.selector)))

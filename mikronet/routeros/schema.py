@@ -9,6 +9,7 @@ Each path entry says::
       singleton-until: "7.0"       # … or only before this version (a list from it: /mpls ldp)
       list-since: "7.17"           # a singleton that became a list (/interface ovpn-server server)
       builtin: [default-name]      # properties that name built-in items in [ find … ] selectors
+      fixed: true                  # every item is built in: RouterOS adds and removes none (/ip service)
       name: name                   # what ``set NAME`` refers to (default ``name``)
       since: "7.13"                # the path exists from this version on …
       until: "7.13"                # … or only before this one
@@ -196,6 +197,8 @@ class PathSchema:
     builtins: Mapping[str, Props] = field(default_factory=lambda: MappingProxyType({}))
     singleton_until: Version | None = None
     list_since: Version | None = None
+    fixed: bool = False
+    """Every item is built in (``/ip service``: a version may bring a new one, none can be removed)."""
 
     def is_singleton(self, version: Version | None) -> bool:
         """Whether the menu is one set of settings on ``version`` (some changed shape: ``/mpls ldp``
@@ -280,7 +283,7 @@ class PathSchema:
         if not isinstance(data, dict):
             raise SchemaError(f"{where}: {path}: expected a mapping")
         known = {"keys", "ordered", "singleton", "builtin", "name", "since", "until", "was", "props",
-                 "no-common", "builtins", "singleton-until", "list-since"}
+                 "no-common", "builtins", "singleton-until", "list-since", "fixed"}
         unknown = set(data) - known
         if unknown:
             raise SchemaError(f"{where}: {path}: unknown fields {sorted(unknown)}")
@@ -303,6 +306,7 @@ class PathSchema:
             was=canonical_path(data["was"]) if data.get("was") else None,
             singleton_until=parse_version(str(data["singleton-until"])) if "singleton-until" in data else None,
             list_since=parse_version(str(data["list-since"])) if "list-since" in data else None,
+            fixed=bool(data.get("fixed", False)),
             builtins=MappingProxyType({
                 str(key): _parse_args(str(value or ""), f"{where}: {path}: builtins: {key}")
                 for key, value in (data.get("builtins") or {}).items()

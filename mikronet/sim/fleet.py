@@ -207,7 +207,8 @@ class SimFleet:
         """Write the inventory the fleet serves: the source's, with the twins' addresses and ports."""
         ca = self.runtime.ca.ca_path if self.runtime.ca is not None else None
         with self._write_lock:
-            write_sim_inventory(self.inventory, self.runtime.endpoints, self.inventory_path, ca_file=ca)
+            write_sim_inventory(self.inventory, self.runtime.endpoints, self.inventory_path, ca_file=ca,
+                                restart_s=self.options.device.boot_time)
 
     def refresh(self) -> bool:
         """Take in edits of the source inventory: routers it gained get twins, routers it lost lose

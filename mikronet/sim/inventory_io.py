@@ -99,18 +99,23 @@ def _drop_key(node: Any, key: str) -> None:
 
 
 def write_sim_inventory(
-    inventory: Inventory, endpoints: Mapping[str, Endpoint], out: Path, *, ca_file: Path | None = None
+    inventory: Inventory, endpoints: Mapping[str, Endpoint], out: Path, *, ca_file: Path | None = None,
+    restart_s: float | None = None,
 ) -> Path:
     """Write ``out``: the inventory with hosts (and ports) of the simulated routers; check it loads.
 
     Pinned TLS fingerprints and CA files of the real routers are dropped; with ``ca_file`` every
-    router verifies api-ssl against the fleet's own CA.
+    router verifies api-ssl against the fleet's own CA. ``restart_s`` (the twins' boot time) replaces
+    every restart time the source gives: an upgrade waits for a twin as long as a twin takes.
     """
     doc = _merged_document(inventory.path)
     _drop_key(doc, "tls_fingerprint")
     _drop_key(doc, "ca_file")
     if ca_file is not None:
         doc.setdefault("defaults", {})["ca_file"] = str(ca_file.resolve())
+    if restart_s is not None:
+        _drop_key(doc, "restart_s")
+        doc.setdefault("defaults", {})["restart_s"] = restart_s
     by_id = {router.id: router for router in inventory.routers}
     for school in doc["schools"]:
         for entry in school.get("routers") or []:

@@ -17,8 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
-import asyncssh
-from asyncssh.channel import SSHChannel
+from mikronet.sim.sshlib import asyncssh
 
 __all__ = ["FileDevice", "RouterFiles", "file_server_factory"]
 
@@ -58,7 +57,7 @@ def _content(item: Any) -> bytes:
 class RouterFiles(asyncssh.SFTPServer):
     """The router's ``/file`` as an SFTP/SCP filesystem: one directory of files (names may hold ``/``)."""
 
-    def __init__(self, chan: SSHChannel[bytes], device: FileDevice) -> None:
+    def __init__(self, chan: asyncssh.channel.SSHChannel[bytes], device: FileDevice) -> None:
         super().__init__(cast("asyncssh.SSHServerChannel[bytes]", chan))
         self._device = device
         self._now = int(time.time())
@@ -156,6 +155,6 @@ class RouterFiles(asyncssh.SFTPServer):
         self._device.remove_file(item)
 
 
-def file_server_factory(device: FileDevice) -> Callable[[SSHChannel[bytes]], RouterFiles]:
+def file_server_factory(device: FileDevice) -> Callable[[asyncssh.channel.SSHChannel[bytes]], RouterFiles]:
     """The ``sftp_factory`` for one router's SSH server."""
     return lambda chan: RouterFiles(chan, device)

@@ -27,12 +27,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-import asyncssh
-
 from mikronet.sim.console import Console, ConsoleDevice
 from mikronet.sim.hostkey import host_key_openssh
 from mikronet.sim.scp import FileDevice, file_server_factory
 from mikronet.sim.services import admits, service_from_row
+from mikronet.sim.sshlib import asyncssh
 
 __all__ = [
     "LoginOptions",

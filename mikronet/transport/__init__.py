@@ -12,7 +12,7 @@ import ssl
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mikronet.errors import TransportError
+from mikronet.errors import TransportError, TransportTimeout
 from mikronet.transport.base import ActualState, ApplyReport, Command, Reply, Transport, TransportStats
 from mikronet.transport.trust import TLS_KIND, Pin, TrustStore, fingerprint_of_der, ssh_fingerprint
 
@@ -92,19 +92,28 @@ def fetch_identity(router: Router, *, timeout: float = 10.0) -> Presented:
     ssh_pin: Pin | None = None
     tls_pin: Pin | None = None
     ssh_error = tls_error = None
+    timed_out = 0
     try:
         import paramiko
 
         with socket.create_connection((router.host, router.ports.ssh), timeout=timeout) as sock:
             session = paramiko.Transport(sock)
+            session.banner_timeout = session.handshake_timeout = timeout
             try:
                 session.start_client(timeout=timeout)
+                if not session.initial_kex_done:  # start_client gave up waiting without an error of its own
+                    raise TimeoutError
                 key = session.get_remote_server_key()
                 ssh_pin = Pin(router.id, key.get_name(), key.get_base64())
             finally:
                 session.close()
+    except TimeoutError:
+        ssh_error, timed_out = f"no SSH answer within {timeout:g} s", timed_out + 1
     except (OSError, Exception) as exc:  # paramiko raises SSHException and plain Exceptions
-        ssh_error = str(exc) or type(exc).__name__
+        if "banner" in str(exc):  # connected, but nothing that speaks SSH answered
+            ssh_error, timed_out = f"no SSH answer within {timeout:g} s", timed_out + 1
+        else:
+            ssh_error = str(exc) or type(exc).__name__
     try:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
@@ -116,8 +125,13 @@ def fetch_identity(router: Router, *, timeout: float = 10.0) -> Presented:
                 tls_pin = Pin(router.id, TLS_KIND, fingerprint_of_der(der))
             else:
                 tls_error = "no certificate"
+    except TimeoutError:
+        tls_error, timed_out = f"no TLS handshake within {timeout:g} s", timed_out + 1
     except (OSError, ssl.SSLError) as exc:
         tls_error = str(exc) or type(exc).__name__
     if ssh_pin is None and tls_pin is None:
-        raise TransportError(f"neither SSH nor api-ssl answered ({ssh_error}; {tls_error})", router=router.id)
+        message = f"neither SSH nor api-ssl answered ({ssh_error}; {tls_error})"
+        if timed_out == 2:
+            raise TransportTimeout(message, router=router.id)
+        raise TransportError(message, router=router.id)
     return Presented(ssh_pin, tls_pin, ssh_error, tls_error)

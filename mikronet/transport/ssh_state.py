@@ -28,7 +28,10 @@ _NOT_EXPORTED = frozenset({"/user"})
 
 
 _HEAD = re.compile(r"^\s*(\d+)\s+([A-Z]*)\s*(.*)$")
-_PAIR = re.compile(r'([A-Za-z0-9.-]+)=("(?:[^"\\]|\\.)*"|\S*)')
+# A date with its time is one value although the console prints it unquoted with a space
+# (``next-run=dec/06/2026 10:00:00`` up to 7.10, ``2026-12-06 10:00:00`` after).
+_DATE_TIME = r"(?:[A-Za-z]{3}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}(?!\S)"
+_PAIR = re.compile(rf'([A-Za-z0-9.-]+)=("(?:[^"\\]|\\.)*"|{_DATE_TIME}|\S*)')
 
 
 def parse_detail(output: str) -> list[dict[str, str]]:

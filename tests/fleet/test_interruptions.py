@@ -132,3 +132,68 @@ def test_a_push_interrupted_anywhere_ends_at_the_template_after_a_rerun(
     assert subjects[0].startswith("after push") and "before push" in subjects[1:], subjects
     exported = store.read(router_id) or ""
     assert "mikronet-revert" not in exported and "mikronet-lock" not in exported
+
+
+ARMED_KINDS = ("api7", "api6")
+
+
+@pytest.fixture(scope="module")
+def drifted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimFleet, Inventory]]:
+    """Routers that were pushed once (their backup history ends with an "after push") and then drifted."""
+    root = tmp_path_factory.mktemp("armed")
+    lines = ["defaults: {username: mikronet, password: {env: MIKRONET_PASSWORD}, template: school-gateway}",
+             "schools:"]
+    for n, kind in enumerate(ARMED_KINDS, start=1):
+        transport, version = KINDS[kind]
+        lines.append(f'  - {{id: LV-{n:04d}, name: "Skola {kind} ā", municipality: Rīga, '
+                     f"connection: {{type: optical, contracted_mbps: 100}}, vars: {{lan_subnet: 10.60.{n}.0/24}}, "
+                     f"routers: [{{name: gw, host: 10.6.0.{n}, model: RB750Gr3, serial: J{n:05d}, "
+                     f"routeros: {version}, transport: {transport}}}]}}")
+    (root / "inventory.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    options = FleetOptions(device=DeviceOptions(boot_time=0.3))
+    with SimFleet(root / "inventory.yaml", directory=root / "sim", options=options, environ=ENV) as fleet:
+        inventory = load(fleet)
+        pin_all(inventory)
+        yield fleet, inventory
+
+
+@pytest.mark.parametrize("kind", ARMED_KINDS)
+def test_a_push_killed_once_its_revert_is_armed_converges_on_the_rerun(
+    drifted: tuple[SimFleet, Inventory], kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after the revert is armed and before the "before" export is committed: the history's newest
+    export is an older one, so the re-run cannot compare the restored router with it, and need not."""
+    sim, inventory = drifted
+    monkeypatch.setenv("MIKRONET_PASSWORD", PASSWORD)
+    router_id = f"LV-{ARMED_KINDS.index(kind) + 1:04d}/gw"
+    fleet = Fleet(inventory, push_options=PushOptions(revert_after=30, come_back_within=30, poll_every=0.2),
+                  command=["pytest"], record=False)
+    assert fleet.push(router_id).results[0].status is Status.CHANGED
+    router = fleet.select(router_id)[0]
+    with connect(router, TrustStore(inventory.known_hosts)) as session:  # someone changes it by hand
+        session.run([Command("/system/identity", "set", {"name": "renamed-by-hand"})])
+
+    hold = sim.hold(router_id, lambda command: command == "/system/scheduler/add")
+    process = subprocess.Popen(
+        [MIKRONET, "-i", str(sim.inventory_path), "push", "--limit", router_id, "--yes", "--json",
+         "--revert-after", "30"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "MIKRONET_PASSWORD": PASSWORD, "MIKRONET_TECHNICIAN": "Test"})
+    try:
+        assert hold.reached.wait(60), "the push never armed its revert"
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+    finally:
+        hold.release()  # the arm the push sent runs after it died, as a router runs what it received
+    with connect(router, TrustStore(inventory.known_hosts)) as session:
+        armed = session.run([Command("/system/scheduler", "print")])[0].rows
+    assert [row.get("name") for row in armed] == ["mikronet-revert"]
+    store = BackupStore(inventory.trust_dir / "backups")
+    assert store.last_subject(router_id).endswith("after push")  # killed before its "before" commit
+
+    again = fleet.push(router_id).results[0]
+    assert again.status is Status.CHANGED, (again.status, again.error, again.reason)
+    assert fleet.plan(router_id).results[0].status is Status.OK
+    subjects = [c.subject.split(": ", 1)[1] for c in store.commits(router_id)]
+    assert subjects[:2] == ["after push", "before push"], subjects
+    assert "renamed-by-hand" in (store.read(router_id, store.commits(router_id)[1].revision) or "")

@@ -335,3 +335,20 @@ def test_default_set_in_two_files(
         field="defaults.username",
         message=f"already set in {root / 'fleet.yaml'}:3; set each default once",
     )
+
+
+@pytest.mark.parametrize("indent", ["\t", "  \t", "\t  "])
+def test_a_tab_in_the_inventory_is_named_at_its_line_and_column(
+    write: Callable[..., Path], texts: tuple[str, str], password: str, indent: str,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    write("fleet.yaml", texts[0])
+    lines = texts[1].splitlines()
+    number = next(i for i, line in enumerate(lines) if "Rīgas 1. vidusskola" in line)
+    lines[number] = indent + lines[number].lstrip()
+    root = write("schools.yaml", "\n".join(lines) + "\n")
+    code, out, err = run_check(root, capsys)
+    assert (code, out) == (2, "")
+    column = indent.index("\t") + 1
+    assert err.splitlines() == [
+        f"error: {root / 'schools.yaml'}:{number + 1}: a tab at column {column}: YAML indents with spaces"]

@@ -188,3 +188,21 @@ def test_an_actual_read_over_the_api_is_matched_like_an_export() -> None:
     assert not diff(template, api)  # ssh is built in: owned or not, it is never removed
     changed = parse("/ip service\nset ssh port=2222\n")
     assert diff(changed, api).ops == (Set("/ip service", Ref.of("ssh"), Props({"port": "2222"})),)
+
+
+# /ip service as the API prints it on 7.19: rows without selectors, reverse-proxy new in that version.
+_SERVICES_719 = Config({"/ip service": Section("/ip service", items=tuple(
+    Item(Props({"name": name, "port": port, "disabled": disabled}))
+    for name, port, disabled in (("telnet", "23", "true"), ("ssh", "22", "false"), ("api", "8728", "false"),
+                                 ("reverse-proxy", "443", "true"))))})
+
+
+def test_no_plan_removes_a_built_in_item_the_schema_does_not_list() -> None:
+    # a restore from a 7.18 export owns /ip service whole; 7.19 has a service that export never saw
+    restored = parse("# 2025-04-01 10:00:00 by RouterOS 7.18.2\n/ip service\nset telnet disabled=yes\n")
+    owned = Config(restored.sections, header=restored.header, ownership={"/ip service": "own"})
+    plan = diff(owned, _SERVICES_719, version="7.19.1")
+    assert not [op for op in plan if isinstance(op, Remove)], render_script(plan)
+    # and a template that asks for it in so many words gets no remove either: RouterOS refuses it
+    asked = parse("/ip service\nremove [ find name=reverse-proxy ]\n")
+    assert not [op for op in diff(asked, _SERVICES_719, version="7.19.1") if isinstance(op, Remove)]
