@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from mikronet.errors import ImportFileError
+from mikronet.textsafe import FORMULA_START
 
 __all__ = [
     "COLUMNS",
@@ -213,10 +214,6 @@ def read_table(file: Path, *, encoding: str = "auto", sheet: str | None = None) 
     if file.suffix.lower() in (".csv", ".txt", ".tsv"):
         return _read_csv(file, encoding)
     raise ImportFileError(file, [(None, "expected a .csv or .xlsx file")])
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet may take for a formula at the start of a cell."""
 
 
 def cell_text(value: Any) -> str:
