@@ -6,6 +6,12 @@ property and start a command (``x" ; /system reset-configuration ; :put "`` stay
 Templates must not put quotes around expressions themselves; that is refused when the template
 is loaded, with its line. ``{{ text | raw }}`` opts a piece of trusted script out of quoting.
 
+Templates run in Jinja's immutable sandbox: a template (and the templates folder is an inventory
+setting, so a template is input) reaches no Python internals (``cycler.__init__.__globals__`` is
+refused), changes no value it is given, and includes only files inside its templates folder. Any
+error a template raises while it renders (``{{ 1/0 }}``, a missing include) is a
+:class:`~mikronet.errors.TemplateError` naming the template and line.
+
 Undefined variables are errors (``StrictUndefined``) naming the template, line, router and
 variable, with "did you mean" from the variables that exist. Secrets (:class:`~mikronet.secret.Secret`,
 and secret references not yet resolved) render as ``***`` unless the call asks for the real values
@@ -33,8 +39,10 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import jinja2.ext
 import jinja2.lexer
+import jinja2.sandbox
+from jinja2.exceptions import SecurityError
 
-from mikronet.errors import TemplateError
+from mikronet.errors import MikronetError, TemplateError
 from mikronet.hardware import model_info
 from mikronet.routeros import Version, parse_version, quote
 from mikronet.secret import MASK, Secret
@@ -176,14 +184,31 @@ def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
     return quote(str(value))
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads templates from one folder only: a name that leads outside it (``..``, or a symbolic
+    link out of the folder) is not found."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), encoding="utf-8")
+        self._root = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self._root):
+            raise jinja2.TemplateNotFound(f"{template} (outside the templates folder)")
+        return source, filename, uptodate
+
+
 class Renderer:
     """Renders templates from one folder. Build one per run; it caches compiled templates and
     defaults, and holds no per-call state (safe to share between threads)."""
 
     def __init__(self, template_dir: Path | None = None) -> None:
         self.template_dir = template_dir or default_template_dir()
-        self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.template_dir), encoding="utf-8"),
+        self._env: jinja2.Environment = jinja2.sandbox.ImmutableSandboxedEnvironment(
+            loader=_ConfinedLoader(self.template_dir),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
@@ -256,11 +281,27 @@ class Renderer:
         values[_REVEAL] = reveal_secrets
         try:
             return compiled.render(values)
+        except MikronetError:
+            raise
         except jinja2.UndefinedError as exc:
             message = f"undefined variable: {exc.message}{_suggest(exc.message or '', values)}"
-            raise TemplateError(message, template=name, line=_template_line(exc, name), router=router_id) from exc
-        except (ValueError, TypeError) as exc:
-            raise TemplateError(str(exc), template=name, line=_template_line(exc, name), router=router_id) from exc
+            where, line = self._where(exc, name)
+            raise TemplateError(message, template=where, line=line, router=router_id) from exc
+        except jinja2.TemplateSyntaxError as exc:  # in an included template
+            raise TemplateError(exc.message or "syntax error", template=exc.name or name, line=exc.lineno,
+                                router=router_id) from exc
+        except jinja2.TemplateNotFound as exc:
+            where, line = self._where(exc, name)
+            raise TemplateError(f"no template {exc.name!r} to include in {self.template_dir}", template=where,
+                                line=line, router=router_id) from exc
+        except SecurityError as exc:
+            where, line = self._where(exc, name)
+            raise TemplateError(f"not allowed in a template: {exc}", template=where, line=line,
+                                router=router_id) from exc
+        except Exception as exc:  # whatever the template's own expressions raise (1/0, int('x'), ...)
+            where, line = self._where(exc, name)
+            message = str(exc) if isinstance(exc, ValueError | TypeError) else f"{type(exc).__name__}: {exc}"
+            raise TemplateError(message, template=where, line=line, router=router_id) from exc
 
     # -- internals --------------------------------------------------------------------------
 
@@ -284,6 +325,13 @@ class Renderer:
         values = {k: secretify(v, located, (k,), path.parent, problems) for k, v in located.data.items()}
         problems.raise_if_any()
         return values
+
+    def _where(self, exc: BaseException, name: str) -> tuple[str, int | None]:
+        """The template file (``name`` or an included one) and line an exception was raised at."""
+        found = _template_frame(exc, self.template_dir)
+        if found is None:
+            return name, _template_line(exc, name)
+        return found
 
     def _check_source(self, name: str, router_id: str | None) -> None:
         source = self.template_dir / name
@@ -313,6 +361,21 @@ def _suggest(message: str, context: Mapping[str, Any]) -> str:
         return ""
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _template_frame(exc: BaseException, folder: Path) -> tuple[str, int] | None:
+    """The innermost template (its name in ``folder``) and line in an exception's traceback."""
+    root = str(folder.resolve())
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIX) or filename.startswith(root):
+            path = Path(filename).resolve()
+            if path.is_relative_to(root):
+                found = (str(path.relative_to(root)), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:
