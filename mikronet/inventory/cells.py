@@ -126,12 +126,15 @@ def _decode(data: bytes, encoding: str, file: Path) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise ImportFileError(file, [(None, f"cannot read as {encoding}: {exc}")]) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1257"), "cp1257"
+    tried = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1257")
+    for codec in tried:
+        try:
+            return data.decode(codec), codec.removesuffix("-sig")
+        except UnicodeDecodeError as exc:
+            failed = exc
+    line = data[: failed.start].count(b"\n") + 1
+    raise ImportFileError(file, [(line, f"not text in UTF-8, UTF-16 or cp1257 (byte 0x{data[failed.start]:02x}); "
+                                        "save the sheet as CSV UTF-8")])
 
 
 def _pick_delimiter(first_line: str) -> str:

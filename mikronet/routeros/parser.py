@@ -48,7 +48,6 @@ from mikronet.routeros.model import (
     canonical_path,
 )
 from mikronet.routeros.schema import Schema, default_schema
-from mikronet.routeros.version import parse_version
 from mikronet.routeros.syntax import (
     VERBS,
     SyntaxProblem,
@@ -57,6 +56,7 @@ from mikronet.routeros.syntax import (
     parse_command,
     parse_commands,
 )
+from mikronet.routeros.version import parse_version
 
 __all__ = ["parse", "parse_command", "parse_commands", "parse_file"]  # the single-line two live in syntax
 
