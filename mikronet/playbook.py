@@ -149,7 +149,7 @@ def playbook_routers(playbook: Playbook, fleet: Fleet, limit: str | None = None)
     from mikronet.inventory import select
 
     chosen = fleet.select(playbook.limit)
-    if limit:
+    if limit is not None:
         narrowed = {r.id for r in select(fleet.inventory, limit)}
         chosen = [r for r in chosen if r.id in narrowed]
     return chosen

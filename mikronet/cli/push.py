@@ -133,7 +133,7 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
     fleet = _fleet(ctx)
     if pattern and limit:
         raise click.UsageError("give the routers either as PATTERN or with --limit, not both")
-    routers = fleet.select(pattern or limit)
+    routers = fleet.select(pattern if pattern is not None else limit)
     ask = not yes and not as_json and sys.stdin.isatty()
     run = _run(ctx, fleet, "trust", routers, flags, as_json,
                lambda rs, **kw: fleet.trust(rs, pin=yes, replace_changed=replace, **kw))
@@ -152,6 +152,9 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
                 store.record(pin)
         echo(f"pinned {len(shown)} router(s) in {store.path}")
     elif shown and not yes:
+        if not ask:  # nothing was pinned and nobody could be asked: not a success
+            raise InputError(f"{len(shown)} router(s) not pinned without --yes: there is no terminal to ask; "
+                             "re-run with --yes to pin them")
         echo(f"{len(shown)} router(s) not pinned: re-run with --yes to pin them", err=True)
     ctx.exit(_status(run))
 
@@ -170,7 +173,7 @@ def tls_enroll(ctx: click.Context, pattern: str | None, limit: str | None, check
     on with it, and pin it. Routers that were on `api` are switched to `api-ssl` in the inventory."""
     as_json = _json(ctx, json_local)
     fleet = _fleet(ctx)
-    routers = fleet.select(pattern or limit)
+    routers = fleet.select(pattern if pattern is not None else limit)
     if not check:
         _confirm(routers, yes, "Enrol for api-ssl")
     run = _run(ctx, fleet, "tls-enroll", routers, flags, as_json,
