@@ -6,6 +6,7 @@ and each writes what it did to the ledger beside the inventory (``--ledger URL``
 
 from __future__ import annotations
 
+import difflib
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -76,8 +77,16 @@ def upgrade(ctx: click.Context, limit: str | None, version: str | None, channel:
 
 
 def _one_router(fleet: Any, router_id: str) -> Any:
+    """The one router the ROUTER argument names; a wrong id is reported as the argument, with "did you mean"."""
     from mikronet.errors import SelectionError
 
+    inventory = fleet.inventory
+    known = [r.id for r in inventory.routers]
+    schools = {s.id for s in inventory.schools}
+    if router_id not in known and router_id not in schools and not set(router_id) & set("*?["):
+        close = difflib.get_close_matches(router_id, known, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise SelectionError(f"ROUTER {router_id!r}: no such router{hint}")
     routers = fleet.select(router_id)
     if len(routers) != 1:
         raise SelectionError(f"{router_id!r} selects {len(routers)} routers; name exactly one")
