@@ -44,6 +44,7 @@ from jinja2.exceptions import SecurityError
 
 from mikronet.errors import MikronetError, TemplateError
 from mikronet.hardware import model_info
+from mikronet.render_vars import template_variables
 from mikronet.routeros import Version, parse_version, quote
 from mikronet.secret import MASK, Secret
 
@@ -226,8 +227,14 @@ class Renderer:
             version=_version,
         )
         self._defaults: dict[str, Mapping[str, Any]] = {}
+        self._used_cache: tuple[frozenset[str] | None] | None = None
 
     # -- public -----------------------------------------------------------------------------
+
+    @property
+    def environment(self) -> jinja2.Environment:
+        """The sandboxed Jinja environment (for reading templates, e.g. :mod:`mikronet.render_vars`)."""
+        return self._env
 
     def template_path(self, name: str) -> Path:
         return self.template_dir / f"{name}{TEMPLATE_SUFFIX}"
@@ -284,7 +291,7 @@ class Renderer:
         except MikronetError:
             raise
         except jinja2.UndefinedError as exc:
-            message = f"undefined variable: {exc.message}{_suggest(exc.message or '', values)}"
+            message = f"undefined variable: {exc.message}{_suggest(exc.message or '', values, self._used())}"
             where, line = self._where(exc, name)
             raise TemplateError(message, template=where, line=line, router=router_id) from exc
         except jinja2.TemplateSyntaxError as exc:  # in an included template
@@ -326,6 +333,19 @@ class Renderer:
         problems.raise_if_any()
         return values
 
+    def _used(self) -> frozenset[str] | None:
+        """Every variable some template in the folder reads (None: not known, a computed include)."""
+        if self._used_cache is None:
+            found: set[str] = set()
+            for path in sorted(self.template_dir.glob(f"*{TEMPLATE_SUFFIX}")):
+                names = template_variables(self, path.name.removesuffix(TEMPLATE_SUFFIX))
+                if names is None:
+                    self._used_cache = (None,)
+                    return None
+                found |= names
+            self._used_cache = (frozenset(found),)
+        return self._used_cache[0]
+
     def _where(self, exc: BaseException, name: str) -> tuple[str, int | None]:
         """The template file (``name`` or an included one) and line an exception was raised at."""
         found = _template_frame(exc, self.template_dir)
@@ -345,8 +365,10 @@ class Renderer:
                 )
 
 
-def _suggest(message: str, context: Mapping[str, Any]) -> str:
-    """"; did you mean 'x'?" for an undefined variable or attribute, from the names that exist."""
+def _suggest(message: str, context: Mapping[str, Any], used: frozenset[str] | None = None) -> str:
+    """"; did you mean 'x'?" for an undefined variable or attribute, from the names that exist. When
+    the near name is a variable no template reads (``used``), the misspelling is the inventory's:
+    say so rather than offer the typo as the fix."""
     from mikronet.hardware import Model
     from mikronet.inventory import Router, School, SchoolConnection
 
@@ -360,6 +382,8 @@ def _suggest(message: str, context: Mapping[str, Any]) -> str:
     else:
         return ""
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close and undefined and used is not None and close[0] not in used:
+        return f"; the variables have {close[0]!r}, which no template reads: misspelt in the inventory?"
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
