@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,3 +93,15 @@ def test_upgrades_markdown_shows_a_hostile_campaign_as_text(capsys: pytest.Captu
 def test_one_csv_writer_keeps_numbers_and_latvian_letters() -> None:
     text = csv_text([["-6", "+50", "-1,5", "Ādaži", None, 3]], delimiter=";", bom=True)
     assert text == "\ufeff-6;+50;-1,5;Ādaži;;3\r\n"
+
+
+def test_a_terminal_table_shows_rich_markup_in_data_as_text(capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from mikronet.cli.output import print_table
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    print_table(["school"], [["[link=http://evil.example]Skola[/link] [blink]x[/blink]"]], title="[red]t")
+    out = capsys.readouterr().out
+    assert "\x1b]8;" not in out and "\x1b[5m" not in out  # no hyperlink, no blinking
+    assert "[link=http://evil.example]Skola[/link]" in out and "[red]t" in out
