@@ -40,6 +40,7 @@ from jinja2.exceptions import SecurityError
 
 from mikronet.errors import MikronetError, TemplateError
 from mikronet.hardware import model_info
+from mikronet.inventory.model import SecretRef
 from mikronet.render_vars import template_variables
 from mikronet.routeros import Version, parse_version, quote
 from mikronet.secret import MASK, Secret
@@ -165,8 +166,6 @@ def _version(value: str | None) -> Version:
 
 @jinja2.pass_context
 def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
-    from mikronet.inventory import SecretRef
-
     if isinstance(value, RawScript):
         return str(value)
     if isinstance(value, Secret):
@@ -197,13 +196,24 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, and a secret is opaque: no attribute or method of a
+    :class:`~mikronet.secret.Secret` or a secret reference (``{{ p.reveal()[1:] }}`` would print a
+    secret in pieces the redaction cannot recognise). A template uses a secret only as a whole value."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, Secret | SecretRef):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
 class Renderer:
     """Renders templates from one folder. Build one per run; it caches compiled templates and
     defaults, and holds no per-call state (safe to share between threads)."""
 
     def __init__(self, template_dir: Path | None = None) -> None:
         self.template_dir = template_dir or default_template_dir()
-        self._env: jinja2.Environment = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        self._env: jinja2.Environment = _Sandbox(
             loader=_ConfinedLoader(self.template_dir),
             undefined=jinja2.StrictUndefined,
             autoescape=False,

@@ -12,6 +12,7 @@ import pytest
 from mikronet.cli.main import main
 from mikronet.errors import TemplateError
 from mikronet.render import Renderer
+from mikronet.secret import Secret
 
 ROOT = Path(__file__).resolve().parents[2]
 ESCAPES = [
@@ -107,3 +108,19 @@ def test_render_plan_and_push_exit_2_with_template_and_line(fleet: Path, payload
         assert f"school-gateway.rsc.j2:{lines + 1}:" in captured.out + captured.err, argv
         assert "Traceback" not in captured.err
     assert not (fleet / "MARK").exists() and not (fleet / "inventory" / "backups").exists()
+
+
+@pytest.mark.parametrize("expression", ["p.reveal()", "p.reveal()[1:]", "p['reveal']()", "p | attr('reveal')",
+                                        "p._value", "p.source"])
+def test_a_secret_is_opaque_to_a_template(tmp_path: Path, expression: str) -> None:
+    r = _renderer(tmp_path, f"/system note\nset note={{{{ {expression} }}}}\n")
+    with pytest.raises(TemplateError) as caught:
+        r.render("t", {"p": Secret("Sandbox-Secret-1")}, reveal_secrets=True)
+    assert "Sandbox-Secret-1" not in str(caught.value) and "andbox-Secret-1" not in str(caught.value)
+
+
+def test_a_secret_renders_whole_when_revealed(tmp_path: Path) -> None:
+    r = _renderer(tmp_path, "/user\nset password={{ p }}\n")
+    revealed = r.render("t", {"p": Secret("Sandbox-Secret-2")}, reveal_secrets=True)
+    assert revealed == "/user\nset password=Sandbox-Secret-2\n"
+    assert r.render("t", {"p": Secret("Sandbox-Secret-2")}) == "/user\nset password=***\n"
