@@ -9,6 +9,7 @@ summary line. ``--resume`` reads a record back: the routers it finished are not 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -152,10 +153,16 @@ def find_record(folder: Path, operation: str, name: str | None = None) -> Path:
                                      f"run, not of {operation!r}")
                 return candidate
         raise InputError(f"--resume {name}: no such run record in {folder}")
-    found = sorted(folder.glob(f"*-{operation}.jsonl")) + sorted(folder.glob(f"*-{operation}-*.jsonl"))
+    # <UTC time>-<operation>[-N].jsonl: "upgrade" must not find an "upgrade-check" record
+    named = re.compile(rf"\d{{8}}T\d{{6}}Z-{re.escape(operation)}(-\d+)?\.jsonl")
+    found = {p: m for p in folder.glob(f"*-{operation}*.jsonl") if (m := named.fullmatch(p.name))}
     if not found:
         raise InputError(f"--resume: no earlier {operation} run in {folder}")
-    return max(found, key=lambda p: p.name)
+    newest = max(found, key=lambda p: (p.name[:16], int(found[p].group(1)[1:]) if found[p].group(1) else 1))
+    header, _ = read_record(newest)
+    if header["operation"] != operation:
+        raise InputError(f"--resume: {newest} is the record of a {header['operation']!r} run, not of {operation!r}")
+    return newest
 
 
 def finished_results(path: Path) -> dict[str, RouterResult]:
