@@ -15,7 +15,8 @@ terms, then each ``&`` term, then each ``!`` term; with no plain term, the start
 
 Matching ignores case and Unicode normal form, so ``municipality=rīga`` finds ``Rīga``; ``model=``
 matches a model by any of its names (``model=hEX`` finds ``RB750Gr3``, see
-:func:`mikronet.hardware.find_model`). A limit that selects nothing is an error that says which term
+:func:`mikronet.hardware.find_model`), ``municipality=`` a municipality by any form of its name
+(``municipality=Rīgas valstspilsēta`` finds Rīga). A limit that selects nothing is an error that says which term
 matched nothing, and so is an empty one: "every router" is never meant by accident (no ``--limit``
 at all means every router).
 """
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from mikronet.errors import SelectionError
 from mikronet.hardware import Model, find_model
 from mikronet.inventory.model import Inventory, Router
+from mikronet.inventory.reference import municipalities
 
 __all__ = ["FIELDS", "GRAMMAR", "Part", "Term", "parse_limit", "select", "unmatched_terms"]
 
@@ -109,7 +111,7 @@ class Part:
     negated: bool = False
 
     def matcher(self) -> Callable[[Router], bool]:
-        pattern = _fold(self.pattern)
+        pattern = _fold(self._municipality() or self.pattern)
 
         def glob(value: str | None) -> bool:
             return value is not None and fnmatch.fnmatchcase(_fold(value), pattern)
@@ -125,6 +127,16 @@ class Part:
         else:
             match = lambda r: glob(r.id) or glob(r.school.id)  # noqa: E731
         return (lambda r: not match(r)) if self.negated else match
+
+    def _municipality(self) -> str | None:
+        """``municipality=Rēzeknes valstspilsēta``: the municipality a form names, as the inventory spells it."""
+        if self.kind != "field" or self.key not in ("municipality", "municipality_before_2021") or (
+                _GLOB & set(self.pattern)):
+            return None
+        try:
+            return municipalities().canonical(self.pattern)
+        except ValueError:
+            return None
 
     def _model_matcher(self, glob: Callable[[str | None], bool]) -> Callable[[Router], bool]:
         """``model=``: the model string as written, or any name of the model it is (``hEX``, ``hAP ac2``)."""

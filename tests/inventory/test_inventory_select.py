@@ -151,3 +151,9 @@ def test_an_empty_limit_on_the_command_line_is_exit_2(command: list[str], capsys
 
     assert main(["-i", str(SAMPLE), *command, "--limit", ""]) == 2
     assert "empty selection" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("form", ["Rīgas valstspilsēta", "rigas valstspilsetas pasvaldiba", "Rīga", "rīga"])
+def test_a_municipality_is_matched_by_any_form_of_its_name(inv: Inventory, form: str) -> None:
+    riga = [r.id for r in inv.routers if r.school.municipality == "Rīga"]
+    assert riga and ids(select(inv, f"municipality={form}")) == riga
