@@ -82,9 +82,10 @@ def test_markdown_escaper_keeps_letters_and_breaks_line_starts() -> None:
     assert "\n" not in md_text("one\ntwo\rthree")
 
 
-def test_upgrades_markdown_shows_a_hostile_campaign_as_text(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["-i", str(SAMPLE), "report", "upgrades", "--campaign", "<script>alert(6)</script>\x1b[31m\r",
-                 "--format", "md"]) == 0
+def test_upgrades_markdown_shows_a_hostile_campaign_as_text(capsys: pytest.CaptureFixture[str],
+                                                            tmp_path: Path) -> None:
+    assert main(["-i", str(SAMPLE), "--ledger", f"sqlite:///{tmp_path}/ledger.sqlite", "report", "upgrades",
+                 "--campaign", "<script>alert(6)</script>\x1b[31m\r", "--format", "md"]) == 0
     out = capsys.readouterr().out
     assert "<script>" not in out and "\\<script\\>" in out
     assert not RAW.search(out)
