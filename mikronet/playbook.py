@@ -20,6 +20,10 @@
 Each step is one fleet run over the selection (with its own run record); a step whose stop threshold
 is crossed, or that was interrupted, ends the playbook. ``check`` turns every ``push`` into a
 ``plan``. Errors name the playbook file, line and field.
+
+A playbook is a page of YAML: a file over :data:`MAX_PLAYBOOK_BYTES` or with more than
+:data:`MAX_STEPS` steps is refused before it is parsed or run (a 27 MB file of three million ``plan``
+steps would otherwise run for many minutes), as an inventory file over its own cap is.
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ if TYPE_CHECKING:
     from mikronet.ops.fleet import Fleet
     from mikronet.runner.model import Observer, RunResult
 
-__all__ = ["STEPS", "Playbook", "Step", "load_playbook", "playbook_routers", "run_playbook"]
+__all__ = ["MAX_PLAYBOOK_BYTES", "MAX_STEPS", "STEPS", "Playbook", "Step", "load_playbook", "playbook_routers",
+           "run_playbook"]
 
 STEPS = tuple(TASKS)
+MAX_PLAYBOOK_BYTES = 256 * 1024
+MAX_STEPS = 100
 _STRATEGY = {"waves", "canary", "max_fail", "forks", "timeout", "window", "retries"}
 _WINDOW = {"wait": {}, "skip": {"wait_for_window": False}, "ignore": {"ignore_windows": True}}
 
@@ -80,6 +87,10 @@ def load_playbook(path: Path) -> Playbook:
 
     if not path.is_file():
         raise InventoryError("no such playbook", file=path)
+    size = path.stat().st_size
+    if size > MAX_PLAYBOOK_BYTES:
+        raise InventoryError(f"the file is {size:,} bytes; a playbook may have at most {MAX_PLAYBOOK_BYTES:,}",
+                             file=path)
     doc = read_yaml(decode_utf8(path.read_bytes(), path), path)
     data = doc.data
 
@@ -101,12 +112,28 @@ def load_playbook(path: Path) -> Playbook:
             raise fail(f"unknown strategy {key!r} (known: {', '.join(sorted(_STRATEGY))})", "strategy", key)
         if key == "window" and value not in _WINDOW:
             raise fail("window is wait, skip or ignore", "strategy", key)
-        if key == "waves" and not isinstance(value, list):
+        if key == "waves" and not (isinstance(value, list)
+                                   and all(isinstance(w, str | int) and not isinstance(w, bool) for w in value)):
             raise fail("waves is a list of sizes, e.g. [1, 10%, rest]", "strategy", key)
+        if key in ("forks", "retries") and (isinstance(value, bool) or not isinstance(value, int)
+                                            or value < (1 if key == "forks" else 0)):
+            raise fail(f"{key} is a whole number{' above 0' if key == 'forks' else ''}", "strategy", key)
+        if key == "timeout" and (isinstance(value, bool) or not isinstance(value, int | float) or value <= 0):
+            raise fail("timeout is a number of seconds above 0", "strategy", key)
+        if key in ("canary", "max_fail") and (isinstance(value, bool) or not isinstance(value, str | int)):
+            raise fail(f"{key} is text or a number", "strategy", key)
     steps = []
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise fail("steps must be a non-empty list", "steps")
+    if len(raw_steps) > MAX_STEPS:
+        raise fail(f"{len(raw_steps):,} steps; a playbook may have at most {MAX_STEPS}", "steps")
+    limit = data.get("limit")
+    if limit is not None and not (isinstance(limit, str) and limit.strip()):
+        raise fail("limit is a --limit pattern (text), e.g. \"group:pilot\"", "limit")
+    for key in ("name", "description"):
+        if data.get(key) is not None and not isinstance(data[key], str | int | float):
+            raise fail(f"{key} is text", key)
     for index, raw in enumerate(raw_steps):
         name, template = (raw, None) if isinstance(raw, str) else next(iter(raw.items())) if (
             isinstance(raw, dict) and len(raw) == 1) else (None, None)
@@ -117,7 +144,7 @@ def load_playbook(path: Path) -> Playbook:
                        "steps", index)
         steps.append(Step(str(name), template, doc.line_of(("steps", index))))
     return Playbook(str(data.get("name") or path.stem), path, tuple(steps), str(data.get("description") or ""),
-                    data.get("limit"), dict(strategy))
+                    limit, dict(strategy))
 
 
 def playbook_routers(playbook: Playbook, fleet: Fleet, limit: str | None = None) -> list[Router]:
@@ -125,7 +152,7 @@ def playbook_routers(playbook: Playbook, fleet: Fleet, limit: str | None = None)
     from mikronet.inventory import select
 
     chosen = fleet.select(playbook.limit)
-    if limit:
+    if limit is not None:
         narrowed = {r.id for r in select(fleet.inventory, limit)}
         chosen = [r for r in chosen if r.id in narrowed]
     return chosen

@@ -6,6 +6,12 @@ property and start a command (``x" ; /system reset-configuration ; :put "`` stay
 Templates must not put quotes around expressions themselves; that is refused when the template
 is loaded, with its line. ``{{ text | raw }}`` opts a piece of trusted script out of quoting.
 
+Templates run in Jinja's immutable sandbox: a template (and the templates folder is an inventory
+setting, so a template is input) reaches no Python internals (``cycler.__init__.__globals__`` is
+refused), changes no value it is given, and includes only files inside its templates folder. Any
+error a template raises while it renders (``{{ 1/0 }}``, a missing include) is a
+:class:`~mikronet.errors.TemplateError` naming the template and line.
+
 Undefined variables are errors (``StrictUndefined``) naming the template, line, router and
 variable, with "did you mean" from the variables that exist. Secrets (:class:`~mikronet.secret.Secret`,
 and secret references not yet resolved) render as ``***`` unless the call asks for the real values
@@ -19,30 +25,28 @@ mistake in a template shared by 171 routers is one problem naming 171 routers, n
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import difflib
 import ipaddress
 import re
-import weakref
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-import jinja2.ext
-import jinja2.lexer
+import jinja2.sandbox
+from jinja2.exceptions import SecurityError
 
-from mikronet.errors import TemplateError
+from mikronet.errors import MikronetError, TemplateError
 from mikronet.hardware import model_info
+from mikronet.inventory.model import SecretRef
+from mikronet.render_vars import template_variables
 from mikronet.routeros import Version, parse_version, quote
 from mikronet.secret import MASK, Secret
 
 if TYPE_CHECKING:
     from mikronet.inventory import Inventory, Router
-    from mikronet.routeros import Schema
-    from mikronet.routeros.lint import LintProblem
 
 __all__ = [
     "TEMPLATE_SUFFIX",
@@ -57,6 +61,7 @@ __all__ = [
     "find_template_dir",
     "lint_router",
     "render_traced",
+    "router_packages",
 ]
 
 TEMPLATE_SUFFIX = ".rsc.j2"
@@ -161,8 +166,6 @@ def _version(value: str | None) -> Version:
 
 @jinja2.pass_context
 def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
-    from mikronet.inventory import SecretRef
-
     if isinstance(value, RawScript):
         return str(value)
     if isinstance(value, Secret):
@@ -176,14 +179,42 @@ def _finalize(context: jinja2.runtime.Context, value: Any) -> str:
     return quote(str(value))
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads templates from one folder only: a name that leads outside it (``..``, or a symbolic
+    link out of the folder) is not found."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), encoding="utf-8")
+        self._root = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self._root):
+            raise jinja2.TemplateNotFound(f"{template} (outside the templates folder)")
+        return source, filename, uptodate
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, and a secret is opaque: no attribute or method of a
+    :class:`~mikronet.secret.Secret` or a secret reference (``{{ p.reveal()[1:] }}`` would print a
+    secret in pieces the redaction cannot recognise). A template uses a secret only as a whole value."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, Secret | SecretRef):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
 class Renderer:
     """Renders templates from one folder. Build one per run; it caches compiled templates and
     defaults, and holds no per-call state (safe to share between threads)."""
 
     def __init__(self, template_dir: Path | None = None) -> None:
         self.template_dir = template_dir or default_template_dir()
-        self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.template_dir), encoding="utf-8"),
+        self._env: jinja2.Environment = _Sandbox(
+            loader=_ConfinedLoader(self.template_dir),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=True,
@@ -201,8 +232,14 @@ class Renderer:
             version=_version,
         )
         self._defaults: dict[str, Mapping[str, Any]] = {}
+        self._used_cache: tuple[frozenset[str] | None] | None = None
 
     # -- public -----------------------------------------------------------------------------
+
+    @property
+    def environment(self) -> jinja2.Environment:
+        """The sandboxed Jinja environment (for reading templates, e.g. :mod:`mikronet.render_vars`)."""
+        return self._env
 
     def template_path(self, name: str) -> Path:
         return self.template_dir / f"{name}{TEMPLATE_SUFFIX}"
@@ -256,11 +293,27 @@ class Renderer:
         values[_REVEAL] = reveal_secrets
         try:
             return compiled.render(values)
+        except MikronetError:
+            raise
         except jinja2.UndefinedError as exc:
-            message = f"undefined variable: {exc.message}{_suggest(exc.message or '', values)}"
-            raise TemplateError(message, template=name, line=_template_line(exc, name), router=router_id) from exc
-        except (ValueError, TypeError) as exc:
-            raise TemplateError(str(exc), template=name, line=_template_line(exc, name), router=router_id) from exc
+            message = f"undefined variable: {exc.message}{_suggest(exc.message or '', values, self._used())}"
+            where, line = self._where(exc, name)
+            raise TemplateError(message, template=where, line=line, router=router_id) from exc
+        except jinja2.TemplateSyntaxError as exc:  # in an included template
+            raise TemplateError(exc.message or "syntax error", template=exc.name or name, line=exc.lineno,
+                                router=router_id) from exc
+        except jinja2.TemplateNotFound as exc:
+            where, line = self._where(exc, name)
+            raise TemplateError(f"no template {exc.name!r} to include in {self.template_dir}", template=where,
+                                line=line, router=router_id) from exc
+        except SecurityError as exc:
+            where, line = self._where(exc, name)
+            raise TemplateError(f"not allowed in a template: {exc}", template=where, line=line,
+                                router=router_id) from exc
+        except Exception as exc:  # whatever the template's own expressions raise (1/0, int('x'), ...)
+            where, line = self._where(exc, name)
+            message = str(exc) if isinstance(exc, ValueError | TypeError) else f"{type(exc).__name__}: {exc}"
+            raise TemplateError(message, template=where, line=line, router=router_id) from exc
 
     # -- internals --------------------------------------------------------------------------
 
@@ -285,6 +338,26 @@ class Renderer:
         problems.raise_if_any()
         return values
 
+    def _used(self) -> frozenset[str] | None:
+        """Every variable some template in the folder reads (None: not known, a computed include)."""
+        if self._used_cache is None:
+            found: set[str] = set()
+            for path in sorted(self.template_dir.glob(f"*{TEMPLATE_SUFFIX}")):
+                names = template_variables(self, path.name.removesuffix(TEMPLATE_SUFFIX))
+                if names is None:
+                    self._used_cache = (None,)
+                    return None
+                found |= names
+            self._used_cache = (frozenset(found),)
+        return self._used_cache[0]
+
+    def _where(self, exc: BaseException, name: str) -> tuple[str, int | None]:
+        """The template file (``name`` or an included one) and line an exception was raised at."""
+        found = _template_frame(exc, self.template_dir)
+        if found is None:
+            return name, _template_line(exc, name)
+        return found
+
     def _check_source(self, name: str, router_id: str | None) -> None:
         source = self.template_dir / name
         for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
@@ -297,8 +370,10 @@ class Renderer:
                 )
 
 
-def _suggest(message: str, context: Mapping[str, Any]) -> str:
-    """"; did you mean 'x'?" for an undefined variable or attribute, from the names that exist."""
+def _suggest(message: str, context: Mapping[str, Any], used: frozenset[str] | None = None) -> str:
+    """"; did you mean 'x'?" for an undefined variable or attribute, from the names that exist. When
+    the near name is a variable no template reads (``used``), the misspelling is the inventory's:
+    say so rather than offer the typo as the fix."""
     from mikronet.hardware import Model
     from mikronet.inventory import Router, School, SchoolConnection
 
@@ -312,7 +387,24 @@ def _suggest(message: str, context: Mapping[str, Any]) -> str:
     else:
         return ""
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close and undefined and used is not None and close[0] not in used:
+        return f"; the variables have {close[0]!r}, which no template reads: misspelt in the inventory?"
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _template_frame(exc: BaseException, folder: Path) -> tuple[str, int] | None:
+    """The innermost template (its name in ``folder``) and line in an exception's traceback."""
+    root = str(folder.resolve())
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIX) or filename.startswith(root):
+            path = Path(filename).resolve()
+            if path.is_relative_to(root):
+                found = (str(path.relative_to(root)), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:
@@ -326,107 +418,6 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
-# -- rendering with line tracking (for lint: rendered line -> template file and line) ------------
-
-_MARK = "\x1e"  # a template position, written into the template's own text: \x1e NAME \x1d LINE \x1f
-_MARKS = re.compile("\x1e([^\x1d\x1f]*)\x1d([0-9]+)\x1f")
-
-
-class _LineMarks(jinja2.ext.Extension):
-    """Writes, into every piece of template text and after each of its line breaks, a mark naming
-    the template and line it comes from. Template text only: values are untouched."""
-
-    def filter_stream(self, stream: jinja2.lexer.TokenStream) -> Iterator[jinja2.lexer.Token]:
-        for token in stream:
-            if token.type != "data":
-                yield token
-                continue
-            name = stream.name or ""
-            lines = token.value.split("\n")
-            marked = "\n".join(f"{_MARK}{name}\x1d{token.lineno + n}\x1f{text}" for n, text in enumerate(lines))
-            yield jinja2.lexer.Token(token.lineno, "data", marked)
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A rendered template and, for each of its lines, the template file and line it came from
-    (``origins[n - 1]`` for line ``n``; ``None`` where that is not known)."""
-
-    text: str
-    origins: tuple[tuple[str, int] | None, ...]
-
-    def origin(self, line: int) -> tuple[str, int] | None:
-        return self.origins[line - 1] if 0 < line <= len(self.origins) else None
-
-
-_TRACING: weakref.WeakKeyDictionary[Renderer, jinja2.Environment] = weakref.WeakKeyDictionary()
-
-
-def render_traced(renderer: Renderer, router: Router) -> Rendered:
-    """``router``'s template rendered as :meth:`Renderer.render_router` does (secrets ``***``),
-    with each line's template origin. The origin of a line is the template line its first
-    character came from (a line that starts with a value: the line that value stands on). If the
-    marked rendering does not come out as the plain one (a template that transforms its own text),
-    no origins are given rather than wrong ones."""
-    env = _TRACING.get(renderer)
-    if env is None:
-        env = _TRACING[renderer] = renderer._env.overlay(extensions=[_LineMarks], cache_size=100)
-    plain = renderer.render_router(router)
-    tracing = copy.copy(renderer)
-    tracing._env = env
-    marked = tracing.render_router(router)
-    text = _MARKS.sub("", marked)
-    if text != plain:
-        return Rendered(plain, (None,) * (plain.count("\n") + 1))
-    folder = renderer.template_dir
-    try:
-        shown = folder.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        shown = folder
-    return Rendered(text, _origins(marked, shown))
-
-
-def _origins(marked: str, folder: Path) -> tuple[tuple[str, int] | None, ...]:
-    """Per line of the marked text: the mark in force at its first character (else the last one
-    before the line, for a line that starts with a value)."""
-    origins: list[tuple[str, int] | None] = []
-    current: tuple[str, int] | None = None
-    for line in marked.split("\n"):
-        first: tuple[str, int] | None = None
-        pos = 0
-        for m in _MARKS.finditer(line):
-            where = (str(folder / m.group(1)), int(m.group(2)))
-            if first is None and line[pos:m.start()].strip():
-                first = current  # the line's first character came before this mark
-            current = where
-            pos = m.end()
-        origins.append(first or current)
-    return tuple(origins)
-
-
-def router_packages(router: Router) -> frozenset[str] | None:
-    """The packages a stock router of ``router``'s model and version has (None: not known)."""
-    from mikronet.routeros.lint import standard_packages
-
-    model = model_info(router.model)
-    if router.routeros and hasattr(model, "wifi_package"):
-        return standard_packages(router.routeros, model.wifi_package)
-    return None
-
-
-def lint_router(renderer: Renderer, router: Router, *, schema: Schema | None = None) -> list[LintProblem]:
-    """Every problem of ``router``'s rendered template for its RouterOS version (and packages, once
-    the hardware table names the model's wireless family), each naming the template file and line
-    and the router: ``templates/school-gateway.rsc.j2:37: /ip dns set alow-remote-requests:
-    unknown property (did you mean allow-remote-requests?) [LV-0001/gw]``. Raises
-    :class:`~mikronet.errors.TemplateError` when the template does not render."""
-    from mikronet.routeros.lint import lint_text
-
-    rendered = render_traced(renderer, router)
-    packages = router_packages(router)
-    return lint_text(rendered.text, file=f"{router.template}{TEMPLATE_SUFFIX}", schema=schema,
-                     version=router.routeros, packages=packages, origins=rendered.origins, router=router.id)
-
-
-# The check of many routers lives beside, and is part of this module's surface.
+# The check of many routers and the traced rendering live beside, and are part of this module's surface.
 from mikronet.render_check import RenderCheck, RenderProblem, check_lines, check_render  # noqa: E402
+from mikronet.render_trace import Rendered, lint_router, render_traced, router_packages  # noqa: E402

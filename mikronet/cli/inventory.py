@@ -80,6 +80,7 @@ def check(ctx: click.Context, limit: str | None, templates: Path | None, json_lo
     from mikronet.inventory.checks import template_problems
     from mikronet.inventory.secrets import resolve_value
     from mikronet.render import Renderer, find_template_dir
+    from mikronet.render_vars import unused_variables
 
     inv = _load(ctx)
     folder = find_template_dir(inv, templates)
@@ -93,14 +94,18 @@ def check(ctx: click.Context, limit: str | None, templates: Path | None, json_lo
     renderer = Renderer(folder)
     for template in sorted({r.template for r in routers}):  # secrets in the templates' defaults too
         resolve_value(renderer.template_defaults(template))
+    unused = unused_variables(renderer, routers)
     data = summary(inv) | {
         "selected": len(routers),
         "secrets_resolved": len(resolved),
         "templates": str(folder),
+        "warnings": [u.message() for u in unused],
     }
     if _wants_json(ctx, json_local):
         _emit_json(data)
         return
+    for problem in unused:
+        _echo(f"warning: {problem.message()}", err=True)
     selected = f"; {len(routers)} selected" if limit else ""
     _echo(
         f"ok: {data['schools']} schools, {data['routers']} routers, {data['municipalities']} municipalities "

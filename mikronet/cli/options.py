@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from mikronet.inventory.select import GRAMMAR
 from mikronet.runner.model import RolloutPolicy
 
 __all__ = ["FleetFlags", "fleet_options", "json_option", "limit_option", "templates_option", "yes_option"]
@@ -23,13 +24,20 @@ __all__ = ["FleetFlags", "fleet_options", "json_option", "limit_option", "templa
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _nonblank_limit(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--limit ''`` is a mistake, never "every router" (that is leaving --limit out)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty selection; name routers, or leave --limit out for every router",
+                                 ctx=ctx, param=param)
+    return value
+
+
 def limit_option(func: F) -> F:
     from mikronet.cli.completion import complete_limit
 
     return click.option(
-        "-l", "--limit", default=None, metavar="PATTERN", shell_complete=complete_limit,
-        help="Routers to include: ids or globs (LV-00*), key=value (municipality=Rīga), group:NAME, "
-             "!negation, &intersection; comma-separated.",
+        "-l", "--limit", default=None, metavar="PATTERN", shell_complete=complete_limit, callback=_nonblank_limit,
+        help=f"Routers to include. {GRAMMAR}",
     )(func)
 
 

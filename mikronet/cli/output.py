@@ -39,7 +39,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, tit
     """A rich table on a terminal; plain space-aligned columns otherwise (for grep, awk, cut).
 
     Cells are shown as text with control characters escaped, so inventory or router text cannot move
-    the cursor, erase a line or ring the bell; secrets are masked.
+    the cursor, erase a line, ring the bell or (as rich markup) make a link; secrets are masked.
     """
     from mikronet.inventory.views import printable
 
@@ -48,10 +48,15 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, tit
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(*headers, title=title, header_style="bold", show_lines=False, highlight=False)
+        # Text, not str: rich would read "[link=…]" or "[blink]" in a school name as its markup
+        table = Table(title=Text(title) if title is not None else None, header_style="bold", show_lines=False,
+                      highlight=False)
+        for header in headers:
+            table.add_column(Text(header))
         for row in cells:
-            table.add_row(*(REDACTOR.redact(cell) for cell in row))
+            table.add_row(*(Text(REDACTOR.redact(cell)) for cell in row))
         Console().print(table)
         return
     if title:

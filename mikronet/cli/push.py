@@ -24,6 +24,7 @@ from mikronet.cli.options import (
 )
 from mikronet.cli.output import echo, print_table
 from mikronet.cli.root import confirm, exit_status, load, open_fleet, run_task, wants_json
+from mikronet.errors import InputError
 from mikronet.secret import REDACTOR
 
 __all__ = ["backup", "facts", "plan", "push", "render", "tls_enroll", "trust"]
@@ -53,7 +54,7 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
     fleet = open_fleet(ctx)
     if pattern and limit:
         raise click.UsageError("give the routers either as PATTERN or with --limit, not both")
-    routers = fleet.select(pattern or limit)
+    routers = fleet.select(pattern if pattern is not None else limit)
     ask = not yes and not as_json and sys.stdin.isatty()
     run = run_task(fleet, Trust(pin=yes, replace=replace), routers, flags, as_json)
     shown = [r for r in run.results if r.status is Status.PLANNED]
@@ -71,6 +72,9 @@ def trust(ctx: click.Context, pattern: str | None, limit: str | None, yes: bool,
                 store.record(pin)
         echo(f"pinned {len(shown)} router(s) in {store.path}")
     elif shown and not yes:
+        if not ask:  # nothing was pinned and nobody could be asked: not a success
+            raise InputError(f"{len(shown)} router(s) not pinned without --yes: there is no terminal to ask; "
+                             "re-run with --yes to pin them")
         echo(f"{len(shown)} router(s) not pinned: re-run with --yes to pin them", err=True)
     ctx.exit(exit_status(run))
 
@@ -91,7 +95,7 @@ def tls_enroll(ctx: click.Context, pattern: str | None, limit: str | None, check
 
     as_json = wants_json(ctx, json_local)
     fleet = open_fleet(ctx)
-    routers = fleet.select(pattern or limit)
+    routers = fleet.select(pattern if pattern is not None else limit)
     if not check:
         confirm(routers, yes, "Enrol for api-ssl")
     run = run_task(fleet, TlsEnroll(check=check), routers, flags, as_json)

@@ -148,7 +148,7 @@ def drift(ctx: click.Context, limit: str | None, templates: Path | None, backups
     home = Path(inventory_home(inventory))
     found = build_drift(inventory, backups_dir=backups_dir or home / "backups", renderer=Renderer(templates),
                         advisories=load_advisories(advisories_file), facts=_facts(ctx, inventory),
-                        routers=select(inventory, limit) if limit else None)
+                        routers=select(inventory, limit) if limit is not None else None)
     _emit(found, fmt, lang, output, table_key)
     if exit_code and found.any_drift:
         ctx.exit(DRIFT_EXIT)

@@ -82,7 +82,15 @@ def wants_json(ctx: click.Context, local: bool) -> bool:
 
 
 def one_router(fleet: Fleet, router_id: str) -> Router:
-    """The router an argument names: exactly one."""
+    """The one router the ROUTER argument names; a wrong id is reported as the argument, with "did you mean"."""
+    import difflib
+
+    known = [r.id for r in fleet.inventory.routers]
+    schools = {s.id for s in fleet.inventory.schools}
+    if router_id not in known and router_id not in schools and not set(router_id) & set("*?["):
+        close = difflib.get_close_matches(router_id, known, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise SelectionError(f"ROUTER {router_id!r}: no such router{hint}")
     routers = fleet.select(router_id)
     if len(routers) != 1:
         raise SelectionError(f"{router_id!r} selects {len(routers)} routers; name exactly one")

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from mikronet.errors import ImportFileError
+from mikronet.textsafe import FORMULA_START
 
 __all__ = [
     "COLUMNS",
@@ -125,12 +126,15 @@ def _decode(data: bytes, encoding: str, file: Path) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise ImportFileError(file, [(None, f"cannot read as {encoding}: {exc}")]) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1257"), "cp1257"
+    tried = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1257")
+    for codec in tried:
+        try:
+            return data.decode(codec), codec.removesuffix("-sig")
+        except UnicodeDecodeError as exc:
+            failed = exc
+    line = data[: failed.start].count(b"\n") + 1
+    raise ImportFileError(file, [(line, f"not text in UTF-8, UTF-16 or cp1257 (byte 0x{data[failed.start]:02x}); "
+                                        "save the sheet as CSV UTF-8")])
 
 
 def _pick_delimiter(first_line: str) -> str:
@@ -213,10 +217,6 @@ def read_table(file: Path, *, encoding: str = "auto", sheet: str | None = None) 
     if file.suffix.lower() in (".csv", ".txt", ".tsv"):
         return _read_csv(file, encoding)
     raise ImportFileError(file, [(None, "expected a .csv or .xlsx file")])
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet may take for a formula at the start of a cell."""
 
 
 def cell_text(value: Any) -> str:

@@ -8,14 +8,13 @@ What the inventory holds is data, and stays data in the other tool:
 * in the Ansible inventory every string from the inventory is tagged ``!unsafe``, so Ansible never
   evaluates a school name like ``{{ lookup('pipe', 'id') }}`` as a template (only mikronet's own
   password lookups are left to be evaluated);
-* in CSV a cell that starts like a formula (``= + - @``, tab or CR) is written with a leading
+* in CSV (written by :func:`mikronet.textsafe.csv_text`) a cell that starts like a formula (``= + - @``,
+  tab or CR) is written with a leading
   ``'``, so a spreadsheet shows it as text instead of running it; the import takes the ``'`` off.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -23,11 +22,13 @@ from typing import Any
 
 import yaml
 
-from mikronet.inventory.cells import FORMULA_START, var_cell
+from mikronet.inventory.cells import var_cell
 from mikronet.inventory.model import Inventory, Router, SecretRef
 from mikronet.inventory.tabular import SCHOOL_COLUMNS
 from mikronet.inventory.views import plain_value
 from mikronet.secret import Secret
+from mikronet.textsafe import csv_text as write_csv
+from mikronet.textsafe import neutralise_cell
 
 __all__ = [
     "CSV_COLUMNS",
@@ -64,20 +65,6 @@ def _own_router_vars(router: Router) -> dict[str, Any]:
     return {k: v for k, v in router.vars.items() if router.provenance[k].layer == "router"}
 
 
-_NUMBER = re.compile(r"^[-+]?\d+([.,]\d+)?$")
-
-
-def neutralise_cell(text: str) -> str:
-    """``'`` before a cell a spreadsheet would take for a formula (a plain number such as ``-6`` stays),
-    and before a cell that already starts with ``'`` and a formula character (so the import, which
-    takes one ``'`` off, gives back exactly the text)."""
-    if (text.startswith(FORMULA_START) and not _NUMBER.match(text)) or (
-        text[:1] == "'" and text[1:2] in FORMULA_START and text[1:2] != ""
-    ):
-        return "'" + text
-    return text
-
-
 def _reference(value: Any) -> Any:
     """Secret references as the ``{env: NAME}`` / ``{file: PATH}`` they were written as (never a value)."""
     if isinstance(value, SecretRef):
@@ -101,9 +88,7 @@ def csv_text(inventory: Inventory, routers: Sequence[Router], *, excel: bool = F
     school_vars = sorted({k for r in routers for k in r.school.vars})
     router_vars = sorted({k for r in routers for k in _own_router_vars(r)})
     header = [*CSV_COLUMNS, *(f"var.{k}" for k in school_vars), *(f"router_var.{k}" for k in router_vars)]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow([neutralise_cell(h) for h in header])
+    rows: list[list[str]] = [header]
     for router in routers:
         school = router.school
         conn = school.connection
@@ -129,8 +114,8 @@ def csv_text(inventory: Inventory, routers: Sequence[Router], *, excel: bool = F
             *(var_cell(_reference(school.vars[k])) if k in school.vars else "" for k in school_vars),
             *(var_cell(_reference(own[k])) if k in own else "" for k in router_vars),
         ]
-        writer.writerow([neutralise_cell(cell) for cell in cells])
-    return ("\ufeff" if excel else "") + out.getvalue()
+        rows.append(cells)
+    return write_csv(rows, delimiter=";" if excel else ",", bom=excel)
 
 
 class Unsafe(str):

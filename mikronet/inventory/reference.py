@@ -7,6 +7,14 @@ and the later merge of Varakļānu novads into Madonas novads. A school's munici
 against them, a pre-reform name is accepted and the current municipality derived from it, and an
 unknown name gets "did you mean".
 
+Names are accepted as people write them (:meth:`Municipalities.canonical`): the official and everyday
+forms, the genitive with ``novads``, ``novada pašvaldība``, ``valstspilsēta``, ``valstspilsētas
+pašvaldība``, ``pilsēta`` or ``republikas pilsēta`` (``Rēzeknes valstspilsēta`` is Rēzekne, ``Ādažu
+novada pašvaldība`` is Ādažu novads), in any case, with or without diacritics. A state city and
+the novads named after it (Rēzekne and Rēzeknes novads) are different municipalities: a form resolves
+to the one it names, a form that could be either is an error naming both, and "did you mean" never
+offers one for the other.
+
 Models are checked against the one hardware table and lookup, :mod:`mikronet.hardware`.
 """
 
@@ -17,7 +25,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -47,6 +55,27 @@ def _close(name: str, choices: Sequence[str], n: int = 3) -> list[str]:
     if exact is not None:
         return [exact]
     return [folded[k] for k in difflib.get_close_matches(fold(name), list(folded), n=n, cutoff=0.6)]
+
+
+_NOVADS_FORMS = ("novada pašvaldība", "novada dome", "novads", "novada")
+_CITY_FORMS = ("valstspilsētas pašvaldība", "valstspilsētas dome", "valstspilsēta", "republikas pilsētas pašvaldība",
+               "republikas pilsēta", "pilsētas pašvaldība", "pilsētas dome", "pilsēta")
+_FORMS = sorted([(fold(f), "novads") for f in _NOVADS_FORMS] + [(fold(f), "city") for f in _CITY_FORMS]
+                + [("pasvaldiba", "")], key=lambda pair: -len(pair[0]))
+
+
+def _genitive(city: str) -> str:
+    """``Rīga`` → ``Rīgas``, ``Rēzekne`` → ``Rēzeknes``, ``Daugavpils`` stays: how a city is named before a noun."""
+    return city if city.endswith("s") else city + "s"
+
+
+def _kind_and_stem(name: str) -> tuple[str, str]:
+    """``("novads" | "city" | "", folded genitive stem)`` of a name as written; no form word: ``("", folded name)``."""
+    folded = " ".join(fold(name).split())
+    for form, kind in _FORMS:
+        if folded.endswith(" " + form):
+            return kind, folded[: -len(form) - 1]
+    return "", folded
 
 
 def _did_you_mean(names: Sequence[str]) -> str:
@@ -114,8 +143,9 @@ class Municipalities:
         successor cannot be known). ``before``, when given, must be a pre-reform municipality that
         went into ``municipality``.
         """
-        name = unicodedata.normalize("NFC", municipality.strip())
-        old = unicodedata.normalize("NFC", before.strip()) if before is not None else None
+        name = self.canonical(municipality)
+        old = self.canonical(before, f"municipality before {self.reform_date}", self.before) if before is not None \
+            else None
         if name in self.current or name in {m.into for m in self.later}:
             if old is not None:
                 self._check_before(old, name)
@@ -130,6 +160,51 @@ class Municipalities:
                 )
             return self._successor(name), name
         raise ValueError(self.unknown_message(name, "municipality"))
+
+    @cached_property
+    def _stems(self) -> dict[str, dict[str, str]]:
+        """Folded genitive stem → ``{"novads" | "city": name}``: ``rezeknes`` → Rēzekne and Rēzeknes novads."""
+        stems: dict[str, dict[str, str]] = {}
+        for name in dict.fromkeys((*self.current, *self.before)):
+            if name.endswith(" novads"):
+                stems.setdefault(fold(name.removesuffix(" novads")), {})["novads"] = name
+            else:
+                stems.setdefault(fold(_genitive(name)), {})["city"] = name
+        return stems
+
+    def same_stem(self, name: str) -> list[str]:
+        """The municipalities named after the place ``name`` starts with (``Rēzeknes …`` → Rēzekne and
+        Rēzeknes novads); empty when it names no known place."""
+        words = " ".join(fold(name).split()).split(" ")
+        by_city = {fold(c): c for c in (*self.current, *self.before) if not c.endswith(" novads")}
+        for n in range(len(words), 0, -1):
+            head = " ".join(words[:n])
+            found = self._stems.get(head) or ({"city": by_city[head]} if head in by_city else None)
+            if found:
+                return sorted(set(found.values()), key=lambda m: (m.endswith(" novads"), m))
+        return []
+
+    def canonical(self, text: str, what: str = "municipality", choices: Sequence[str] | None = None) -> str:
+        """The municipality ``text`` names, as the reference data spells it; ``ValueError`` naming the
+        candidates when it could be either of two, or with "did you mean" when it names none."""
+        name = unicodedata.normalize("NFC", " ".join(text.split()))
+        known = (*self.current, *self.before)
+        if name in known:
+            return name
+        exact = {fold(k): k for k in known}.get(fold(name))
+        if exact is not None:
+            return exact
+        kind, stem = _kind_and_stem(name)
+        found = self._stems.get(stem, {})
+        if kind:
+            if kind in found:
+                return found[kind]
+        elif len(set(found.values())) == 1:
+            return next(iter(found.values()))
+        elif found:
+            both = " or ".join(repr(m) for m in self.same_stem(name))
+            raise ValueError(f"{text!r} could be {both}: write which (e.g. {_example(found)!r})")
+        raise ValueError(self.unknown_message(text, what, choices))
 
     def _successor(self, before: str) -> str:
         parts = self.parts_of(before)
@@ -165,10 +240,18 @@ class Municipalities:
                 + _did_you_mean(hint)
             )
         pool = choices if choices is not None else (*self.current, *self.before)
-        close = _close(name, list(dict.fromkeys(pool)))
+        # a place's own municipalities first: "Rīgas novads" is not Roja or Nīca, and the city of
+        # Rēzekne is never offered for Rēzeknes novads (or the other way) as if it were a spelling of it
+        close = [m for m in self.same_stem(name) if m in pool] or _close(name, list(dict.fromkeys(pool)))
         return f"unknown {what} {name!r}" + (
             _did_you_mean(close) or " (see mikronet/data/municipalities.yaml for the names)"
         )
+
+
+def _example(found: Mapping[str, str]) -> str:
+    """A form that names the city unambiguously (``Rēzeknes valstspilsēta``), else the novads."""
+    city = found.get("city")
+    return f"{_genitive(city)} valstspilsēta" if city else found["novads"]
 
 
 def _load_municipalities(data: Mapping[str, Any]) -> Municipalities:

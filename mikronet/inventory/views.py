@@ -11,7 +11,6 @@ cannot rewrite the terminal it is printed on.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,28 +18,9 @@ from typing import Any
 
 from mikronet.inventory.model import Inventory, Origin, Router, School, SecretRef
 from mikronet.secret import MASK, Secret
+from mikronet.textsafe import printable
 
 __all__ = ["Row", "describe", "plain_value", "printable", "router_record", "school_record", "summary"]
-
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t", "\0": "\\0"}
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters escaped (``\\r``, ``\\x07``, ``\\x1b``, ``\\u202e``), other text kept."""
-    if text.isprintable():
-        return text
-    out = []
-    for char in text:
-        if char in _NAMED:
-            out.append(_NAMED[char])
-        elif unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI:
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
-
 
 def masked(value: Secret | SecretRef) -> str:
     """How a secret is shown: ``***`` and where it comes from."""

@@ -4,13 +4,12 @@ The JSON Lines file is the exchange format between ledgers (a laptop's offline l
 a first line ``{"type": "ledger", "version": 1, "events": N, "last": ID, "head": HASH, …}`` and one
 ``{"type": "event", …}`` line per event in chain order, each with its hash and previous hash, so the
 chain can be checked from the file alone and a file cut short is noticed. CSV starts with a UTF-8
-byte-order mark so spreadsheet programs keep Latvian letters; its ``details`` column is the JSON text.
+byte-order mark so spreadsheet programs keep Latvian letters; its ``details`` column is the JSON text;
+a cell a spreadsheet would run as a formula gets a leading ``'`` (:func:`mikronet.textsafe.csv_text`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import Any, Final
 
 from mikronet.errors import LedgerError
 from mikronet.ledger.model import Event, canonical_json, format_time, parse_time
+from mikronet.textsafe import csv_text
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "event_from_record", "export_text", "read_jsonl", "read_jsonl_lines"]
 
@@ -63,14 +63,12 @@ def export_text(events: Sequence[Event], fmt: str, *, source: str = "", bom: boo
         lines = [canonical_json(header)] + [canonical_json({"type": "event", **e.record()}) for e in events]
         return "\n".join(lines) + "\n"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
+        rows: list[Sequence[object]] = [CSV_COLUMNS]
         for event in events:
             record = event.record()
             record["details"] = canonical_json(record["details"])
-            writer.writerow(["" if record[c] is None else record[c] for c in CSV_COLUMNS])
-        return ("\ufeff" if bom else "") + out.getvalue()
+            rows.append([record[c] for c in CSV_COLUMNS])
+        return csv_text(rows, bom=bom)
     raise LedgerError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
 
 

@@ -7,10 +7,9 @@ the same with no network and cannot phone home. Latvian text is written as UTF-8
 
 from __future__ import annotations
 
-from html import escape
-
 from mikronet.reports.document import BarChart, Block, Document, GroupChart, LineChart, Note, cells, format_cell
 from mikronet.reports.svg import bar_chart, group_chart, line_chart
+from mikronet.textsafe import html_text as escape
 
 __all__ = ["render_html"]
 

@@ -8,10 +8,10 @@ can count them. Values are formatted in the document's language.
 from __future__ import annotations
 
 import math
-from html import escape
 
 from mikronet.reports.document import BarChart, GroupChart, LineChart, format_cell
 from mikronet.reports.i18n import Lang
+from mikronet.textsafe import html_text as escape
 
 __all__ = ["PALETTE", "bar_chart", "group_chart", "line_chart"]
 

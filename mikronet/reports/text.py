@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from mikronet.reports.document import Document, Note, Table, cells, format_cell
+from mikronet.textsafe import md_cell, md_text, printable
 
 __all__ = ["render_markdown", "render_terminal"]
 
@@ -57,13 +58,14 @@ def _short(text: str, kind: str) -> str:
 def _escape(text: str) -> str:
     from rich.markup import escape
 
-    return escape(text)
+    return escape(printable(text))
 
 
 def render_markdown(doc: Document) -> str:
     """The document as Markdown (GitHub tables)."""
     lang = doc.lang
-    out = [f"# {doc.title}", "", doc.subtitle, "", f"{lang.t('generated')}: {lang.moment(doc.generated)}", ""]
+    out = [f"# {md_text(doc.title)}", "", md_text(doc.subtitle), "",
+           f"{md_text(lang.t('generated'))}: {md_text(lang.moment(doc.generated))}", ""]
     for fig in doc.figures:
         out.append(f"- **{_md(fig.label)}**: {_md(format_cell(lang, fig.value, fig.kind) or '–')}")
     for section in doc.sections:
@@ -85,4 +87,4 @@ def render_markdown(doc: Document) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return md_cell(text)

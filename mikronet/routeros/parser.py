@@ -56,6 +56,7 @@ from mikronet.routeros.syntax import (
     parse_command,
     parse_commands,
 )
+from mikronet.routeros.version import parse_version
 
 __all__ = ["parse", "parse_command", "parse_commands", "parse_file"]  # the single-line two live in syntax
 
@@ -99,6 +100,8 @@ class _Builder:
             for field, pattern in _HEADER:
                 m = pattern.match(text)
                 if m:
+                    if field in ("by", "bare"):
+                        self.header_version(m.group("value"), token.start)
                     if field == "by":
                         self.header["date"] = m.group("date")
                         self.header["version"] = m.group("value")
@@ -115,6 +118,14 @@ class _Builder:
         m = _DIRECTIVE.match(text)
         if m:
             self.directive(m.group("body"), token.start)
+
+    def header_version(self, text: str, offset: int) -> None:
+        """Refuse a header version that is not one (the normalisers and the differ go by it)."""
+        try:
+            parse_version(text)
+        except ValueError:
+            raise self.error(f"the header's RouterOS version {text!r} is not a version "
+                             "(expected e.g. 7.14.3, 6.49.17 or 7.16rc1)", offset) from None
 
     def directive(self, body: str, offset: int) -> None:
         words = body.split(None, 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -21,7 +22,8 @@ from mikronet.errors import InputError
 from mikronet.runner.model import Event
 from mikronet.runner.results import RouterResult, Status
 
-__all__ = ["FINISHED", "RunRecord", "find_record", "finished_results", "git_revision", "read_record"]
+__all__ = ["FINISHED", "MAX_RECORD_BYTES", "RunRecord", "find_record", "finished_results", "git_revision",
+           "read_record"]
 
 FORMAT_VERSION = 1
 FINISHED = frozenset({Status.OK, Status.CHANGED, Status.PLANNED})
@@ -95,38 +97,77 @@ class RunRecord:
                 self._handle = None
 
 
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+"""A run record larger than this is not read (one line per router: a fleet's record is far smaller)."""
+
+
+def _record_line(raw: bytes, path: Path, number: int) -> dict[str, Any] | None:
+    """One line of a record as an object; ``None`` for a torn last line (no line break: a killed run)."""
+    try:
+        text = raw.decode("utf-8")
+        line = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        if raw.endswith(b"\n"):
+            raise InputError(f"{path}:{number}: not a run record line (expected one JSON object)") from None
+        return None
+    if not isinstance(line, dict):
+        raise InputError(f"{path}:{number}: not a run record line (expected a JSON object, found "
+                         f"{type(line).__name__})")
+    if line.get("type") == "result" and not (isinstance(line.get("router"), str)
+                                             and isinstance(line.get("status"), str)):
+        raise InputError(f"{path}:{number}: a result line needs 'router' and 'status' as text")
+    return line
+
+
 def read_record(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The header and the result lines of a record (a torn last line, from a killed run, is ignored)."""
+    """The header and the result lines of a record (a torn last line, from a killed run, is ignored).
+    Anything else that is not a record line is an :class:`~mikronet.errors.InputError` naming the line."""
     header: dict[str, Any] = {}
     results: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = json.loads(raw)
-            except json.JSONDecodeError:
-                if raw.endswith("\n"):
-                    raise InputError(f"{path}:{number}: not a run record line") from None
-                continue
-            if line.get("type") == "run":
-                header = line
-            elif line.get("type") == "result":
-                results.append(line)
-    if not header:
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise InputError(f"{path}: the file is {size:,} bytes; a run record may have at most "
+                             f"{MAX_RECORD_BYTES:,}")
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                line = _record_line(raw, path, number)
+                if line is None:
+                    continue
+                if line.get("type") == "run":
+                    header = line
+                elif line.get("type") == "result":
+                    results.append(line)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the run record ({exc.strerror or exc})") from None
+    if not header or not isinstance(header.get("operation"), str):
         raise InputError(f"{path}: not a mikronet run record (no header line)")
     return header, results
 
 
 def find_record(folder: Path, operation: str, name: str | None = None) -> Path:
-    """The record to resume: ``name`` (a file or a file name in ``folder``), else the newest of ``operation``."""
+    """The record to resume: ``name`` (a file or a file name in ``folder``), else the newest of ``operation``.
+    A record of another operation is refused (resuming a push from an upgrade's record would skip
+    routers that were never pushed)."""
     if name:
         for candidate in (Path(name), folder / name, folder / f"{name}.jsonl"):
             if candidate.is_file():
+                header, _ = read_record(candidate)
+                if header["operation"] != operation:
+                    raise InputError(f"--resume {name}: {candidate} is the record of a {header['operation']!r} "
+                                     f"run, not of {operation!r}")
                 return candidate
         raise InputError(f"--resume {name}: no such run record in {folder}")
-    found = sorted(folder.glob(f"*-{operation}.jsonl")) + sorted(folder.glob(f"*-{operation}-*.jsonl"))
+    # <UTC time>-<operation>[-N].jsonl: "upgrade" must not find an "upgrade-check" record
+    named = re.compile(rf"\d{{8}}T\d{{6}}Z-{re.escape(operation)}(-\d+)?\.jsonl")
+    found = {p: m for p in folder.glob(f"*-{operation}*.jsonl") if (m := named.fullmatch(p.name))}
     if not found:
         raise InputError(f"--resume: no earlier {operation} run in {folder}")
-    return max(found, key=lambda p: p.name)
+    newest = max(found, key=lambda p: (p.name[:16], int(found[p].group(1)[1:]) if found[p].group(1) else 1))
+    header, _ = read_record(newest)
+    if header["operation"] != operation:
+        raise InputError(f"--resume: {newest} is the record of a {header['operation']!r} run, not of {operation!r}")
+    return newest
 
 
 def finished_results(path: Path) -> dict[str, RouterResult]:

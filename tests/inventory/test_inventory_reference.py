@@ -57,6 +57,18 @@ def test_the_mapping_includes_the_split_and_the_city_mergers() -> None:
         ("Rīga", None, ("Rīga", "Rīga")),  # unchanged by the reform: the same before
         ("Ādažu novads", None, ("Ādažu novads", None)),  # formed from two: which one is not known
         ("Madonas novads", "Varakļānu novads", ("Madonas novads", "Varakļānu novads")),  # merged in 2025
+        # as people write them: official and everyday forms, any case, without diacritics
+        ("Rēzeknes valstspilsēta", None, ("Rēzekne", "Rēzekne")),
+        ("Rēzeknes novada pašvaldība", None, ("Rēzeknes novads", None)),
+        ("Rezeknes novads", None, ("Rēzeknes novads", None)),
+        ("Rīgas valstspilsētas pašvaldība", None, ("Rīga", "Rīga")),
+        ("RIGAS VALSTSPILSETA", None, ("Rīga", "Rīga")),
+        ("Ādažu novada pašvaldība", None, ("Ādažu novads", None)),
+        ("adazu novads", "Carnikavas novada pašvaldība", ("Ādažu novads", "Carnikavas novads")),
+        ("Jelgavas pilsēta", None, ("Jelgava", "Jelgava")),
+        ("Jelgavas novads", None, ("Jelgavas novads", None)),
+        ("Valmieras republikas pilsēta", None, ("Valmieras novads", "Valmiera")),
+        ("  Daugavpils   valstspilsēta ", None, ("Daugavpils", "Daugavpils")),
     ],
 )
 def test_resolve_accepts(municipality: str, before: str | None, expected: tuple[str, str | None]) -> None:
@@ -72,7 +84,10 @@ def test_resolve_accepts(municipality: str, before: str | None, expected: tuple[
             "'Rēzeknes rajons' is a district (rajons), abolished in 2009, not a municipality; "
             "did you mean 'Rēzeknes novads'?",
         ),
-        ("Rezeknes novads", None, "unknown municipality 'Rezeknes novads'; did you mean 'Rēzeknes novads'?"),
+        ("Rēzeknes", None, "'Rēzeknes' could be 'Rēzekne' or 'Rēzeknes novads'"),  # city or county: say which
+        ("Rēzeknes pašvaldība", None, "could be 'Rēzekne' or 'Rēzeknes novads'"),
+        ("Rēzeknes valstpilsēta", None, "did you mean 'Rēzekne' or 'Rēzeknes novads'?"),  # a typo: name both
+        ("Rigas novads", None, "unknown municipality 'Rigas novads'; did you mean 'Rīga'?"),  # not Roja, Nīca
         ("Rīga", "Carnikavas novads", "'Carnikavas novads' went into 'Ādažu novads' on 2021-07-01, not into 'Rīga'"),
         ("Augšdaugavas novads", "Augšdaugavas novads", "was formed on 2021-07-01 (from 'Daugavpils novads' and"),
         ("Aglonas novads", None, "'Aglonas novads' was split on 2021-07-01 (Grāveru, Kastuļinas un Šķeltovas"),

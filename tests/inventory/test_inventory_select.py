@@ -23,7 +23,9 @@ def ids(routers: list) -> list[str]:  # type: ignore[type-arg]
 
 def test_no_limit_selects_everything_in_order(inv: Inventory) -> None:
     assert ids(select(inv, None)) == [r.id for r in inv.routers]
-    assert ids(select(inv, "  ")) == [r.id for r in inv.routers]
+    for blank in ("", "  "):  # an empty --limit is a mistake, never "every router"
+        with pytest.raises(SelectionError, match="empty selection"):
+            select(inv, blank)
 
 
 def test_router_id_school_id_and_globs(inv: Inventory) -> None:
@@ -100,10 +102,58 @@ def test_malformed_limits(inv: Inventory, limit: str, message: str) -> None:
 
 
 def test_parse_limit_terms() -> None:
-    terms = parse_limit("LV-00*, municipality=Rīga ,!group:pilot,&model=RB*")
-    assert [(t.op, t.kind, t.key, t.pattern) for t in terms] == [
-        ("+", "id", None, "LV-00*"),
-        ("+", "field", "municipality", "Rīga"),
-        ("!", "group", None, "pilot"),
-        ("&", "field", "model", "RB*"),
+    terms = parse_limit("LV-00*, municipality=Rīga ,!group:pilot,&model=RB*,LV-01*&!model=hEX")
+    assert [(t.op, [(p.kind, p.key, p.pattern, p.negated) for p in t.parts]) for t in terms] == [
+        ("+", [("id", None, "LV-00*", False)]),
+        ("+", [("field", "municipality", "Rīga", False)]),
+        ("!", [("group", None, "pilot", False)]),
+        ("&", [("field", "model", "RB*", False)]),
+        ("+", [("id", None, "LV-01*", False), ("field", "model", "hEX", True)]),
     ]
+
+
+@pytest.mark.parametrize("limit", ["LV-00*&model=RB750*", "model=RB750*&LV-00*", "LV-00*,&model=RB750*",
+                                   "LV-00* & model=rb750*", "model=hEX&LV-00*"])
+def test_intersection_as_a_technician_writes_it(inv: Inventory, limit: str) -> None:
+    expected = [r.id for r in inv.routers if r.school.id.startswith("LV-00") and r.model == "RB750Gr3"]
+    assert expected and ids(select(inv, limit)) == expected
+
+
+def test_and_binds_tighter_than_or_and_not_applies_to_a_part(inv: Inventory) -> None:
+    hex_00 = {r.id for r in inv.routers if r.school.id.startswith("LV-00") and r.model == "RB750Gr3"}
+    assert set(ids(select(inv, "LV-00*&model=RB750*,LV-0042/gw"))) == hex_00 | {"LV-0042/gw"}
+    rest_00 = [r.id for r in inv.routers if r.school.id.startswith("LV-00") and r.model != "RB750Gr3"]
+    assert ids(select(inv, "LV-00*&!model=hEX")) == rest_00 and rest_00
+    with pytest.raises(SelectionError, match="empty part"):
+        select(inv, "LV-00*&")
+
+
+def test_a_model_is_matched_by_any_of_its_names(inv: Inventory) -> None:
+    hex_routers = [r.id for r in inv.routers if r.model == "RB750Gr3"]
+    assert hex_routers
+    for name in ("hEX", "hex", "RB750Gr3", "750Gr3"):
+        assert ids(select(inv, f"model={name}")) == hex_routers, name
+    hap_ac2 = [r.id for r in inv.routers if r.model == "RBD52G-5HacD2HnD"]
+    assert hap_ac2 and ids(select(inv, "model=hAP ac2")) == hap_ac2
+
+
+def test_the_grammar_is_in_the_help_of_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    from mikronet.cli.main import main
+
+    assert main(["plan", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "LV-800*&model=RB750*" in help_text and "LV-800*,&model=RB750*" in help_text and "'!' = not" in help_text
+
+
+@pytest.mark.parametrize("command", [["plan"], ["inventory", "list"], ["report", "drift"], ["facts"]])
+def test_an_empty_limit_on_the_command_line_is_exit_2(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from mikronet.cli.main import main
+
+    assert main(["-i", str(SAMPLE), *command, "--limit", ""]) == 2
+    assert "empty selection" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("form", ["Rīgas valstspilsēta", "rigas valstspilsetas pasvaldiba", "Rīga", "rīga"])
+def test_a_municipality_is_matched_by_any_form_of_its_name(inv: Inventory, form: str) -> None:
+    riga = [r.id for r in inv.routers if r.school.municipality == "Rīga"]
+    assert riga and ids(select(inv, f"municipality={form}")) == riga

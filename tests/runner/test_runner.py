@@ -252,3 +252,15 @@ def test_the_run_record_holds_every_result_and_resume_skips_what_it_finished(sam
     assert all(r.status is Status.CHANGED for r in run.results)
     # The resumed run's record is whole by itself: a third run resuming from it repeats nothing.
     assert set(finished_results(second.path)) == {r.id for r in routers}
+
+
+def test_resume_finds_the_newest_record_of_its_own_operation_only(tmp_path: Path) -> None:
+    header = {"type": "run", "version": 1, "command": [], "selection": []}
+    for name, operation in (("20260101T100000Z-upgrade.jsonl", "upgrade"),
+                            ("20260101T100000Z-upgrade-2.jsonl", "upgrade"),
+                            ("20260101T110000Z-upgrade-check.jsonl", "upgrade-check")):
+        (tmp_path / name).write_text(json.dumps({**header, "operation": operation}) + "\n", encoding="utf-8")
+    assert find_record(tmp_path, "upgrade").name == "20260101T100000Z-upgrade-2.jsonl"
+    assert find_record(tmp_path, "upgrade-check").name == "20260101T110000Z-upgrade-check.jsonl"
+    with pytest.raises(InputError, match="record of a 'upgrade-check' run, not of 'upgrade'"):
+        find_record(tmp_path, "upgrade", "20260101T110000Z-upgrade-check.jsonl")
