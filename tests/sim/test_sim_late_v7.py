@@ -59,6 +59,13 @@ LATE_PROPERTIES = {
         "/tool e-mail\nset certificate-verification=yes from=router@skola.lv port=465 server=smtp.skola.lv tls=yes\n"
     ),
     "sniffer filter-src-ip-address": "/tool sniffer\nset filter-src-ip-address=192.0.2.1/32 filter-dst-port=443\n",
+    "neighbor discovery lldp": (
+        "/ip neighbor discovery-settings\nset discover-interface-list=LAN lldp-mac-phy-config=yes lldp-poe-power=no "
+        "lldp-vlan-info=yes\n/interface list\nadd name=LAN\n"
+    ),
+    "ip settings tcp-timestamps": (
+        "/ip settings\nset icmp-errors-use-inbound-interface-address=yes tcp-timestamps=disabled\n"
+    ),
     "proxy access action-data": (
         "/ip proxy access\nadd action=redirect action-data=filtrs.skola.lv:8080 dst-host=*.example.com\n"
     ),
