@@ -66,6 +66,13 @@ LATE_PROPERTIES = {
     "ip settings tcp-timestamps": (
         "/ip settings\nset icmp-errors-use-inbound-interface-address=yes tcp-timestamps=disabled\n"
     ),
+    "wifi compact properties": (
+        "/interface wifi steering\nadd name=st1 rrm=yes wnm=yes\n/interface wifi\n"
+        "set [ find default-name=wifi1 ] channel.band=5ghz-ax channel.reselect-time=0:00 .width=20/40/80mhz "
+        "configuration.country=Latvia .mode=ap .ssid=Skola security.authentication-types=wpa2-psk,wpa3-psk "
+        ".ft=yes .ft-over-ds=yes .ft-preserve-vlanid=yes .passphrase=Parole-123 steering.neighbor-group=ng1 "
+        ".rrm=yes .wnm=yes datapath.traffic-processing=on-cpu\n"
+    ),
     "proxy access action-data": (
         "/ip proxy access\nadd action=redirect action-data=filtrs.skola.lv:8080 dst-host=*.example.com\n"
     ),
@@ -174,3 +181,10 @@ def test_an_rb5009_without_the_package_has_no_wireless_menu() -> None:
 def test_the_packages_an_export_needs(text: str, packages: tuple[str, ...]) -> None:
     assert export_packages(text, "7.21.1") == packages
     assert export_packages(text, "6.49.18") == ()  # RouterOS 6 bundles them all
+
+
+def test_a_compact_wifi_secret_stays_hidden_in_an_export() -> None:
+    text = LATE_PROPERTIES["wifi compact properties"]
+    device = _load(text, "7.21.1")
+    assert "Parole-123" not in device.export(show_sensitive=False)
+    assert "Parole-123" in device.export(show_sensitive=True)
