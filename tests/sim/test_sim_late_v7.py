@@ -79,13 +79,27 @@ LATE_PROPERTIES = {
 }
 
 
+# The first release that has them (community.routeros's API data and RouterOS's changelogs); older
+# exports do not carry them.
+FIRST = {"veth container-mac-address dhcp": "7.21.1", "container hosts": "7.21.1",
+         "e-mail certificate-verification": "7.21.1", "dhcp-server use-reconfigure": "7.19.4",
+         "logging cef-event-delimiter": "7.18.2"}
+
+
 @pytest.mark.parametrize("name", sorted(LATE_PROPERTIES))
-@pytest.mark.parametrize("version", ["7.19.4", "7.21.1"])
-def test_a_late_v7_property_is_taken_and_reads_back(name: str, version: str) -> None:
+@pytest.mark.parametrize("late", [False, True])
+def test_a_late_v7_property_is_taken_and_reads_back(name: str, late: bool) -> None:
+    version = "7.21.1" if late else FIRST.get(name, "7.19.4")
     text = LATE_PROPERTIES[name]
     device = _load(text, version)
     assert _refused(device) == []
     assert _reads_back(device, text, version) == ""
+
+
+@pytest.mark.parametrize("name", sorted(FIRST))
+def test_a_late_v7_property_is_refused_before_its_release(name: str) -> None:
+    problems = _refused(_load(LATE_PROPERTIES[name], "7.16.2"))
+    assert problems and all(p.startswith("expected end of command") for p in problems)
 
 
 def test_all_three_dhcp_servers_of_a_7_19_export_survive() -> None:
@@ -120,7 +134,9 @@ LATE_MENUS = {
         "/iot lora servers\nadd address=eu1.cloud.thethings.network down-port=1700 name=TTN-EU up-port=1700\n"
     )),
     "disk settings": ("7.21.1", "/disk settings\nset auto-media-sharing=yes auto-smb-sharing=yes\n"),
-    "app": ("7.21.1", "/app\nadd name=pihole use-https=yes\n"),
+    "app": ("7.21.1", (
+        "/app settings\nset disk=usb1 lan-bridge=bridge\n/app\nadd auto-update=yes name=pihole network=lan\n"
+    )),
 }
 
 
