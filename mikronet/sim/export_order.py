@@ -8,14 +8,17 @@ releases (``/port`` after ``/ip vrf`` from 7.16). The data holds one complete or
 
 :func:`derive_order` makes an era's order from the menu sequences of real exports: each export
 votes for every pair of menus it holds (``a`` before ``b``); exports of the era weigh most (1000), those of
-the same major version less (10), the rest least (1); the order is the one that contradicts the fewest
-votes (a greedy start by mean relative position, then moving single menus while that lowers the
-contradicted weight). ``python -m mikronet.sim.export_order EXPORTS_DIR`` writes the YAML;
+the same major version less (10), the rest least (1); a menu an ``after`` rule placed in an export
+does not vote there. The order sought contradicts as little vote weight as it can: a start by mean
+relative position, then single menus moved while that lowers the contradicted weight (a heuristic;
+the test checks the data against it, not against an optimum). ``python -m mikronet.sim.export_order EXPORTS_DIR`` writes the YAML;
 ``tests/sim/test_sim_export_order.py`` checks the data is what the corpus gives.
 
-Besides the order, ``after`` rules say where a menu moves when one of its items refers to a later
-menu (RouterOS writes the referenced item first): a wireless interface that names a security profile
-comes after ``/interface wireless security-profiles``.
+Besides the order, ``after`` rules say where a menu moves when its items refer to a later menu
+(RouterOS writes the referenced item first): wireless interfaces that name a security profile come
+after ``/interface wireless security-profiles``. RouterOS writes items that name nothing at the
+menu's own place and the others later (the menu shows twice); the simulator writes a menu once, so
+it moves only when every item of it names something.
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ def order_sections(config: Config, version: Version, order: ExportOrder | None =
 
 def derive_order(sequences: Iterable[tuple[Sequence[str], int]], fallback: Sequence[str] = ()) -> list[str]:
     """One order of all menus the weighted ``sequences`` hold (see the module's docstring);
-    ``fallback`` (an older list) breaks ties and places what no sequence orders."""
+    ``fallback`` (an older list) breaks ties in the starting order."""
     votes: Counter[tuple[str, str]] = Counter()
     positions: dict[str, list[float]] = defaultdict(list)
     for sequence, weight in sequences:
