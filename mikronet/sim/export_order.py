@@ -11,7 +11,8 @@ votes for every pair of menus it holds (``a`` before ``b``); exports of the era 
 the same major version less (10), the rest least (1); a menu an ``after`` rule placed in an export
 does not vote there. The order sought contradicts as little vote weight as it can: a start by mean
 relative position, then single menus moved while that lowers the contradicted weight (a heuristic;
-the test checks the data against it, not against an optimum). ``python -m mikronet.sim.export_order EXPORTS_DIR`` writes the YAML;
+the test checks the data against it, not against an optimum).
+``python -m mikronet.sim.export_order EXPORTS_DIR`` writes the eras of the YAML;
 ``tests/sim/test_sim_export_order.py`` checks the data is what the corpus gives.
 
 Besides the order, ``after`` rules say where a menu moves when its items refer to a later menu
