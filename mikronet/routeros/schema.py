@@ -25,6 +25,8 @@ Each path entry says::
         password: text; sensitive; write-only
         interface: text; ref interface; required
         name: text = $default-name                 # a default naming another property
+      inline:                      # compact properties another menu's item lends (`security.passphrase=`)
+        security: /interface wifi security         #   every property of that menu, as `security.NAME`
 
 Types (see :mod:`mikronet.routeros.normalize`): ``text bool flag int rate size kib duration list
 set iset mac ip net ip-set`` (``ip``: addresses, host bits kept; ``net``: networks, host bits
@@ -37,6 +39,7 @@ parse and compare as opaque ordered lists.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Mapping
@@ -199,6 +202,9 @@ class PathSchema:
     list_since: Version | None = None
     fixed: bool = False
     """Every item is built in (``/ip service``: a version may bring a new one, none can be removed)."""
+    inline: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Prefix -> menu whose properties an item also takes as ``PREFIX.NAME`` (RouterOS 7's compact
+    wifi properties: ``security.passphrase=`` instead of ``security=profile``)."""
 
     def is_singleton(self, version: Version | None) -> bool:
         """Whether the menu is one set of settings on ``version`` (some changed shape: ``/mpls ldp``
@@ -283,7 +289,7 @@ class PathSchema:
         if not isinstance(data, dict):
             raise SchemaError(f"{where}: {path}: expected a mapping")
         known = {"keys", "ordered", "singleton", "builtin", "name", "since", "until", "was", "props",
-                 "no-common", "builtins", "singleton-until", "list-since", "fixed"}
+                 "no-common", "builtins", "singleton-until", "list-since", "fixed", "inline"}
         unknown = set(data) - known
         if unknown:
             raise SchemaError(f"{where}: {path}: unknown fields {sorted(unknown)}")
@@ -307,6 +313,7 @@ class PathSchema:
             singleton_until=parse_version(str(data["singleton-until"])) if "singleton-until" in data else None,
             list_since=parse_version(str(data["list-since"])) if "list-since" in data else None,
             fixed=bool(data.get("fixed", False)),
+            inline=MappingProxyType({str(k): canonical_path(str(v)) for k, v in (data.get("inline") or {}).items()}),
             builtins=MappingProxyType({
                 str(key): _parse_args(str(value or ""), f"{where}: {path}: builtins: {key}")
                 for key, value in (data.get("builtins") or {}).items()
@@ -314,11 +321,36 @@ class PathSchema:
         )
 
 
+_NOT_INLINED: Final = frozenset({"name", "comment", "disabled"})
+
+
+def _with_inline(schema: PathSchema, paths: Mapping[str, PathSchema]) -> PathSchema:
+    """``schema`` with the compact properties its ``inline`` menus lend it: the lender's type, flags
+    and version gates, no default (a compact property is unset unless given). Properties the schema
+    names itself win."""
+    props = dict(schema.props)
+    for prefix, menu in schema.inline.items():
+        lender = paths.get(menu)
+        if lender is None:
+            raise SchemaError(f"{schema.path}: inline {prefix}: no such menu {menu}")
+        for name, spec in lender.props.items():
+            if name in _NOT_INLINED or spec.read_only or "." in name:
+                continue
+            full = f"{prefix}.{name}"
+            if full not in props:
+                props[full] = dataclasses.replace(spec, name=full, default=None, versioned_defaults=(),
+                                                  required=False)
+    return dataclasses.replace(schema, props=MappingProxyType(props))
+
+
 class Schema:
     """All known paths. Build one with :meth:`load`; :func:`default_schema` shares the bundled one."""
 
     def __init__(self, paths: Iterable[PathSchema]) -> None:
         self._paths: dict[str, PathSchema] = {p.path: p for p in paths}
+        for path, schema in list(self._paths.items()):
+            if schema.inline:
+                self._paths[path] = _with_inline(schema, self._paths)
         menus: set[str] = set()
         for path in self._paths:
             words = path[1:].split()

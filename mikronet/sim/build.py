@@ -87,7 +87,7 @@ _NO_ADD: Mapping[tuple[str, ...], frozenset[str]] = {
 
 def register_menus(device: RouterState) -> None:
     """(Re)build the router's menu tree for its hardware and running version (again after an upgrade)."""
-    specs = wanted_paths(device.version, device.profile)
+    specs = wanted_paths(device.version, device.profile, device.packages)
 
     def verbs(path: tuple[str, ...]) -> Mapping[str, Handler]:
         menu = device.config_menu(path)
@@ -98,7 +98,7 @@ def register_menus(device: RouterState) -> None:
             return {k: v for k, v in found.items() if k not in ("add", "remove", "move")}
         return found
 
-    menus = MenuTree(wanted_keys(device.version, device.profile), verbs)
+    menus = MenuTree(wanted_keys(device.version, device.profile, device.packages), verbs)
     hooks = BuildHooks(
         menu_factory=lambda spec: config_menu_for(device, spec),
         rebuild=lambda: register_menus(device),

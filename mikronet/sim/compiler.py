@@ -126,14 +126,15 @@ def compile_script(device: RouterState, text: str) -> CompiledScript:
     """Every statement of ``text`` checked against ``device``'s menus, and every problem found.
 
     A statement with a problem is left out of :attr:`CompiledScript.statements`; a menu line with one
-    (``/ip adress``) takes the lines after it down with it until the next absolute menu line, without
-    reporting them again.
+    (``/ip adress``) takes the lines after it down with it until the next absolute menu line, and each
+    of them is listed too, with the menu line's words at its own line: a refused section counts every
+    line it loses.
     """
     body = text.replace("\r\n", "\n")
     source = Source(body)
     compiled = CompiledScript()
     menu = "/"
-    menu_broken = False
+    menu_broken: Problem | None = None
     menus = _MenuNames(device)
     for statement in tokenize_statements(body, recover=True):
         if isinstance(statement, LexError):
@@ -156,12 +157,13 @@ def compile_script(device: RouterState, text: str) -> CompiledScript:
             words = exc.message if exc.message.startswith("bad command name") else msg.SYNTAX_ERROR_BARE
             compiled.problems.append(Problem(at_line, at_column, words))
             continue
-        if menu_broken and not cmd.absolute:
+        if menu_broken is not None and not cmd.absolute:
+            compiled.problems.append(Problem(line, column, menu_broken.message))
             continue
         problem = _check_command(device, cmd, menu, statement, source)
         if cmd.verb is None:
             menu = cmd.menu(menu)
-            menu_broken = problem is not None
+            menu_broken = problem
         if problem is not None:
             compiled.problems.append(problem)
             continue

@@ -14,6 +14,7 @@ Output text uses ``\\n`` line ends; the SSH layer turns them into ``\\r\\n``.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -148,6 +149,11 @@ class Console:
     @property
     def v7(self) -> bool:
         return self.device.version.split(".", 1)[0] not in ("5", "6")
+
+    @property
+    def _upper_detail(self) -> bool:
+        numbers = tuple(int(part) for part in re.findall(r"\d+", self.device.version)[:2])
+        return numbers >= printing.UPPER_DETAIL_SINCE
 
     def banner(self) -> str:
         """The login banner, ending with an empty line (the prompt follows)."""
@@ -424,7 +430,8 @@ class Console:
         if "as-value" in asked.flags:
             return [";".join(f"{k}={v}" for k, v in row.items()) for row in shown]
         return printing.format_items(path, list(enumerate(shown)), v7=self.v7, width=self.width,
-                                     detail="detail" in asked.flags, terse="terse" in asked.flags)
+                                     detail="detail" in asked.flags, terse="terse" in asked.flags,
+                                     upper_detail=self._upper_detail)
 
     def _export(self, path: tuple[str, ...], rest: Sequence[Node], col: int) -> list[str]:
         asked = parse_export_args(rest, v7=self.v7)

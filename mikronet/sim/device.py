@@ -12,9 +12,12 @@ this module is the composition's only entry, and no behaviour module imports it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mikronet.sim.build import build_device, load_initial_config
 from mikronet.sim.clock import Clock
 from mikronet.sim.models import profile_for, referenced_ports
+from mikronet.sim.packages import export_packages
 from mikronet.sim.reply import Reply, Trap
 from mikronet.sim.settings import DeviceOptions, DeviceSpec, Faults
 from mikronet.sim.state import Listener, RouterState
@@ -49,6 +52,8 @@ class SimDevice(RouterState):
         ports = spec.ports
         if not ports and initial_config is not None:
             ports = referenced_ports(initial_config)
+        if not spec.packages and initial_config is not None:
+            spec = replace(spec, packages=export_packages(initial_config, spec.version))
         super().__init__(spec, profile_for(spec.model, ports), clock=clock, options=options)
         build_device(self)
         if initial_config is not None:

@@ -5,18 +5,17 @@ menus, ``add`` lines for items the router did not come with, ``set`` lines on fa
 the way RouterOS names them (``[ find default-name=ether1 ]``, ``telnet``, ``[ find default=yes ]``).
 :func:`mikronet.routeros.render.export_text` then writes it the way the router's version does:
 header style, compact or verbose, terse, secrets shown or hidden, quoting, hex escapes, wrapping.
-Menus come in the order real exports use (``data/export-order.txt``).
+Menus come in the order the router's version exports them (:mod:`mikronet.sim.export_order`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from mikronet.routeros.model import Config, Find, Item, Props, Ref, Section, Selector
 from mikronet.routeros.render import export_text as render_export_text
+from mikronet.sim.export_order import order_sections
 from mikronet.sim.hwprint import header_lines
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import Reply
@@ -36,13 +35,6 @@ _FACTORY_ONLY = frozenset({"type", "default-name", "mac-address"})
 _RUNTIME = frozenset({"default", "run-count", "next-run", "last-started", "last-logged-in"})
 _NOT_EXPORTED = frozenset({("user",), ("user", "ssh-keys")})
 """Menus ``/export`` leaves out (users live apart from the configuration; a backup has them)."""
-
-
-@cache
-def _order() -> dict[str, int]:
-    text = resources.files("mikronet.sim").joinpath("data/export-order.txt").read_text(encoding="utf-8")
-    paths = [line.strip() for line in text.splitlines() if line.startswith("/")]
-    return {path: index for index, path in enumerate(paths)}
 
 
 def software_id(serial: str) -> str:
@@ -134,8 +126,7 @@ def build_config(device: RouterState, path: tuple[str, ...] | None = None, *, ve
         channel = device.channel
         if verbose or channel != update.defaults.get("channel", "stable"):  # the upgrade menu keeps it
             sections["/system package update"] = Section("/system package update", Props({"channel": channel}), ())
-    order = _order()
-    ranked = sorted(sections, key=lambda p: (order.get(p, len(order)), p))
+    ranked = order_sections(Config(sections=sections), device.parsed_version)
     return Config(sections={p: sections[p] for p in ranked})
 
 

@@ -21,11 +21,13 @@ returned without line endings and the caller chooses ``\\n`` or ``\\r\\n``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from mikronet.sim.looks import LOOKS, Flag, Look, look_for
 
 __all__ = [
     "LOGO",
     "LOOKS",
+    "UPPER_DETAIL_SINCE",
     "V6_HELP",
     "Flag",
     "Look",
@@ -66,118 +68,6 @@ V6_HELP = (
 )
 
 
-@dataclass(frozen=True)
-class Flag:
-    """One flag of a menu: the ``letter`` shown when the API property ``prop`` is ``'true'``."""
-
-    letter: str
-    prop: str
-
-
-@dataclass(frozen=True)
-class Look:
-    """How one menu prints: its flags (header order) and its table columns (empty: detail layout)."""
-
-    flags: tuple[Flag, ...] = ()
-    columns: tuple[str, ...] = ()
-
-
-def _flags(*pairs: str) -> tuple[Flag, ...]:
-    return tuple(Flag(pair[0], pair[2:]) for pair in pairs)
-
-
-_XID = _flags("X disabled", "I invalid", "D dynamic")
-
-LOOKS: dict[tuple[str, ...], Look] = {
-    ("interface",): Look(
-        _flags("D dynamic", "X disabled", "R running", "S slave"),
-        ("name", "type", "actual-mtu", "l2mtu", "max-l2mtu", "mac-address"),
-    ),
-    ("interface", "ethernet"): Look(
-        _flags("X disabled", "R running", "S slave"), ("name", "mtu", "mac-address", "arp", "switch")
-    ),
-    ("interface", "bridge"): Look(_flags("X disabled", "R running")),
-    ("interface", "bridge", "port"): Look(
-        _flags("X disabled", "I inactive", "D dynamic", "H hw-offload"), ("interface", "bridge", "pvid")
-    ),
-    ("interface", "bridge", "vlan"): Look(
-        _flags("X disabled", "D dynamic"), ("bridge", "vlan-ids", "current-tagged", "current-untagged")
-    ),
-    ("interface", "vlan"): Look(
-        _flags("X disabled", "R running"), ("name", "mtu", "arp", "vlan-id", "interface")
-    ),
-    ("interface", "list"): Look(_flags("D dynamic"), ("name",)),
-    ("interface", "list", "member"): Look(_flags("X disabled", "D dynamic"), ("list", "interface")),
-    ("interface", "wireless"): Look(_flags("X disabled", "R running")),
-    ("ip", "address"): Look(_XID, ("address", "network", "interface")),
-    ("ipv6", "address"): Look(
-        _flags("X disabled", "I invalid", "D dynamic", "G global", "L link-local"),
-        ("address", "from-pool", "interface", "advertise"),
-    ),
-    ("ip", "route"): Look(
-        _flags(
-            "X disabled", "A active", "D dynamic", "C connect", "S static", "r rip", "b bgp",
-            "o ospf", "m mme", "B blackhole", "U unreachable", "P prohibit",
-        ),
-        ("dst-address", "gateway", "distance"),
-    ),
-    ("ip", "pool"): Look((), ("name", "ranges")),
-    ("ip", "dns", "static"): Look(_XID, ("name", "address", "ttl")),
-    ("ip", "dhcp-server"): Look(_XID, ("name", "interface", "address-pool", "lease-time")),
-    ("ip", "dhcp-server", "network"): Look((), ("address", "gateway", "dns-server")),
-    ("ip", "dhcp-server", "lease"): Look(
-        _flags("X disabled", "R radius", "D dynamic", "B blocked"),
-        ("address", "mac-address", "host-name", "server", "status"),
-    ),
-    ("ip", "dhcp-client"): Look(
-        _XID, ("interface", "use-peer-dns", "add-default-route", "status", "address")
-    ),
-    ("ip", "service"): Look(_flags("X disabled", "I invalid"), ("name", "port", "address", "certificate")),
-    ("ip", "neighbor"): Look((), ("interface", "address", "mac-address", "identity", "version", "board")),
-    ("ip", "firewall", "address-list"): Look(_XID, ("list", "address", "creation-time")),
-    ("ip", "firewall", "filter"): Look(_XID),
-    ("ip", "firewall", "nat"): Look(_XID),
-    ("ip", "firewall", "mangle"): Look(_XID),
-    ("user",): Look(_flags("X disabled"), ("name", "group", "address", "last-logged-in")),
-    ("user", "group"): Look((), ("name", "policy", "skin")),
-    ("user", "ssh-keys"): Look((), ("user", "bits", "key-owner")),
-    ("system", "package"): Look(_flags("X disabled"), ("name", "version", "build-time", "scheduled")),
-    ("system", "scheduler"): Look(
-        _flags("X disabled"), ("name", "start-date", "start-time", "interval", "run-count")
-    ),
-    ("system", "script"): Look(_flags("I invalid")),
-    ("system", "logging"): Look(
-        _flags("X disabled", "I invalid", "D default"), ("topics", "action", "prefix")
-    ),
-    ("ip", "upnp", "interfaces"): Look(_flags("X disabled", "D dynamic"), ("interface", "type", "forced-ip")),
-    ("ip", "arp"): Look(_flags("X disabled", "I invalid", "H dhcp", "D dynamic", "P published", "C complete"),
-                        ("address", "mac-address", "interface")),
-    ("ip", "firewall", "service-port"): Look(_flags("X disabled", "I invalid"), ("name", "ports")),
-    ("ip", "hotspot", "user"): Look(_flags("X disabled", "D dynamic"), ("server", "name", "address", "profile")),
-    ("ppp", "secret"): Look(_flags("X disabled"), ("name", "service", "caller-id", "profile", "remote-address")),
-    ("ppp", "profile"): Look(_flags("* default"), ("name", "local-address", "remote-address", "bridge")),
-    ("queue", "simple"): Look(_flags("X disabled", "I invalid", "D dynamic"), ("name", "target", "max-limit")),
-    ("queue", "interface"): Look((), ("interface", "queue", "active-queue")),
-    ("interface", "bridge", "host"): Look(
-        _flags("X disabled", "I invalid", "D dynamic", "L local", "E external"),
-        ("mac-address", "interface", "bridge", "age"),
-    ),
-    ("ipv6", "neighbor"): Look(_flags("R router"), ("address", "interface", "mac-address", "status")),
-    ("routing", "bgp", "session"): Look(
-        _flags("E established"), ("name", "remote.address", "remote.as", "local.role", "uptime")
-    ),
-    ("system", "leds"): Look(_flags("X disabled", "* default"), ("type", "interface", "leds")),
-    ("system", "ntp", "client", "servers"): Look(_flags("X disabled", "D dynamic"), ("address", "auth-key")),
-    ("tool", "netwatch"): Look(_flags("X disabled"), ("host", "timeout", "interval", "status", "since")),
-    ("ip", "dns", "forwarders"): Look((), ("name", "dns-servers", "doh-servers")),
-    ("file",): Look((), ("name", "type", "size", "creation-time")),
-    ("log",): Look((), ("time", "topics", "message")),
-}
-"""Per-menu print layout. Columns are the ones RouterOS shows in a plain ``print`` (v6 and v7 agree
-closely enough for the clients that parse them); a menu without columns prints in the detail
-layout, as RouterOS does for firewall rules and scripts. Approximate where the reference says so."""
-
-_DEFAULT_FLAGS = _flags("X disabled", "I invalid", "D dynamic")
 
 STRING_PROPS = frozenset(
     {
@@ -195,6 +85,11 @@ MHZ_PROPS = frozenset({"cpu-frequency"})
 
 _UNITS = ("KiB", "MiB", "GiB", "TiB")
 
+UPPER_DETAIL_SINCE = (7, 18)
+"""From this release ``print detail`` names flags in capitals (``Flags: X - DISABLED; D - DYNAMIC``),
+as tables did before it. Captures: lower case on releases up to the start of 2025 (7.16/7.17
+forum posts), capitals on 7.22; the first release of 2025 is taken as the change (approximate)."""
+
 
 def banner(version: str, year: str, *, v7: bool) -> list[str]:
     """The login banner (reference 4.2): logo, version line, then v7's F1 hint or v6's help lines."""
@@ -209,10 +104,6 @@ def only(row: Row, proplist: Sequence[str] | None) -> dict[str, str]:
         return dict(row)
     return {k: v for k, v in row.items() if k in proplist or k in (".id", "comment")}
 
-
-def look_for(path: Sequence[str]) -> Look:
-    """The print layout of ``path``; an unknown menu prints in the detail layout."""
-    return LOOKS.get(tuple(path), Look(_DEFAULT_FLAGS))
 
 
 def human_size(size: int) -> str:
@@ -294,15 +185,17 @@ def _flag_letters(row: Row, flags: Sequence[Flag]) -> str:
 
 
 def _flags_header(flags: Sequence[Flag], *, v7: bool, upper: bool, width: int = 80) -> list[str]:
-    """``Flags: X - disabled, I - invalid, D - dynamic``, wrapped after a separator like RouterOS does."""
+    """``Flags: X - disabled, I - invalid, D - dynamic`` (v6), ``Flags: X - disabled, I - invalid;
+    D - dynamic`` (v7: ``;`` between groups), wrapped after a separator like RouterOS does."""
     if not flags:
         return []
-    separator = ";" if v7 else ","
     names = [f"{f.letter} - {f.prop.upper() if upper else f.prop}" for f in flags]
     lines: list[str] = []
     current = "Flags: "
     for index, name in enumerate(names):
-        piece = name + (separator if index < len(names) - 1 else "")
+        last = index == len(names) - 1
+        separator = ";" if v7 and not last and flags[index + 1].group != flags[index].group else ","
+        piece = name + ("" if last else separator)
         if current.strip() and current != "Flags: " and len(current) + len(piece) > width - 1:
             lines.append(current.rstrip())
             current = ""
@@ -339,10 +232,12 @@ def _prefix(number: int, letters: str, number_width: int, flag_width: int) -> st
 
 
 def format_detail(
-    items: Sequence[tuple[int, Row]], look: Look, *, v7: bool, width: int = 80
+    items: Sequence[tuple[int, Row]], look: Look, *, v7: bool, width: int = 80, upper: bool = False
 ) -> list[str]:
-    """``print detail``: the Flags header, then each item's number, flags, comment and properties."""
-    lines = _flags_header(look.flags, v7=v7, upper=False, width=width)
+    """``print detail``: the Flags header (every flag of the menu, present or not; names in capitals
+    with ``upper``, as later RouterOS 7 releases print them), then each item's number, flags, comment
+    and properties."""
+    lines = _flags_header(look.flags, v7=v7, upper=upper, width=width)
     number_width = max([2] + [len(str(n)) for n, _ in items])
     flag_width = max([1] + [len(_flag_letters(row, look.flags)) for _, row in items])
     for index, (number, row) in enumerate(items):
@@ -427,11 +322,13 @@ def format_items(
     width: int = 80,
     detail: bool = False,
     terse: bool = False,
+    upper_detail: bool = False,
 ) -> list[str]:
-    """A list menu's ``print`` in the layout asked for (table, detail or terse)."""
+    """A list menu's ``print`` in the layout asked for (table, detail or terse); ``upper_detail``:
+    the detail layout's flag names in capitals (RouterOS :data:`UPPER_DETAIL_SINCE` and later)."""
     look = look_for(path)
     if terse:
         return format_terse(items, look)
     if detail or not look.columns:
-        return format_detail(items, look, v7=v7, width=width)
+        return format_detail(items, look, v7=v7, width=width, upper=upper_detail)
     return format_table(items, look, v7=v7, width=width)

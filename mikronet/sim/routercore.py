@@ -203,6 +203,14 @@ class RouterCore:
         return self._serial
 
     @property
+    def packages(self) -> frozenset[str]:
+        """Extra packages installed (RouterOS 7; v6 bundles everything): the model's own and those
+        the spec names."""
+        if self._version.major < 7:
+            return frozenset()
+        return frozenset(self.profile.extra_packages(self._version.major)) | frozenset(self.spec.packages)
+
+    @property
     def model(self) -> str:
         return self.profile.model
 

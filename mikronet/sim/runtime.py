@@ -140,6 +140,9 @@ class _Router:
             if tls is not None
             else None
         )
+        self.anonymous_tls = tls if runtime.ca is None else None
+        """api-ssl's context while the router names no certificate of its own (ADH): once ``/ip
+        service`` gives api-ssl one, the listener serves that instead, as RouterOS does."""
         self.ssh: _Closable | None = None
         self.ssh_hangs = False
         self.ssh_port = endpoint.ssh
@@ -200,6 +203,8 @@ class _Router:
                 continue
             if server.port != port:
                 await server.move(port)
+            if server is self.api_ssl and self.anonymous_tls is not None:
+                await self._serve_certificate(server)
             await server.start()
         if endpoint.ssh is None or self.runtime.ssh_factory is None:
             return
@@ -217,6 +222,14 @@ class _Router:
                 self.ssh = await self.runtime.ssh_factory(self.device, endpoint.host, endpoint.ssh,
                                                           follow_services=self.runtime.options.follow_services)
             self.ssh_hangs = hang
+
+    async def _serve_certificate(self, server: ApiServer) -> None:
+        """api-ssl of a router started without a certificate: the one ``/ip service`` names once it
+        names one (anonymous DH no longer works), ADH again when it names none. Open sessions stay."""
+        wanted = api_ssl_context(self.device) or self.anonymous_tls
+        if wanted is not server.ssl_context:
+            await server.close_listener()
+            server.ssl_context = wanted
 
     async def _stop_ssh(self) -> None:
         ssh, self.ssh = self.ssh, None

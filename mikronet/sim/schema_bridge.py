@@ -133,28 +133,37 @@ def path_specs(version: str, schema: Schema | None = None) -> Mapping[tuple[str,
     return _specs(version, schema or default_schema())
 
 
-def _wanted_for(profile: ModelProfile, version_number: tuple[int, ...], path: tuple[str, ...]) -> bool:
+def _wanted_for(
+    profile: ModelProfile, version_number: tuple[int, ...], path: tuple[str, ...], packages: frozenset[str]
+) -> bool:
     kinds = {p.type for p in profile.ports(version_number[0])}
     if path[:2] == ("system", "routerboard") and not profile.routerboard:
         return False
     if path[:2] in (("interface", "wifi"), ("interface", "wifiwave2")):
         return "wifi" in kinds
     if path[:2] == ("interface", "wireless"):  # in the system package until 7.13, then a package of its own
-        return "wlan" in kinds or version_number < (7, 13)
+        return "wlan" in kinds or version_number < (7, 13) or "wireless" in packages
     if path[:3] == ("interface", "ethernet", "poe"):
         return bool(profile.poe_out)
     return True
 
 
 @cache
-def wanted_keys(version: str, profile: ModelProfile) -> frozenset[tuple[str, ...]]:
+def wanted_keys(
+    version: str, profile: ModelProfile, packages: frozenset[str] = frozenset()
+) -> frozenset[tuple[str, ...]]:
     """The paths of :func:`wanted_paths`, as one frozenset every router of that kind shares."""
-    return frozenset(wanted_paths(version, profile))
+    return frozenset(wanted_paths(version, profile, packages))
 
 
 @cache
-def wanted_paths(version: str, profile: ModelProfile) -> Mapping[tuple[str, ...], PathSpec]:
-    """The configuration paths (and their specs) a router of this hardware and version serves."""
+def wanted_paths(
+    version: str, profile: ModelProfile, packages: frozenset[str] = frozenset()
+) -> Mapping[tuple[str, ...], PathSpec]:
+    """The configuration paths (and their specs) a router of this hardware, version and extra
+    ``packages`` (``wireless`` brings ``/interface wireless`` to a router without radios) serves."""
     specs = path_specs(version)
     number = sim_version(version).numbers
-    return MappingProxyType({path: spec for path, spec in specs.items() if _wanted_for(profile, number, path)})
+    return MappingProxyType(
+        {path: spec for path, spec in specs.items() if _wanted_for(profile, number, path, packages)}
+    )

@@ -40,6 +40,9 @@ class DeviceSpec:
     school: str | None = None
     ports: tuple[str, ...] = ()
     """Factory ports a backup names, for a model the hardware table lacks (and CHR); empty: the model's."""
+    packages: tuple[str, ...] = ()
+    """Extra packages installed besides the model's own (``wireless``, ``container``, ``iot``); a
+    router loaded from a backup without any named here takes those its backup's menus need."""
 
 
 @dataclass(frozen=True)

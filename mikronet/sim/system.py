@@ -113,7 +113,7 @@ def package_rows(device: RouterState) -> list[dict[str, str]]:
     behaviour, version = device.behaviour, device.version
     built = format_date(build_time(device.parsed_version), iso=behaviour.iso_build_time, capital=True)
     if device.parsed_version.major >= 7:
-        names = ("routeros", *device.profile.extra_packages(7))
+        names = ("routeros", *sorted(device.packages))
     else:
         names = (f"routeros-{device.profile.architecture}", *_V6_PACKAGES)
     rows = []

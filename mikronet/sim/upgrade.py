@@ -103,7 +103,7 @@ def _download(device: RouterState, state: UpdateState) -> tuple[list[dict[str, s
     arch = device.profile.architecture
     names = [f"routeros-{state.latest}-{arch}.npk"]
     if device.parsed_version.major >= 7:
-        names += [f"{extra}-{state.latest}-{arch}.npk" for extra in device.profile.extra_packages(7)]
+        names += [f"{extra}-{state.latest}-{arch}.npk" for extra in sorted(device.packages)]
     for name in names:
         device.write_file(name, "\x00" * 64, kind="package", size=int(size * MIB / len(names)))
     state.downloaded = state.latest

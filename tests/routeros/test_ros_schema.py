@@ -45,7 +45,7 @@ def test_path_facts() -> None:
     assert schema.get("/ip address").prop("network").computed
     assert schema.get("/interface ethernet").prop("orig-mac-address").read_only
     assert schema.get("/ip service").builtins["telnet"]["port"] == "23"
-    unknown = schema.get("/zerotier controller")
+    unknown = schema.get("/nosuch feature")
     assert unknown.opaque and unknown.ordered and not unknown.keys
     assert schema.is_menu("/tool mac-server ping") and schema.is_menu("/ip") and not schema.is_menu("/nosuch")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mikronet.routeros.quoting import quote
+from mikronet.sim import printing
 from mikronet.sim.console import Console
 from mikronet.sim.menus import MenuTree, Request
 from mikronet.sim.reply import Reply, Trap
@@ -364,7 +365,7 @@ def test_detail_prints_parse_like_ansible_facts() -> None:
     c.feed("/ip address add address=192.168.88.1/24 interface=ether2 comment=defconf")
     c.feed("/ip address add address=10.1.2.3/24 interface=ether1")
     interfaces = c.feed("/interface print detail without-paging").text
-    assert interfaces.startswith("Flags: D - dynamic; X - disabled; R - running; S - slave\n")
+    assert interfaces.startswith("Flags: D - dynamic; X - disabled, R - running; S - slave\n")
     parsed = _ansible_interfaces(interfaces)
     assert parsed["ether3"]["mtu"] == "1500"
     assert parsed["ether3"]["mac-address"] == "48:8F:5A:00:00:03"
@@ -386,7 +387,7 @@ def test_detail_layout_wraps_at_width_with_comment_line() -> None:
     narrow = console(width=40)
     lines = narrow.feed("/interface print detail").text.splitlines()
     assert all(len(line) < 40 for line in lines)
-    assert lines[:2] == ["Flags: D - dynamic; X - disabled;", "R - running; S - slave"]
+    assert lines[:2] == ["Flags: D - dynamic; X - disabled,", "R - running; S - slave"]
     assert lines[2] == ' 0 R name="ether1"'
     assert lines[3] == '     default-name="ether1" type="ether"'  # indented past number and flags
 
@@ -543,3 +544,24 @@ def test_put_with_get_and_find() -> None:
 def test_quit_closes() -> None:
     out = console().feed("quit")
     assert out.close and out.text == "interrupted\n"
+
+
+def test_flag_legends_as_each_version_prints_them() -> None:
+    """v6: every flag, joined by commas; v7 detail: every flag, ``;`` between RouterOS's groups and
+    ``,`` within one, in capitals from 7.18; v7 tables: only the flags some item shows (a table with
+    none has no legend and no flag column, as in the corpus's 7.x ``/ip address print``)."""
+    upnp = ("ip", "upnp", "interfaces")
+    rows = [(0, {"interface": "bridge1", "type": "external", "disabled": "false", "dynamic": "false"})]
+    assert printing.format_items(upnp, rows, v7=False) == [
+        "Flags: X - disabled, D - dynamic", " #   INTERFACE TYPE     FORCED-IP", " 0   bridge1   external"]
+    assert printing.format_items(upnp, rows, v7=True, detail=True)[0] == "Flags: X - disabled; D - dynamic"
+    assert printing.format_items(upnp, rows, v7=True)[0] == "Columns: INTERFACE, TYPE, FORCED-IP"
+    v6 = console(FakeRouter(version="6.49.17"))
+    assert v6.feed("/ip address print detail").text.splitlines()[0] == (
+        "Flags: X - disabled, I - invalid, D - dynamic")
+    v7 = console()
+    assert v7.feed("/ip address print detail").text.splitlines()[0] == "Flags: X - disabled, I - invalid; D - dynamic"
+    late = console(FakeRouter(version="7.19.4"))
+    assert late.feed("/ip address print detail").text.splitlines()[0] == "Flags: X - DISABLED, I - INVALID; D - DYNAMIC"
+    assert late.feed("/interface print detail").text.splitlines()[0] == (
+        "Flags: D - DYNAMIC; X - DISABLED, R - RUNNING; S - SLAVE")
