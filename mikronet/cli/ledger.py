@@ -20,6 +20,7 @@ import click
 from mikronet.cli.main import get_app
 from mikronet.cli.output import print_table, write_output
 from mikronet.errors import InputError
+from mikronet.inventory.programme import CATEGORIES
 from mikronet.secret import REDACTOR
 
 __all__ = ["ledger", "record"]
@@ -264,6 +265,9 @@ def _school_and_router(inventory: Any, school_id: str, router: str | None) -> tu
     "--outcome", type=click.Choice(["completed", "failed", "interrupted"]), default="completed", show_default=True
 )
 @click.option("--technician", default=None, help="Who did it [default: MIKRONET_TECHNICIAN, git user.name, login].")
+@click.option("--programme", "programme", type=click.Choice(CATEGORIES), default=None,
+              help="Mark it as the programme's short-term solution of this category: the school then counts "
+              "toward the target, planned or not.")
 @click.option("--json", "json_local", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def record(
@@ -274,6 +278,7 @@ def record(
     router: str | None,
     outcome: str,
     technician: str | None,
+    programme: str | None,
     json_local: bool,
 ) -> None:
     """Record work done at SCHOOL away from the router: a consultation, a fix by hand."""
@@ -297,10 +302,13 @@ def record(
             serial=chosen.serial if chosen else None,
             details={"note": note},
             outcome=outcome,
+            programme=programme,
         )
         url = store.url
     if _wants_json(ctx, json_local):
         _emit_json(event.record())
         return
     by = f"by {name} [{source}]"
+    if programme:
+        by += f", marked as the programme's {programme}"
     _echo(f"recorded {kind} at {school.id} ({school.name}) {by}: event {event.id[:8]} (seq {event.seq}) in {url}")

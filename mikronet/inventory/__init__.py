@@ -32,7 +32,7 @@ from mikronet.inventory.model import (
     SecretRef,
     Transport,
 )
-from mikronet.inventory.programme import MunicipalityContract, Programme
+from mikronet.inventory.programme import CountingRule, MunicipalityContract, PlannedSolution, Programme
 from mikronet.inventory.reference import municipalities, municipality_on
 from mikronet.inventory.secrets import resolve_secret, resolve_secrets, resolve_value
 from mikronet.inventory.select import FIELDS as LIMIT_FIELDS
@@ -45,12 +45,14 @@ __all__ = [
     "LIMIT_FIELDS",
     "BlockedDates",
     "ConnectionType",
+    "CountingRule",
     "Group",
     "HourRange",
     "Inventory",
     "MaintenanceWindow",
     "MunicipalityContract",
     "Origin",
+    "PlannedSolution",
     "Ports",
     "Programme",
     "Router",

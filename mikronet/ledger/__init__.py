@@ -26,9 +26,11 @@ from mikronet.ledger.model import (
     GENESIS,
     KINDS,
     OUTCOMES,
+    PROGRAMME_MARK,
     Event,
     event_hash,
     format_time,
+    is_marked,
     parse_time,
 )
 from mikronet.ledger.schema import LATEST as SCHEMA_VERSION
@@ -42,6 +44,7 @@ __all__ = [
     "GENESIS",
     "KINDS",
     "OUTCOMES",
+    "PROGRAMME_MARK",
     "SCHEMA_VERSION",
     "Backend",
     "Event",
@@ -55,6 +58,7 @@ __all__ = [
     "event_hash",
     "export_text",
     "format_time",
+    "is_marked",
     "open_backend",
     "open_ledger",
     "parse_time",

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from mikronet.errors import LedgerError
+from mikronet.inventory.programme import CATEGORIES
 from mikronet.secret import MASK, Redactor, Secret
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "GENESIS",
     "KINDS",
     "OUTCOMES",
+    "PROGRAMME_MARK",
     "Event",
     "canonical_json",
     "category_for",
@@ -37,6 +39,7 @@ __all__ = [
     "content_key",
     "event_hash",
     "format_time",
+    "is_marked",
     "parse_time",
     "summarize",
 ]
@@ -51,12 +54,10 @@ KINDS: Final = (
     "restore",
     "measure",
     "technical-fix",
+    "assessment",
 )
 """What was done. Each kind maps to one of the programme's :data:`CATEGORIES`, or to none."""
 
-CATEGORIES: Final = ("consultation", "equipment-replacement", "additional-device", "technical-improvement")
-"""The programme's kinds of short-term solution (konsultācijas, iekārtu nomaiņa, papildus
-"MikroTīkls" interneta iekārtu izvietošana, individuāli tehniskie uzlabojumi)."""
 
 OUTCOMES: Final = ("completed", "failed", "reverted", "interrupted")
 """How it ended. Only ``completed`` counts as done."""
@@ -64,14 +65,15 @@ OUTCOMES: Final = ("completed", "failed", "reverted", "interrupted")
 DEFAULT_CATEGORIES: Final[Mapping[str, str | None]] = MappingProxyType(
     {
         "consultation": "consultation",
-        "routeros-upgrade": "technical-improvement",
-        "firmware-upgrade": "technical-improvement",
+        "routeros-upgrade": None,  # fleet-wide maintenance: counts only where a technician marks it
+        "firmware-upgrade": None,
         "swap": "equipment-replacement",
         "add-device": "additional-device",
         "push": None,  # configuration work is recorded; the programme counts it only where mapped
         "restore": None,
         "measure": None,
         "technical-fix": "technical-improvement",
+        "assessment": None,  # what a school needs, never a solution
     }
 )
 """Kind → programme category; an inventory's ``programme.categories`` overrides entries."""
@@ -115,6 +117,12 @@ class Event:
         return self.outcome == "completed"
 
     @property
+    def marked(self) -> bool:
+        """Whether a technician marked it as the programme's (``details["programme"]`` is true):
+        it then counts under its ``category`` whatever the school's plan says."""
+        return is_marked(self.details)
+
+    @property
     def summary(self) -> str:
         """One line for a table: the note, the versions or serials, the figures, the cause of a failure."""
         return summarize(self.kind, self.details)
@@ -139,6 +147,15 @@ class Event:
             "origin_hash": self.origin_hash,
             "origin_prev_hash": self.origin_prev_hash,
         }
+
+
+PROGRAMME_MARK: Final = "programme"
+"""The details key that marks an event as the programme's (``True``); see :meth:`Ledger.append`."""
+
+
+def is_marked(details: Mapping[str, Any]) -> bool:
+    """Whether an event's details mark it as the programme's."""
+    return details.get(PROGRAMME_MARK) is True
 
 
 def _arrow(details: Mapping[str, Any], before: str, after: str) -> str | None:

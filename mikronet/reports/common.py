@@ -97,6 +97,7 @@ def programme_of(inventory: Any) -> Programme:
         caps_eur=MappingProxyType({k: Decimal(str(v)) for k, v in caps.items()}) if caps else base.caps_eur,
         months=tuple(getattr(given, "months", base.months)),
         reform_date=getattr(given, "reform_date", base.reform_date),
+        counting=getattr(given, "counting", base.counting),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from mikronet.errors import InputError
 from mikronet.reports.common import RIGA
+from mikronet.reports.labels_programme import PROGRAMME_LABELS
 
 __all__ = ["LANGS", "Lang", "get_lang"]
 
@@ -231,6 +232,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "none": ("none", "nav"),
     "empty": ("Nothing to show.", "Nav datu."),
 }
+LABELS.update(PROGRAMME_LABELS)
 
 
 @dataclass(frozen=True)

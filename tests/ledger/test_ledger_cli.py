@@ -214,3 +214,13 @@ def test_the_technician_comes_from_option_environment_git_then_login(
     name, source = technician_source(None, environ={}, cwd=elsewhere)
     assert source == "os user" and name
     assert resolve_technician(None, environ={}, cwd=repo) == "Ilze Siliņa"
+
+
+def test_record_marks_work_as_the_programmes(inventory: Path, ledger_url: str) -> None:
+    code, out, _ = run(inventory, "record", "LV-0042", "--note", NOTE, "--programme", "consultation", ledger=ledger_url)
+    assert code == 0 and "marked as the programme's consultation" in out
+    code, out, _ = run(inventory, "ledger", "show", "1", "--json", ledger=ledger_url)
+    shown = json.loads(out)
+    assert shown["category"] == "consultation" and shown["details"]["programme"] is True
+    code, _, err = run(inventory, "record", "LV-0042", "--note", "x", "--programme", "upgrade", ledger=ledger_url)
+    assert code == 2 and "upgrade" in err
