@@ -58,6 +58,10 @@ class Model:
     product: str = ""          # product code when it differs from the model string (RB941-2nD)
     aliases: tuple[str, ...] = ()
     routerboard: bool = True   # False for CHR/x86: no /system routerboard
+    throughput_mbps: int | None = None  # published routing throughput (None: not in the table)
+    throughput_source: str = ""       # where that figure (or the port speed) comes from
+    port_mbps: int = 1000             # speed of its wired ports (100: Fast Ethernet)
+    wifi_standard: str | None = None  # newest 802.11 standard of its radios (802.11n, 802.11ac, 802.11ax)
 
     @property
     def interfaces(self) -> tuple[str, ...]:
@@ -115,6 +119,10 @@ def _model(entry: dict[str, Any]) -> Model:
         product=str(entry.get("product", "")),
         aliases=tuple(str(a) for a in entry.get("aliases") or ()),
         routerboard=bool(entry.get("routerboard", True)),
+        throughput_mbps=None if entry.get("throughput_mbps") is None else int(entry["throughput_mbps"]),
+        throughput_source=str(entry.get("throughput_source") or ""),
+        port_mbps=int(entry.get("port_mbps") or 1000),
+        wifi_standard=None if entry.get("wifi_standard") is None else str(entry["wifi_standard"]),
     )
 
 

@@ -17,7 +17,7 @@ Loading is cheap to import: pydantic is imported only when an inventory is loade
 
 from __future__ import annotations
 
-from mikronet.inventory.edit import add_router, update_router
+from mikronet.inventory.edit import add_plan, add_router, update_router
 from mikronet.inventory.loader import inventory_files, inventory_problems, load_inventory
 from mikronet.inventory.model import (
     DEFAULT_PORTS,
@@ -60,6 +60,7 @@ __all__ = [
     "SchoolConnection",
     "SecretRef",
     "Transport",
+    "add_plan",
     "add_router",
     "describe",
     "inventory_files",

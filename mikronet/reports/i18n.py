@@ -15,7 +15,7 @@ from typing import Any
 
 from mikronet.errors import InputError
 from mikronet.reports.common import RIGA
-from mikronet.reports.labels_programme import PROGRAMME_LABELS
+from mikronet.reports.labels_programme import ASSESSMENT_LABELS, PROGRAMME_LABELS
 
 __all__ = ["LANGS", "Lang", "get_lang"]
 
@@ -233,6 +233,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "empty": ("Nothing to show.", "Nav datu."),
 }
 LABELS.update(PROGRAMME_LABELS)
+LABELS.update(ASSESSMENT_LABELS)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ Latvian: merged into :data:`mikronet.reports.i18n.LABELS`."""
 
 from __future__ import annotations
 
-__all__ = ["PROGRAMME_LABELS"]
+__all__ = ["ASSESSMENT_LABELS", "PROGRAMME_LABELS"]
 
 PROGRAMME_LABELS: dict[str, tuple[str, str]] = {
     "kind.assessment": ("Assessment", "Novērtējums"),
@@ -31,4 +31,55 @@ PROGRAMME_LABELS: dict[str, tuple[str, str]] = {
     "stage.not-assessed": ("Not yet assessed", "Vēl nav novērtēta"),
     "sec.pending_counted": ("Schools not counted yet", "Vēl neieskaitītās skolas"),
     "chart.no_measurements": ("No measurements yet.", "Mērījumu vēl nav."),
+}
+
+ASSESSMENT_LABELS: dict[str, tuple[str, str]] = {
+    "assessment.title": ("Assessment of the schools' needs", "Skolu vajadzību novērtējums"),
+    "sol.consultation": ("Consultation", "Konsultācija"),
+    "sol.equipment-replacement": ("Equipment replacement", "Iekārtu nomaiņa"),
+    "sol.additional-device": ("Additional MikroTīkls device", "Papildus “MikroTīkls” iekārta"),
+    "sol.technical-improvement": ("Individual technical improvement", "Individuāls tehnisks uzlabojums"),
+    "sol.line": ("Medium/long term: the line itself", "Vidējā/ilgā termiņā: pats pieslēgums"),
+    "fig.assessed": ("Schools assessed", "Novērtētās skolas"),
+    "fig.needing": ("Schools with a need found", "Skolas ar konstatētu vajadzību"),
+    "fig.not_assessed_yet": ("Schools not yet assessed", "Vēl nenovērtētās skolas"),
+    "sec.by_need": ("Schools by need", "Skolas pēc vajadzības"),
+    "sec.needs_municipality": ("Needs per municipality", "Vajadzības pa pašvaldībām"),
+    "sec.findings": ("Findings and their evidence", "Konstatējumi un to pamatojums"),
+    "sec.not_assessed": ("Schools not yet assessed", "Vēl nenovērtētās skolas"),
+    "chart.solutions": ("Schools per recommended solution", "Skolas pa ieteiktajiem risinājumiem"),
+    "col.assessed": ("Assessed", "Novērtēts"),
+    "col.needing": ("With a need", "Ar vajadzību"),
+    "col.contracted": ("Contracted (Mbit/s)", "Līgumā (Mbit/s)"),
+    "col.measured": ("Measured median (Mbit/s)", "Izmērītā mediāna (Mbit/s)"),
+    "col.measurements": ("Measurements", "Mērījumi"),
+    "col.of_contract": ("Of the contract", "No līgumā noteiktā"),
+    "col.solutions": ("Recommended", "Ieteikts"),
+    "col.finding": ("Finding", "Konstatējums"),
+    "col.evidence": ("Evidence", "Pamatojums"),
+    "col.solution": ("Solution", "Risinājums"),
+    "finding.line": ("Slow line", "Lēns pieslēgums"),
+    "finding.router-capacity": ("Router cannot carry the line", "Maršrutētājs nespēj nodrošināt pieslēguma ātrumu"),
+    "finding.underperforming": ("Measured far below the contract", "Izmērītais ātrums krietni zem līgumā noteiktā"),
+    "finding.wifi-standard": ("Old Wi-Fi standard", "Novecojis Wi-Fi standarts"),
+    "finding.routeros-unsupported": ("RouterOS line without fixes", "RouterOS versija bez labojumiem"),
+    "finding.advisory": ("Known security advisory", "Zināms drošības brīdinājums"),
+    "ev.line": ("contracted {contracted_mbps} Mbit/s, measured {measured_down_mbps} Mbit/s; under {threshold_mbps} "
+                "Mbit/s no equipment helps ({source})",
+                "līgumā {contracted_mbps} Mbit/s, izmērīts {measured_down_mbps} Mbit/s; zem {threshold_mbps} Mbit/s "
+                "iekārtas nelīdz ({source})"),
+    "ev.router-capacity": ("{model_name} ({model}) carries at most {capacity_mbps} Mbit/s ({basis}) on a "
+                           "{contracted_mbps} Mbit/s line; source: {source}",
+                           "{model_name} ({model}) nodrošina ne vairāk kā {capacity_mbps} Mbit/s ({basis}) "
+                           "{contracted_mbps} Mbit/s pieslēgumā; avots: {source}"),
+    "ev.underperforming": ("median {measured_down_mbps} Mbit/s of {measurements} measurements against "
+                           "{contracted_mbps} Mbit/s contracted",
+                           "{measurements} mērījumu mediāna {measured_down_mbps} Mbit/s pret līgumā noteiktajiem "
+                           "{contracted_mbps} Mbit/s"),
+    "ev.wifi-standard": ("{model_name} radios are {wifi_standard} on a {contracted_mbps} Mbit/s line",
+                         "{model_name} radio ir {wifi_standard} {contracted_mbps} Mbit/s pieslēgumā"),
+    "ev.routeros-unsupported": ("RouterOS {version}: {source}", "RouterOS {version}: {source}"),
+    "ev.advisory": ("RouterOS {version}: {advisories}", "RouterOS {version}: {advisories}"),
+    "basis.port_mbps": ("its port speed", "portu ātrums"),
+    "basis.throughput_mbps": ("published routing throughput", "publicētā maršrutēšanas caurlaidspēja"),
 }
