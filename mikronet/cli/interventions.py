@@ -15,6 +15,7 @@ import click
 from mikronet.cli.main import get_app
 from mikronet.cli.options import FleetFlags, fleet_options, json_option, limit_option, yes_option
 from mikronet.cli.output import echo
+from mikronet.clock import for_people
 
 __all__ = ["add_device", "history", "measure", "restore", "swap", "upgrade"]
 
@@ -142,8 +143,7 @@ def history(ctx: click.Context, router_id: str, no_changes: bool, json_local: bo
     if not entries:
         echo(f"{router.id}: nothing recorded yet")
     for entry in entries:
-        local = entry.time.astimezone()
-        echo(f"{local:%Y-%m-%d %H:%M}  {entry.who:<20} {entry.source:<8} {entry.what}  {entry.detail}".rstrip(),
+        echo(f"{for_people(entry.time)}  {entry.who:<20} {entry.source:<8} {entry.what}  {entry.detail}".rstrip(),
              bold=entry.source == "ledger")
         for line in entry.changes:
             echo(f"    {line}", fg="green" if line.startswith("+") else "red")

@@ -19,6 +19,7 @@ import click
 
 from mikronet.cli.main import get_app
 from mikronet.cli.output import print_table, write_output
+from mikronet.clock import for_people
 from mikronet.errors import InputError
 from mikronet.inventory.programme import CATEGORIES
 from mikronet.secret import REDACTOR
@@ -103,7 +104,7 @@ def _select(
 def _row(event: Any) -> list[str]:
     return [
         str(event.seq),
-        event.time.strftime("%Y-%m-%d %H:%M:%SZ"),
+        for_people(event.time, seconds=True),
         event.school,
         event.router or "",
         event.kind,

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 __all__ = [
     "CATEGORIES",
@@ -35,11 +34,9 @@ __all__ = [
     "week_start",
 ]
 
+from mikronet.clock import RIGA
 from mikronet.inventory.programme import Programme
 from mikronet.ledger.model import CATEGORIES, DEFAULT_CATEGORIES, KINDS
-
-RIGA = ZoneInfo("Europe/Riga")
-
 
 
 class EventLike(Protocol):

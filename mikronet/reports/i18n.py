@@ -13,8 +13,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from mikronet.clock import for_people
 from mikronet.errors import InputError
-from mikronet.reports.common import RIGA
 from mikronet.reports.labels_programme import ASSESSMENT_LABELS, PROGRAMME_LABELS
 
 __all__ = ["LANGS", "Lang", "get_lang"]
@@ -305,9 +305,8 @@ class Lang:
         return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
 
     def moment(self, value: datetime) -> str:
-        """A moment in Latvian time, to the minute."""
-        local = value.astimezone(RIGA)
-        return f"{self.day(local.date())} {local:%H:%M}"
+        """A moment in Latvian time, to the minute, with its UTC offset (``06.12.2026 09:12 +02:00``)."""
+        return for_people(value, day_format="%d.%m.%Y" if self.code == "lv" else "%Y-%m-%d")
 
     def month(self, value: str) -> str:
         year, month = int(value[:4]), int(value[5:7])
