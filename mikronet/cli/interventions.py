@@ -199,7 +199,7 @@ def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | N
     fleet = _fleet(ctx)
     router = _one_router(fleet, router_id)
     model = (canonical_model(new_model) or new_model) if new_model else None
-    plan = plan_swap(fleet.inventory, router, new_serial, model)
+    plan = plan_swap(fleet.inventory, router, new_serial, model, store=fleet.trust_store)
     if not as_json:
         for line in plan.describe():
             echo(line)

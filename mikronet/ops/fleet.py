@@ -256,7 +256,7 @@ class Fleet:
         """Record a device swap: the inventory file, the pins, the ledger; with ``provision``, push the
         template (for the new model) and what the old router had beyond it. See :mod:`mikronet.ops.swap`."""
         from mikronet.inventory.edit import update_router
-        from mikronet.ops.swap import carry_over, record_pins, result_of, swap_details
+        from mikronet.ops.swap import carry_over, confirm_swap, record_pins, result_of, swap_details
 
         router = plan.router
         update_router(self.inventory, router.id, serial=plan.new_serial, model=plan.new_model)
@@ -265,13 +265,14 @@ class Fleet:
         new = fresh.select(router.id)[0]
         pushed: RouterResult | None = None
         left_out: list[str] = []
-        if provision:
+        refused = fresh._session(new, lambda t: confirm_swap(plan, t))  # facts first: the right device?
+        if refused.status is Status.OK and provision:
             pusher = fresh.pusher()
             desired = pusher.render_one(new)
             config, left_out = carry_over(desired.config, self.backups.read(router.id), plan.new_model,
-                                          pusher.schema)
+                                          pusher.schema, old_model=router.model)
             pushed = pusher.push(Desired(new, config))
-        result = result_of(plan, pushed)
+        result = result_of(plan, pushed) if refused.status is Status.OK else refused
         result.notes += [f"left out from the old router: {line}" for line in left_out[:20]]
         self.record_event(new, "swap", result, **swap_details(plan, provision and not result.status.is_failure,
                                                                {"left_out": len(left_out)}))
@@ -320,11 +321,10 @@ class Fleet:
 
     def facts(self, limit: str | Sequence[Router] | None = None, **run: Any) -> RunResult:
         """What every selected router is and runs; kept in the run record for reports."""
-        from mikronet.ops.facts import read_facts
+        from mikronet.ops.facts import facts_result, read_facts
 
         def work(router: Router, ctx: Context) -> RouterResult:
-            return self._session(router, lambda t: RouterResult(router.id, Status.OK,
-                                                                details={"facts": read_facts(t)}))
+            return self._session(router, lambda t: facts_result(router, read_facts(t)))
 
         return self.run("facts", self.select(limit), work, **run)
 

@@ -30,6 +30,16 @@ PROGRAMME_LABELS: dict[str, tuple[str, str]] = {
     "stage.assessed": ("Assessed, nothing planned", "Novērtēta, nekas nav plānots"),
     "stage.not-assessed": ("Not yet assessed", "Vēl nav novērtēta"),
     "sec.pending_counted": ("Schools not counted yet", "Vēl neieskaitītās skolas"),
+    "sec.mismatches": ("Devices other than the inventory names", "Iekārtas, kas nav inventārā norādītās"),
+    "note.mismatches": ("The facts run found these devices reporting another serial or model than the inventory: "
+                        "record the swap, or correct the inventory.",
+                        "Faktu apkopojumā šīs iekārtas uzrāda citu sērijas numuru vai modeli nekā inventārā: "
+                        "reģistrējiet nomaiņu vai izlabojiet inventāru."),
+    "col.field": ("Field", "Lauks"),
+    "col.in_inventory": ("In the inventory", "Inventārā"),
+    "col.on_device": ("On the device", "Iekārtā"),
+    "col.serial": ("Serial number", "Sērijas numurs"),
+    "status.mismatch": ("Mismatch", "Neatbilstība"),
     "chart.no_measurements": ("No measurements yet.", "Mērījumu vēl nav."),
 }
 
