@@ -39,7 +39,7 @@ PROGRAMME_LABELS: dict[str, tuple[str, str]] = {
     "col.in_inventory": ("In the inventory", "Inventārā"),
     "col.on_device": ("On the device", "Iekārtā"),
     "col.serial": ("Serial number", "Sērijas numurs"),
-    "status.mismatch": ("Mismatch", "Neatbilstība"),
+    "status.mismatch": ("mismatch", "neatbilstība"),
     "chart.no_measurements": ("No measurements yet.", "Mērījumu vēl nav."),
 }
 

@@ -70,7 +70,8 @@ def progress_document(report: ProgressReport, lang: Lang) -> Document:
     bandwidth = Section(t("sec.bandwidth"), (
         Note(t("note.bandwidth")),
         GroupChart("bandwidth", t("chart.bandwidth"), (t("col.before"), t("col.after")),
-                   tuple((b.school, (b.before_down, b.after_down)) for b in shown), caption=caption),
+                   tuple((b.school, (b.before_down, b.after_down)) for b in shown), caption=caption,
+                   empty=t("chart.no_measurements")),
         Table("bandwidth", t("sec.bandwidth"),
               (Column(t("col.school"), "code"), Column(t("col.name")), Column(t("col.municipality")),
                Column(t("col.down_before"), "number"), Column(t("col.down_after"), "number"),
