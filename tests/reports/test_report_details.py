@@ -3,6 +3,7 @@ work are written with a capital like the kinds of solution, in both languages.""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -30,7 +31,7 @@ def test_an_empty_bandwidth_chart_says_there_are_no_measurements_yet(inventory: 
 def test_no_heading_is_repeated_right_under_itself(inventory: Inventory, lang: str) -> None:
     text = render_report(build_progress(inventory, EVENTS, now=NOW), "md", lang)
     lines = [line for line in text.splitlines() if line.strip()]
-    for above, below in zip(lines, lines[1:], strict=False):
+    for above, below in itertools.pairwise(lines):
         if above.startswith("## "):
             assert below.removeprefix("### ") != above.removeprefix("## "), above
     page = render_report(build_progress(inventory, EVENTS, now=NOW), "html", lang)
