@@ -3,9 +3,12 @@
 It starts a simulated router for every router of the sample, then: pins every identity; plans;
 pushes in waves behind a canary chosen by coverage, with three routers faulted so that the stop
 threshold ends the run; mends them and resumes the run, which repeats nothing already done; shows
-that a plan then finds nothing to change; measures the pilot schools' bandwidth, upgrades their
-routers and measures again; records a consultation; and writes the programme-progress and
-upgrade-audit reports as HTML.
+that a plan then finds nothing to change; measures the pilot schools' bandwidth and assesses them
+(the old hAP lite on a 300 Mbit/s line gets a planned equipment replacement); upgrades their routers
+(maintenance: it does not count); replaces the hAP lite in the simulated fleet and records the swap
+with provisioning; measures again; records a consultation marked as the programme's; and writes the
+programme-progress, upgrade-audit and assessment reports as HTML. The progress report counts the
+school whose planned replacement was done, with its bandwidth before and after.
 Nothing outside this machine is contacted.
 """
 
@@ -52,10 +55,12 @@ def _summary(run: Any) -> None:
 def demo(ctx: click.Context, keep: bool, out: Path) -> None:
     """Rehearse a rollout on a simulated fleet: trust, canary, waves, a stop, a resume, an upgrade, reports."""
     from mikronet.cli.output import Lines
-    from mikronet.inventory import load_inventory, select
+    from mikronet.inventory import load_inventory
     from mikronet.ledger import open_ledger
+    from mikronet.ops.assess import assess
     from mikronet.ops.fleet import Fleet
     from mikronet.ops.push import PushOptions
+    from mikronet.ops.swap import plan_swap
     from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
     from mikronet.reports import write_demo_reports
     from mikronet.runner import RolloutPolicy, cover
@@ -118,26 +123,57 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
         _step(6, f"Measure the pilot schools' bandwidth before their improvement ({len(pilot)} routers)")
         _summary(fleet.measure(pilot, server="192.0.2.10", seconds=3, forks=50))
 
-        _step(7, f"Upgrade the pilot schools' {len(pilot)} routers to RouterOS 7.16.2 and their firmware, "
-                 "canary first (routers already there are ok)")
+        _step(7, "Assess the pilot schools: measured against contracted, what each router carries, RouterOS "
+                 "support (mikronet assess --plan)")
+        pilot_schools = list({r.school.id: r.school for r in pilot}.values())
+        assessed = assess(inventory, ledger, schools=pilot_schools, technician=fleet.technician, plan=True)
+        for needs in assessed.needs:
+            found = ", ".join(f"{f.code} → {f.solution}" for f in needs.findings) or "no need found"
+            _say(f"  {needs.school}: measured {needs.measured_down_mbps} of {needs.contracted_mbps} Mbit/s: {found}",
+                 dim=not needs.findings)
+        for school_id, category in assessed.planned:
+            _say(f"  planned {category} at {school_id} (the school's plan: in the inventory)")
+        fleet = fleet.reloaded()
+
+        _step(8, f"Upgrade the pilot schools' {len(pilot)} routers to RouterOS 7.16.2 and their firmware, "
+                 "canary first (routers already there are ok); maintenance, not a school's improvement")
         upgraded = fleet.upgrade(pilot, target=UpgradeTarget(version="7.16.2", campaign="demo-7.16.2"),
                                  options=UpgradeOptions(first_check=0.5, poll=0.3, come_back_within=20),
                                  canary="cover", waves="cover,rest")
         _summary(upgraded)
 
-        _step(8, "Measure them again; record a consultation at one of the schools")
+        replace_at = next((school for school, category in assessed.planned if category == "equipment-replacement"),
+                          None)
+        if replace_at is not None:
+            old = fleet.inventory.routers_of(replace_at)[0]
+            _step(9, f"Replace {old.id}'s {old.model} by an RB5009 (mikronet sim swap), then record and provision "
+                     "it (mikronet swap --provision): the new device is checked before the swap counts")
+            sim.replace(old.id, "HE10DEMO0149", "RB5009UG+S+")
+            plan = plan_swap(fleet.inventory, old, "HE10DEMO0149", "RB5009UG+S+", store=fleet.trust_store)
+            for line in plan.describe():
+                _say(f"  {line}", dim=True)
+            swapped = fleet.swap(plan, provision=True)
+            _say(f"  {swapped.router}: {swapped.status}" + (f" — {swapped.error}" if swapped.error else ""),
+                 fg="green" if not swapped.status.is_failure else "red")
+            for note in swapped.notes[:6]:
+                _say(f"    {note}", dim=True)
+            fleet = fleet.reloaded()
+            pilot = fleet.select("group:pilot")
+
+        _step(10, "Measure them again; record a consultation the technician marks as the programme's")
         measured = fleet.measure(pilot, server="192.0.2.10", seconds=3, forks=50)
         for result in measured.results[:5]:
             if result.notes:
                 _say(f"  {result.router}: {result.notes[0]}", dim=True)
-        school = select(inventory, "group:pilot")[0].school
+        school = next(s for s in pilot_schools if s.id != replace_at)
         ledger.append(school=school.id, kind="consultation", technician=fleet.technician or "demo",
-                      details={"note": f"Konsultācija ar {school.name} IT atbildīgo par Wi-Fi pārklājumu"})
+                      details={"note": f"Konsultācija ar {school.name} IT atbildīgo par Wi-Fi pārklājumu"},
+                      programme="consultation")
         _say(f"The ledger holds {ledger.count()} events; its chain verifies: {ledger.verify().ok}")
 
-        _step(9, "Reports for the ministry (Latvian), as self-contained HTML")
+        _step(11, "Reports for the ministry (Latvian), as self-contained HTML")
         out.mkdir(parents=True, exist_ok=True)
-        for path in write_demo_reports(inventory, ledger, out, lang="lv"):
+        for path in write_demo_reports(fleet.inventory, ledger, out, lang="lv"):
             _say(f"  {path.resolve()}")
         failed = [r for r in resumed.results if r.status.is_failure]
         ledger.close()

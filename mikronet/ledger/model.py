@@ -179,8 +179,14 @@ def summarize(kind: str, details: Mapping[str, Any]) -> str:
         parts.append(f"{details['changes']} changes")
     elif kind == "measure" and "down_mbps" in details:
         parts.append(f"down {details['down_mbps']} Mbps, up {details.get('up_mbps')} Mbps")
+    elif kind == "assessment" and isinstance(details.get("findings"), list):
+        codes = [str(f.get("code")) for f in details["findings"] if isinstance(f, Mapping)]
+        parts.append(f"{len(codes)} finding{'s' if len(codes) != 1 else ''}: {', '.join(codes)}" if codes
+                     else "no need found")
     if details.get("note"):
         parts.append(str(details["note"]))
+    if is_marked(details):
+        parts.append("marked as the programme's")
     if details.get("cause"):
         parts.append(f"cause: {details['cause']}")
     return "; ".join(str(p) for p in parts if p) or ""

@@ -1,9 +1,10 @@
 """``/tool speed-test``, ``/tool bandwidth-test`` and ``/ping``: plausible figures from the school's line.
 
 A school's contracted bandwidth (inventory ``connection.contracted_mbps``), or what its router can
-carry where that is less (:func:`line_capacity`), bounds what a test measures: results land between 82 % and 97 % of it, varying per router and per run but
-reproducible for the same router, run and boot. Values are API text: bandwidths in bits per
-second for bandwidth-test, ``921Mbps``-style strings for speed-test (as RouterOS prints them).
+carry where that is less (:func:`line_capacity`), bounds what a test measures: results land between
+82 % and 97 % of it, varying per router and per run but reproducible for the same router, run and
+boot. Values are API text: bandwidths in bits per second for bandwidth-test,
+``921Mbps``-style strings for speed-test (as RouterOS prints them).
 """
 
 from __future__ import annotations

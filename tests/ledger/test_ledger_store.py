@@ -186,3 +186,15 @@ def test_a_technician_marks_work_as_the_programmes(ledger: Ledger) -> None:
     with pytest.raises(LedgerError, match="disagree"):
         ledger.append(school="LV-0042", kind="swap", technician="A", category="consultation",
                       programme="equipment-replacement")
+
+
+def test_an_assessment_and_a_marked_event_say_so_in_one_line(ledger: Ledger) -> None:
+    found = ledger.append(school="LV-0042", kind="assessment", technician="A", details={
+        "findings": [{"code": "router-capacity", "solution": "equipment-replacement"},
+                     {"code": "advisory", "solution": "technical-improvement"}]})
+    clear = ledger.append(school="LV-0042", kind="assessment", technician="A", details={"findings": []})
+    marked = ledger.append(school="LV-0042", kind="consultation", technician="A", details={"note": "Wi-Fi"},
+                           programme="consultation")
+    assert found.summary == "2 findings: router-capacity, advisory" and found.category is None
+    assert clear.summary == "no need found"
+    assert marked.summary == "Wi-Fi; marked as the programme's"

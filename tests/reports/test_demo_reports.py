@@ -32,8 +32,10 @@ def test_write_demo_reports(tmp_path: Path) -> None:
               to_version="7.16.2", campaign="demo", backup_sha256="cd" * 32),
     ])
     paths = write_demo_reports(inventory, ledger, tmp_path / "reports")
-    assert [p.name for p in paths] == ["progress.html", "upgrades.html"]
+    assert [p.name for p in paths] == ["progress.html", "upgrades.html", "assessment.html"]
     progress = paths[0].read_text(encoding="utf-8")
     assert "Programmas izpilde" in progress and school.name in progress
     upgrades = paths[1].read_text(encoding="utf-8")
     assert "cd" * 32 in upgrades and router.id in upgrades
+    assessment = paths[2].read_text(encoding="utf-8")
+    assert "Skolu vajadzību novērtējums" in assessment and school.name in assessment  # listed as not assessed
