@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["RIGA", "for_machines", "for_people", "local", "offset"]
+__all__ = ["RIGA", "for_machines", "for_people", "for_people_text", "local", "offset"]
 
 RIGA = ZoneInfo("Europe/Riga")
 """The programme's time zone."""
@@ -43,3 +43,15 @@ def for_people(moment: datetime, *, seconds: bool = False, day_format: str = "%Y
 def for_machines(moment: datetime) -> str:
     """ISO 8601 in Riga time with its offset (``2026-12-06T09:12:05+02:00``)."""
     return local(moment).isoformat()
+
+
+def for_people_text(text: str | None) -> str:
+    """An ISO 8601 time with a zone (as results carry them) for people; other text (a router's own
+    clock, which has no zone) is shown as it is."""
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return text if moment.tzinfo is None else for_people(moment, seconds=True)
