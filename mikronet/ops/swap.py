@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["SwapPlan", "carry_over", "confirm_device", "confirm_swap", "plan_swap", "port_roles", "record_pins",
            "result_of", "same_device", "swap_details"]
 
-# Menus the old hardware owned: not carried over to a new device.
+# Menus that name ports: carried over with each port mapped to the new model's port of its role.
+_BY_ROLE = ("/interface bridge port", "/interface vlan", "/interface list member")
+# Menus the old hardware owned: not carried over to a new device (listed as left out).
 _HARDWARE = ("/interface", "/system routerboard", "/certificate", "/user", "/file", "/system license",
              "/caps-man", "/system identity")
 
@@ -153,7 +155,7 @@ def carry_over(template: Config, old_export: str | None, model: str, schema: Sch
     for path, section in old.sections.items():
         if path in sections:
             continue
-        if path.startswith(_HARDWARE):
+        if path.startswith(_HARDWARE) and path not in _BY_ROLE:
             count = len(section.items) + (1 if section.settings else 0)
             if count and path not in ("/system identity", "/file"):
                 left_out.append(f"{path}: {count} entr{'y' if count == 1 else 'ies'} of the old hardware not "

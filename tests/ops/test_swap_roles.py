@@ -18,6 +18,9 @@ add address=198.51.100.7/29 interface=ether1 network=198.51.100.0
 add address=10.99.0.1/24 interface=wlan1 network=10.99.0.0
 /ip dhcp-client
 add interface=ether1
+/interface bridge port
+add bridge=bridge-lan interface=ether3
+add bridge=bridge-lan interface=wlan1
 """
 
 
@@ -35,6 +38,8 @@ def test_a_wan_port_moves_to_the_new_models_wan_port_and_what_cannot_go_is_liste
     addresses = {str(item.get("address")): item.get("interface") for item in config.sections["/ip address"].items}
     assert addresses == {"192.168.88.1/24": "ether2", "198.51.100.7/29": "ether1"}
     assert [item.get("interface") for item in config.sections["/ip dhcp-client"].items] == ["ether1"]
+    assert [item.get("interface") for item in config.sections["/interface bridge port"].items] == ["ether3"]
+    assert "/interface bridge port: an item on wlan1, which has no counterpart on RB5009" in left_out
     assert "/ip address: an item on wlan1, which has no counterpart on RB5009" in left_out
     assert any(line.startswith("/certificate: 1 entry of the old hardware not carried over") and "tls-enroll" in line
                for line in left_out)
