@@ -171,6 +171,9 @@ MODELS = {
     "ccr2004": ("CCR2004-1G-12S+2XS", True),
     "l009": ("L009UiGS-2HaxD", False),
 }
+OLD_GATEWAYS = {"LV-0149": "RouterBOARD 941-2nD"}
+"""Gateways older than their line: a hAP lite (10/100 ports) on a 300 Mbit/s line, which the
+assessment finds and the demo replaces."""
 V6 = ("6.49.7", "6.49.10", "6.49.13", "6.49.17", "6.49.18")
 V7 = ("7.12.1", "7.14.3", "7.15.3", "7.16.2", "7.18.2", "7.19.4", "7.20.2")
 
@@ -348,6 +351,8 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
         school["connection"] = connection
         school["vars"] = {"lan_subnet": f"10.100.{number}.0/24"}
         school["routers"] = routers_for(rng, number, optical)
+        if school["id"] in OLD_GATEWAYS:  # bought for an older, slower line (after the draws: they stay the same)
+            school["routers"][0]["model"] = OLD_GATEWAYS[str(school["id"])]  # type: ignore[index]
         by_municipality.setdefault(municipality, []).append(school)
     share_contracts(by_municipality)
     return fleet, by_municipality

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-__all__ = ["CATEGORIES", "DEFAULT_CATEGORIES", "KINDS", "OUTCOMES"]
+__all__ = ["CATEGORIES", "DEFAULT_CATEGORIES", "KINDS", "MAINTENANCE_KINDS", "OUTCOMES"]
 
 KINDS: Final = (
     "consultation",
@@ -25,6 +25,7 @@ KINDS: Final = (
     "technical-fix",
     "tls-enroll",
     "re-pin",
+    "assessment",
 )
 """What was done. Each kind maps to one of the programme's :data:`CATEGORIES`, or to none."""
 
@@ -38,8 +39,8 @@ OUTCOMES: Final = ("completed", "failed", "reverted", "interrupted")
 DEFAULT_CATEGORIES: Final[Mapping[str, str | None]] = MappingProxyType(
     {
         "consultation": "consultation",
-        "routeros-upgrade": "technical-improvement",
-        "firmware-upgrade": "technical-improvement",
+        "routeros-upgrade": None,  # fleet-wide maintenance: counts only where a technician marks it
+        "firmware-upgrade": None,
         "swap": "equipment-replacement",
         "add-device": "additional-device",
         "push": None,  # configuration work is recorded; the programme counts it only where mapped
@@ -48,6 +49,13 @@ DEFAULT_CATEGORIES: Final[Mapping[str, str | None]] = MappingProxyType(
         "technical-fix": "technical-improvement",
         "tls-enroll": None,  # moving a router onto api-ssl: the fleet's security, not a school's solution
         "re-pin": None,      # a replaced identity pinned again
+        "assessment": None,  # what a school needs, never a solution
     }
 )
 """Kind → programme category; an inventory's ``programme.categories`` overrides entries."""
+
+MAINTENANCE_KINDS: Final = (
+    "routeros-upgrade", "firmware-upgrade", "push", "restore", "measure", "assessment", "tls-enroll", "re-pin",
+)
+"""Work done across the fleet or to observe it: recorded, but never a school's short-term solution
+unless a technician marked it as the programme's."""

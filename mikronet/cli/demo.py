@@ -3,9 +3,12 @@
 It starts a simulated router for every router of the sample, then: pins every identity; plans;
 pushes in waves behind a canary chosen by coverage, with three routers faulted so that the stop
 threshold ends the run; mends them and resumes the run, which repeats nothing already done; shows
-that a plan then finds nothing to change; measures the pilot schools' bandwidth, upgrades their
-routers and measures again; records a consultation; and writes the programme-progress and
-upgrade-audit reports as HTML.
+that a plan then finds nothing to change; measures the pilot schools' bandwidth and assesses them
+(the old hAP lite on a 300 Mbit/s line gets a planned equipment replacement); upgrades their routers
+(maintenance: it does not count); replaces the hAP lite in the simulated fleet and records the swap
+with provisioning; measures again; records a consultation marked as the programme's; and writes the
+programme-progress, upgrade-audit and assessment reports as HTML. The progress report counts the
+school whose planned replacement was done, with its bandwidth before and after.
 Nothing outside this machine is contacted.
 """
 
@@ -55,7 +58,7 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
     from mikronet.cli.main import main
     from mikronet.cli.output import Lines
     from mikronet.cli.root import open_fleet, open_ledger
-    from mikronet.inventory import load_inventory, select
+    from mikronet.inventory import load_inventory
     from mikronet.ops.push import PushOptions
     from mikronet.ops.tasks import Measure, Plan, Push, Trust, Upgrade
     from mikronet.ops.upgrade import UpgradeOptions, UpgradeTarget
@@ -84,7 +87,6 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
              f"(started in {time.monotonic() - started:.1f} s); their inventory: {sim.inventory_path}")
         app = get_app(ctx)  # from here on, the commands work on the simulated fleet's inventory
         app.inventory_path, app.extra = sim.inventory_path, {}
-        inventory = load_inventory(sim.inventory_path)
         fleet = open_fleet(ctx)  # as every command builds it: the ledger, the state and the run records beside it
         fleet.policy = RolloutPolicy(forks=50, ignore_windows=True, retries=0)
         fleet.push_options = PushOptions(revert_after=20, timeout=3.0, come_back_within=20)
@@ -124,28 +126,48 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
         _step(6, f"Measure the pilot schools' bandwidth before their improvement ({len(pilot)} routers)")
         _summary(fleet.run(Measure(server="192.0.2.10", seconds=3), pilot))
 
-        _step(7, f"Upgrade the pilot schools' {len(pilot)} routers to RouterOS 7.16.2 and their firmware, "
-                 "canary first (routers already there are ok)")
+        def cli(*args: str) -> None:  # a command as the technician types it, on the simulated fleet
+            _say(f"$ mikronet {' '.join(args)}", dim=True)
+            main(["-i", str(sim.inventory_path), *(["--ledger", app.ledger_url] if app.ledger_url else []), *args])
+
+        pilot_schools = list({r.school.id: r.school for r in pilot}.values())
+        _step(7, "Assess the pilot schools: measured against contracted, what each router carries, RouterOS "
+                 "support; accepted findings become the schools' plans")
+        cli("assess", "--limit", "group:pilot", "--plan")
+        fleet = fleet.reloaded()
+        plans = {s.id: s.planned_categories for s in fleet.inventory.schools if s.id in {p.id for p in pilot_schools}}
+
+        _step(8, f"Upgrade the pilot schools' {len(pilot)} routers to RouterOS 7.16.2 and their firmware, "
+                 "canary first (routers already there are ok); maintenance, not a school's improvement")
         upgraded = fleet.run(Upgrade(UpgradeTarget(version="7.16.2", campaign="demo-7.16.2"),
                                      UpgradeOptions(first_check=0.5, poll=0.3, come_back_within=20)),
                              pilot, replace(fleet.policy, canary="cover", waves=("cover", "rest")))
         _summary(upgraded)
 
-        _step(8, "Measure them again; record a consultation at one of the schools")
+        replace_at = next((school for school, categories in plans.items()
+                           if "equipment-replacement" in categories), None)
+        if replace_at is not None:
+            old = fleet.inventory.routers_of(replace_at)[0]
+            _step(9, f"Replace {old.id}'s {old.model} by an RB5009 (mikronet sim swap), then record and provision "
+                     "it (mikronet swap --provision): the new device is checked before the swap counts")
+            sim.replace(old.id, "HE10DEMO0149", "RB5009UG+S+")
+            cli("swap", old.id, "--new-serial", "HE10DEMO0149", "--new-model", "RB5009UG+S+", "--provision", "--yes")
+            fleet = fleet.reloaded()
+            pilot = fleet.select("group:pilot")
+
+        _step(10, "Measure them again; record a consultation the technician marks as the programme's")
         measured = fleet.run(Measure(server="192.0.2.10", seconds=3), pilot)
         for result in measured.results[:5]:
             if result.notes:
                 _say(f"  {result.router}: {result.notes[0]}", dim=True)
-        school = select(inventory, "group:pilot")[0].school
-        note = f"Konsultācija ar {school.name} IT atbildīgo par Wi-Fi pārklājumu"
-        _say(f"$ mikronet record {school.id} --kind consultation --note '{note}'", dim=True)
-        main(["-i", str(sim.inventory_path), *(["--ledger", app.ledger_url] if app.ledger_url else []),
-              "record", school.id, "--kind", "consultation", "--note", note])
+        school = next(s for s in pilot_schools if s.id != replace_at)
+        cli("--programme", "consultation", "record", school.id, "--kind", "consultation", "--note",
+            f"Konsultācija ar {school.name} IT atbildīgo par Wi-Fi pārklājumu")
         _say(f"The ledger holds {ledger.count()} events; its chain verifies: {ledger.verify().ok}")
 
-        _step(9, "Reports for the ministry (Latvian), as self-contained HTML")
+        _step(11, "Reports for the ministry (Latvian), as self-contained HTML")
         out.mkdir(parents=True, exist_ok=True)
-        for path in write_demo_reports(inventory, ledger, out, lang="lv"):
+        for path in write_demo_reports(fleet.inventory, ledger, out, lang="lv"):
             _say(f"  {path.resolve()}")
         failed = [r for r in resumed.results if r.status.is_failure]
         fleet.close()

@@ -15,6 +15,7 @@ import click
 from mikronet.cli.options import FleetFlags, fleet_options, json_option, limit_option, yes_option
 from mikronet.cli.output import echo
 from mikronet.cli.root import confirm, exit_status, one_router, open_fleet, open_ledger, run_task, wants_json
+from mikronet.clock import for_people
 
 __all__ = ["add_device", "history", "measure", "restore", "swap", "upgrade"]
 
@@ -114,8 +115,7 @@ def history(ctx: click.Context, router_id: str, no_changes: bool, json_local: bo
     if not entries:
         echo(f"{router.id}: nothing recorded yet")
     for entry in entries:
-        local = entry.time.astimezone()
-        echo(f"{local:%Y-%m-%d %H:%M}  {entry.who:<20} {entry.source:<8} {entry.what}  {entry.detail}".rstrip(),
+        echo(f"{for_people(entry.time)}  {entry.who:<20} {entry.source:<8} {entry.what}  {entry.detail}".rstrip(),
              bold=entry.source == "ledger")
         for line in entry.changes:
             echo(f"    {line}", fg="green" if line.startswith("+") else "red")
@@ -167,7 +167,7 @@ def swap(ctx: click.Context, router_id: str, new_serial: str, new_model: str | N
     fleet = open_fleet(ctx)
     router = one_router(fleet, router_id)
     model = (canonical_model(new_model) or new_model) if new_model else None
-    plan = plan_swap(fleet.inventory, router, new_serial, model)
+    plan = plan_swap(fleet.inventory, router, new_serial, model, store=fleet.trust_store)
     if not as_json:
         for line in plan.describe():
             echo(line)

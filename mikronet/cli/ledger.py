@@ -19,7 +19,9 @@ import click
 
 from mikronet.cli.main import get_app
 from mikronet.cli.output import print_table, write_output
+from mikronet.clock import for_people
 from mikronet.errors import InputError
+from mikronet.inventory.programme import CATEGORIES
 from mikronet.secret import REDACTOR
 
 __all__ = ["ledger", "record"]
@@ -122,7 +124,7 @@ def _select(
 def _row(event: Any) -> list[str]:
     return [
         str(event.seq),
-        event.time.strftime("%Y-%m-%d %H:%M:%SZ"),
+        for_people(event.time, seconds=True),
         event.school,
         event.router or "",
         event.kind,
@@ -311,6 +313,9 @@ def _school_and_router(inventory: Any, school_id: str, router: str | None) -> tu
     "--outcome", type=click.Choice(["completed", "failed", "interrupted"]), default="completed", show_default=True
 )
 @click.option("--technician", default=None, help="Who did it [default: MIKRONET_TECHNICIAN, git user.name, login].")
+@click.option("--programme", "programme", type=click.Choice(CATEGORIES), default=None,
+              help="Mark it as the programme's short-term solution of this category: the school then counts "
+              "toward the target, planned or not.")
 @click.option("--json", "json_local", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def record(
@@ -321,6 +326,7 @@ def record(
     router: str | None,
     outcome: str,
     technician: str | None,
+    programme: str | None,
     json_local: bool,
 ) -> None:
     """Record work done at SCHOOL away from the router: a consultation, a fix by hand."""
@@ -346,6 +352,7 @@ def record(
             serial=chosen.serial if chosen else None,
             details={"note": note},
             outcome=outcome,
+            programme=programme,
         )
         url = store.url
         witnessed = _witness(store, inventory, name)
@@ -353,6 +360,8 @@ def record(
         _emit_json(event.record())
     else:
         by = f"by {name} [{source}]"
+        if programme:
+            by += f", marked as the programme's {programme}"
         _echo(f"recorded {kind} at {school.id} ({school.name}) {by}: event {event.id[:8]} (seq {event.seq}) in {url}")
     if not witnessed:
         ctx.exit(1)

@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("mikronet.cli.demo:demo", "Rehearse the main job on a simulated fleet."),
     "ledger": ("mikronet.cli.ledger:ledger", "List, show, export, import and verify the ledger of interventions."),
     "record": ("mikronet.cli.ledger:record", "Record work done at a school away from the router (a consultation)."),
+    "assess": ("mikronet.cli.assess:assess", "What each school needs: measured vs contracted, router capacity."),
     "report": ("mikronet.cli.report:report", "Programme progress, upgrade audit, drift, compensation."),
     "completion": ("mikronet.cli.completion:completion", "Print the shell completion script (bash, zsh, fish)."),
     "state": ("mikronet.cli.state:state", "Each router's current state as every operation left it; rebuild it."),

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from mikronet.clock import for_people_text
 from mikronet.errors import InputError
 from mikronet.files import write_atomic
 from mikronet.runner import Event, RunResult
@@ -121,7 +122,8 @@ def print_result(result: RouterResult, *, show_plan: bool) -> None:
         if text:
             echo(f"  {label}: {text}", fg="red")
     if result.stands is not None and result.status not in (Status.OK, Status.CHANGED, Status.PLANNED):
-        at = f" at {result.revert_at}" if result.revert_at and str(result.stands) == "revert-pending" else ""
+        pending = result.revert_at and str(result.stands) == "revert-pending"
+        at = f" at {for_people_text(result.revert_at)}" if pending else ""
         echo(f"  the router stands: {result.stands}{at}")
     if result.applied and result.status is not Status.CHANGED:
         echo(f"  applied before it stopped: {len(result.applied)} operation(s)")

@@ -167,3 +167,14 @@ def compensation(ctx: click.Context, months: str | None, fmt: str | None, lang: 
     inventory = _inventory(ctx)
     _emit(build_compensation(inventory, months=parse_months(months) if months else None), fmt, lang, output,
           table_key)
+
+
+@report.command()
+@_output_options
+@click.pass_context
+def assessment(ctx: click.Context, fmt: str | None, lang: str, output: Path | None, table_key: str | None) -> None:
+    """Schools by need, from their latest assessment (`mikronet assess`); per municipality and solution."""
+    from mikronet.reports import build_assessment
+
+    inventory = _inventory(ctx)
+    _emit(build_assessment(inventory, _events(ctx, inventory)), fmt, lang, output, table_key)

@@ -22,6 +22,7 @@ import click
 
 from mikronet.cli.main import get_app
 from mikronet.cli.output import echo, print_summary, progress_for
+from mikronet.clock import for_people_text
 from mikronet.errors import InputError, SelectionError
 
 if TYPE_CHECKING:
@@ -112,7 +113,8 @@ def interrupts(fleet: Fleet) -> Iterator[None]:
             return
         runner = fleet.runner
         for router_id, (phase, revert_at) in sorted((runner.phases if runner else {}).items()):
-            when = f"its armed revert restores it at {revert_at}" if revert_at else "nothing is armed on it"
+            when = (f"its armed revert restores it at {for_people_text(revert_at)}" if revert_at
+                    else "nothing is armed on it")
             echo(f"{router_id}: left in its {phase} phase; {when}", err=True)
         echo("left at once; the run record holds every router finished so far", err=True)
         sys.stdout.flush()

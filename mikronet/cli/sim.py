@@ -206,6 +206,7 @@ def run(
     from mikronet.inventory import load_inventory
     from mikronet.sim.daemon import read_state, remove_state, write_state
     from mikronet.sim.fleet import SimFleet
+    from mikronet.sim.requests import serve_requests
 
     app = get_app(ctx)
     options = _fleet_options(latency_ms, faults, fault_seed, boot_time, adh, no_ssh)
@@ -241,8 +242,28 @@ def run(
         write_state(directory, "ready", fleet.endpoints, inventory=str(fleet.inventory_path), refused=refused)
         _summary({rid: vars(ep) for rid, ep in fleet.endpoints.items()}, fleet.inventory_path, app.json_output,
                  refused)
-        while not stop.wait(0.5):
-            pass
+        while not stop.wait(0.2):
+            serve_requests(fleet, directory)
     finally:
         fleet.stop()
         remove_state(directory)
+
+
+@sim.command("swap")
+@click.argument("router_id")
+@click.option("--model", required=True, help="The new device's model (product name, board name or model string).")
+@click.option("--serial", required=True, help="The new device's serial number.")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=DEFAULT_DIR, show_default=True)
+@click.pass_context
+def swap(ctx: click.Context, router_id: str, model: str, serial: str, directory: Path) -> None:
+    """Replace ROUTER in the running fleet by a factory-fresh device of MODEL with SERIAL at the same
+    address (a new SSH host key and TLS certificate): rehearse a physical replacement, then record it
+    with `mikronet swap ROUTER --new-serial SERIAL --new-model MODEL --provision`."""
+    from mikronet.sim.requests import submit
+
+    reply = submit(directory, {"op": "swap", "router": router_id, "model": model, "serial": serial})
+    if get_app(ctx).json_output:
+        click.echo(json.dumps(reply, ensure_ascii=False))
+        return
+    click.echo(f"{reply['router']}: replaced by a factory-fresh {reply['name']} ({reply['model']}), serial "
+               f"{reply['serial']}; new TLS certificate {reply['tls_fingerprint'] or '(none)'}")

@@ -17,7 +17,7 @@ Loading is cheap to import: pydantic is imported only when an inventory is loade
 
 from __future__ import annotations
 
-from mikronet.inventory.edit import add_router, update_router
+from mikronet.inventory.edit import add_plan, add_router, update_router
 from mikronet.inventory.loader import inventory_files, inventory_problems, load_inventory
 from mikronet.inventory.model import (
     DEFAULT_PORTS,
@@ -32,7 +32,7 @@ from mikronet.inventory.model import (
     SecretRef,
     Transport,
 )
-from mikronet.inventory.programme import MunicipalityContract, Programme
+from mikronet.inventory.programme import CountingRule, MunicipalityContract, PlannedSolution, Programme
 from mikronet.inventory.reference import municipalities, municipality_on
 from mikronet.inventory.secrets import resolve_secret, resolve_secrets, resolve_value
 from mikronet.inventory.select import FIELDS as LIMIT_FIELDS
@@ -45,12 +45,14 @@ __all__ = [
     "LIMIT_FIELDS",
     "BlockedDates",
     "ConnectionType",
+    "CountingRule",
     "Group",
     "HourRange",
     "Inventory",
     "MaintenanceWindow",
     "MunicipalityContract",
     "Origin",
+    "PlannedSolution",
     "Ports",
     "Programme",
     "Router",
@@ -58,6 +60,7 @@ __all__ = [
     "SchoolConnection",
     "SecretRef",
     "Transport",
+    "add_plan",
     "add_router",
     "describe",
     "inventory_files",

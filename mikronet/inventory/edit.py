@@ -18,7 +18,7 @@ import fcntl
 import io
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from mikronet.errors import InventoryError
 from mikronet.files import write_atomic
 from mikronet.inventory.model import Inventory
 
-__all__ = ["ROUTER_FIELDS", "add_router", "update_router"]
+__all__ = ["ROUTER_FIELDS", "add_plan", "add_router", "update_router"]
 
 ROUTER_FIELDS = (
     "host",
@@ -218,5 +218,45 @@ def add_router(inventory: Inventory, school_id: str, name: str, **fields: Any) -
             if key in values:
                 new[key] = values[key]
         routers.append(new)
+
+    return _edit(inventory, file, change)
+
+
+def add_plan(inventory: Inventory, school_id: str, entries: Sequence[Mapping[str, Any]]) -> Path | None:
+    """Append planned solutions (``{category, note, date?}``) to a school's ``plan:``, in the file that
+    declares it; a category the school already plans is left as it is. Returns the path written, or
+    ``None`` when nothing was new. Validated like every edit (an unknown category names the line)."""
+    try:
+        school = inventory.school(school_id)
+    except KeyError:
+        raise InventoryError(f"no school {school_id!r} in {inventory.path}") from None
+    have = {p.category for p in school.plan}
+    new_entries = []
+    for entry in entries:
+        if entry["category"] not in have:
+            have.add(entry["category"])
+            new_entries.append(entry)
+    if not new_entries:
+        return None
+    file = Path(school.file or "")
+
+    def change(data: Any) -> None:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        found = _school_entry(data, school_id, file)
+        plan = found.get("plan")
+        if plan is None:
+            plan = CommentedSeq()
+            if "routers" in found:  # before the routers, where a reader looks for it
+                found.insert(list(found.keys()).index("routers"), "plan", plan)
+            else:
+                found["plan"] = plan
+        for entry in new_entries:
+            item = CommentedMap()
+            for key in ("category", "note", "date"):
+                if entry.get(key) is not None:
+                    item[key] = entry[key]
+            item.fa.set_flow_style()
+            plan.append(item)
 
     return _edit(inventory, file, change)

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from mikronet.errors import SecretError
-from mikronet.inventory.programme import MunicipalityContract, Programme
+from mikronet.inventory.programme import MunicipalityContract, PlannedSolution, Programme
 from mikronet.inventory.windows import MaintenanceWindow
 from mikronet.secret import Secret
 
@@ -156,9 +156,16 @@ class School:
     routers: tuple[str, ...]
     file: str | None = None
     line: int | None = None
+    plan: tuple[PlannedSolution, ...] = ()
+    """The solutions planned for the school (its ``plan:``), in the inventory's order."""
 
     def __hash__(self) -> int:
         return hash(("School", self.id))
+
+    @property
+    def planned_categories(self) -> frozenset[str]:
+        """The categories of its plan: an intervention of one of them counts toward the target."""
+        return frozenset(p.category for p in self.plan)
 
 
 @dataclass(frozen=True)

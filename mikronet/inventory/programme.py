@@ -16,9 +16,52 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
-from mikronet.vocabulary import DEFAULT_CATEGORIES
+from mikronet.vocabulary import CATEGORIES, DEFAULT_CATEGORIES, MAINTENANCE_KINDS
 
-__all__ = ["MunicipalityContract", "Programme"]
+__all__ = [
+    "CATEGORIES",
+    "MAINTENANCE_KINDS",
+    "CountingRule",
+    "MunicipalityContract",
+    "PlannedSolution",
+    "Programme",
+]
+
+@dataclass(frozen=True)
+class PlannedSolution:
+    """One solution planned for a school (its inventory entry's ``plan:``): a category, a note, a date."""
+
+    category: str
+    note: str = ""
+    date: date | None = None
+    file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class CountingRule:
+    """When a school counts toward the target (the inventory's ``programme.counting``).
+
+    A school counts once, on the day of its first *completed* intervention that counts: one whose
+    category was planned for the school (``planned``), or one a technician marked as the programme's
+    (``marked``). ``unplanned`` counts any intervention with a category, planned or not (the
+    reading before schools were assessed). Kinds in ``maintenance`` never count unless marked.
+    """
+
+    planned: bool = True
+    marked: bool = True
+    unplanned: bool = False
+    maintenance: tuple[str, ...] = MAINTENANCE_KINDS
+
+    def counts(self, *, kind: str, category: str | None, marked: bool, planned: frozenset[str]) -> bool:
+        """Whether a completed intervention with these fields makes its school count."""
+        if category is None:
+            return False
+        if marked:
+            return self.marked
+        if kind in self.maintenance:
+            return False
+        return self.unplanned or (self.planned and category in planned)
 
 
 def _categories() -> Mapping[str, str | None]:
@@ -44,6 +87,8 @@ class Programme:
     months: tuple[str, ...] = ("2021-04", "2021-05", "2021-06")
     """The compensated months, ``YYYY-MM``."""
     reform_date: date = date(2021, 7, 1)
+    counting: CountingRule = field(default_factory=CountingRule)
+    """When a school counts toward the target."""
     file: str | None = field(default=None, compare=False)
     line: int | None = field(default=None, compare=False)
 

@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from mikronet.errors import InventoryError
 from mikronet.inventory.model import Group, Origin, Ports, Router, School, SchoolConnection, SecretRef, Transport
+from mikronet.inventory.programme import PlannedSolution
 from mikronet.inventory.source import Located, Problem, YamlPath, field_name
 
 __all__ = ["Collector", "Piece", "make_piece", "resolve_all", "secret_ref_in", "secretify", "set_keys"]
@@ -160,6 +161,10 @@ def _school(piece: Piece, school_in: Any, problems: Collector) -> School:
         routers=(),
         file=str(doc.file),
         line=doc.line_of(base),
+        plan=tuple(
+            PlannedSolution(p.category, p.note, p.date, str(doc.file), doc.line_of((*base, "plan", i)))
+            for i, p in enumerate(school_in.plan)
+        ),
     )
 
 

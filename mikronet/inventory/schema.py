@@ -8,6 +8,7 @@ loaded, so commands that never load one (``mikronet --help``) do not pay for it.
 from __future__ import annotations
 
 import codecs
+import datetime
 import difflib
 import ipaddress
 import re
@@ -26,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from mikronet.inventory.programme import CATEGORIES
 from mikronet.inventory.sections import ContractIn, ProgrammeIn, WindowIn
 from mikronet.inventory.source import Located, Problem, YamlPath, field_name
 
@@ -33,6 +35,7 @@ __all__ = [
     "ConnectionIn",
     "GroupIn",
     "InventoryFile",
+    "PlanIn",
     "PortsIn",
     "RouterIn",
     "SchoolIn",
@@ -204,6 +207,23 @@ class RouterIn(SettingsIn):
         return hexed
 
 
+class PlanIn(_Model):
+    """One planned solution: ``{category: equipment-replacement, note: "…", date: 2026-03-01}``."""
+
+    category: str
+    note: str = ""
+    date: datetime.date | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        if value not in CATEGORIES:
+            near = difflib.get_close_matches(value, CATEGORIES, n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise ValueError(f"unknown category {value!r}{hint} (categories: {', '.join(CATEGORIES)})")
+        return value
+
+
 class SchoolIn(SettingsIn):
     id: str
     name: str
@@ -212,6 +232,7 @@ class SchoolIn(SettingsIn):
     groups: list[str] = Field(default_factory=list)
     connection: ConnectionIn
     routers: list[RouterIn] = Field(default_factory=list)
+    plan: list[PlanIn] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod

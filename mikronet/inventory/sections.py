@@ -12,6 +12,11 @@ programme:                 # every key optional; the defaults are the programme'
   caps_eur: {optical: 100, other: 50}
   months: [2021-04, 2021-05, 2021-06]
   categories: {measure: null, swap: equipment-replacement}   # kind → category (merged over the defaults)
+  counting:                # when a school counts toward the target (see CountingRule)
+    planned: true          # an intervention of a category planned for the school (its plan:)
+    marked: true           # an intervention a technician marked --programme CATEGORY
+    unplanned: false       # any intervention with a category, planned or not
+                           # fleet maintenance (upgrades, pushes, restores, measurements) counts only when marked
 contracts:                 # municipality (as the contract names it) → signed date (null: planned), amount
   Carnikavas novads: {signed: 2021-06-14, amount_eur: 1860.00}
 windows:                   # group (or default) → when changes may start, Europe/Riga time
@@ -36,7 +41,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mikronet.inventory.programme import MunicipalityContract, Programme
+from mikronet.inventory.programme import CountingRule, MunicipalityContract, Programme
 from mikronet.inventory.source import Located, YamlPath
 from mikronet.inventory.windows import BlockedDates, MaintenanceWindow, parse_hours, parse_weekdays
 from mikronet.vocabulary import CATEGORIES, DEFAULT_CATEGORIES, KINDS
@@ -44,6 +49,7 @@ from mikronet.vocabulary import CATEGORIES, DEFAULT_CATEGORIES, KINDS
 __all__ = [
     "BlockedIn",
     "ContractIn",
+    "CountingIn",
     "ProgrammeIn",
     "WindowIn",
     "contract_value",
@@ -61,6 +67,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
+class CountingIn(_Model):
+    planned: bool | None = None
+    marked: bool | None = None
+    unplanned: bool | None = None
+
+
 class ProgrammeIn(_Model):
     target: int | None = Field(default=None, gt=0)
     enrolled: int | None = Field(default=None, gt=0)
@@ -69,6 +81,7 @@ class ProgrammeIn(_Model):
     caps_eur: dict[Literal["optical", "other"], Decimal] | None = None
     months: list[str | date] | None = None
     reform_date: date | None = None
+    counting: CountingIn | None = None
 
 
 class ContractIn(_Model):
@@ -121,7 +134,18 @@ def programme_value(section: ProgrammeIn, doc: Located, report: Report) -> Progr
                 )
             categories[kind] = category
         values["categories"] = MappingProxyType(categories)
+    if section.counting is not None:
+        values["counting"] = _counting(section.counting)
     return Programme(**values, file=str(doc.file), line=doc.line_of(base))
+
+
+def _counting(section: CountingIn) -> CountingRule:
+    base = CountingRule()
+    return CountingRule(
+        planned=base.planned if section.planned is None else section.planned,
+        marked=base.marked if section.marked is None else section.marked,
+        unplanned=base.unplanned if section.unplanned is None else section.unplanned,
+    )
 
 
 def contract_value(name: str, section: ContractIn, doc: Located, report: Report) -> MunicipalityContract:

@@ -163,7 +163,7 @@ class _Builder:
             self.raw[path] = str(node.value)
             try:
                 return self.constructor.construct_object(node, deep=True)
-            except yaml.YAMLError as exc:
+            except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date that does not exist (2026-02-30)
                 raise InventoryError(
                     f"cannot read value {node.value!r}: {exc}",
                     file=self.file,

@@ -27,9 +27,11 @@ from mikronet.ledger.model import (
     GENESIS,
     KINDS,
     OUTCOMES,
+    PROGRAMME_MARK,
     Event,
     event_hash,
     format_time,
+    is_marked,
     parse_time,
 )
 from mikronet.ledger.schema import LATEST as SCHEMA_VERSION
@@ -45,6 +47,7 @@ __all__ = [
     "GENESIS",
     "KINDS",
     "OUTCOMES",
+    "PROGRAMME_MARK",
     "SCHEMA_VERSION",
     "Admission",
     "Backend",
@@ -63,6 +66,7 @@ __all__ = [
     "event_hash",
     "export_text",
     "format_time",
+    "is_marked",
     "open_backend",
     "open_ledger",
     "parse_time",

@@ -30,6 +30,7 @@ __all__ = [
     "GENESIS",
     "KINDS",
     "OUTCOMES",
+    "PROGRAMME_MARK",
     "Event",
     "canonical_json",
     "category_for",
@@ -38,6 +39,7 @@ __all__ = [
     "content_key",
     "event_hash",
     "format_time",
+    "is_marked",
     "parse_time",
     "summarize",
 ]
@@ -81,6 +83,12 @@ class Event:
         return self.outcome == "completed"
 
     @property
+    def marked(self) -> bool:
+        """Whether a technician marked it as the programme's (``details["programme"]`` is true):
+        it then counts under its ``category`` whatever the school's plan says."""
+        return is_marked(self.details)
+
+    @property
     def summary(self) -> str:
         """One line for a table: the note, the versions or serials, the figures, the cause of a failure."""
         return summarize(self.kind, self.details)
@@ -107,6 +115,15 @@ class Event:
         }
 
 
+PROGRAMME_MARK: Final = "programme"
+"""The details key that marks an event as the programme's (``True``); see :meth:`Ledger.append`."""
+
+
+def is_marked(details: Mapping[str, Any]) -> bool:
+    """Whether an event's details mark it as the programme's."""
+    return details.get(PROGRAMME_MARK) is True
+
+
 def _arrow(details: Mapping[str, Any], before: str, after: str) -> str | None:
     if details.get(before) is None and details.get(after) is None:
         return None
@@ -128,8 +145,14 @@ def summarize(kind: str, details: Mapping[str, Any]) -> str:
         parts.append(f"{details['changes']} changes")
     elif kind == "measure" and "down_mbps" in details:
         parts.append(f"down {details['down_mbps']} Mbps, up {details.get('up_mbps')} Mbps")
+    elif kind == "assessment" and isinstance(details.get("findings"), list):
+        codes = [str(f.get("code")) for f in details["findings"] if isinstance(f, Mapping)]
+        parts.append(f"{len(codes)} finding{'s' if len(codes) != 1 else ''}: {', '.join(codes)}" if codes
+                     else "no need found")
     if details.get("note"):
         parts.append(str(details["note"]))
+    if is_marked(details):
+        parts.append("marked as the programme's")
     if details.get("cause"):
         parts.append(f"cause: {details['cause']}")
     return "; ".join(str(p) for p in parts if p) or ""

@@ -27,6 +27,7 @@ from mikronet.ledger.model import (
     CATEGORIES,
     GENESIS,
     OUTCOMES,
+    PROGRAMME_MARK,
     Event,
     category_for,
     check_categories,
@@ -186,6 +187,7 @@ class Ledger:
         time: datetime | None = None,
         category: str | None = None,
         id: str | None = None,
+        programme: str | None = None,
     ) -> Event:
         """Record one event at the end of the chain and return it as stored.
 
@@ -193,7 +195,21 @@ class Ledger:
         now; otherwise timezone-aware. ``category`` ``None``: the kind's category in this ledger's
         mapping. ``id`` ``None``: a new UUID; a caller that retries may pass its own, and an id
         already recorded is refused.
+
+        ``programme``: a technician marks the work as the programme's short-term solution of that
+        category (one of :data:`~mikronet.ledger.CATEGORIES`). The event's ``category`` is then that
+        category and its details carry ``"programme": true`` (:data:`~mikronet.ledger.PROGRAMME_MARK`),
+        so the progress report counts the school whatever its plan says and whatever the kind
+        (an upgrade marked ``technical-improvement`` counts). A marked event names a category and
+        ``category``, if given too, must agree with it.
         """
+        if programme is not None:
+            if programme not in CATEGORIES:
+                raise LedgerError(f"--programme {programme!r} is not a category; categories: {', '.join(CATEGORIES)}")
+            if category is not None and category != programme:
+                raise LedgerError(f"category {category!r} and programme {programme!r} disagree")
+            category = programme
+            details = {**(details or {}), PROGRAMME_MARK: True}
         self._check(kind, outcome, category, school)
         event = Event(
             seq=0,

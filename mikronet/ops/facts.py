@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from mikronet.hardware import find_model
 from mikronet.ops.backup import BackupStore, check_export
 from mikronet.ops.guard import uptime_seconds
-from mikronet.runner.results import RouterResult, Status
+from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.transport import Command, Transport
 
-__all__ = ["FACT_KEYS", "backup_router", "export_whole", "read_facts"]
+if TYPE_CHECKING:
+    from mikronet.inventory import Router
+
+__all__ = ["FACT_KEYS", "backup_router", "device_mismatch", "export_whole", "facts_result", "read_facts"]
 
 FACT_KEYS = ("identity", "model", "board_name", "serial", "version", "channel", "firmware_current",
              "firmware_upgrade", "architecture", "uptime_s", "free_hdd_bytes", "total_hdd_bytes", "packages")
@@ -72,6 +76,39 @@ def read_facts(transport: Transport) -> dict[str, Any]:
         "packages": {str(row.get("name")): str(row.get("version", "")) for row in package_rows
                      if row.get("name") and row.get("disabled") not in ("true", "yes")},
     }
+
+
+def _same_model(inventory_model: str, reported: str) -> bool:
+    known, seen = find_model(inventory_model), find_model(reported)
+    if known is not None and seen is not None:
+        return known.model == seen.model
+    return inventory_model.casefold().strip() == reported.casefold().strip()
+
+
+def device_mismatch(serial: str | None, model: str | None, facts: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What differs between the serial and model the inventory names and what the device reports
+    (``{"serial": {"inventory": …, "device": …}, …}``), or ``None`` when they agree. A value the
+    inventory does not give, or the device does not report, is not compared."""
+    found: dict[str, Any] = {}
+    reported_serial, reported_model = facts.get("serial"), facts.get("model")
+    if serial and reported_serial and str(serial).strip().upper() != str(reported_serial).strip().upper():
+        found["serial"] = {"inventory": serial, "device": reported_serial}
+    if model and reported_model and not _same_model(str(model), str(reported_model)):
+        found["model"] = {"inventory": model, "device": reported_model}
+    return found or None
+
+
+def facts_result(router: Router, facts: Mapping[str, Any]) -> RouterResult:
+    """The ``facts`` result of one router: ``ok``, or ``mismatch`` when the device's serial or model is
+    not the inventory's (the facts are kept either way)."""
+    differs = device_mismatch(router.serial, router.model, facts)
+    if differs is None:
+        return RouterResult(router.id, Status.OK, details={"facts": dict(facts)})
+    said = "; ".join(f"{key}: the inventory says {v['inventory']}, the device reports {v['device']}"
+                     for key, v in differs.items())
+    return RouterResult(router.id, Status.MISMATCH, cause="device-mismatch", stands=Stands.UNTOUCHED,
+                        error=f"not the device the inventory names ({said}); record a swap, or correct the inventory",
+                        details={"facts": dict(facts), "mismatch": differs})
 
 
 def export_whole(transport: Transport, name: str, *, hide_sensitive: bool) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from mikronet.clock import for_people
 from mikronet.processes import pid_alive
 from mikronet.transport import Command, Reply
 
@@ -74,7 +75,7 @@ class LockInfo:
     def stale(self, now: datetime, uptime_s: float | None) -> str | None:
         """Why the lock no longer protects a push in progress, or None when it may."""
         if now >= self.until:
-            return f"it expired at {self.until:%Y-%m-%d %H:%M:%S} UTC"
+            return f"it expired at {for_people(self.until, seconds=True)}"
         if uptime_s is not None and timedelta(seconds=uptime_s) < now - self.taken:
             return "the router restarted after it was taken"
         if self.host == _HOST and not pid_alive(self.pid):
@@ -82,7 +83,7 @@ class LockInfo:
         return None
 
     def describe(self) -> str:
-        return f"{self.holder} on {self.host} (pid {self.pid}) since {self.taken:%H:%M:%S} UTC"
+        return f"{self.holder} on {self.host} (pid {self.pid}) since {for_people(self.taken, seconds=True)}"
 
 
 def _parse_lock(comment: str) -> LockInfo | None:

@@ -115,18 +115,9 @@ class Facts(_Task):
     name = "facts"
 
     def work(self, router: Router, ctx: Context) -> RouterResult:
-        from mikronet.ops.facts import read_facts
-        from mikronet.runner.observers import mismatch
+        from mikronet.ops.facts import facts_result, read_facts
 
-        def read(session: Any) -> RouterResult:
-            facts = read_facts(session)
-            problem = mismatch(router, facts)
-            if problem:
-                return RouterResult(router.id, Status.MISMATCH, cause="mismatch", details={"facts": facts},
-                                    error=f"the device reports {problem}")
-            return RouterResult(router.id, Status.OK, details={"facts": facts})
-
-        return self.fleet.session(router, read)
+        return self.fleet.session(router, lambda t: facts_result(router, read_facts(t)))
 
 
 class Backup(_Task):
@@ -319,10 +310,11 @@ class Swap(_Task):
     provision: bool = False
     name: str = field(default="swap", init=False)
     changes: bool = field(default=True, init=False)
+    left_out: list[str] = field(default_factory=list, init=False)
 
     def work(self, router: Router, ctx: Context) -> RouterResult:
         from mikronet.inventory.edit import update_router
-        from mikronet.ops.swap import carry_over, record_pins, result_of
+        from mikronet.ops.swap import carry_over, confirm_swap, record_pins, result_of
 
         fleet, plan = self.fleet, self.plan
         update_router(fleet.inventory, router.id, serial=plan.new_serial, model=plan.new_model)
@@ -330,12 +322,15 @@ class Swap(_Task):
         fresh = fleet.reloaded()
         new = fresh.select(router.id)[0]
         pushed: RouterResult | None = None
-        self.left_out: list[str] = []
+        self.left_out = []
+        confirmed = fresh.session(new, lambda t: confirm_swap(plan, t))  # facts first: the right device?
+        if confirmed.status is not Status.OK:
+            return confirmed
         if self.provision:
             pusher = fresh.pusher()
             desired = pusher.render_one(new)
             config, self.left_out = carry_over(desired.config, fleet.backups.read(router.id), plan.new_model,
-                                               pusher.schema)
+                                               pusher.schema, old_model=router.model)
             pushed = pusher.push(Desired(new, config), stop=ctx.stop, report=ctx.report)
         result = result_of(plan, pushed)
         result.notes += [f"left out from the old router: {line}" for line in self.left_out[:20]]

@@ -94,6 +94,14 @@ class _Progress:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _from_to(details: dict[str, Any]) -> str:
+    """``RouterOS 7.15.3 → 7.16.2, firmware 7.15.3 → 7.16.2``: what an upgrade changed."""
+    text = f"RouterOS {details.get('from_version') or '?'} → {details.get('to_version') or '?'}"
+    if details.get("from_firmware") != details.get("to_firmware"):
+        text += f", firmware {details.get('from_firmware') or '?'} → {details.get('to_firmware') or '?'}"
+    return text
+
+
 class Upgrader:
     """Upgrades one router; every outcome is a result (never an exception)."""
 
@@ -189,6 +197,7 @@ class Upgrader:
             return self._fail(progress, "came-back-old", f"on {final.get('version')}, not {wanted}", Stands.UNKNOWN)
         details["timings"] = {k: round(v, 1) for k, v in progress.timings.items()}
         result.status = Status.CHANGED
+        result.notes.append(_from_to(details))
         return result
 
     def _latest(self, session: Transport, facts: dict[str, Any]) -> str | None:

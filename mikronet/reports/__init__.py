@@ -15,12 +15,14 @@ Latvian::
 from __future__ import annotations
 
 from mikronet.reports.advisories import ADVISORIES_FILE, Advisory, VersionRange, load_advisories
+from mikronet.reports.assessment import AssessmentReport, build_assessment
 from mikronet.reports.common import DEFAULT_CATEGORIES, EventLike, Programme, programme_of
 from mikronet.reports.compensation import CompensationReport, build_compensation, parse_months
 from mikronet.reports.demo import write_demo_reports
 from mikronet.reports.drift import DriftReport, build_drift
 from mikronet.reports.facts import FactsRun, facts_from_state, latest_facts, read_facts
 from mikronet.reports.jsonout import SCHEMA_FILE, SCHEMA_VERSION, report_data
+from mikronet.reports.needs import Finding, SchoolNeeds, assess_school
 from mikronet.reports.output import FORMATS, render_report, to_document, write_report
 from mikronet.reports.progress import ProgressReport, build_progress
 from mikronet.reports.upgrades import Target, UpgradeReport, build_upgrades, campaign_targets, parse_target
@@ -32,15 +34,20 @@ __all__ = [
     "SCHEMA_FILE",
     "SCHEMA_VERSION",
     "Advisory",
+    "AssessmentReport",
     "CompensationReport",
     "DriftReport",
     "EventLike",
     "FactsRun",
+    "Finding",
     "Programme",
     "ProgressReport",
+    "SchoolNeeds",
     "Target",
     "UpgradeReport",
     "VersionRange",
+    "assess_school",
+    "build_assessment",
     "build_compensation",
     "build_drift",
     "build_progress",

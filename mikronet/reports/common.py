@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 __all__ = [
     "CATEGORIES",
@@ -35,11 +34,9 @@ __all__ = [
     "week_start",
 ]
 
+from mikronet.clock import RIGA
 from mikronet.inventory.programme import Programme
 from mikronet.vocabulary import CATEGORIES, DEFAULT_CATEGORIES, KINDS
-
-RIGA = ZoneInfo("Europe/Riga")
-
 
 
 class EventLike(Protocol):
@@ -97,6 +94,7 @@ def programme_of(inventory: Any) -> Programme:
         caps_eur=MappingProxyType({k: Decimal(str(v)) for k, v in caps.items()}) if caps else base.caps_eur,
         months=tuple(getattr(given, "months", base.months)),
         reform_date=getattr(given, "reform_date", base.reform_date),
+        counting=getattr(given, "counting", base.counting),
     )
 
 

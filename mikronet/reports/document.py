@@ -15,7 +15,7 @@ from decimal import Decimal
 from mikronet.reports.i18n import Lang
 
 __all__ = ["Bar", "BarChart", "Block", "Cell", "Column", "Document", "Figure", "GroupChart", "LineChart", "Note",
-           "Section", "Table", "cells", "format_cell"]
+           "Section", "Table", "cells", "chart_is_empty", "format_cell"]
 
 Cell = str | int | float | Decimal | date | datetime | None
 
@@ -52,6 +52,8 @@ class BarChart:
     bars: tuple[Bar, ...]
     value_kind: str = "int"
     caption: str = ""
+    empty: str = ""
+    """What the chart says when it has nothing to draw (the language's "nothing to show" when empty)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class LineChart:
     target: float | None = None
     target_label: str = ""
     value_kind: str = "int"
+    empty: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class GroupChart:
     stacked: bool = False
     value_kind: str = "number"
     caption: str = ""
+    empty: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,15 @@ class Document:
 
     def tables(self) -> tuple[Table, ...]:
         return tuple(b for s in self.sections for b in s.blocks if isinstance(b, Table))
+
+
+def chart_is_empty(chart: BarChart | LineChart | GroupChart) -> bool:
+    """Nothing to draw: no bars, no points, no groups."""
+    if isinstance(chart, BarChart):
+        return not chart.bars
+    if isinstance(chart, LineChart):
+        return not chart.points
+    return not chart.groups
 
 
 def format_cell(lang: Lang, value: Cell, kind: str, *, plain: bool = False) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -27,6 +27,8 @@ class FactsRun:
     started: str | None
     facts: Mapping[str, Mapping[str, Any]]
     """Router id → its facts (``version``, ``channel``, ``model``, ``firmware_current`` …)."""
+    mismatches: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    """Router id → what differs from the inventory (``serial``/``model``: inventory and device values)."""
 
     @property
     def name(self) -> str:
@@ -36,6 +38,7 @@ class FactsRun:
 def read_facts(path: Path) -> FactsRun:
     """Read one facts run record; a line that is not JSON is an :class:`InputError` naming file and line."""
     facts: dict[str, Mapping[str, Any]] = {}
+    mismatches: dict[str, Mapping[str, Any]] = {}
     started = None
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -52,11 +55,15 @@ def read_facts(path: Path) -> FactsRun:
             raise InputError(f"{path}:{number}: a run record line must be a JSON object")
         if row.get("type") == "run":
             started = row.get("started")
-        elif row.get("type") == "result" and row.get("status") == "ok":
+        elif row.get("type") == "result" and row.get("status") in ("ok", "mismatch"):
+            # a mismatched device's facts are still what it runs; the mismatch itself is kept apart
             got = (row.get("details") or {}).get("facts")
             if isinstance(got, dict) and isinstance(row.get("router"), str):
                 facts[row["router"]] = MappingProxyType(dict(got))
-    return FactsRun(path, started, MappingProxyType(facts))
+                differs = (row.get("details") or {}).get("mismatch")
+                if row.get("status") == "mismatch" and isinstance(differs, dict):
+                    mismatches[row["router"]] = MappingProxyType(dict(differs))
+    return FactsRun(path, started, MappingProxyType(facts), MappingProxyType(mismatches))
 
 
 def latest_facts(runs_dir: Path) -> FactsRun | None:

@@ -7,7 +7,17 @@ the same with no network and cannot phone home. Latvian text is written as UTF-8
 
 from __future__ import annotations
 
-from mikronet.reports.document import BarChart, Block, Document, GroupChart, LineChart, Note, cells, format_cell
+from mikronet.reports.document import (
+    BarChart,
+    Block,
+    Document,
+    GroupChart,
+    LineChart,
+    Note,
+    cells,
+    chart_is_empty,
+    format_cell,
+)
 from mikronet.reports.svg import bar_chart, group_chart, line_chart
 from mikronet.textsafe import html_text as escape
 
@@ -46,10 +56,13 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 _NUMERIC = ("int", "number", "money", "percent")
 
 
-def _block(doc: Document, block: Block) -> str:
+def _block(doc: Document, block: Block, section: str = "") -> str:
     lang = doc.lang
     if isinstance(block, Note):
         return f'<p class="note{" warn" if block.warn else ""}">{escape(block.text)}</p>'
+    if isinstance(block, BarChart | LineChart | GroupChart) and chart_is_empty(block):
+        return (f'<figure class="chart-empty" data-chart="{escape(block.key)}"><p class="empty">'
+                f'{escape(block.empty or lang.t("empty"))}</p><figcaption>{escape(block.title)}</figcaption></figure>')
     if isinstance(block, BarChart | LineChart | GroupChart):
         svg = (bar_chart(block, lang) if isinstance(block, BarChart)
                else line_chart(block, lang) if isinstance(block, LineChart) else group_chart(block, lang))
@@ -66,7 +79,8 @@ def _block(doc: Document, block: Block) -> str:
                 f'<td class="{"num" if c.kind in _NUMERIC else c.kind}">{escape(text)}</td>'
                 for text, c in zip(row, block.columns, strict=True)) + "</tr>"
             for row in cells(lang, block))
-    return (f'<h3>{escape(block.title)}</h3><table class="data" data-table="{escape(block.key)}">'
+    heading = "" if block.title == section else f"<h3>{escape(block.title)}</h3>"  # not the section's again
+    return (f'{heading}<table class="data" data-table="{escape(block.key)}">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
@@ -77,7 +91,7 @@ def render_html(doc: Document) -> str:
         f'<div class="figure"><div class="value">{escape(format_cell(lang, f.value, f.kind) or "–")}</div>'
         f'<div class="label">{escape(f.label)}</div></div>' for f in doc.figures)
     sections = "".join(
-        f'<section><h2>{escape(s.title)}</h2>' + "".join(_block(doc, b) for b in s.blocks) + "</section>"
+        f'<section><h2>{escape(s.title)}</h2>' + "".join(_block(doc, b, s.title) for b in s.blocks) + "</section>"
         for s in doc.sections)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang.code}"><head><meta charset="utf-8">'

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from mikronet.clock import for_people
 from mikronet.errors import InputError
-from mikronet.reports.common import RIGA
+from mikronet.reports.labels_programme import ASSESSMENT_LABELS, PROGRAMME_LABELS
 
 __all__ = ["LANGS", "Lang", "get_lang"]
 
@@ -42,15 +43,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "cat.equipment-replacement": ("Equipment replacement", "Iekārtu nomaiņa"),
     "cat.additional-device": ("Additional MikroTīkls devices", "Papildus “MikroTīkls” interneta iekārtu izvietošana"),
     "cat.technical-improvement": ("Individual technical improvements", "Individuāli tehniskie uzlabojumi"),
-    "kind.consultation": ("consultation", "konsultācija"),
+    "kind.consultation": ("Consultation", "Konsultācija"),
     "kind.routeros-upgrade": ("RouterOS upgrade", "RouterOS atjaunināšana"),
-    "kind.firmware-upgrade": ("firmware upgrade", "programmaparatūras atjaunināšana"),
-    "kind.swap": ("equipment swap", "iekārtas nomaiņa"),
-    "kind.add-device": ("additional device", "papildu iekārta"),
-    "kind.push": ("configuration push", "konfigurācijas ieviešana"),
-    "kind.restore": ("restore", "atjaunošana no kopijas"),
-    "kind.measure": ("bandwidth measurement", "interneta jaudas mērījums"),
-    "kind.technical-fix": ("technical fix", "tehnisks uzlabojums"),
+    "kind.firmware-upgrade": ("Firmware upgrade", "Programmaparatūras atjaunināšana"),
+    "kind.swap": ("Equipment swap", "Iekārtas nomaiņa"),
+    "kind.add-device": ("Additional device", "Papildu iekārta"),
+    "kind.push": ("Configuration push", "Konfigurācijas ieviešana"),
+    "kind.restore": ("Restore", "Atjaunošana no kopijas"),
+    "kind.measure": ("Bandwidth measurement", "Interneta jaudas mērījums"),
+    "kind.technical-fix": ("Technical fix", "Tehnisks uzlabojums"),
     # progress
     "fig.done": ("Schools with a short-term improvement", "Skolas ar īstermiņa uzlabojumiem"),
     "fig.target": ("Target", "Mērķis"),
@@ -231,6 +232,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "none": ("none", "nav"),
     "empty": ("Nothing to show.", "Nav datu."),
 }
+LABELS.update(PROGRAMME_LABELS)
+LABELS.update(ASSESSMENT_LABELS)
 
 
 @dataclass(frozen=True)
@@ -302,9 +305,8 @@ class Lang:
         return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
 
     def moment(self, value: datetime) -> str:
-        """A moment in Latvian time, to the minute."""
-        local = value.astimezone(RIGA)
-        return f"{self.day(local.date())} {local:%H:%M}"
+        """A moment in Latvian time, to the minute, with its UTC offset (``06.12.2026 09:12 +02:00``)."""
+        return for_people(value, day_format="%d.%m.%Y" if self.code == "lv" else "%Y-%m-%d")
 
     def month(self, value: str) -> str:
         year, month = int(value[:4]), int(value[5:7])

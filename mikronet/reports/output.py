@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mikronet.errors import InputError
+from mikronet.reports.assessment import AssessmentReport
 from mikronet.reports.compensation import CompensationReport
 from mikronet.reports.document import Document
 from mikronet.reports.drift import DriftReport
@@ -26,7 +27,7 @@ _SUFFIX = {".md": "md", ".csv": "csv", ".json": "json", ".html": "html", ".htm":
 
 def report_name(report: Any) -> str:
     for cls, name in ((ProgressReport, "progress"), (UpgradeReport, "upgrades"), (DriftReport, "drift"),
-                      (CompensationReport, "compensation")):
+                      (CompensationReport, "compensation"), (AssessmentReport, "assessment")):
         if isinstance(report, cls):
             return name
     raise TypeError(f"not a report: {type(report).__name__}")
@@ -34,11 +35,12 @@ def report_name(report: Any) -> str:
 
 def to_document(report: Any, lang: str = "en") -> Document:
     """The report's document in ``lang`` (``en`` or ``lv``)."""
+    from mikronet.reports.views_assessment import assessment_document
     from mikronet.reports.views_fleet import drift_document, upgrades_document
     from mikronet.reports.views_programme import compensation_document, progress_document
 
     views = {"progress": progress_document, "upgrades": upgrades_document, "drift": drift_document,
-             "compensation": compensation_document}
+             "compensation": compensation_document, "assessment": assessment_document}
     view: Any = views[report_name(report)]
     document: Document = view(report, get_lang(lang))
     return document

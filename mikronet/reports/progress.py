@@ -1,21 +1,27 @@
 """Programme progress: how many schools have had a short-term improvement, where, of which kind,
 since when, and what it changed.
 
-The rule (the memorandum's): a school counts once, on the day of its first *completed* event whose
-programme category is not ``None`` (restores and measurements are not improvements; failed, reverted
-and interrupted work is not done). Schools are grouped by municipality as it was on the report's
-date: before the administrative reform of 2021-07-01, the municipality the school belonged to then.
+The rule (the memorandum's, :class:`~mikronet.inventory.CountingRule`, set by the inventory's
+``programme.counting``): a school counts once, on the day of its first *completed* intervention of a
+category planned for it (its ``plan:``) or marked by a technician as the programme's (``--programme``).
+Fleet-wide maintenance (upgrade campaigns, configuration pushes, restores, measurements) never counts
+unless marked; failed, reverted and interrupted work is not done. Its bandwidth before and after is
+the median of its measurements before and after that intervention. Schools are grouped by
+municipality as it was on the report's date: before the administrative reform of 2021-07-01, the
+municipality the school belonged to then.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from mikronet.inventory.programme import CountingRule
+from mikronet.ledger.model import is_marked
 from mikronet.reports.common import (
     CATEGORIES,
     EventLike,
@@ -28,6 +34,7 @@ from mikronet.reports.common import (
 )
 
 __all__ = [
+    "STAGES",
     "BandwidthChange",
     "CountRow",
     "DoneSchool",
@@ -37,6 +44,7 @@ __all__ = [
     "WeekPoint",
     "build_progress",
     "percent",
+    "planned_categories",
 ]
 
 UNKNOWN_MUNICIPALITY = "?"
@@ -86,7 +94,9 @@ class DoneSchool:
 
 @dataclass(frozen=True)
 class BandwidthChange:
-    """A school's capacity measured before its first improvement and after it (latest of each)."""
+    """A school's capacity before the intervention that made it count and after it: the median of
+    its measurements on each side (``before_time``/``after_time``: the latest measurement of each
+    side; ``before_count``/``after_count``: how many measurements each median is of)."""
 
     school: str
     name: str
@@ -99,17 +109,27 @@ class BandwidthChange:
     after_up: float
     change_down: float
     change_up: float
+    before_count: int = 1
+    after_count: int = 1
+
+
+STAGES = ("planned", "assessed", "not-assessed")
+"""Where a school that has not reached its solution stands: a solution planned, assessed without a
+plan yet, or not yet assessed."""
 
 
 @dataclass(frozen=True)
 class PendingSchool:
-    """A school with nothing done yet; ``attempts`` counts its events that did not complete."""
+    """A school that has not counted yet; ``attempts`` counts its interventions that did not complete
+    or did not count; ``stage`` is one of :data:`STAGES`."""
 
     school: str
     name: str
     municipality: str
     attempts: int
     last_event: datetime | None
+    stage: str = "not-assessed"
+    planned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,10 +156,17 @@ class ProgressReport:
     pending: tuple[PendingSchool, ...]
     unknown_schools: tuple[str, ...]
     """Schools the ledger names that the inventory does not have (they still count)."""
+    rule: CountingRule = field(default_factory=CountingRule)
+    """The counting rule the report used."""
+    planned: int = 0
+    """Schools with a planned solution not reached yet."""
+    not_assessed: int = 0
+    """Schools neither assessed nor planned yet."""
 
 
-def _improvement(event: EventLike) -> bool:
-    return event.outcome == "completed" and event.category is not None
+def planned_categories(school: Any) -> frozenset[str]:
+    """The categories of a school's ``plan`` (an inventory school, or a stand-in with ``plan``)."""
+    return frozenset(str(p.category) for p in getattr(school, "plan", None) or ())
 
 
 def _measure(event: EventLike) -> tuple[float, float] | None:
@@ -175,6 +202,8 @@ def build_progress(
         return UNKNOWN_MUNICIPALITY if school is None else municipality_at(school, grouping_date,
                                                                            programme.reform_date)
 
+    rule = programme.counting
+    assessed = {e.school for e in chosen if e.kind == "assessment" and e.outcome == "completed"}
     first_done: dict[str, datetime] = {}
     categories: dict[str, set[str]] = {}
     cat_events: dict[str, int] = {}
@@ -193,6 +222,10 @@ def build_progress(
             continue
         if event.outcome != "completed":
             attempts[event.school] = attempts.get(event.school, 0) + 1
+            continue
+        school = schools.get(event.school)
+        if not rule.counts(kind=event.kind, category=event.category, marked=is_marked(event.details),
+                           planned=planned_categories(school)):
             continue
         first_done.setdefault(event.school, event.time)
         categories.setdefault(event.school, set()).add(event.category)
@@ -226,6 +259,18 @@ def build_progress(
          for sid, when in first_done.items()),
         key=lambda d: (d.first_done, d.school)))
     bandwidth = _bandwidth(first_done, measures, schools, municipality)
+
+    def stage(school: Any) -> str:
+        if planned_categories(school):
+            return "planned"
+        return "assessed" if school.id in assessed else "not-assessed"
+
+    pending = tuple(
+        PendingSchool(s.id, s.name, municipality(s.id), attempts.get(s.id, 0), last_event.get(s.id), stage(s),
+                      tuple(sorted(planned_categories(s), key=lambda k: order.get(k, len(order)))))
+        for s in sorted(inventory.schools, key=lambda s: (collation_key(municipality(s.id)), s.id))
+        if s.id not in first_done
+    )
     return ProgressReport(
         generated=now,
         as_of=as_of,
@@ -245,12 +290,11 @@ def build_progress(
         bandwidth=bandwidth,
         median_change_down=statistics.median(b.change_down for b in bandwidth) if bandwidth else None,
         median_change_up=statistics.median(b.change_up for b in bandwidth) if bandwidth else None,
-        pending=tuple(
-            PendingSchool(s.id, s.name, municipality(s.id), attempts.get(s.id, 0), last_event.get(s.id))
-            for s in sorted(inventory.schools, key=lambda s: (collation_key(municipality(s.id)), s.id))
-            if s.id not in first_done
-        ),
+        pending=pending,
         unknown_schools=tuple(sorted(sid for sid in first_done if sid not in schools)),
+        rule=rule,
+        planned=sum(1 for p in pending if p.stage == "planned"),
+        not_assessed=sum(1 for p in pending if p.stage == "not-assessed"),
     )
 
 
@@ -276,7 +320,8 @@ def _weeks(first_done: dict[str, datetime], as_of: date | None) -> tuple[WeekPoi
 
 def _bandwidth(first_done: dict[str, datetime], measures: dict[str, list[tuple[datetime, float, float]]],
                schools: dict[str, Any], municipality: Any) -> tuple[BandwidthChange, ...]:
-    """Per school with both: the latest measurement before its first improvement and the latest after it."""
+    """Per school with both: the median of its measurements before the intervention that made it count
+    and the median of those after it."""
     out = []
     for school_id, series in measures.items():
         done = first_done.get(school_id)
@@ -286,8 +331,10 @@ def _bandwidth(first_done: dict[str, datetime], measures: dict[str, list[tuple[d
         after = [m for m in series if m[0] > done]
         if not before or not after:
             continue
-        b, a = before[-1], after[-1]
+        b_down, b_up = statistics.median(m[1] for m in before), statistics.median(m[2] for m in before)
+        a_down, a_up = statistics.median(m[1] for m in after), statistics.median(m[2] for m in after)
         name = schools[school_id].name if school_id in schools else school_id
-        out.append(BandwidthChange(school_id, name, municipality(school_id), b[0], b[1], b[2], a[0], a[1], a[2],
-                                   round(a[1] - b[1], 3), round(a[2] - b[2], 3)))
+        out.append(BandwidthChange(school_id, name, municipality(school_id), before[-1][0], b_down, b_up,
+                                   after[-1][0], a_down, a_up, round(a_down - b_down, 3), round(a_up - b_up, 3),
+                                   len(before), len(after)))
     return tuple(sorted(out, key=lambda c: (-c.change_down, c.school)))

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import io
 
-from mikronet.reports.document import Document, Note, Table, cells, format_cell
+from mikronet.reports.document import (
+    BarChart,
+    Document,
+    GroupChart,
+    LineChart,
+    Note,
+    Table,
+    cells,
+    chart_is_empty,
+    format_cell,
+)
 from mikronet.textsafe import md_cell, md_text, printable
 
 __all__ = ["render_markdown", "render_terminal"]
@@ -73,8 +83,10 @@ def render_markdown(doc: Document) -> str:
         for block in section.blocks:
             if isinstance(block, Note):
                 out += ["", f"> {'**!** ' if block.warn else ''}{_md(block.text)}"]
+            elif isinstance(block, BarChart | LineChart | GroupChart) and chart_is_empty(block):
+                out += ["", f"*{_md(block.title)}: {_md(block.empty or lang.t('empty'))}*"]
             elif isinstance(block, Table):
-                out += ["", f"### {_md(block.title)}", ""]
+                out += [""] if block.title == section.title else ["", f"### {_md(block.title)}", ""]
                 if not block.rows:
                     out.append(_md(lang.t("empty")))
                     continue

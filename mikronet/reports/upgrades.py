@@ -162,6 +162,9 @@ class UpgradeReport:
     compliant: int
     with_target: int
     percent_compliant: Decimal | None
+    mismatches: tuple[tuple[str, str, str, str], ...] = ()
+    """(router, field, inventory value, device value): devices the facts run found to be other than the
+    inventory says (status ``mismatch``)."""
 
 
 def _text(value: Any) -> str | None:
@@ -294,4 +297,9 @@ def build_upgrades(
         exclusions=tuple(exclusions), distribution=distribution, routers=tuple(routers),
         compliance=compliance, compliant=compliant, with_target=with_target,
         percent_compliant=percent(compliant, with_target),
+        mismatches=tuple(
+            (router_id, key, str(values.get("inventory")), str(values.get("device")))
+            for router_id, differs in sorted((facts.mismatches if facts is not None else {}).items())
+            for key, values in sorted(differs.items()) if isinstance(values, Mapping)
+        ),
     )

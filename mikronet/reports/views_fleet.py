@@ -56,9 +56,17 @@ def upgrades_document(report: UpgradeReport, lang: Lang) -> Document:
                      lang.label("status", r.status)) for r in report.routers)),
     )
     compliance = Section(t("sec.compliance"), blocks)
+    mismatches = Section(t("sec.mismatches"), (
+        Note(t("note.mismatches"), warn=True),
+        Table("mismatches", t("sec.mismatches"),
+              (Column(t("col.router"), "code"), Column(t("col.field")), Column(t("col.in_inventory"), "code"),
+               Column(t("col.on_device"), "code")),
+              tuple((router, t(f"col.{key}"), inventory, device) for router, key, inventory, device
+                    in report.mismatches)),
+    ))
     return Document("upgrades", lang, t("upgrades.title"),
                     f"{t('programme')} — {lang.long_day(report.generated.date())}", report.generated, figures,
-                    (upgrades, exclusions, distribution, compliance))
+                    (upgrades, exclusions, distribution, compliance, *((mismatches,) if report.mismatches else ())))
 
 
 def drift_document(report: DriftReport, lang: Lang) -> Document:

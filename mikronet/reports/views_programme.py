@@ -18,7 +18,7 @@ from mikronet.reports.document import (
 from mikronet.reports.i18n import Lang
 from mikronet.reports.progress import ProgressReport
 
-__all__ = ["BANDWIDTH_CHART_LIMIT", "compensation_document", "progress_document"]
+__all__ = ["BANDWIDTH_CHART_LIMIT", "compensation_document", "counting_rule_text", "progress_document"]
 
 BANDWIDTH_CHART_LIMIT = 40
 """The bandwidth chart shows at most this many schools (the largest changes); the table has all."""
@@ -35,6 +35,8 @@ def progress_document(report: ProgressReport, lang: Lang) -> Document:
         Figure(t("fig.of_enrolled"), report.percent_of_enrolled, "percent"),
         Figure(t("fig.inventory"), report.inventory_schools),
         Figure(t("fig.median_down"), report.median_change_down, "number"),
+        Figure(t("fig.planned"), report.planned),
+        Figure(t("fig.not_assessed"), report.not_assessed),
     )
     over_time = Section(t("sec.over_time"), (
         LineChart("progress", t("chart.progress"),
@@ -66,8 +68,10 @@ def progress_document(report: ProgressReport, lang: Lang) -> Document:
     caption = (t("chart.bandwidth_more", n=len(shown), total=len(report.bandwidth))
                if len(report.bandwidth) > len(shown) else "")
     bandwidth = Section(t("sec.bandwidth"), (
+        Note(t("note.bandwidth")),
         GroupChart("bandwidth", t("chart.bandwidth"), (t("col.before"), t("col.after")),
-                   tuple((b.school, (b.before_down, b.after_down)) for b in shown), caption=caption),
+                   tuple((b.school, (b.before_down, b.after_down)) for b in shown), caption=caption,
+                   empty=t("chart.no_measurements")),
         Table("bandwidth", t("sec.bandwidth"),
               (Column(t("col.school"), "code"), Column(t("col.name")), Column(t("col.municipality")),
                Column(t("col.down_before"), "number"), Column(t("col.down_after"), "number"),
@@ -78,6 +82,7 @@ def progress_document(report: ProgressReport, lang: Lang) -> Document:
                      b.after_up, b.change_up, b.before_time, b.after_time) for b in report.bandwidth)),
     ))
     done = Section(t("sec.done"), (
+        Note(counting_rule_text(report, lang)),
         Table("done", t("sec.done"),
               (Column(t("col.school"), "code"), Column(t("col.name")), Column(t("col.municipality")),
                Column(t("col.first_done"), "date"), Column(t("col.categories"))),
@@ -85,15 +90,27 @@ def progress_document(report: ProgressReport, lang: Lang) -> Document:
                      ", ".join(lang.label("cat", c) for c in d.categories)) for d in report.done_schools)),
         *((Note(t("note.unknown") + ", ".join(report.unknown_schools)),) if report.unknown_schools else ()),
     ))
-    pending = Section(t("sec.pending"), (
-        Table("pending", t("sec.pending"),
+    pending = Section(t("sec.pending_counted"), (
+        Table("pending", t("sec.pending_counted"),
               (Column(t("col.school"), "code"), Column(t("col.name")), Column(t("col.municipality")),
+               Column(t("col.stage")), Column(t("col.planned")),
                Column(t("col.attempts"), "int"), Column(t("col.last_event"), "moment")),
-              tuple((p.school, p.name, p.municipality, p.attempts, p.last_event) for p in report.pending)),
+              tuple((p.school, p.name, p.municipality, lang.label("stage", p.stage),
+                     ", ".join(lang.label("cat", c) for c in p.planned), p.attempts, p.last_event)
+                    for p in report.pending)),
     ))
     return Document("progress", lang, t("progress.title"),
                     f"{t('programme')} — {t('as_of')}: {lang.long_day(when)}", report.generated, figures,
                     (over_time, municipalities, kinds, bandwidth, done, pending))
+
+
+def counting_rule_text(report: ProgressReport, lang: Lang) -> str:
+    """The counting rule the report used, in words."""
+    t = lang.t
+    rule = report.rule
+    parts = [t(f"rule.{name}") for name in ("planned", "marked", "unplanned") if getattr(rule, name)]
+    what = t("rule.or").join(parts) if parts else t("rule.nothing")
+    return t("note.counting", what=what, maintenance=", ".join(lang.label("kind", k) for k in rule.maintenance))
 
 
 def compensation_document(report: CompensationReport, lang: Lang) -> Document:

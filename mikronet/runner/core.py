@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from mikronet.clock import for_people
 from mikronet.runner.model import Context, Event, Interrupt, Observer, Operation, RolloutPolicy, RunResult
 from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.runner.waves import parse_max_fail, plan_waves
@@ -159,10 +160,10 @@ class WaveDriver:
             return None
         opens = window.next_open(now)
         if not runner.policy.wait_for_window or opens is None:
-            when = f"; it opens {opens:%Y-%m-%d %H:%M}" if opens is not None else ""
+            when = f"; it opens {for_people(opens)}" if opens is not None else ""
             return RouterResult(router.id, Status.SKIPPED, cause="outside-window", stands=Stands.UNTOUCHED,
                                 reason=f"outside window{when}")
-        runner.emit(Event("waiting", router=router.id, detail=f"window opens {opens:%Y-%m-%d %H:%M}"))
+        runner.emit(Event("waiting", router=router.id, detail=f"window opens {for_people(opens)}"))
         if not runner.wait(max(0.0, (opens - now).total_seconds())):
             return RouterResult(router.id, Status.SKIPPED, cause="interrupted", stands=Stands.UNTOUCHED,
                                 reason="interrupted while waiting for its window")

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mikronet.hardware import find_model
 from mikronet.ledger.state import COLUMNS, RouterState
 from mikronet.runner.model import Event
 from mikronet.runner.record import read_record
@@ -104,41 +103,30 @@ class LedgerRecorder:
             details["cause"] = result.cause
         if result.error:
             details["error"] = result.error
-        if self.programme:
-            details["programme"] = self.programme
         try:
             self.ledger.append(school=router.school.id, kind=made.kind, technician=self.technician,
                                router=router.id, serial=made.serial or router.serial, details=details,
-                               outcome=outcome_of(result.status), time=event.time)
+                               outcome=outcome_of(result.status), time=event.time, programme=self.programme)
             self.appended += 1
         except Exception as exc:  # the run goes on; the summary says what was not recorded
             log.error("%s: not recorded in the ledger: %s", router.id, exc)
             self.errors.append(f"{router.id}: not recorded in the ledger ({exc})")
 
 
-def _facts_columns(facts: Mapping[str, Any], router: Router | None, at: str) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def _facts_columns(facts: Mapping[str, Any], at: str) -> dict[str, Any]:
+    return {
         "model": facts.get("model"), "serial": facts.get("serial"), "routeros": facts.get("version"),
         "firmware": facts.get("firmware_current"), "architecture": facts.get("architecture"),
         "channel": facts.get("channel"), "facts_at": at,
     }
-    out["mismatch"] = mismatch(router, facts) if router is not None else None
-    return out
 
 
-def mismatch(router: Router, facts: Mapping[str, Any]) -> str | None:
-    """What the router reports that the inventory does not say: its serial, its model."""
-    problems = []
-    serial = facts.get("serial")
-    if serial and router.serial and str(serial).strip().upper() != router.serial.strip().upper():
-        problems.append(f"serial {serial} (the inventory says {router.serial})")
-    model = facts.get("model")
-    if model and router.model:
-        reported, expected = find_model(str(model)), find_model(router.model)
-        same = reported is not None and expected is not None and reported.model == expected.model
-        if not same and str(model).strip().lower() != router.model.strip().lower():
-            problems.append(f"model {model} (the inventory says {router.model})")
-    return "; ".join(problems) or None
+def _mismatch_text(found: Any) -> str | None:
+    """``facts``' ``mismatch`` detail (what the device reports that the inventory does not say) as one line."""
+    if not isinstance(found, Mapping) or not found:
+        return None
+    return "; ".join(f"{key} {v.get('device')} (the inventory says {v.get('inventory')})" if isinstance(v, Mapping)
+                     else f"{key} {v}" for key, v in sorted(found.items()))
 
 
 def state_changes(operation: str, result: Mapping[str, Any], at: str, run_id: str,
@@ -157,7 +145,9 @@ def state_changes(operation: str, result: Mapping[str, Any], at: str, run_id: st
         changes["seen_at"] = at
     facts = details.get("facts") if isinstance(details, Mapping) else None
     if isinstance(facts, Mapping) and status not in _NOT_SEEN:
-        changes.update(_facts_columns(facts, router, at))
+        changes.update(_facts_columns(facts, at))
+        if operation == "facts":  # the operation that compares the device with the inventory
+            changes["mismatch"] = _mismatch_text(details.get("mismatch"))
     if operation == "plan":
         if status in (Status.PLANNED, Status.OK):
             changes.update(drift=status is Status.PLANNED, drift_ops=int(result.get("changes") or 0), drift_at=at)

@@ -42,10 +42,11 @@ class Status(enum.StrEnum):
     AUTH_FAILED = "auth-failed"      # the router refused the user name or password
     UNTRUSTED = "untrusted"          # nothing is pinned for it: run `mikronet trust`
     IDENTITY_CHANGED = "identity-changed"  # its host key or certificate differs from the pin
-    MISMATCH = "mismatch"            # it reports another serial or model than the inventory says
+    MISMATCH = "mismatch"            # the device reports another serial or model than the inventory names
 
     @property
     def is_failure(self) -> bool:
+        """A result a technician must look at (``mismatch`` is one: the inventory or the device is wrong)."""
         return self not in (Status.OK, Status.CHANGED, Status.PLANNED, Status.SKIPPED)
 
     @property

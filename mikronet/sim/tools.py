@@ -1,9 +1,10 @@
 """``/tool speed-test``, ``/tool bandwidth-test`` and ``/ping``: plausible figures from the school's line.
 
-A school's contracted bandwidth (inventory ``connection.contracted_mbps``) bounds what a test
-measures: results land between 82 % and 97 % of it, varying per router and per run but
-reproducible for the same router, run and boot. Values are API text: bandwidths in bits per
-second for bandwidth-test, ``921Mbps``-style strings for speed-test (as RouterOS prints them).
+A school's contracted bandwidth (inventory ``connection.contracted_mbps``), or what its router can
+carry where that is less (:func:`line_capacity`), bounds what a test measures: results land between
+82 % and 97 % of it, varying per router and per run but reproducible for the same router, run and
+boot. Values are API text: bandwidths in bits per second for bandwidth-test,
+``921Mbps``-style strings for speed-test (as RouterOS prints them).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
+from mikronet.hardware import model_info
 from mikronet.sim import messages as msg
 from mikronet.sim.formats import parse_duration
 from mikronet.sim.menus import Request
@@ -29,8 +31,18 @@ def _rng(device: RouterState, salt: str) -> random.Random:
     return random.Random(f"{device.serial}:{salt}:{device.boot_count}:{run}")
 
 
+def line_capacity(model: str, contracted: float | None) -> float:
+    """What a test can measure: the contracted line, bounded by what the router carries (its published
+    routing throughput, else its port speed: a hAP lite's 10/100 ports cap a 300 Mbit/s line)."""
+    info = model_info(model)
+    carries = float(info.port_mbps)
+    if info.throughput_mbps is not None:
+        carries = min(carries, float(info.throughput_mbps))
+    return min(contracted or DEFAULT_MBPS, carries)
+
+
 def _rates(device: RouterState, rng: random.Random) -> tuple[float, float]:
-    contracted = device.spec.contracted_mbps or DEFAULT_MBPS
+    contracted = line_capacity(device.spec.model, device.spec.contracted_mbps)
     down = contracted * rng.uniform(0.82, 0.97)
     up = contracted * rng.uniform(0.80, 0.96)
     return down, up

@@ -93,6 +93,7 @@ def test_a_campaign_reaches_the_target_records_each_router_and_stops_at_max_fail
         assert result.status is Status.CHANGED, result
         assert result.details["to_version"] == "7.16.2" and result.details["to_firmware"] == "7.16.2"
         assert len(result.details["backup_sha256"]) == 64
+        assert f"RouterOS {result.details['from_version']} → 7.16.2" in result.notes[-1]
     assert by["LV-0003/gw"].status is Status.OK
     causes = {router_id: (by[router_id].status, by[router_id].cause) for router_id in faults}
     assert causes == {"LV-0006/gw": (Status.FAILED, "came-back-old"), "LV-0007/gw": (Status.FAILED, "did-not-return"),

@@ -131,3 +131,48 @@ def test_the_sample_carries_what_the_reports_need() -> None:
     assert without_contract and len(without_contract) < len(inv.schools)
     assert {s.municipality_before_2021 for s in inv.schools} >= {c.municipality for c in signed} - {None}
     assert (len(inv.schools), len(inv.routers), len(inv.municipalities)) == (120, 179, 43)
+
+
+PLAN = """\
+    plan:
+      - {category: equipment-replacement, note: "hAP lite uz 300 Mbit/s līnijas", date: 2026-03-02}
+      - {category: consultation, note: "Wi-Fi pārklājums"}
+"""
+
+
+def test_a_school_s_plan_is_data_with_its_lines(write: Callable[..., Path], texts: tuple[str, str]) -> None:
+    write("fleet.yaml", texts[0])
+    root = write("schools.yaml", texts[1].replace("    routers:\n", PLAN + "    routers:\n"))
+    school = load_inventory(root).school("LV-0042")
+    assert [(p.category, p.note, p.date, p.line) for p in school.plan] == [
+        ("equipment-replacement", "hAP lite uz 300 Mbit/s līnijas", date(2026, 3, 2), 10),
+        ("consultation", "Wi-Fi pārklājums", None, 11)]
+    assert school.planned_categories == {"equipment-replacement", "consultation"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        ("equipment-replacement,", "equipment-replace,", "schools[0].plan[0].category",
+         "unknown category 'equipment-replace'; did you mean 'equipment-replacement'?"),
+        ("2026-03-02", "2026-02-30", "schools[0].plan[0].date", "2026-02-30': day is out of range for month"),
+        ("category: consultation, ", "", "schools[0].plan[1].category", "missing required key 'category'"),
+    ],
+)
+def test_a_bad_plan_names_file_line_and_field(write: Callable[..., Path], texts: tuple[str, str], old: str, new: str,
+                                              field: str, message: str) -> None:
+    write("fleet.yaml", texts[0])
+    root = write("schools.yaml", texts[1].replace("    routers:\n", PLAN.replace(old, new) + "    routers:\n"))
+    with pytest.raises(InventoryError) as info:
+        load_inventory(root)
+    assert (info.value.file, info.value.field) == (str(root / "schools.yaml"), field)
+    assert info.value.line in (10, 11) and message in info.value.message
+
+
+def test_the_counting_rule_is_a_programme_setting(write: Callable[..., Path], texts: tuple[str, str]) -> None:
+    write("fleet.yaml", texts[0])
+    write("programme.yaml", "programme:\n  counting: {unplanned: true}\n")
+    root = write("schools.yaml", texts[1])
+    rule = load_inventory(root).programme.counting
+    assert (rule.planned, rule.marked, rule.unplanned) == (True, True, True)
+    assert "routeros-upgrade" in rule.maintenance

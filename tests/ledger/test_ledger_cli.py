@@ -214,3 +214,28 @@ def test_the_technician_comes_from_option_environment_git_then_login(
     name, source = technician_source(None, environ={}, cwd=elsewhere)
     assert source == "os user" and name
     assert resolve_technician(None, environ={}, cwd=repo) == "Ilze Siliņa"
+
+
+def test_record_marks_work_as_the_programmes(inventory: Path, ledger_url: str) -> None:
+    code, out, _ = run(inventory, "record", "LV-0042", "--note", NOTE, "--programme", "consultation", ledger=ledger_url)
+    assert code == 0 and "marked as the programme's consultation" in out
+    code, out, _ = run(inventory, "ledger", "show", "1", "--json", ledger=ledger_url)
+    shown = json.loads(out)
+    assert shown["category"] == "consultation" and shown["details"]["programme"] is True
+    code, _, err = run(inventory, "record", "LV-0042", "--note", "x", "--programme", "upgrade", ledger=ledger_url)
+    assert code == 2 and "upgrade" in err
+
+
+def test_ledger_list_shows_riga_time_with_its_offset(inventory: Path, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from mikronet.ledger import open_ledger
+
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    with open_ledger(url) as ledger:
+        ledger.append(school="LV-0042", kind="consultation", technician="A", time=datetime(2026, 12, 6, 7, 12, 5,
+                                                                                             tzinfo=UTC))
+    code, out, _ = run(inventory, "ledger", "list", ledger=url)
+    assert code == 0 and "2026-12-06 09:12:05 +02:00" in out
+    code, out, _ = run(inventory, "--json", "ledger", "list", ledger=url)
+    assert json.loads(out)[0]["time"] == "2026-12-06T07:12:05.000000Z"  # JSON keeps ISO 8601 with its zone

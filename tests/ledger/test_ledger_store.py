@@ -36,7 +36,7 @@ def test_an_appended_event_is_chained_hashed_and_read_back(ledger: Ledger) -> No
     assert (first.seq, first.prev_id, first.prev_hash) == (1, None, GENESIS)
     assert (second.seq, second.prev_id, second.prev_hash) == (2, first.id, first.hash)
     assert second.hash == event_hash(second) != first.hash
-    assert first.category == "consultation" and second.category == "technical-improvement"
+    assert first.category == "consultation" and second.category is None  # an upgrade is maintenance
     assert first.time.tzinfo is not None and first.time.utcoffset() == timedelta(0)
     assert ledger.events() == [first, second]
     back = ledger.get(second.id)
@@ -171,3 +171,30 @@ def test_a_newer_schema_is_refused(ledger_url: str) -> None:
     run_sql(ledger_url, "INSERT INTO ledger_schema_version (version, applied, note) VALUES (99, 'x', 'future')")
     with pytest.raises(LedgerError, match="schema version 99, newer than this mikronet knows"):
         open_ledger(ledger_url)
+
+
+def test_a_technician_marks_work_as_the_programmes(ledger: Ledger) -> None:
+    upgrade = ledger.append(school="LV-0042", kind="routeros-upgrade", technician="A",
+                            details={"from_version": "6.49.13", "to_version": "7.16.2"},
+                            programme="technical-improvement")
+    plain = ledger.append(school="LV-0042", kind="routeros-upgrade", technician="A")
+    assert (upgrade.category, upgrade.marked, upgrade.details["programme"]) == ("technical-improvement", True, True)
+    assert (plain.category, plain.marked) == (None, False)  # an upgrade is maintenance by default
+    assert ledger.get(upgrade.id).marked and ledger.verify().ok
+    with pytest.raises(LedgerError, match="'upgrades' is not a category"):
+        ledger.append(school="LV-0042", kind="consultation", technician="A", programme="upgrades")
+    with pytest.raises(LedgerError, match="disagree"):
+        ledger.append(school="LV-0042", kind="swap", technician="A", category="consultation",
+                      programme="equipment-replacement")
+
+
+def test_an_assessment_and_a_marked_event_say_so_in_one_line(ledger: Ledger) -> None:
+    found = ledger.append(school="LV-0042", kind="assessment", technician="A", details={
+        "findings": [{"code": "router-capacity", "solution": "equipment-replacement"},
+                     {"code": "advisory", "solution": "technical-improvement"}]})
+    clear = ledger.append(school="LV-0042", kind="assessment", technician="A", details={"findings": []})
+    marked = ledger.append(school="LV-0042", kind="consultation", technician="A", details={"note": "Wi-Fi"},
+                           programme="consultation")
+    assert found.summary == "2 findings: router-capacity, advisory" and found.category is None
+    assert clear.summary == "no need found"
+    assert marked.summary == "Wi-Fi; marked as the programme's"

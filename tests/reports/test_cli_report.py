@@ -60,13 +60,14 @@ class _StandInLedger:
 
     def append(self, *, school: str, kind: str, technician: str, router: str | None = None, serial: str | None = None,
                details: dict[str, object] | None = None, outcome: str = "completed", time: object = None,
-               category: str | None = None) -> object:
+               category: str | None = None, programme: str | None = None) -> object:
         from mikronet.reports.common import DEFAULT_CATEGORIES
 
         from .fixtures import Event
 
         found = Event(len(self.rows) + 1, f"ev-{len(self.rows) + 1}", time, technician, school, router, serial,  # type: ignore[arg-type]
-                      kind, category or DEFAULT_CATEGORIES[kind], details or {}, outcome)
+                      kind, programme or category or DEFAULT_CATEGORIES[kind],
+                      {**(details or {}), **({"programme": True} if programme else {})}, outcome)
         self.rows.append(found)
         return found
 
@@ -99,7 +100,7 @@ def ledger_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, 
         open_ledger = module.open_ledger  # type: ignore[attr-defined]
     ledger = open_ledger(url=None, base_dir=home)
     ledger.append(school="LV-0042", kind="consultation", technician="Anna Bērziņa", details={"note": "Wi-Fi"},
-                  time=at("2021-04-06 10:00"))
+                  time=at("2021-04-06 10:00"), programme="consultation")
     ledger.append(school="LV-0042", kind="routeros-upgrade", technician="Jānis Ķēniņš", router="LV-0042/gw",
                   details={"from_version": "6.49.13", "to_version": "7.16.2", "campaign": "pavasaris",
                            "backup_sha256": "ef" * 32, "channel": "stable"}, time=at("2021-06-30 21:30"))

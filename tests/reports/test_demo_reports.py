@@ -25,9 +25,11 @@ def test_write_demo_reports(tmp_path: Path) -> None:
                       time=datetime(2021, 4, 7, 8, 0, tzinfo=UTC))
         ledger.state.update(router.id, school.id, {"routeros": "7.16.2", "facts_at": "2021-04-07T08:05:00+00:00"})
         paths = write_demo_reports(inventory, ledger, tmp_path / "reports")
-    assert [p.name for p in paths] == ["progress.html", "upgrades.html"]
+    assert [p.name for p in paths] == ["progress.html", "upgrades.html", "assessment.html"]
     progress = paths[0].read_text(encoding="utf-8")
     assert "Programmas izpilde" in progress and school.name in progress
     upgrades = paths[1].read_text(encoding="utf-8")
     assert "cd" * 32 in upgrades and router.id in upgrades
     assert "7.16.2" in upgrades  # the campaign's target and the router's version, from the fleet state
+    assessment = paths[2].read_text(encoding="utf-8")
+    assert "Skolu vajadzību novērtējums" in assessment and school.name in assessment  # listed as not assessed

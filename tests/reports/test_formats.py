@@ -111,7 +111,7 @@ def test_csv_in_english_has_every_table_under_its_title(inventory: Inventory) ->
     assert rows[0] == ["Progress over time"] and rows[1] == ["Week", "New", "Cumulative"]
     assert ["By municipality"] in rows and ["Ādažu novads", "2", "2", "100.0"] in rows
     assert ["LV-0003", "Rīgas 1. ģimnāzija", "Rīga", "50.0", "150.0", "100.0", "10.0", "40.0", "30.0",
-            "2021-06-01 11:00", "2021-07-05 11:00"] in rows
+            "2021-06-01 11:00 +03:00", "2021-07-05 11:00 +03:00"] in rows
     with pytest.raises(InputError, match=r"--table 'nope'.*municipalities"):
         render_report(build_progress(inventory, EVENTS, now=NOW), "csv", table="nope")
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from mikronet.reports import (
+    build_assessment,
     build_compensation,
     build_drift,
     build_progress,
@@ -25,8 +26,11 @@ from mikronet.reports import (
     write_report,
 )
 
+from .assessment_fixtures import INVENTORY as ASSESSED
+from .assessment_fixtures import MEASURES
 from .browser import Chromium, chromium_binary, services_required
 from .fixtures import EVENTS, NOW, Inventory
+from .test_assessment import recorded_assessments
 from .test_formats import OneLineRenderer
 from .test_upgrades import EVENTS as UPGRADES
 
@@ -79,6 +83,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "drift": build_drift(inventory, backups_dir=out / "backups", renderer=OneLineRenderer(),
                              advisories=load_advisories(), now=NOW),
         "compensation": build_compensation(inventory, now=NOW),
+        "assessment": build_assessment(ASSESSED, [*MEASURES, *recorded_assessments()], now=NOW),
     }
     return {name: write_report(report, out / f"{name}-lv.html", lang="lv") for name, report in built.items()}
 
@@ -131,4 +136,15 @@ def test_compensation_page(browser: Chromium, pages: dict[str, Path]) -> None:
     assert (page["charts"]["compensation"]["bars"], page["charts"]["compensation"]["drawnBars"]) == (3, 3)
     for text in ("Interneta maksas kompensācija", "495\u00a0000,00\u00a0€", "Carnikavas novads", "2021. gada aprīlis",
                  "dokumentēta maksa", "optiskais"):
+        assert text in page["text"], text
+
+
+def test_assessment_page(browser: Chromium, pages: dict[str, Path]) -> None:
+    page = visit(browser, pages["assessment"])
+    chart = page["charts"]["solutions"]
+    assert chart["bars"] == 5  # the four short-term solutions and the line itself
+    assert chart["drawnBars"] == 3  # equipment replacement, consultation, the line; the empty ones have no width
+    for text in ("Skolu vajadzību novērtējums", "Līvānu 1. vidusskola", "Iekārtu nomaiņa",
+                 "Vidējā/ilgā termiņā: pats pieslēgums", "Maršrutētājs nespēj nodrošināt pieslēguma ātrumu",
+                 "Ogres tehnikums"):
         assert text in page["text"], text

@@ -13,8 +13,9 @@ from .fixtures import EVENTS, NOW, Inventory, event
 
 def test_a_school_counts_once_and_only_completed_improvements_count(inventory: Inventory) -> None:
     report = build_progress(inventory, EVENTS, now=NOW)
-    # LV-0001 (two improvements, counted once), LV-0005, LV-0002 (its failed swap does not count, its
-    # consultation does), LV-0003 (its push). Not LV-0004 (interrupted), LV-0006 (a restore is no improvement).
+    # LV-0001 (its planned consultation; its upgrade is maintenance), LV-0005, LV-0002 (its failed swap
+    # does not count, its planned consultation does), LV-0003 (its planned technical fix).
+    # Not LV-0004 (interrupted), LV-0006 (a restore is no improvement).
     assert report.done == 4
     assert [d.school for d in report.done_schools] == ["LV-0001", "LV-0005", "LV-0002", "LV-0003"]
     assert report.done_schools[3].first_done == date(2021, 7, 1)  # 21:30 UTC on 30 June is 1 July in Riga
@@ -46,9 +47,10 @@ def test_as_of_a_date_before_the_reform_groups_by_the_old_municipalities_and_sto
 def test_by_category_and_kind(inventory: Inventory) -> None:
     report = build_progress(inventory, EVENTS, now=NOW)
     assert [(c.key, c.schools, c.events) for c in report.by_category] == [
-        ("consultation", 2, 2), ("additional-device", 1, 1), ("technical-improvement", 2, 2)]
+        ("consultation", 2, 2), ("additional-device", 1, 1), ("technical-improvement", 1, 1)]
+    # the upgrade of LV-0001 is recorded but is no school's solution
     assert sorted((c.key, c.schools, c.events) for c in report.by_kind) == [
-        ("add-device", 1, 1), ("consultation", 2, 2), ("routeros-upgrade", 1, 1), ("technical-fix", 1, 1)]
+        ("add-device", 1, 1), ("consultation", 2, 2), ("technical-fix", 1, 1)]
 
 
 def test_weeks_are_cumulative_with_the_gaps_filled(inventory: Inventory) -> None:
@@ -77,7 +79,7 @@ def test_schools_with_nothing_done(inventory: Inventory) -> None:
 
 
 def test_a_school_the_inventory_does_not_have_still_counts(inventory: Inventory) -> None:
-    events = (*EVENTS, event(13, "2021-05-03 08:00", "LV-9999", "consultation"))
+    events = (*EVENTS, event(13, "2021-05-03 08:00", "LV-9999", "consultation", programme="consultation"))
     report = build_progress(inventory, events, now=NOW)
     assert report.done == 5
     assert report.unknown_schools == ("LV-9999",)
@@ -98,3 +100,5 @@ def test_no_events_gives_an_empty_but_whole_report(inventory: Inventory) -> None
     report = build_progress(inventory, (), now=NOW)
     assert report.done == 0 and report.weeks == () and report.median_change_down is None
     assert len(report.pending) == 7
+    # five schools have a plan, two are neither planned nor assessed
+    assert (report.planned, report.not_assessed) == (5, 2)

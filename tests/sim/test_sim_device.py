@@ -338,3 +338,12 @@ def test_bandwidth_test_rows_follow_the_schools_contract() -> None:
     assert int(capped[-1]["tx-total-average"]) <= 20e6
     bad = device.call("/tool/bandwidth-test", {"address": "10.0.0.1", "speeed": "1"})
     assert bad.trap is not None and bad.trap.message == "unknown parameter"
+
+
+def test_a_router_with_fast_ethernet_ports_caps_what_a_line_measures() -> None:
+    device, _ = make(model="RB941-2nD", contracted_mbps=300.0)  # a hAP lite: 10/100 ports
+    rows = ok(device, "/tool/bandwidth-test", address="10.0.0.1", direction="both", duration="3s")
+    assert 80e6 <= int(rows[-1]["rx-total-average"]) <= 100e6
+    replaced, _ = make(model="RB5009UG+S+", contracted_mbps=300.0)
+    rows = ok(replaced, "/tool/bandwidth-test", address="10.0.0.1", direction="both", duration="3s")
+    assert 240e6 <= int(rows[-1]["rx-total-average"]) <= 300e6
