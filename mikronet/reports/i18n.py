@@ -52,6 +52,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind.restore": ("Restore", "Atjaunošana no kopijas"),
     "kind.measure": ("Bandwidth measurement", "Interneta jaudas mērījums"),
     "kind.technical-fix": ("Technical fix", "Tehnisks uzlabojums"),
+    "kind.tls-enroll": ("API over TLS enrolled", "API pāreja uz TLS"),
+    "kind.re-pin": ("Identity pinned again", "Identitāte piesaistīta no jauna"),
     # progress
     "fig.done": ("Schools with a short-term improvement", "Skolas ar īstermiņa uzlabojumiem"),
     "fig.target": ("Target", "Mērķis"),

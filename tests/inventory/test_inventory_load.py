@@ -49,7 +49,7 @@ def test_sample_models_and_versions_are_realistic(sample: Inventory) -> None:
         "RB5009UG+S+",
         "CCR2004-1G-12S+2XS",
         "L009UiGS-2HaxD",
-        "RouterBOARD 941-2nD",  # one old hAP lite on a 300 Mbit/s line, for the assessment to find
+        "RB941-2nD",  # one old hAP lite on a 300 Mbit/s line, for the assessment to find
     }
     for model in models:  # each is known to the shared hardware table
         assert model_info(model).model.startswith(model)
