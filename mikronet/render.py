@@ -36,6 +36,7 @@ import jinja2.lexer
 
 from mikronet.errors import TemplateError
 from mikronet.hardware import model_info
+from mikronet.render_check import TEMPLATE_SUFFIX, RenderCheck, RenderProblem, check_lines, check_render
 from mikronet.routeros import Version, parse_version, quote
 from mikronet.secret import MASK, Secret
 
@@ -59,7 +60,6 @@ __all__ = [
     "render_traced",
 ]
 
-TEMPLATE_SUFFIX = ".rsc.j2"
 _QUOTED_EXPRESSION = re.compile(r"""["']\s*\{\{|\}\}\s*["']""")
 _REVEAL = "mikronet:reveal"  # a context key no template or inventory variable can be named
 _CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -427,6 +427,3 @@ def lint_router(renderer: Renderer, router: Router, *, schema: Schema | None = N
     return lint_text(rendered.text, file=f"{router.template}{TEMPLATE_SUFFIX}", schema=schema,
                      version=router.routeros, packages=packages, origins=rendered.origins, router=router.id)
 
-
-# The check of many routers lives beside, and is part of this module's surface.
-from mikronet.render_check import RenderCheck, RenderProblem, check_lines, check_render  # noqa: E402

@@ -8,11 +8,11 @@ result's ``details["facts"]`` and so into the run record, where reports read wha
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from mikronet.ops.backup import BackupStore, check_export
 from mikronet.ops.guard import uptime_seconds
+from mikronet.routeros.version import is_v6
 from mikronet.runner.results import RouterResult, Status
 from mikronet.transport import Command, Transport
 
@@ -75,18 +75,9 @@ def read_facts(transport: Transport) -> dict[str, Any]:
 
 
 def export_whole(transport: Transport, name: str, *, hide_sensitive: bool) -> str:
-    """The router's export through the file ``name.rsc``, fetched whole and checked; the file is removed."""
-    args: Mapping[str, str] = {"file": name, **({"hide-sensitive": ""} if hide_sensitive else {})}
-    replies = transport.run([
-        Command("/", "export", args),
-        Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={name}.rsc",)),
-    ])
-    try:
-        replies[0].raise_for_error(transport.router_id)
-        data = transport.fetch_file(f"{name}.rsc", listing=replies[1])
-    finally:
-        transport.run([Command("/file", "remove", {"numbers": f"{name}.rsc"})])
-    text = data.decode("utf-8", "surrogateescape").replace("\r\n", "\n")
+    """The router's whole export through the file ``name.rsc`` (:meth:`Transport.export`), checked to
+    be a complete export; the file is removed."""
+    text = transport.export(file=name, hide_sensitive=hide_sensitive)
     check_export(text, transport.router_id)
     return text
 
@@ -96,7 +87,7 @@ def backup_router(transport: Transport, store: BackupStore) -> RouterResult:
     but the export file it removes again."""
     resource = transport.run([Command("/system/resource", "print", {".proplist": "version"})])[0]
     version = str(resource.rows[0].get("version", "")) if resource.ok and resource.rows else ""
-    text = export_whole(transport, BACKUP_FILE, hide_sensitive=version.startswith("6."))
+    text = export_whole(transport, BACKUP_FILE, hide_sensitive=is_v6(version))
     before = store.commits(transport.router_id)
     path = store.save(transport.router_id, text, "backup")
     changed = store.commits(transport.router_id) != before

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from mikronet.processes import pid_alive
+from mikronet.transport import EXPORT_FILE as TRANSPORT_EXPORT_FILE
 from mikronet.transport import Command, Reply
 
 __all__ = [
@@ -49,7 +50,7 @@ __all__ = [
 LOCK_NAME = "mikronet-lock"
 REVERT_NAME = "mikronet-revert"
 BACKUP_NAME = "mikronet-pre-push"
-EXPORT_FILE = "mikronet-export"
+EXPORT_FILE = TRANSPORT_EXPORT_FILE
 OWN_NAMES = frozenset({LOCK_NAME, REVERT_NAME})
 """Items of mikronet's own that a template's owned menus never see."""
 
