@@ -16,13 +16,13 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
+from mikronet.kinds import DEFAULT_CATEGORIES
+
 __all__ = ["MunicipalityContract", "Programme"]
 
 
 def _categories() -> Mapping[str, str | None]:
-    """The ledger's kind → category mapping (the ledger owns the kinds and categories)."""
-    from mikronet.ledger.model import DEFAULT_CATEGORIES
-
+    """The kind → category mapping the ledger records by (:mod:`mikronet.kinds`)."""
     return DEFAULT_CATEGORIES
 
 

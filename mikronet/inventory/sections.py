@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mikronet.inventory.programme import MunicipalityContract, Programme
 from mikronet.inventory.source import Located, YamlPath
 from mikronet.inventory.windows import BlockedDates, MaintenanceWindow, parse_hours, parse_weekdays
+from mikronet.kinds import CATEGORIES, DEFAULT_CATEGORIES, KINDS
 
 __all__ = [
     "BlockedIn",
@@ -106,8 +107,6 @@ def programme_value(section: ProgrammeIn, doc: Located, report: Report) -> Progr
             months.append(text)
         values["months"] = tuple(months)
     if section.categories is not None:
-        from mikronet.ledger.model import CATEGORIES, DEFAULT_CATEGORIES, KINDS
-
         categories = dict(DEFAULT_CATEGORIES)
         for kind, category in section.categories.items():
             path = (*base, "categories", kind)

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from mikronet.errors import LedgerError
+from mikronet.kinds import CATEGORIES, DEFAULT_CATEGORIES, KINDS, OUTCOMES
 from mikronet.secret import MASK, Redactor, Secret
 
 __all__ = [
@@ -40,41 +41,6 @@ __all__ = [
     "parse_time",
     "summarize",
 ]
-
-KINDS: Final = (
-    "consultation",
-    "routeros-upgrade",
-    "firmware-upgrade",
-    "swap",
-    "add-device",
-    "push",
-    "restore",
-    "measure",
-    "technical-fix",
-)
-"""What was done. Each kind maps to one of the programme's :data:`CATEGORIES`, or to none."""
-
-CATEGORIES: Final = ("consultation", "equipment-replacement", "additional-device", "technical-improvement")
-"""The programme's kinds of short-term solution (konsultācijas, iekārtu nomaiņa, papildus
-"MikroTīkls" interneta iekārtu izvietošana, individuāli tehniskie uzlabojumi)."""
-
-OUTCOMES: Final = ("completed", "failed", "reverted", "interrupted")
-"""How it ended. Only ``completed`` counts as done."""
-
-DEFAULT_CATEGORIES: Final[Mapping[str, str | None]] = MappingProxyType(
-    {
-        "consultation": "consultation",
-        "routeros-upgrade": "technical-improvement",
-        "firmware-upgrade": "technical-improvement",
-        "swap": "equipment-replacement",
-        "add-device": "additional-device",
-        "push": None,  # configuration work is recorded; the programme counts it only where mapped
-        "restore": None,
-        "measure": None,
-        "technical-fix": "technical-improvement",
-    }
-)
-"""Kind → programme category; an inventory's ``programme.categories`` overrides entries."""
 
 GENESIS: Final = "0" * 64
 """The ``prev_hash`` of the first event of a ledger."""
