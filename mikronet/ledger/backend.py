@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mikronet.errors import LedgerError
-from mikronet.ledger.urls import display_url
+from mikronet.secret import display_url
 
 __all__ = ["Backend", "display_url", "open_backend", "sqlite_path"]
 
