@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from mikronet.ops.backup import BackupStore, check_export
-from mikronet.ops.guard import uptime_seconds
+from mikronet.routeros.values import duration_seconds
 from mikronet.routeros.version import is_v6
 from mikronet.runner.results import RouterResult, Status
 from mikronet.transport import Command, Transport
@@ -38,7 +38,7 @@ def _bytes(text: str | None) -> int | None:
 def _seconds(text: str | None) -> int | None:
     if not text:
         return None
-    value = uptime_seconds(text)
+    value = duration_seconds(text)
     return round(value) if value is not None else None
 
 

@@ -6,19 +6,18 @@ without depending on each other's order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.fleet import PinnedFleet
 
-from mikronet.inventory import Inventory, Router, load_inventory, resolve_secrets, select
+from mikronet.inventory import Inventory, Router, resolve_secrets, select
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Pusher, PushOptions
 from mikronet.render import Renderer
-from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
-from mikronet.sim.runtime import FleetOptions
-from mikronet.transport import TrustStore, fetch_identity
+from mikronet.transport import TrustStore
 
 PASSWORD = "Push-Test-Pa55"
 ENV = {"MIKRONET_PASSWORD": PASSWORD}
@@ -62,25 +61,18 @@ schools:
 
 
 @pytest.fixture(scope="module")
-def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimFleet]:
-    root = tmp_path_factory.mktemp("push")
-    source = root / "inventory.yaml"
-    source.write_text(INVENTORY, encoding="utf-8")
-    options = FleetOptions(device=DeviceOptions(boot_time=0.3, install_boot_time=0.5))
-    with SimFleet(source, directory=root / "sim", options=options, environ=ENV) as running:
-        yield running
+def pinned(start_pinned_fleet: Callable[..., PinnedFleet]) -> PinnedFleet:
+    return start_pinned_fleet(INVENTORY, environ=ENV)
 
 
 @pytest.fixture(scope="module")
-def sim_inventory(fleet: SimFleet, monkeypatch_module: pytest.MonkeyPatch) -> Inventory:
-    inventory = load_inventory(fleet.inventory_path)
-    store = TrustStore(inventory.known_hosts)
-    for router in inventory.routers:
-        presented = fetch_identity(router)
-        for pin in (presented.ssh, presented.tls):
-            if pin is not None:
-                store.record(pin)
-    return inventory
+def fleet(pinned: PinnedFleet) -> SimFleet:
+    return pinned.fleet
+
+
+@pytest.fixture(scope="module")
+def sim_inventory(pinned: PinnedFleet) -> Inventory:
+    return pinned.inventory
 
 
 @pytest.fixture(scope="module")

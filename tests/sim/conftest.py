@@ -23,7 +23,6 @@ from mikronet.sim.runtime import FleetOptions
 
 SIM_PASSWORD = "Sim-Pa55-word"  # ASCII: librouteros encodes ASCII by default, as Ansible does
 ENV = {"MIKRONET_PASSWORD": SIM_PASSWORD}
-CORPUS = Path(__file__).resolve().parents[1].parent.parent / "shared" / "corpus"
 
 FAULT_ROUTERS = (
     "refuse",

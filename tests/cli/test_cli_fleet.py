@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fleet.conftest import ENV, PASSWORD, fleet_inventory, load, pin_all
 
 from mikronet.cli.main import cli
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions
-
-from .conftest import ENV, PASSWORD, fleet_inventory, load, pin_all
 
 MIKRONET = str(Path(sys.executable).with_name("mikronet"))
 
