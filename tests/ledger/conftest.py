@@ -14,9 +14,11 @@ import shlex
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import quote
 
 import pytest
+from support.services import missing
 
 from mikronet.ledger import display_url
 
@@ -36,14 +38,8 @@ def _services_env() -> dict[str, str]:
     return values
 
 
-def _required() -> bool:
-    return bool(os.environ.get("CI") or os.environ.get("MIKRONET_REQUIRE_SERVICES"))
-
-
-def _no_server(reason: str) -> None:
-    if _required():
-        pytest.fail(f"PostgreSQL is required here (CI / MIKRONET_REQUIRE_SERVICES) but {reason}", pytrace=False)
-    pytest.skip(f"no PostgreSQL server: {reason}")
+def _no_server(reason: str) -> NoReturn:
+    missing(f"no PostgreSQL server: {reason}")
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.services import missing
 
 from mikronet.reports import (
     build_compensation,
@@ -25,7 +26,7 @@ from mikronet.reports import (
     write_report,
 )
 
-from .browser import Chromium, chromium_binary, services_required
+from .browser import Chromium, chromium_binary
 from .fixtures import EVENTS, NOW, Inventory
 from .test_formats import OneLineRenderer
 from .test_upgrades import EVENTS as UPGRADES
@@ -53,10 +54,7 @@ INSPECT = """(() => {
 def browser() -> Iterator[Chromium]:
     binary = chromium_binary()
     if binary is None:
-        message = "headless Chromium is not installed (Debian: apt-get install chromium)"
-        if services_required():
-            pytest.fail(message + "; CI requires it")
-        pytest.skip(message)
+        missing("headless Chromium is not installed (Debian: apt-get install chromium)")
     chromium = Chromium(binary)
     try:
         yield chromium
