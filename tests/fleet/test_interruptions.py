@@ -31,7 +31,7 @@ from mikronet.transport import Command, TrustStore, connect
 
 from .conftest import ENV, PASSWORD, load, pin_all
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
 MIKRONET = str(Path(sys.executable).with_name("mikronet"))
 KINDS = {  # name -> (transport, RouterOS)

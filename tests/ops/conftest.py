@@ -92,5 +92,7 @@ def pusher(inventory: Inventory, templates: Path | None = None, **options: objec
         Renderer(templates),
         TrustStore(inventory.known_hosts),
         BackupStore(inventory.trust_dir / "backups"),
-        options=PushOptions(**{"revert_after": 2.0, "come_back_within": 20.0, "poll_every": 0.2, **options}),
+        # A window no loaded machine runs out of before the push verifies; a test that wants the
+        # router's own revert to fire passes a short one.
+        options=PushOptions(**{"revert_after": 30.0, "come_back_within": 20.0, "poll_every": 0.2, **options}),
     )

@@ -146,7 +146,7 @@ def test_a_template_that_closes_the_management_path_is_reverted(
         "/system identity\nset name=locked-out\n/ip service\nset api disabled=yes\n", encoding="utf-8"
     )
     r = type(r)(**{**r.__dict__, "template": "lockout"})
-    p = pusher(sim_inventory, templates)
+    p = pusher(sim_inventory, templates, revert_after=2.0)  # the router's own revert must fire
     result = p.push(p.render([r])[0])
     assert result.status is Status.REVERTED, (result.status, result.error)
     assert result.reason and "verification failed" in result.reason

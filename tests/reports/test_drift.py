@@ -66,7 +66,7 @@ def pushed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inventory]:
             routers = resolve_secrets(select(inventory, "LV-0201/gw,LV-0201/v6"))
             store = pin_all(inventory, routers)
             pusher = Pusher(Renderer(), store, BackupStore(inventory.trust_dir / "backups"),
-                            options=PushOptions(revert_after=2.0, come_back_within=20.0, poll_every=0.2))
+                            options=PushOptions(revert_after=30.0, come_back_within=20.0, poll_every=0.2))
             for desired in pusher.render(routers):
                 assert str(pusher.push(desired).status) == "changed"
             yield inventory
