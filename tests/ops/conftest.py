@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from support.fleet import PinnedFleet
+from support.inprocess import Twins
 
-from mikronet.inventory import Inventory, Router, resolve_secrets, select
+from mikronet.inventory import Inventory, Router, load_inventory, resolve_secrets, select
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Pusher, PushOptions
 from mikronet.render import Renderer
@@ -83,11 +84,28 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
     patch.undo()
 
 
+@pytest.fixture(scope="module")
+def plain_inventory(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch) -> Inventory:
+    """The same inventory, for routers simulated in this process (no fleet, no sockets)."""
+    folder = tmp_path_factory.mktemp("in-process")
+    (folder / "inventory.yaml").write_text(INVENTORY, encoding="utf-8")
+    return load_inventory(folder / "inventory.yaml")
+
+
+@pytest.fixture
+def twins(plain_inventory: Inventory) -> Twins:
+    """A factory-fresh twin of every router, in this process, for one test."""
+    return Twins.of(resolve_secrets(plain_inventory.routers), password=PASSWORD)
+
+
 def router(inventory: Inventory, router_id: str) -> Router:
     return resolve_secrets(select(inventory, router_id))[0]
 
 
-def pusher(inventory: Inventory, templates: Path | None = None, **options: object) -> Pusher:
+def pusher(inventory: Inventory, templates: Path | None = None, *, twins: Twins | None = None,
+           **options: object) -> Pusher:
+    """A pusher for the inventory's routers: over the network to the simulated fleet, or straight into
+    ``twins`` in this process."""
     return Pusher(
         Renderer(templates),
         TrustStore(inventory.known_hosts),
@@ -95,4 +113,5 @@ def pusher(inventory: Inventory, templates: Path | None = None, **options: objec
         # A window no loaded machine runs out of before the push verifies; a test that wants the
         # router's own revert to fire passes a short one.
         options=PushOptions(**{"revert_after": 30.0, "come_back_within": 20.0, "poll_every": 0.2, **options}),
+        connector=twins.connect if twins is not None else None,
     )

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.inprocess import Twins
 
-from mikronet.inventory import Inventory
+from mikronet.inventory import Inventory, Router
+from mikronet.ops.push import Pusher
 from mikronet.routeros import Set, diff, parse
 from mikronet.runner.results import Status
 from mikronet.sim.fleet import SimFleet
-from mikronet.transport import TrustStore, connect
+from mikronet.transport import Transport, TrustStore, connect
 
 from .conftest import PASSWORD, pusher, router
 
@@ -22,12 +25,9 @@ def _export(fleet: SimFleet, router_id: str) -> str:
     return fleet.call(lambda: fleet.device(router_id).export())
 
 
-@pytest.mark.parametrize("router_id", ["LV-0101/api", "LV-0102/tls", "LV-0102/ssh", "LV-0102/v6", "LV-0102/sshv6"])
-def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_nothing(
-    sim_inventory: Inventory, router_id: str
-) -> None:
-    p = pusher(sim_inventory)
-    desired = p.render([router(sim_inventory, router_id)])[0]
+def _push_twice_then_nothing_left(p: Pusher, inventory: Inventory, router_id: str,
+                                  session: Callable[[Router], Transport]) -> None:
+    desired = p.render([router(inventory, router_id)])[0]
 
     first = p.push(desired)
     assert first.status is Status.CHANGED, (first.error, first.reason)
@@ -46,26 +46,46 @@ def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_
     assert len(p.backups.history(router_id) if p.backups else []) == 2  # nothing changed, nothing committed
 
     # Nothing left behind: the revert is disarmed, the lock released, the backup and export files removed.
-    r = router(sim_inventory, router_id)
-    kind = "api-ssl" if r.transport == "api-ssl" else "api"  # the template closes plain API for api-ssl
-    with connect(r, TrustStore(sim_inventory.known_hosts), transport=kind) as session:
-        files = {row["name"] for row in session.print("/file")}
-        scheduled = [row["name"] for row in session.print("/system/scheduler")]
-        scripts = [row["name"] for row in session.print("/system/script")]
+    with session(router(inventory, router_id)) as opened:
+        files = {row["name"] for row in opened.print("/file")}
+        scheduled = [row["name"] for row in opened.print("/system/scheduler")]
+        scripts = [row["name"] for row in opened.print("/system/script")]
     assert not {name for name in files if name.startswith("mikronet-")}, files
     assert "mikronet-revert" not in scheduled
     assert "mikronet-lock" not in scripts
 
 
-def test_plan_on_a_hand_modified_router_shows_exactly_the_modification(
-    fleet: SimFleet, sim_inventory: Inventory
+@pytest.mark.parametrize("router_id", ["LV-0101/api", "LV-0102/v6"])
+def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_nothing(
+    plain_inventory: Inventory, twins: Twins, router_id: str
 ) -> None:
-    p = pusher(sim_inventory)
-    desired = p.render([router(sim_inventory, "LV-0101/hand")])[0]
+    """The pipeline itself, on routers simulated in this process (no sockets)."""
+    _push_twice_then_nothing_left(pusher(plain_inventory, twins=twins), plain_inventory, router_id, twins.connect)
+
+
+@pytest.mark.parametrize("router_id", ["LV-0102/tls", "LV-0102/ssh", "LV-0102/sshv6"])
+def test_push_over_each_transport_brings_the_router_to_its_template_and_a_second_push_changes_nothing(
+    sim_inventory: Inventory, router_id: str
+) -> None:
+    """The same over the network: API-SSL and SSH (v7 and v6), with their pins."""
+    trust = TrustStore(sim_inventory.known_hosts)
+
+    def session(r: Router) -> Transport:
+        # the template closes the plain API for api-ssl routers
+        return connect(r, trust, transport="api-ssl" if r.transport == "api-ssl" else "api")
+
+    _push_twice_then_nothing_left(pusher(sim_inventory), sim_inventory, router_id, session)
+
+
+def test_plan_on_a_hand_modified_router_shows_exactly_the_modification(
+    plain_inventory: Inventory, twins: Twins
+) -> None:
+    p = pusher(plain_inventory, twins=twins)
+    desired = p.render([router(plain_inventory, "LV-0101/hand")])[0]
     assert p.push(desired).status is Status.CHANGED
 
-    r = router(sim_inventory, "LV-0101/hand")
-    with connect(r, TrustStore(sim_inventory.known_hosts)) as session:
+    r = router(plain_inventory, "LV-0101/hand")
+    with twins.connect(r) as session:
         rows = session.print("/queue/simple", "?=name=school-internet", proplist=[".id"])
         session.call(session_command("/queue/simple", "set", {".id": rows[0][".id"], "max-limit": "5M/5M"}))
         session.call(session_command("/ip/dns", "set", {"servers": "8.8.8.8"}))
