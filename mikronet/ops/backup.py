@@ -98,7 +98,8 @@ class BackupStore:
                  push_timeout: float = 60.0) -> None:
         self.root = root
         self.author = re.sub(r"[<>\n\r]+", " ", author or "").strip() or "mikronet"
-        self.remote = RemoteSync(remote, self._git, timeout=push_timeout) if remote else None
+        self.remote = (RemoteSync(remote, self._git, timeout=push_timeout, state=root / ".git" / "mikronet-push-error")
+                       if remote else None)
         self._thread_lock = threading.Lock()
         self._cond = threading.Condition()
         self._pending: list[_Request] = []

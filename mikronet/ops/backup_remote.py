@@ -13,10 +13,12 @@ costs a bounded wait. The remote's URL is shown with any password in it masked.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from mikronet.secret import REDACTOR, display_url
 
@@ -62,12 +64,32 @@ class RemoteSync:
     returns the finished process; it is the store's own runner. Call :meth:`push` with the store's
     lock held: the rebase rewrites the working tree."""
 
-    def __init__(self, url: str, git: Git, *, timeout: float = 60.0) -> None:
+    def __init__(self, url: str, git: Git, *, timeout: float = 60.0, state: Path | None = None) -> None:
         self.url = url
         self.shown = display_url(url)
         self._git = git
         self.timeout = timeout
-        self.error: str | None = None
+        self._state = state
+        self._error: str | None = None
+
+    @property
+    def error(self) -> str | None:
+        """Why the last push failed (``None`` after one that went through). Kept in ``state`` (a file in
+        the repository's ``.git``) when given, so the next run, and ``push_status``, still know it."""
+        if self._state is not None and self._state.is_file():
+            return self._state.read_text(encoding="utf-8").strip() or None
+        return self._error
+
+    @error.setter
+    def error(self, value: str | None) -> None:
+        self._error = value
+        if self._state is None or not self._state.parent.is_dir():
+            return
+        if value is None:
+            with contextlib.suppress(FileNotFoundError):
+                self._state.unlink()
+        else:
+            self._state.write_text(value + "\n", encoding="utf-8")
 
     # -- the remote -----------------------------------------------------------------------------
 

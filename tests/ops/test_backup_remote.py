@@ -100,6 +100,8 @@ def test_an_unreachable_remote_keeps_the_commits_pending_and_the_next_push_deliv
     assert status.error is not None and "not-yet" in status.error
     assert "not yet on" in status.line()
     assert store.read("LV-0001/gw") == EXPORT.format(name="a")
+    again = BackupStore(tmp_path / "backups", remote=str(remote)).push_status()  # another run, later
+    assert again == status  # what is pending and why are kept with the repository
 
     remote.parent.mkdir()
     bare(remote)
