@@ -114,4 +114,6 @@ def pusher(inventory: Inventory, templates: Path | None = None, *, twins: Twins 
         # router's own revert to fire passes a short one.
         options=PushOptions(**{"revert_after": 30.0, "come_back_within": 20.0, "poll_every": 0.2, **options}),
         connector=twins.connect if twins is not None else None,
+        # in this process the routers' time is the simulator's clock: waiting moves it
+        **({"sleep": twins.sleep, "clock": twins.monotonic} if twins is not None else {}),
     )

@@ -12,7 +12,7 @@ from support.inprocess import Twins
 from mikronet.inventory import Inventory, Router
 from mikronet.ops.push import Pusher
 from mikronet.routeros import Set, diff, parse
-from mikronet.runner.results import Status
+from mikronet.runner.results import RouterResult, Status
 from mikronet.sim.fleet import SimFleet
 from mikronet.transport import Transport, TrustStore, connect
 
@@ -155,51 +155,43 @@ def test_injection_attempts_are_configured_as_literal_strings(
     assert users, "users still there"
 
 
-def test_a_template_that_closes_the_management_path_is_reverted(
-    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
-) -> None:
-    r = router(sim_inventory, "LV-0101/lock")
-    before = _export(fleet, r.id)
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "lockout.rsc.j2").write_text(
-        "/system identity\nset name=locked-out\n/ip service\nset api disabled=yes\n", encoding="utf-8"
-    )
-    r = type(r)(**{**r.__dict__, "template": "lockout"})
-    p = pusher(sim_inventory, templates, revert_after=2.0)  # the router's own revert must fire
-    result = p.push(p.render([r])[0])
-    assert result.status is Status.REVERTED, (result.status, result.error)
-    assert result.reason and "verification failed" in result.reason
-    assert any("api" in line for line in result.applied)
-    after = _export(fleet, r.id)
-    assert not diff(parse(after), parse(before), own="all")
+BAD_TEMPLATE = ("/system identity\nset name=half-way\n/ip address\nadd address=10.5.5.1/24 interface=no-such-port\n"
+                "/ip dns\nset servers=9.9.9.9\n")
 
 
-@pytest.mark.parametrize(("router_id", "applied"), [
-    # Over the API the commands pipelined behind the refused one ran too: they are named as applied.
-    ("LV-0101/fail", ["/system identity set name=half-way", "/ip dns set servers=9.9.9.9"]),
-    # Over SSH the console lines go one at a time: the first refusal stops the rest.
-    ("LV-0102/fail", ["/system identity set name=half-way"]),
-])
-def test_a_refused_operation_reverts_and_names_what_was_applied(
-    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path, router_id: str, applied: list[str]
-) -> None:
-    r = router(sim_inventory, router_id)
-    before = _export(fleet, r.id)
+def _push_bad_template(p_of: Callable[[Path], Pusher], inventory: Inventory, router_id: str,
+                       tmp_path: Path) -> RouterResult:
+    r = router(inventory, router_id)
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "bad.rsc.j2").write_text(
-        "/system identity\nset name=half-way\n/ip address\nadd address=10.5.5.1/24 interface=no-such-port\n"
-        "/ip dns\nset servers=9.9.9.9\n",
-        encoding="utf-8",
-    )
+    (templates / "bad.rsc.j2").write_text(BAD_TEMPLATE, encoding="utf-8")
     r = type(r)(**{**r.__dict__, "template": "bad"})
-    p = pusher(sim_inventory, templates)
+    p = p_of(templates)
     result = p.push(p.render([r])[0])
     assert result.status is Status.REVERTED, (result.status, result.error)
     assert "input does not match any value of interface" in (result.reason or "")
-    assert result.applied == applied
-    assert not diff(parse(_export(fleet, r.id)), parse(before), own="all")
+    return result
+
+
+def test_a_refused_operation_over_the_api_reverts_and_names_what_was_applied(
+    plain_inventory: Inventory, twins: Twins, tmp_path: Path
+) -> None:
+    before = twins.export("LV-0101/fail")
+    result = _push_bad_template(lambda t: pusher(plain_inventory, t, twins=twins), plain_inventory,
+                                "LV-0101/fail", tmp_path)
+    # Over the API the commands pipelined behind the refused one ran too: they are named as applied.
+    assert result.applied == ["/system identity set name=half-way", "/ip dns set servers=9.9.9.9"]
+    assert not diff(parse(twins.export("LV-0101/fail")), parse(before), own="all")
+
+
+def test_a_refused_operation_over_ssh_reverts_and_names_what_was_applied(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    before = _export(fleet, "LV-0102/fail")
+    result = _push_bad_template(lambda t: pusher(sim_inventory, t), sim_inventory, "LV-0102/fail", tmp_path)
+    # Over SSH the console lines go one at a time: the first refusal stops the rest.
+    assert result.applied == ["/system identity set name=half-way"]
+    assert not diff(parse(_export(fleet, "LV-0102/fail")), parse(before), own="all")
 
 
 def test_a_changed_ssh_host_key_is_refused_before_anything_is_sent(
@@ -341,3 +333,26 @@ def test_tls_is_verified_against_the_ca_file_when_no_fingerprint_is_pinned(
 
     with pytest.raises(TrustError, match="mikronet trust"):
         connect(type(r)(**{**r.__dict__, "ca_file": None}), unpinned)
+
+
+def test_the_routers_own_revert_restores_a_lockout_on_the_simulators_clock(
+    plain_inventory: Inventory, twins: Twins, tmp_path: Path
+) -> None:
+    """The template closes the API: verification cannot connect, and the router's scheduled revert loads
+    the backup by itself. The routers' time is the simulator's clock, moved by the push's own waiting:
+    a full-length revert window, no real seconds spent."""
+    r = router(plain_inventory, "LV-0101/lock")
+    before = twins.export(r.id)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "lockout.rsc.j2").write_text(
+        "/system identity\nset name=locked-out\n/ip service\nset api disabled=yes\n", encoding="utf-8"
+    )
+    r = type(r)(**{**r.__dict__, "template": "lockout"})
+    p = pusher(plain_inventory, templates, twins=twins, revert_after=60.0)
+    result = p.push(p.render([r])[0])
+    assert result.status is Status.REVERTED, (result.status, result.error, result.reason)
+    assert result.reason and "verification failed" in result.reason
+    assert any("api" in line for line in result.applied)
+    assert twins.clock.monotonic() >= 60  # the router waited its whole window, on its own clock
+    assert not diff(parse(twins.export(r.id)), parse(before), own="all")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from mikronet.errors import AuthenticationError, TransportError
 from mikronet.inventory import Router
-from mikronet.sim.device import DeviceSpec, SimDevice
+from mikronet.sim.clock import ManualClock
+from mikronet.sim.device import DeviceOptions, DeviceSpec, SimDevice
 from mikronet.transport import Command, Reply
 from mikronet.transport.api import ApiOptions, ApiTransport
 
@@ -36,6 +37,9 @@ class InProcessTransport(ApiTransport):
     def _connect(self) -> object:
         if not self.device.online:
             raise TransportError("connection refused: the router is not answering", router=self.router_id)
+        services = self.device.call("/ip/service/print", {}, ("?name=api",), user=self.username).rows
+        if services and services[0].get("disabled") in ("true", "yes"):
+            raise TransportError("connection refused: the API service is disabled", router=self.router_id)
         self.stats.connects += 1
         return self.device
 
@@ -62,20 +66,32 @@ class InProcessTransport(ApiTransport):
 
 @dataclass
 class Twins:
-    """Simulated routers in this process, one per inventory router, and the connector that reaches them."""
+    """Simulated routers in this process, one per inventory router, and the connector that reaches them.
+
+    They share one :class:`ManualClock`: :meth:`sleep` and :meth:`monotonic` are that clock, to hand to
+    ``Pusher(sleep=…, clock=…)`` so that a push waiting for a router's revert moves the routers' time
+    instead of waiting in real time."""
 
     devices: dict[str, SimDevice] = field(default_factory=dict)
     refuse_login: set[str] = field(default_factory=set)
+    clock: ManualClock = field(default_factory=ManualClock)
 
     @classmethod
-    def of(cls, routers: Iterable[Router], *, password: str) -> Twins:
+    def of(cls, routers: Iterable[Router], *, password: str, options: DeviceOptions | None = None) -> Twins:
         """A factory-fresh twin of each router (its model, serial and RouterOS version)."""
         twins = cls()
         for router in routers:
             spec = DeviceSpec(router.id, router.model, router.serial or f"IP{len(twins.devices):06d}",
                               router.routeros or "7.16.2", username=router.username or "admin", password=password)
-            twins.devices[router.id] = SimDevice(spec)
+            twins.devices[router.id] = SimDevice(spec, clock=twins.clock, options=options)
         return twins
+
+    def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` pass on the routers (their timers fire), at once."""
+        self.clock.advance(seconds)
+
+    def monotonic(self) -> float:
+        return self.clock.monotonic()
 
     def connect(self, router: Router) -> InProcessTransport:
         """The connector: ``Pusher(connector=twins.connect)``, ``Fleet(connector=twins.connect)``."""
