@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Desired, Pusher, PushOptions
 from mikronet.render import Renderer
+from mikronet.routeros.version import is_v6
 from mikronet.runner import Context, Event, Interrupt, Observer, RolloutPolicy, Runner, RunResult
 from mikronet.runner.results import RouterResult, Stands, Status, op_line
 from mikronet.transport import Transport, TrustStore, connect
@@ -193,7 +194,7 @@ class Fleet:
         def work(target: Router, ctx: Context) -> RouterResult:
             def current(session: Transport) -> RouterResult:
                 version = session.read_state([], pusher.schema).version or ""
-                text = export_whole(session, "mikronet-restore", hide_sensitive=version.startswith("6."))
+                text = export_whole(session, "mikronet-restore", hide_sensitive=is_v6(version))
                 return RouterResult(target.id, Status.OK, details={"export": text})
 
             read = self._session(target, current)
