@@ -130,24 +130,39 @@ INJECTIONS = [
 ]
 
 
-@pytest.mark.parametrize("transport", ["api", "ssh"])
-def test_injection_attempts_are_configured_as_literal_strings(
-    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path, transport: str
-) -> None:
+def _push_injections(p_of: Callable[[Path], Pusher], inventory: Inventory, router_id: str,
+                     tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
     lines = ["/ip firewall address-list"]
     for index, _ in enumerate(INJECTIONS):
         lines.append(f"add address=10.9.9.{index} list=inj comment={{{{ values[{index}] }}}}")
     (templates / "inject.rsc.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    router_id = "LV-0101/inject" if transport == "api" else "LV-0102/pinned"
-    r = router(sim_inventory, router_id)
+    r = router(inventory, router_id)
     r = type(r)(**{**r.__dict__, "template": "inject", "vars": {"values": INJECTIONS}})
-    p = pusher(sim_inventory, templates)
+    p = p_of(templates)
     result = p.push(p.render([r])[0])
     assert result.status is Status.CHANGED, (result.error, result.reason)
-    device = fleet.device(router_id)
-    assert device.boot_count == 1  # nothing rebooted it
+
+
+def test_injection_attempts_over_the_api_are_configured_as_literal_strings(
+    plain_inventory: Inventory, twins: Twins, tmp_path: Path
+) -> None:
+    _push_injections(lambda t: pusher(plain_inventory, t, twins=twins), plain_inventory, "LV-0101/inject", tmp_path)
+    assert twins.devices["LV-0101/inject"].boot_count == 1  # nothing rebooted it
+    with twins.connect(router(plain_inventory, "LV-0101/inject")) as session:
+        rows = session.print("/ip/firewall/address-list", "?=list=inj")
+        users = session.print("/user")
+    assert sorted(row["comment"] for row in rows) == sorted(INJECTIONS)
+    assert users, "users still there"
+
+
+def test_injection_attempts_over_ssh_are_configured_as_literal_strings(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    _push_injections(lambda t: pusher(sim_inventory, t), sim_inventory, "LV-0102/pinned", tmp_path)
+    assert fleet.device("LV-0102/pinned").boot_count == 1  # nothing rebooted it
+    r = router(sim_inventory, "LV-0102/pinned")
     with connect(r, TrustStore(sim_inventory.known_hosts), transport="api") as session:
         rows = session.print("/ip/firewall/address-list", "?=list=inj")
         users = session.print("/user")
