@@ -10,18 +10,28 @@ SERVICES_ENV := .services.env
 
 .PHONY: demo test lint services services-down bench clean
 
-$(STAMP): pyproject.toml
+# the demo needs the simulator's extra; the tests need it too, and the third-party clients
+DEMO_STAMP := $(VENV)/.installed-demo
+
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-demo: $(STAMP)
+$(DEMO_STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[sim]'
+	touch $(DEMO_STAMP)
+
+$(STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[test,sim,clients]'
+	touch $(STAMP) $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/mikronet demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check mikronet tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # PostgreSQL on loopback for the ledger tests, Chromium for the reports' browser tests (.ci/services)
 services:

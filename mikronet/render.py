@@ -41,6 +41,8 @@ from jinja2.exceptions import SecurityError
 from mikronet.errors import MikronetError, TemplateError
 from mikronet.hardware import model_info
 from mikronet.inventory.model import SecretRef
+from mikronet.render_check import TEMPLATE_SUFFIX, RenderCheck, RenderProblem, check_lines, check_render
+from mikronet.render_trace import Rendered, lint_router, render_traced, router_packages
 from mikronet.render_vars import template_variables
 from mikronet.routeros import Version, parse_version, quote
 from mikronet.secret import MASK, Secret
@@ -64,7 +66,6 @@ __all__ = [
     "router_packages",
 ]
 
-TEMPLATE_SUFFIX = ".rsc.j2"
 _QUOTED_EXPRESSION = re.compile(r"""["']\s*\{\{|\}\}\s*["']""")
 _REVEAL = "mikronet:reveal"  # a context key no template or inventory variable can be named
 _CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -418,6 +419,3 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
-# The check of many routers and the traced rendering live beside, and are part of this module's surface.
-from mikronet.render_check import RenderCheck, RenderProblem, check_lines, check_render  # noqa: E402
-from mikronet.render_trace import Rendered, lint_router, render_traced, router_packages  # noqa: E402

@@ -13,12 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mikronet.errors import InputError, LintError, ScriptError, TemplateError
+from mikronet.routeros import parse
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
     from mikronet.render import Renderer
 
-__all__ = ["RenderCheck", "RenderProblem", "check_lines", "check_render"]
+__all__ = ["TEMPLATE_SUFFIX", "RenderCheck", "RenderProblem", "check_lines", "check_render"]
+
+TEMPLATE_SUFFIX = ".rsc.j2"
+"""A template file's suffix: ``templates/NAME.rsc.j2`` renders the routers whose template is NAME."""
+
 
 @dataclass(frozen=True)
 class RenderProblem:
@@ -87,9 +92,6 @@ def check_render(
     Failures that are the same (same template, line and message, the router's own name taken out)
     are one :class:`RenderProblem` listing every router they hit, in inventory order.
     """
-    from mikronet.render import TEMPLATE_SUFFIX
-    from mikronet.routeros import parse
-
     def default(router: Router) -> object:
         text = renderer.render_router(router)
         try:

@@ -16,9 +16,16 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Final
 
-__all__ = ["BASE_SPELLINGS", "MASK", "REDACTOR", "RedactingFilter", "Redactor", "Secret"]
+__all__ = ["BASE_SPELLINGS", "MASK", "REDACTOR", "RedactingFilter", "Redactor", "Secret", "display_url"]
 
 MASK: Final = "***"
+
+_URL_PASSWORD: Final = re.compile(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", re.IGNORECASE)
+
+
+def display_url(url: str) -> str:
+    """The URL with a password masked (``postgresql://anna:***@db/ledger``), to show in errors and logs."""
+    return _URL_PASSWORD.sub(r"\1:***@", url)
 
 
 def _python_repr(value: str) -> str:

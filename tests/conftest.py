@@ -1,4 +1,5 @@
-"""What tests across the folders share: a ledger on SQLite and on a real PostgreSQL server.
+"""What tests across the folders share (their helpers live in ``tests/support``): a simulated fleet
+with every router pinned, and a ledger on SQLite and on a real PostgreSQL server.
 
 Ledger tests (and every test of what a command records) run on both.
 
@@ -14,11 +15,15 @@ from __future__ import annotations
 import os
 import shlex
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import pytest
+from support.fleet import PinnedFleet, pinned_fleet
+from support.services import missing
 
 from mikronet.ledger import display_url
 
@@ -38,14 +43,8 @@ def _services_env() -> dict[str, str]:
     return values
 
 
-def _required() -> bool:
-    return bool(os.environ.get("CI") or os.environ.get("MIKRONET_REQUIRE_SERVICES"))
-
-
-def _no_server(reason: str) -> None:
-    if _required():
-        pytest.fail(f"PostgreSQL is required here (CI / MIKRONET_REQUIRE_SERVICES) but {reason}", pytrace=False)
-    pytest.skip(f"no PostgreSQL server: {reason}")
+def _no_server(reason: str) -> NoReturn:
+    missing(f"no PostgreSQL server: {reason}")
 
 
 @pytest.fixture(scope="session")
@@ -104,3 +103,16 @@ def make_url(kind: str, request: pytest.FixtureRequest, folder: Path) -> str:
 def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty ledger, once on SQLite and once on PostgreSQL."""
     return make_url(request.param, request, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def start_pinned_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., PinnedFleet]]:
+    """``start_pinned_fleet(inventory_text, environ={...}, options=FleetOptions(...))``: an inventory, its
+    simulated fleet and every router pinned, running until the end of the test module."""
+    with ExitStack() as stack:
+
+        def start(inventory_text: str, **kwargs: Any) -> PinnedFleet:
+            root: Path = tmp_path_factory.mktemp("fleet")
+            return stack.enter_context(pinned_fleet(inventory_text, root, **kwargs))
+
+        yield start

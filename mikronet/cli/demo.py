@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from mikronet.cli.main import get_app
+from mikronet.cli.sim import require_simulator
 from mikronet.secret import REDACTOR
 
 __all__ = ["demo"]
@@ -55,6 +56,7 @@ def _summary(run: Any) -> None:
 @click.pass_context
 def demo(ctx: click.Context, keep: bool, out: Path) -> None:
     """Rehearse a rollout on a simulated fleet: trust, canary, waves, a stop, a resume, an upgrade, reports."""
+    require_simulator("demo")
     from mikronet.cli.main import main
     from mikronet.cli.output import Lines
     from mikronet.cli.root import open_fleet, open_ledger

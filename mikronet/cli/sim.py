@@ -7,6 +7,7 @@ inventory with every router pointing at its simulated twin (``mikronet -i DIR/in
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import signal
 import threading
@@ -16,6 +17,10 @@ from typing import Any
 import click
 
 from mikronet.cli.main import get_app
+from mikronet.errors import InputError
+
+SIM_EXTRA_MODULES = ("asyncssh", "cryptography")
+"""What the simulator needs beyond the product: the ``sim`` extra of the package."""
 
 DEFAULT_DIR = Path(".sim")
 
@@ -94,9 +99,18 @@ def _fleet_arguments(f: Any) -> Any:
     return f
 
 
+def require_simulator(command: str) -> None:
+    """Stop with exit status 2 and the install line when the ``sim`` extra is not installed."""
+    missing = [name for name in SIM_EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise InputError(f"`mikronet {command}` needs the simulator, which is not installed (missing: "
+                         f"{', '.join(missing)}); install it with: pip install 'mikronet[sim]'")
+
+
 @click.group()
 def sim() -> None:
     """Simulated RouterOS routers on loopback, one per inventory router."""
+    require_simulator("sim")
 
 
 def _summary(endpoints: dict[str, Any], inventory: Path, as_json: bool,

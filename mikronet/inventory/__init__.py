@@ -21,6 +21,7 @@ from mikronet.inventory.edit import add_plan, add_router, update_router
 from mikronet.inventory.loader import inventory_files, inventory_problems, load_inventory
 from mikronet.inventory.model import (
     DEFAULT_PORTS,
+    BackupSettings,
     ConnectionType,
     Group,
     Inventory,
@@ -43,6 +44,7 @@ from mikronet.inventory.windows import BlockedDates, HourRange, MaintenanceWindo
 __all__ = [
     "DEFAULT_PORTS",
     "LIMIT_FIELDS",
+    "BackupSettings",
     "BlockedDates",
     "ConnectionType",
     "CountingRule",

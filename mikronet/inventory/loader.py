@@ -3,7 +3,8 @@
 The steps are explicit: find the files → load the inventory's own hardware file, if one declares
 it (``hardware:``), into the model lookup → read each file with line numbers → validate each against
 the schema → merge (``defaults`` keys, ``groups``, ``contracts`` and ``windows`` entries, and
-``programme``, ``known_hosts``, ``templates`` and ``hardware`` may each be set in one file only;
+``programme``, ``known_hosts``, ``templates``, ``hardware`` and ``backups`` may each be set in one file
+only;
 ``schools`` concatenate) → resolve every school and router through ``defaults → groups → school →
 router`` → check what spans files (duplicate ids, addresses and serials, overlapping school networks). Every
 problem found is reported with its file, line and field; nothing is returned unless there are none.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -21,7 +23,7 @@ from typing import Any
 from mikronet.errors import InventoryError
 from mikronet.inventory.checks import overlap_problems
 from mikronet.inventory.hardware_file import load_local_hardware
-from mikronet.inventory.model import Group, Inventory, Origin
+from mikronet.inventory.model import BackupSettings, Group, Inventory, Origin
 from mikronet.inventory.programme import MunicipalityContract, Programme
 from mikronet.inventory.resolve import Collector, Piece, make_piece, resolve_all, set_keys
 from mikronet.inventory.source import Located, Problem, read_text_file, read_yaml
@@ -32,6 +34,7 @@ __all__ = ["inventory_files", "inventory_problems", "load_inventory"]
 log = logging.getLogger(__name__)
 
 _SUFFIXES = (".yaml", ".yml")
+_SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?[^/:]+:(?!//)")  # git's host:path (user@host:repo.git)
 
 
 def inventory_files(path: Path) -> list[Path]:
@@ -89,7 +92,7 @@ class _Merge:
         self.default_keys: dict[tuple[str, ...], Origin] = {}
         self.groups: dict[str, tuple[Piece, Group]] = {}
         self.schools: list[tuple[Piece, Any]] = []
-        self.once: dict[str, tuple[Located, Any]] = {}  # known_hosts, templates, programme
+        self.once: dict[str, tuple[Located, Any]] = {}  # known_hosts, templates, programme, backups
         self.contracts: dict[str, tuple[Located, Any]] = {}
         self.windows: dict[str, tuple[Located, Any]] = {}
 
@@ -113,7 +116,7 @@ class _Merge:
             vars_ = MappingProxyType(dict(piece.vars))
             line = doc.line_of(("groups", name))
             self.groups[name] = (piece, Group(name, group.description, vars_, str(doc.file), line))
-        for once in ("known_hosts", "templates", "programme"):
+        for once in ("known_hosts", "templates", "programme", "backups"):
             if getattr(model, once) is not None:
                 self._once(once, doc, model)
         for section, target in (("contracts", self.contracts), ("windows", self.windows)):
@@ -160,6 +163,15 @@ class _Merge:
                 self.problems.add(doc, ("windows", name), f"no group {name!r} (groups: {known}; or 'default')")
             result[name] = window_value(name, value, None if name == "default" else default, doc, self.problems.add)
         return MappingProxyType(result)
+
+    def backups(self) -> BackupSettings:
+        if "backups" not in self.once:
+            return BackupSettings()
+        doc, section = self.once["backups"]
+        remote = str(section.remote)
+        if "://" not in remote and not _SCP_LIKE.match(remote):  # a folder: from the file's own folder
+            remote = os.path.normpath(doc.file.parent / os.path.expanduser(remote))
+        return BackupSettings(remote, str(doc.file), doc.line_of(("backups", "remote")))
 
     def path(self, key: str) -> Path | None:
         if key not in self.once:
@@ -260,6 +272,7 @@ def _load(
         contracts=contracts,
         windows=windows,
         templates=merged.path("templates"),
+        backups=merged.backups(),
     )
     log.debug(
         "loaded inventory %s: %d schools, %d routers from %d files",

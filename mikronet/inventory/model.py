@@ -25,6 +25,7 @@ from mikronet.secret import Secret
 
 __all__ = [
     "DEFAULT_PORTS",
+    "BackupSettings",
     "ConnectionType",
     "Group",
     "Inventory",
@@ -240,6 +241,18 @@ def _refs_in(value: Any) -> list[SecretRef]:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    """Where the backups beside the inventory go besides their own git repository."""
+
+    remote: str | None = None
+    """The shared git remote every backup commit is pushed to (the ``backups:`` section): a URL, or a
+    folder resolved against the inventory file that names it. ``None``: the backups stay local."""
+    file: str | None = None
+    line: int | None = None
+    """Where ``remote`` is set (for messages about it)."""
+
+
+@dataclass(frozen=True)
 class Inventory:
     """A loaded, validated inventory."""
 
@@ -258,6 +271,8 @@ class Inventory:
     """Group name (or ``default``) → its maintenance window (the ``windows:`` section)."""
     templates: Path | None = None
     """The templates folder the inventory names (``templates:``), if it names one."""
+    backups: BackupSettings = field(default_factory=BackupSettings)
+    """The ``backups:`` section: the shared remote, if any."""
 
     @cached_property
     def _routers_by_id(self) -> Mapping[str, Router]:

@@ -251,6 +251,25 @@ class GroupIn(SettingsIn):
     description: str | None = None
 
 
+class BackupsIn(_Model):
+    """``backups: {remote: URL-or-path}``: the git remote every backup commit is pushed to, shared
+    by a team (a relative path is read from the inventory file's folder)."""
+
+    remote: str
+
+    @field_validator("remote")
+    @classmethod
+    def _remote(cls, value: str) -> str:
+        text = value.strip()
+        if not text:
+            raise ValueError("is empty; give a git URL (ssh://…, https://…, host:path) or a folder")
+        if text.startswith("-"):
+            raise ValueError(f"{text!r} starts with '-'; a git remote is a URL or a path")
+        if any(c in text for c in "\n\r\t\0"):
+            raise ValueError("holds a control character; a git remote is one line")
+        return text
+
+
 class InventoryFile(_Model):
     defaults: SettingsIn | None = None
     groups: dict[str, GroupIn] = Field(default_factory=dict)
@@ -261,6 +280,7 @@ class InventoryFile(_Model):
     programme: ProgrammeIn | None = None
     contracts: dict[str, ContractIn] = Field(default_factory=dict)
     windows: dict[str, WindowIn] = Field(default_factory=dict)
+    backups: BackupsIn | None = None
 
     @field_validator("groups", "windows")
     @classmethod
@@ -382,7 +402,7 @@ def validate_located(located: Located) -> tuple[InventoryFile | None, list[Probl
                 located.line_of(()),
                 None,
                 "expected a mapping with 'defaults', 'groups', 'schools' (and optionally 'programme', "
-                "'contracts', 'windows', 'templates', 'known_hosts', 'hardware') at the top",
+                "'contracts', 'windows', 'templates', 'known_hosts', 'hardware', 'backups') at the top",
             )
         ]
     try:

@@ -12,12 +12,12 @@ absolute, as SQLAlchemy reads them), a plain file path, or ``postgresql://…`` 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from mikronet.errors import LedgerError
+from mikronet.secret import display_url
 
 __all__ = ["Backend", "display_url", "open_backend", "sqlite_path"]
 
@@ -54,14 +54,6 @@ class Backend(Protocol):
     def rollback(self) -> None: ...
 
     def close(self) -> None: ...
-
-
-_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", re.IGNORECASE)
-
-
-def display_url(url: str) -> str:
-    """The URL with a password masked (``postgresql://anna:***@db/ledger``)."""
-    return _PASSWORD.sub(r"\1:***@", url)
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 
 from mikronet.errors import LedgerError
-from mikronet.ledger.backend import display_url
+from mikronet.secret import display_url
 
 __all__ = ["LOCK_TIMEOUT_S", "PostgresBackend"]
 

@@ -16,28 +16,37 @@ in one ``git fast-import`` stream (still one commit per router), so a fleet run 
 processes per batch instead of three per router. ``save`` returns only once its commit is made.
 
 git is required: without it there is no history, and a backup without history is refused.
+
+With a ``remote`` (the inventory's ``backups: {remote: …}``), every batch of commits is pushed to
+that shared git remote (:mod:`mikronet.ops.backup_remote`): a teammate's pushes are fetched and
+rebased over, an unreachable remote is reported by :meth:`BackupStore.push_status` and retried with
+the next save, never lost. A new store whose remote already holds backups starts from them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import re
 import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mikronet.errors import RouterError
 from mikronet.files import write_atomic
+from mikronet.ops.backup_remote import PushStatus, RemoteSync
 from mikronet.secret import REDACTOR
 
-__all__ = ["BackupError", "BackupStore", "Commit", "check_export"]
+__all__ = ["BackupError", "BackupStore", "Commit", "PushStatus", "check_export"]
+
+log = logging.getLogger(__name__)
 
 _HEADER = re.compile(r"^# .*by RouterOS \S+", re.MULTILINE)
 _LOCK_NAME = ".mikronet.lock"
@@ -88,9 +97,12 @@ class Commit:
 class BackupStore:
     """One inventory's backup folder, a git repository."""
 
-    def __init__(self, root: Path, *, author: str | None = None) -> None:
+    def __init__(self, root: Path, *, author: str | None = None, remote: str | None = None,
+                 push_timeout: float = 60.0) -> None:
         self.root = root
         self.author = re.sub(r"[<>\n\r]+", " ", author or "").strip() or "mikronet"
+        self.remote = (RemoteSync(remote, self._git, timeout=push_timeout, state=root / ".git" / "mikronet-push-error")
+                       if remote else None)
         self._thread_lock = threading.Lock()
         self._cond = threading.Condition()
         self._pending: list[_Request] = []
@@ -167,6 +179,8 @@ class BackupStore:
                     changed.append(request)
                 if changed:
                     self._fast_import(changed)
+                    if self.remote is not None:
+                        self._push_locked()
         except BackupError as exc:
             for request in batch:
                 request.error = BackupError(exc.message, router=request.router_id)
@@ -207,6 +221,36 @@ class BackupStore:
             for request in requests:
                 self._subjects[str(request.path.relative_to(self.root))] = f"{request.router_id}: {request.message}"
 
+    # -- the shared remote ---------------------------------------------------------------------
+
+    def push(self) -> PushStatus | None:
+        """Push what is pending to the shared remote now (``None`` when the store has no remote).
+        Each save pushes by itself; this is for a retry, or a summary at the end of a run."""
+        if self.remote is None:
+            return None
+        with self._locked():
+            return self._push_locked()
+
+    def push_status(self) -> PushStatus | None:
+        """How many commits are not yet on the shared remote and why the last push failed, if it did
+        (``None`` when the store has no remote). Reads the repository; contacts nothing."""
+        if self.remote is None:
+            return None
+        if not (self.root / ".git").exists():
+            return PushStatus(self.remote.shown, 0, self.remote.error)
+        with self._thread_lock:
+            return self.remote.status()
+
+    def _push_locked(self) -> PushStatus:
+        assert self.remote is not None
+        before = self._git("rev-parse", "HEAD").stdout.strip()
+        status = self.remote.push()
+        if self._git("rev-parse", "HEAD").stdout.strip() != before:  # rebased over a teammate's commits
+            self._subjects = None
+        if status.error is not None:
+            log.warning("backups: %s", status.line())
+        return status
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """Hold the folder's lock: one writer at a time across threads and processes."""
@@ -232,6 +276,8 @@ class BackupStore:
 
     def _init(self) -> None:
         self._git_checked("init", "--quiet")
+        if self.remote is not None and self.remote.adopt():
+            return  # the team's backups, .gitignore and all
         (self.root / ".gitignore").write_text(f"{_LOCK_NAME}\n.*.rsc.*\n", encoding="utf-8")
         self._git_checked("add", ".gitignore")
         self._git_checked("commit", "--quiet", "-m", "backups: ignore the lock file")
@@ -242,13 +288,14 @@ class BackupStore:
         local = re.sub(r"[^a-z0-9.]+", ".", (name or self.author).lower()).strip(".") or "mikronet"
         return f"{local}@mikronet.invalid"
 
-    def _git(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ)
-        env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = self.author
-        env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = self._email()
+    def _git(self, *args: str, env: Mapping[str, str] | None = None,
+             timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+        full = {**os.environ, **(env or {})}
+        full["GIT_AUTHOR_NAME"] = full["GIT_COMMITTER_NAME"] = self.author
+        full["GIT_AUTHOR_EMAIL"] = full["GIT_COMMITTER_EMAIL"] = self._email()
         return subprocess.run(
             ["git", "-C", str(self.root), "-c", "core.quotepath=off", "-c", "commit.gpgsign=false", *args],
-            capture_output=True, text=True, env=env, check=False,
+            capture_output=True, text=True, env=full, check=False, timeout=timeout,
         )
 
     def _git_checked(self, *args: str, router_id: str | None = None) -> subprocess.CompletedProcess[str]:

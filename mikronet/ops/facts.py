@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from mikronet.hardware import find_model
 from mikronet.ops.backup import BackupStore, check_export
-from mikronet.ops.guard import uptime_seconds
+from mikronet.routeros.values import duration_seconds
+from mikronet.routeros.version import is_v6
 from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.transport import Command, Transport
 
@@ -42,7 +43,7 @@ def _bytes(text: str | None) -> int | None:
 def _seconds(text: str | None) -> int | None:
     if not text:
         return None
-    value = uptime_seconds(text)
+    value = duration_seconds(text)
     return round(value) if value is not None else None
 
 
@@ -112,18 +113,9 @@ def facts_result(router: Router, facts: Mapping[str, Any]) -> RouterResult:
 
 
 def export_whole(transport: Transport, name: str, *, hide_sensitive: bool) -> str:
-    """The router's export through the file ``name.rsc``, fetched whole and checked; the file is removed."""
-    args: Mapping[str, str] = {"file": name, **({"hide-sensitive": ""} if hide_sensitive else {})}
-    replies = transport.run([
-        Command("/", "export", args),
-        Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={name}.rsc",)),
-    ])
-    try:
-        replies[0].raise_for_error(transport.router_id)
-        data = transport.fetch_file(f"{name}.rsc", listing=replies[1])
-    finally:
-        transport.run([Command("/file", "remove", {"numbers": f"{name}.rsc"})])
-    text = data.decode("utf-8", "surrogateescape").replace("\r\n", "\n")
+    """The router's whole export through the file ``name.rsc`` (:meth:`Transport.export`), checked to
+    be a complete export; the file is removed."""
+    text = transport.export(file=name, hide_sensitive=hide_sensitive)
     check_export(text, transport.router_id)
     return text
 
@@ -133,7 +125,7 @@ def backup_router(transport: Transport, store: BackupStore) -> RouterResult:
     but the export file it removes again."""
     resource = transport.run([Command("/system/resource", "print", {".proplist": "version"})])[0]
     version = str(resource.rows[0].get("version", "")) if resource.ok and resource.rows else ""
-    text = export_whole(transport, BACKUP_FILE, hide_sensitive=version.startswith("6."))
+    text = export_whole(transport, BACKUP_FILE, hide_sensitive=is_v6(version))
     before = store.commits(transport.router_id)
     path = store.save(transport.router_id, text, "backup")
     changed = store.commits(transport.router_id) != before

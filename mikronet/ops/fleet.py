@@ -103,7 +103,8 @@ class Fleet:
 
     @property
     def backups(self) -> BackupStore:
-        return BackupStore(self.inventory.trust_dir / "backups", author=self.technician)
+        return BackupStore(self.inventory.trust_dir / "backups", author=self.technician,
+                           remote=self.inventory.backups.remote)
 
     @property
     def runs_dir(self) -> Path:

@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 
 from mikronet.clock import for_people
 from mikronet.processes import pid_alive
+from mikronet.routeros.values import duration_seconds
+from mikronet.transport import EXPORT_FILE as TRANSPORT_EXPORT_FILE
 from mikronet.transport import Command, Reply
 
 __all__ = [
@@ -44,13 +46,12 @@ __all__ = [
     "lock_command",
     "restore_command",
     "unlock_command",
-    "uptime_seconds",
 ]
 
 LOCK_NAME = "mikronet-lock"
 REVERT_NAME = "mikronet-revert"
 BACKUP_NAME = "mikronet-pre-push"
-EXPORT_FILE = "mikronet-export"
+EXPORT_FILE = TRANSPORT_EXPORT_FILE
 OWN_NAMES = frozenset({LOCK_NAME, REVERT_NAME})
 """Items of mikronet's own that a template's owned menus never see."""
 
@@ -125,30 +126,13 @@ def inspect_commands() -> list[Command]:
     ]
 
 
-def uptime_seconds(duration: str) -> float | None:
-    """RouterOS uptime (``1w2d03:04:05``, ``3h2m1s``) in seconds."""
-    total = 0.0
-    rest = duration.strip()
-    clock = re.search(r"(\d+):(\d+):(\d+)$", rest)
-    if clock:
-        total += int(clock[1]) * 3600 + int(clock[2]) * 60 + int(clock[3])
-        rest = rest[: clock.start()]
-    units = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
-    parts = re.findall(r"(\d+)(ms|[wdhms])", rest)
-    if not parts and not clock:
-        return None
-    for number, unit in parts:
-        total += int(number) * (0.001 if unit == "ms" else units[unit])
-    return total
-
-
 def inspect(replies: Sequence[Reply]) -> Leftovers:
     """Read the answers to :func:`inspect_commands` (errors count as "nothing there")."""
     uptime_rows, locks, reverts, backups, exports = (r.rows if r.ok else () for r in replies)
     lock_row: Mapping[str, str] | None = next(iter(locks), None)
     revert_row = next(iter(reverts), None)
     files = tuple(str(row.get("name", "")) for row in (*backups, *exports))
-    uptime = uptime_seconds(str(uptime_rows[0].get("uptime", ""))) if uptime_rows else None
+    uptime = duration_seconds(str(uptime_rows[0].get("uptime", ""))) if uptime_rows else None
     return Leftovers(
         lock=_parse_lock(str(lock_row.get("comment", ""))) if lock_row else None,
         lock_present=lock_row is not None,

@@ -63,12 +63,12 @@ from mikronet.routeros import (
     lint,
     matches,
     parse,
-    parse_version,
 )
 from mikronet.routeros import Set as SetOp
+from mikronet.routeros.version import is_v6
 from mikronet.runner.results import RouterResult, Stands, Status, op_line
 from mikronet.secret import MASK, REDACTOR
-from mikronet.transport import ActualState, Command, Reply, Transport, TrustStore, connect
+from mikronet.transport import ActualState, Command, Reply, Transport, TrustStore, connect, export_commands
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
@@ -113,20 +113,9 @@ class Desired:
     config: Config
 
 
-def _is_v6(version: str | None) -> bool:
-    try:
-        return version is not None and parse_version(version).major == 6
-    except ValueError:
-        return False
-
-
 def _export_commands(hide_sensitive: bool) -> list[Command]:
-    """``/export file=…`` and the listing of that file (RouterOS 6 needs ``hide-sensitive``)."""
-    args = {"file": guard.EXPORT_FILE, **({"hide-sensitive": ""} if hide_sensitive else {})}
-    return [
-        Command("/", "export", args),
-        Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={guard.EXPORT_FILE}.rsc",)),
-    ]
+    """The export a push reads back, in the same round trip as what rides with it."""
+    return export_commands(guard.EXPORT_FILE, hide_sensitive=hide_sensitive)
 
 
 def _without_own(state: ActualState) -> ActualState:
@@ -311,7 +300,7 @@ class Pusher:
         commit the router's export now, so the history keeps its before/after pair."""
         if self.backups is None or not self.backups.last_subject(transport.router_id).endswith(": before push"):
             return
-        hide = _is_v6(run.state.version if run.state else None)
+        hide = is_v6(run.state.version if run.state else None)
         replies = transport.run(_export_commands(hide))
         self._store_after(run, transport, replies, interrupted=True)
         transport.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
@@ -322,7 +311,7 @@ class Pusher:
         router_id = run.desired.router.id
         result = run.result
         if not run.plan:
-            hide = _is_v6(run.state.version if run.state else None)
+            hide = is_v6(run.state.version if run.state else None)
             replies = transport.run([guard.disarm_command(), guard.unlock_command(), *_export_commands(hide)])
             replies[0].raise_for_error(router_id)
             self._store_after(run, transport, replies[2:4], interrupted=True)
@@ -359,7 +348,7 @@ class Pusher:
         run.report("locking", None)
         # The export rides with the lock, before it: the stored backup never holds mikronet's own items.
         replies = transport.run([*([guard.unlock_command()] if stale_lock else []),
-                                 *_export_commands(_is_v6(run.state.version)), lock])
+                                 *_export_commands(is_v6(run.state.version)), lock])
         if not replies[-1].ok:
             transport.run(guard.cleanup_commands((f"{guard.EXPORT_FILE}.rsc",)))
             exc = RouterBusyError(f"another push took its lock first ({replies[-1].error}); nothing was changed",
@@ -469,7 +458,7 @@ class Pusher:
                 return self._await_revert(run, run.before_export,
                                           f"verification failed: the router does not hold {len(left)} planned "
                                           f"change(s), first: {op_line(next(iter(left)))}")
-            hide = _is_v6(after.version)
+            hide = is_v6(after.version)
             # Where the export comes inline, its file goes in the same round trip (the print has it).
             files = (f"{guard.BACKUP_NAME}.backup", *((f"{guard.EXPORT_FILE}.rsc",) if run.inline else ()))
             done = fresh.run([guard.disarm_command(), guard.unlock_command(), *_export_commands(hide),
@@ -546,7 +535,7 @@ class Pusher:
                     self.sleep(self.options.poll_every)  # it answers but has not restored its backup yet
                     continue
                 session.run([guard.unlock_command(), *guard.cleanup_commands()])  # the lock came back with it
-                now = session.export(hide_sensitive=_is_v6(state.version))
+                now = session.export(hide_sensitive=is_v6(state.version))
             except MikronetError as exc:
                 last_error, answers_now = str(exc), False
                 self.sleep(self.options.poll_every)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mikronet.errors import InputError
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import Desired, Pusher
+from mikronet.routeros.version import is_v6
 from mikronet.runner import Context, RunResult
 from mikronet.runner.observers import touched
 from mikronet.runner.results import Intervention, RouterResult, Status
@@ -257,7 +258,7 @@ class Restore(_Task):
 
         def current(session: Any) -> RouterResult:
             version = session.read_state([], self.pusher.schema).version or ""
-            text = export_whole(session, "mikronet-restore", hide_sensitive=version.startswith("6."))
+            text = export_whole(session, "mikronet-restore", hide_sensitive=is_v6(version))
             return RouterResult(router.id, Status.OK, details={"export": text})
 
         read = self.fleet.session(router, current)

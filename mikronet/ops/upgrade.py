@@ -25,7 +25,7 @@ from mikronet.errors import InputError, MikronetError, TransportError
 from mikronet.hardware import model_info
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.facts import export_whole, read_facts
-from mikronet.routeros.schema import parse_version
+from mikronet.routeros.version import is_v6, parse_version
 from mikronet.runner.results import RouterResult, Stands, Status
 from mikronet.transport import Command, Transport
 
@@ -70,7 +70,7 @@ class UpgradeOptions:
 
 
 def _major(version: str) -> int:
-    return int(version.split(".", 1)[0])
+    return parse_version(version).major
 
 
 def plan_hops(current: str, target: str | None, channel: str | None) -> list[str]:
@@ -80,7 +80,7 @@ def plan_hops(current: str, target: str | None, channel: str | None) -> list[str
         if parse_version(current) >= parse_version(target):
             return []  # there already, or newer: an upgrade campaign never downgrades
         hops = []
-        if _major(current) == 6 and _major(target) >= 7:
+        if is_v6(current) and _major(target) >= 7:
             hops.append("lt")
         hops.append(f"version:{target}")
         return hops
@@ -166,7 +166,7 @@ class Upgrader:
                                   f"about {self.options.min_free_bytes // MIB} MiB", Stands.UNTOUCHED)
             say("backup", None)
             if self.backups is not None:
-                text = export_whole(session, "mikronet-upgrade", hide_sensitive=_major(current) == 6)
+                text = export_whole(session, "mikronet-upgrade", hide_sensitive=is_v6(current))
                 self.backups.save(router.id, text, f"before upgrade to {self.target.version or latest}")
                 details["backup_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
             progress.timings["backup"] = self.clock() - progress.started
@@ -277,7 +277,7 @@ class Upgrader:
                facts: dict[str, Any]) -> RouterResult | None:
         arch = str(facts.get("architecture") or "")
         installed = list(facts.get("packages") or {})
-        if _major(str(facts.get("version") or "7")) == 6 or _major(version) == 6:
+        if is_v6(str(facts.get("version") or "7")) or is_v6(version):
             # RouterOS 6 bundles everything in one package; from it, 7 needs routeros and, for wlan, wireless
             model = model_info(router.model)
             wlan = model is not None and any(name.startswith("wlan") for name in model.interfaces)

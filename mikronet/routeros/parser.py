@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Final
 
 from mikronet.errors import ScriptError
+from mikronet.routeros.commands import parse_command, parse_commands
 from mikronet.routeros.lexer import (
     COMMENT,
     FAST_ARGS,
@@ -53,12 +54,10 @@ from mikronet.routeros.syntax import (
     SyntaxProblem,
     build_command,
     decode_value,
-    parse_command,
-    parse_commands,
 )
 from mikronet.routeros.version import parse_version
 
-__all__ = ["parse", "parse_command", "parse_commands", "parse_file"]  # the single-line two live in syntax
+__all__ = ["parse", "parse_command", "parse_commands", "parse_file"]  # the single-line two live in commands
 
 _HEADER: Final = (
     ("by", re.compile(r"#\s*(?P<date>.+?)\s+by RouterOS\s+(?P<value>\S+)\s*$")),

@@ -50,7 +50,9 @@ from typing import Any, Final
 
 import yaml
 
+from mikronet.routeros.lexer import LexError, tokenize_statements
 from mikronet.routeros.model import Props, Ref, Selector, canonical_path
+from mikronet.routeros.syntax import SyntaxProblem, build_command
 from mikronet.routeros.version import Version, parse_version
 
 __all__ = [
@@ -92,9 +94,6 @@ def selector_key(selector: Selector) -> str:
 
 
 def _parse_args(text: str, where: str) -> Props:
-    from mikronet.routeros.lexer import LexError, tokenize_statements
-    from mikronet.routeros.syntax import SyntaxProblem, build_command
-
     try:
         statements = tokenize_statements("set x " + text)
         assert len(statements) == 1 and isinstance(statements[0], list)

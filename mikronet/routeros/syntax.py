@@ -14,26 +14,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from mikronet.errors import ScriptError
 from mikronet.routeros.lexer import (
     ARG,
-    COMMENT,
     PUNCT,
     STRING,
     WORD,
-    LexError,
-    Source,
     Token,
     strip_continuations,
-    tokenize_statements,
 )
 from mikronet.routeros.model import Command, Cond, Find, Ref, Selector, Value
 from mikronet.routeros.quoting import EscapeError, unescape
-
-if TYPE_CHECKING:
-    from mikronet.routeros.schema import Schema
 
 __all__ = [
     "ACTIONS",
@@ -42,8 +34,6 @@ __all__ = [
     "SyntaxProblem",
     "build_command",
     "decode_value",
-    "parse_command",
-    "parse_commands",
 ]
 
 # Commands every list/settings menu offers; a word in this set ends the menu path.
@@ -314,48 +304,6 @@ def build_command(
             raise SyntaxProblem(f"unexpected {token.text!r}", token.start)
     return Command(tuple(path), absolute, verb, selector, tuple(args), tuple(flags), where,
                    line=line, column=col, columns=cols)
-
-
-def parse_commands(
-    text: str, *, variables: Mapping[str, str] | None = None, schema: Schema | None = None
-) -> tuple[Command, ...]:
-    """The console commands in ``text`` (``;`` or newlines between them); comments are skipped."""
-    from mikronet.routeros.schema import default_schema
-
-    source = Source.of(text)
-    menus = (schema or default_schema()).menus
-    try:
-        statements = tokenize_statements(source.text)
-    except LexError as exc:
-        line, column = source.position(exc.offset)
-        raise ScriptError(exc.message, line=line, column=column) from None
-    commands: list[Command] = []
-    for statement in statements:
-        assert not isinstance(statement, LexError)
-        first = statement[0]
-        if first.kind == COMMENT:
-            continue
-        try:
-            commands.append(build_command(statement, variables, source.position(first.start), menus))
-        except SyntaxProblem as exc:
-            line, column = source.position(exc.offset)
-            raise ScriptError(exc.message, line=line, column=column) from None
-    return tuple(commands)
-
-
-def parse_command(
-    line: str, *, variables: Mapping[str, str] | None = None, schema: Schema | None = None
-) -> Command | None:
-    """One console line as a :class:`Command` (``None`` for a blank or comment-only line).
-
-    ``/ip address add address=1.2.3.4/24 interface=ether1``, ``set [ find default-name=ether1 ]
-    comment=x`` and ``print detail where disabled=no`` all parse; more than one command (``;``)
-    is a :class:`ScriptError`, as is anything the grammar refuses, with its column.
-    """
-    commands = parse_commands(line, variables=variables, schema=schema)
-    if len(commands) > 1:
-        raise ScriptError("one command expected, found several", line=1, column=commands[1].column)
-    return commands[0] if commands else None
 
 
 

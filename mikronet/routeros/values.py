@@ -16,13 +16,14 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Final
 
-__all__ = ["NORMALIZERS", "duration_us", "format_duration", "normalize_value"]
+__all__ = ["NORMALIZERS", "duration_seconds", "duration_us", "format_duration", "format_seconds", "normalize_value"]
 
 _INT: Final = re.compile(r"[+-]?[0-9]+|0x[0-9A-Fa-f]+")
 _RATE: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?)([kKMGT]?)(?:bps)?")
 _SIZE: Final = re.compile(r"([0-9]+)(KiB|MiB|GiB|TiB|k|K|M|G|T)?")
 _DURATION_PART: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?)(w|d|h|ms|m|s|us)")
-_CLOCK: Final = re.compile(r"(?:([0-9]+)d)? ?([0-9]+):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?")
+_SECONDS: Final = re.compile(r"[0-9]+\.[0-9]+")
+_CLOCK: Final = re.compile(r"([0-9]+):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?$")
 _RATE_UNITS: Final = {"": 1, "k": 1000, "K": 1000, "M": 1000**2, "G": 1000**3, "T": 1000**4}
 _SIZE_UNITS: Final = {None: 1, "k": 1024, "K": 1024, "KiB": 1024, "M": 1024**2, "MiB": 1024**2,
                       "G": 1024**3, "GiB": 1024**3, "T": 1024**4, "TiB": 1024**4}
@@ -85,19 +86,29 @@ def _kib(value: str) -> str:
 
 
 def duration_us(value: str) -> int | None:
-    """A RouterOS duration in microseconds, or ``None`` when it is not one (``none``, ``auto``)."""
+    """A RouterOS duration in microseconds, or ``None`` when it is not one (``none``, ``auto``, empty).
+
+    The one reader of durations in the product (the normalisers, the push guard, facts, and the
+    simulated routers' scheduler and tools): units (``1w2d3h4m5s``, ``500ms``, ``1.5s``), a clock
+    (``00:01:00``, ``03:04:05.250``), units then a clock as ``/system resource`` writes uptimes on
+    v6 (``1w2d03:04:05``, ``1d 03:04:05``), or a bare number of seconds (``30``, ``2.5``)."""
     text = value.strip()
     if not text:
         return None
     if text.isascii() and text.isdigit():
         return int(text) * 1_000_000
-    m = _CLOCK.fullmatch(text)
-    if m:
-        days, hours, minutes, seconds, fraction = m.groups()
-        total = ((int(days or 0) * 24 + int(hours)) * 60 + int(minutes)) * 60 + int(seconds)
-        return total * 1_000_000 + (int(fraction.ljust(6, "0")) if fraction else 0)
-    pos = 0
+    if _SECONDS.fullmatch(text):
+        return round(float(text) * 1_000_000)
     total = 0
+    clock = _CLOCK.search(text)
+    if clock is not None:
+        hours, minutes, seconds, fraction = clock.groups()
+        total = ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1_000_000
+        total += int(fraction.ljust(6, "0")) if fraction else 0
+        text = text[: clock.start()].rstrip()
+        if not text:
+            return total
+    pos = 0
     for part in _DURATION_PART.finditer(text):
         if part.start() != pos:
             return None
@@ -108,6 +119,12 @@ def duration_us(value: str) -> int | None:
     if pos != len(text) or pos == 0:
         return None
     return total
+
+
+def duration_seconds(value: str) -> float | None:
+    """A RouterOS duration in seconds (:func:`duration_us`), or ``None`` when it is not one."""
+    us = duration_us(value)
+    return None if us is None else us / 1_000_000
 
 
 def format_duration(us: int) -> str:
@@ -121,6 +138,11 @@ def format_duration(us: int) -> str:
         if count:
             out.append(f"{count}{unit}")
     return "".join(out)
+
+
+def format_seconds(seconds: float) -> str:
+    """Whole seconds as RouterOS writes an uptime over the API: ``1w4d23h26m9s``; zero is ``0s``."""
+    return format_duration(int(seconds) * 1_000_000)
 
 
 def _duration(value: str) -> str:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Version", "parse_version"]
+__all__ = ["Version", "is_v6", "parse_version"]
 
 _VERSION: Final = re.compile(r"v?(?P<numbers>[0-9]+(?:\.[0-9]+)*)(?:(?P<stage>alpha|beta|rc)(?P<number>[0-9]+))?")
 _STAGES: Final = {"alpha": 0, "beta": 1, "rc": 2, "": 3}
@@ -116,3 +116,17 @@ def parse_version(text: str | Version) -> Version:
     if isinstance(text, Version):
         return text
     return _parse(str(text).strip())
+
+
+def is_v6(version: str | Version | None) -> bool:
+    """Whether ``version`` is a RouterOS 6 release (``6.49.17``, ``6.45beta27``, ``6.49 (stable)``).
+
+    The one place the product asks "is this RouterOS 6": v6 shows secrets in ``/export`` unless told
+    ``hide-sensitive``, v7 hides them unless told ``show-sensitive``, and so on. An unknown version
+    (``None``, empty, or text that is not a version) is not v6: the product assumes v7 then."""
+    if version is None or (isinstance(version, str) and not version.strip()):
+        return False
+    try:
+        return parse_version(version).major == 6
+    except ValueError:
+        return False

@@ -23,9 +23,9 @@ import ipaddress
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from mikronet.routeros.values import format_seconds
 from mikronet.sim.config import PathHooks, print_rows
 from mikronet.sim.factory import is_running
-from mikronet.sim.formats import format_duration
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import Reply
 from mikronet.sim.store import Item, format_id
@@ -192,7 +192,7 @@ def bgp_sessions(device: RouterState) -> list[dict[str, str]]:
                 "remote.id": remote,
                 "remote.afi": conn.get("address-families", "ip"),
                 "local.address": local,
-                "uptime": format_duration(up),
+                "uptime": format_seconds(up),
                 "prefix-count": str(_prefix_count(device, remote)),
                 "hold-time": "3m",
                 "keepalive-time": "1m",
@@ -209,7 +209,7 @@ def _v6_peer_state(device: RouterState, item: Item, request: Request | None) -> 
     if item.get("disabled") == "true" or local is None or up < 0:
         return {"state": "active" if item.get("disabled") != "true" else "idle", "established": "false"}
     return {"state": "established", "established": "true", "remote-id": remote, "local-address": local,
-            "uptime": format_duration(up), "prefix-count": str(_prefix_count(device, remote)),
+            "uptime": format_seconds(up), "prefix-count": str(_prefix_count(device, remote)),
             "updates-sent": "1", "updates-received": "1", "withdrawn-sent": "0", "withdrawn-received": "0"}
 
 

@@ -13,9 +13,10 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from mikronet.routeros.values import duration_seconds
 from mikronet.sim.clock import TimerHandle
 from mikronet.sim.config import PathHooks
-from mikronet.sim.formats import format_date, parse_duration
+from mikronet.sim.formats import format_date
 from mikronet.sim.menus import Request
 from mikronet.sim.scripting import STARTUP_DELAY, run_item, run_script
 from mikronet.sim.store import Item
@@ -67,9 +68,8 @@ def _fire(device: RouterState, number: int) -> None:
 
 
 def _first_delay(device: RouterState, item: Item, booting: bool, after_run: bool) -> float | None:
-    try:
-        interval = parse_duration(item.values.get("interval", "0s"))
-    except ValueError:
+    interval = duration_seconds(item.values.get("interval") or "0s")
+    if interval is None:
         return None
     start = item.values.get("start-time", "startup")
     if after_run:

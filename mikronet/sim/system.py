@@ -14,9 +14,10 @@ import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from mikronet.routeros.values import format_seconds
 from mikronet.sim import messages as msg
 from mikronet.sim.config import print_rows
-from mikronet.sim.formats import build_time, format_date, format_duration
+from mikronet.sim.formats import build_time, format_date
 from mikronet.sim.hwprint import prints_board_name
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap, Reply
@@ -61,7 +62,7 @@ def resource_row(device: RouterState) -> dict[str, str]:
         free_hdd = 4096
     free_memory = int(profile.total_memory * (0.62 + _jitter(device, "mem", 20) / 100))
     row = {
-        "uptime": format_duration(device.uptime_seconds()),
+        "uptime": format_seconds(device.uptime_seconds()),
         "version": f"{device.version} ({device.channel})",
         "build-time": format_date(build_time(device.parsed_version), iso=behaviour.iso_build_time, capital=True),
         "factory-software": _factory_software(device),

@@ -13,8 +13,8 @@ import random
 from typing import TYPE_CHECKING
 
 from mikronet.hardware import model_info
+from mikronet.routeros.values import duration_seconds
 from mikronet.sim import messages as msg
-from mikronet.sim.formats import parse_duration
 from mikronet.sim.menus import Request
 from mikronet.sim.reply import CommandTrap, Reply
 
@@ -114,10 +114,9 @@ def bandwidth_test(device: RouterState, request: Request) -> Reply:
     protocol = request.args.get("protocol", "udp") or "udp"
     if protocol not in ("tcp", "udp"):
         raise CommandTrap(msg.INVALID_VALUE.format(name="protocol"), msg.CATEGORY_ARGUMENT)
-    try:
-        duration = parse_duration(request.args.get("duration", "10s") or "10s")
-    except ValueError as exc:
-        raise CommandTrap(msg.INVALID_VALUE.format(name="duration"), msg.CATEGORY_ARGUMENT) from exc
+    duration = duration_seconds(request.args.get("duration", "10s") or "10s")
+    if duration is None:
+        raise CommandTrap(msg.INVALID_VALUE.format(name="duration"), msg.CATEGORY_ARGUMENT)
     rng = _rng(device, "btest")
     down, up = _rates(device, rng)
     rates = {"rx": down * 1e6, "tx": up * 1e6}

@@ -13,13 +13,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mikronet.errors import TransportError, TransportTimeout
-from mikronet.transport.base import ActualState, ApplyReport, Command, Reply, Transport, TransportStats
+from mikronet.transport.base import (
+    EXPORT_FILE,
+    ActualState,
+    ApplyReport,
+    Command,
+    Reply,
+    Transport,
+    TransportStats,
+    export_commands,
+)
 from mikronet.transport.trust import TLS_KIND, Pin, TrustStore, fingerprint_of_der, ssh_fingerprint
 
 if TYPE_CHECKING:
     from mikronet.inventory import Router
 
 __all__ = [
+    "EXPORT_FILE",
     "ActualState",
     "ApplyReport",
     "Command",
@@ -29,6 +39,7 @@ __all__ = [
     "TransportStats",
     "TrustStore",
     "connect",
+    "export_commands",
     "fetch_identity",
 ]
 

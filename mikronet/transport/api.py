@@ -315,30 +315,8 @@ class ApiTransport(Transport):
 
         return scp_get(self.router_id, self.options.ssh, name)
 
-    def export(
-        self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,
-        hide_sensitive: bool = False,
-    ) -> str:
-        """Export through a file on the router (the API prints nothing for a bare ``/export``)."""
-        name = "mikronet-export"
-        args = {"file": name}
-        if hide_sensitive:
-            args["hide-sensitive"] = ""
-        if verbose:
-            args["verbose"] = "yes"
-        if terse:
-            args["terse"] = "yes"
-        menu = "/" + "/".join(path) if path else ""
-        replies = self.run([
-            Command(menu or "/", "export", args),
-            Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={name}.rsc",)),
-        ])
-        replies[0].raise_for_error(self.router_id)
-        try:
-            data = self.fetch_file(f"{name}.rsc", listing=replies[1])
-        finally:
-            self.run([Command("/file", "remove", {"numbers": f"{name}.rsc"})])
-        return data.decode(self.options.encoding, "surrogateescape").replace("\r\n", "\n")
+    def text_encoding(self) -> str:
+        return self.options.encoding
 
     def close(self) -> None:
         api, self._api = self._api, None

@@ -25,7 +25,11 @@ from mikronet.errors import RouterCommandError
 if TYPE_CHECKING:
     from mikronet.routeros import Config, Op, Plan, Schema
 
-__all__ = ["ActualState", "ApplyReport", "Command", "Reply", "Transport", "TransportStats"]
+__all__ = ["EXPORT_FILE", "ActualState", "ApplyReport", "Command", "Reply", "Transport", "TransportStats",
+           "export_commands"]
+
+EXPORT_FILE = "mikronet-export"
+"""The file (``.rsc`` added by RouterOS) an export is written to when the caller names none."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,27 @@ class ApplyReport:
         return self.failed is None and not self.stopped and self.lost is None
 
 
+def export_commands(
+    file: str = EXPORT_FILE, *, path: tuple[str, ...] | None = None, hide_sensitive: bool = False,
+    verbose: bool = False, terse: bool = False,
+) -> list[Command]:
+    """The one way the product asks for an export: ``/export file=…`` (of ``path``, or the whole
+    router) and the ``/file print`` of ``file.rsc`` that lets :meth:`Transport.fetch_file` check the
+    size (and carries the contents inline where RouterOS gives them). RouterOS 6 needs
+    ``hide-sensitive`` to hide secrets, RouterOS 7 refuses the flag: pass it for v6 only."""
+    args: dict[str, str] = {"file": file}
+    if hide_sensitive:
+        args["hide-sensitive"] = ""
+    if verbose:
+        args["verbose"] = "yes"
+    if terse:
+        args["terse"] = "yes"
+    return [
+        Command("/" + "/".join(path) if path else "/", "export", args),
+        Command("/file", "print", {".proplist": ".id,name,size,contents"}, (f"?name={file}.rsc",)),
+    ]
+
+
 @dataclass
 class TransportStats:
     """What a session cost: round trips (a write followed by waiting for its answer), commands, bytes."""
@@ -151,13 +176,30 @@ class Transport(ABC):
         for it; :class:`~mikronet.errors.TransportError` when it cannot be had whole. ``listing`` is a
         ``/file print`` reply for it already in hand (it saves a round trip)."""
 
-    @abstractmethod
     def export(
         self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,
-        hide_sensitive: bool = False,
+        hide_sensitive: bool = False, file: str | None = None,
     ) -> str:
-        """The router's ``/export`` text. RouterOS 7 hides sensitive values by itself; RouterOS 6 shows
-        them unless ``hide_sensitive`` is given (and refuses that flag on 7, so callers pass it for 6 only)."""
+        """The router's ``/export`` text (of ``path``, or the whole router), LF line ends.
+
+        RouterOS 7 hides sensitive values by itself; RouterOS 6 shows them unless ``hide_sensitive``
+        is given (and 7 refuses that flag, so callers pass it for 6 only: see
+        :func:`mikronet.routeros.version.is_v6`). With ``file``, the export goes through that file on
+        the router, fetched whole (size checked) and removed again, on every transport; without it,
+        the transport may take a shorter way (the SSH console prints it)."""
+        name = file or EXPORT_FILE
+        replies = self.run(export_commands(name, path=path, hide_sensitive=hide_sensitive, verbose=verbose,
+                                           terse=terse))
+        try:
+            replies[0].raise_for_error(self.router_id)
+            data = self.fetch_file(f"{name}.rsc", listing=replies[1])
+        finally:
+            self.run([Command("/file", "remove", {"numbers": f"{name}.rsc"})])
+        return data.decode(self.text_encoding(), "surrogateescape").replace("\r\n", "\n")
+
+    def text_encoding(self) -> str:
+        """How the router's files and text are encoded (UTF-8 unless the transport is told otherwise)."""
+        return "utf-8"
 
     @abstractmethod
     def close(self) -> None:

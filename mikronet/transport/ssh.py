@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,9 @@ from mikronet.errors import (
 from mikronet.routeros import quote
 from mikronet.secret import Secret
 from mikronet.transport.base import ActualState, ApplyReport, Command, Reply, Transport
+from mikronet.transport.console import error_in
+from mikronet.transport.scp import scp_get_over
+from mikronet.transport.ssh_state import apply_over_console, parse_detail, parse_settings, read_over_console
 
 if TYPE_CHECKING:
     from mikronet.routeros import Plan, Schema
@@ -36,16 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["SshOptions", "SshTransport", "cli_line", "error_in"]
 
 log = logging.getLogger(__name__)
-
-# The error lines RouterOS prints (routeros.md §4.5); the first that matches is the reply's error.
-_ERROR_LINE = re.compile(
-    r"^(bad command name .*|syntax error .*|expected end of command .*|expected command name .*|"
-    r"no such item.*|input does not match any value .*|invalid value for argument .*|failure: .*|"
-    r"ambiguous value of .*|value of .* out of range.*|missing value\(s\) of argument.*|"
-    r"not enough permissions.*|couldn't .*)$",
-    re.MULTILINE,
-)
-
 
 # The end of any console prompt: `[user@identity] > ` or, in a submenu, `[user@identity] /ip/address> `.
 _PROMPT = r"\] (?:/[^\r\n>]*)?> ?$"
@@ -57,12 +49,6 @@ _CONFIRMED = frozenset({"/system/backup/load", "/system/reboot", "/system/reset-
 
 # Arguments that are flags on the console (`export hide-sensitive`); the API sends them as `=key=`.
 _FLAG_WORDS = frozenset({"hide-sensitive", "show-sensitive", "verbose", "terse", "compact", "once", "detail"})
-
-
-def error_in(output: str) -> str | None:
-    """The first RouterOS error line in a command's output, if any."""
-    match = _ERROR_LINE.search(output)
-    return match.group(1).strip() if match else None
 
 
 @dataclass(frozen=True)
@@ -186,7 +172,6 @@ class SshTransport(Transport):
     def run(self, commands: Sequence[Command]) -> list[Reply]:
         """One console line per command. A ``print`` becomes ``print detail`` with its equality
         queries as a ``where`` clause, and its rows are read from the printed output."""
-        from mikronet.transport.ssh_state import parse_settings
 
         replies = []
         for command in commands:
@@ -202,7 +187,6 @@ class SshTransport(Transport):
         return replies
 
     def _print(self, command: Command) -> Reply:
-        from mikronet.transport.ssh_state import parse_detail, parse_settings
 
         menu = " ".join(part for part in command.path.strip("/").split("/") if part)
         terms = []
@@ -227,7 +211,6 @@ class SshTransport(Transport):
         return Reply(command, rows=tuple(rows))
 
     def read_state(self, paths: Sequence[str], schema: Schema, *, extra: Sequence[Command] = ()) -> ActualState:
-        from mikronet.transport.ssh_state import read_over_console
 
         state = read_over_console(self, paths, schema)
         if not extra:
@@ -237,14 +220,12 @@ class SshTransport(Transport):
     def apply(
         self, plan: Plan, state: ActualState, schema: Schema, *, stop: Callable[[], bool] | None = None
     ) -> ApplyReport:
-        from mikronet.transport.ssh_state import apply_over_console
 
         return apply_over_console(self, plan, stop=stop)
 
     def fetch_file(self, name: str, *, listing: Reply | None = None) -> bytes:
         """The file over SCP on this session's SSH connection (its host key was checked at login),
         checked against the size a ``/file print`` listing gives when one is in hand."""
-        from mikronet.transport.scp import scp_get_over
 
         conn: Any = self._conn
         transport = conn.remote_conn_pre.get_transport() if conn is not None else None
@@ -260,8 +241,11 @@ class SshTransport(Transport):
 
     def export(
         self, *, path: tuple[str, ...] | None = None, verbose: bool = False, terse: bool = False,
-        hide_sensitive: bool = False,
+        hide_sensitive: bool = False, file: str | None = None,
     ) -> str:
+        """Through ``file`` (fetched over SCP) when one is named; otherwise printed on the console."""
+        if file is not None:
+            return super().export(path=path, verbose=verbose, terse=terse, hide_sensitive=hide_sensitive, file=file)
         words = ["/" + " ".join(path) if path else "", "export"]
         if hide_sensitive:
             words.append("hide-sensitive")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from mikronet.errors import TransportError
 from mikronet.routeros import Config, Item, Plan, Schema, Section, canonical_path, parse, render_script, unescape
 from mikronet.transport.base import ActualState, ApplyReport
+from mikronet.transport.console import error_in
 from mikronet.transport.rows import config_props
 
 if TYPE_CHECKING:
@@ -103,8 +104,6 @@ def apply_over_console(
     transport: SshTransport, plan: Plan, *, stop: Callable[[], bool] | None = None
 ) -> ApplyReport:
     """Send each operation as one console line; stop at the first refusal or when ``stop()`` says so."""
-    from mikronet.transport.ssh import error_in
-
     report = ApplyReport()
     for op in plan:
         if stop is not None and stop():

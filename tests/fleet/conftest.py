@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.fleet import pin_all
 
 from mikronet.inventory import Inventory, load_inventory
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions
-from mikronet.transport import TrustStore, fetch_identity
+
+__all__ = ["ENV", "PASSWORD", "fleet_inventory", "load", "pin_all", "write_templates"]
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "Fleet-\"$\\?ā-Test"  # every character RouterOS, JSON and Python quote differently
@@ -59,15 +61,6 @@ def write_templates(folder: Path) -> Path:
         shutil.copy(source, folder / source.name)
     (folder / "lockout.rsc.j2").write_text(LOCKOUT, encoding="utf-8")
     return folder
-
-
-def pin_all(inventory: Inventory) -> None:
-    store = TrustStore(inventory.known_hosts)
-    for router in inventory.routers:
-        presented = fetch_identity(router)
-        for pin in (presented.ssh, presented.tls):
-            if pin is not None:
-                store.record(pin)
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.fleet import pin_all, pinned_fleet
 
 from mikronet.inventory import Inventory
 from mikronet.ops.backup import BackupStore
@@ -30,9 +31,9 @@ from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions
 from mikronet.transport import Command, TrustStore, connect
 
-from .conftest import ENV, PASSWORD, load, pin_all
+from .conftest import ENV, PASSWORD, load
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
 MIKRONET = str(Path(sys.executable).with_name("mikronet"))
 KINDS = {  # name -> (transport, RouterOS)
@@ -83,12 +84,9 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimFleet, I
                      f"connection: {{type: optical, contracted_mbps: 100}}, vars: {{lan_subnet: 10.50.{n}.0/24}}, "
                      f"routers: [{{name: gw, host: 10.4.0.{n}, model: RB750Gr3, serial: I{n:05d}, "
                      f"routeros: {version}, transport: {transport}}}]}}")
-    (root / "inventory.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     options = FleetOptions(device=DeviceOptions(boot_time=0.3))
-    with SimFleet(root / "inventory.yaml", directory=root / "sim", options=options, environ=ENV) as fleet:
-        inventory = load(fleet)
-        pin_all(inventory)
-        yield fleet, inventory
+    with pinned_fleet("\n".join(lines) + "\n", root, environ=ENV, options=options) as pinned:
+        yield pinned.fleet, pinned.inventory
 
 
 @pytest.mark.parametrize(("kind", "point", "sig"), CASES, ids=[f"{k}-{p}-{s}" for k, p, s in CASES])

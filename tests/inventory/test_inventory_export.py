@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.services import require_executable, require_module
 
 from mikronet.cli.main import main
 from mikronet.inventory import Inventory, load_inventory, select
@@ -50,10 +51,8 @@ def _plain(value: object) -> object:
     return value
 
 
-@pytest.mark.skipif(
-    not ANSIBLE_INVENTORY.exists(), reason="ansible-core is not installed in this environment"
-)
 def test_ansible_inventory_reads_the_export(sample: Inventory, tmp_path: Path) -> None:
+    require_executable(ANSIBLE_INVENTORY, "ansible-core")
     path = tmp_path / "hosts.yaml"
     path.write_text(ansible_inventory(sample, sample.routers), encoding="utf-8")
     done = _ansible(tmp_path, "-i", str(path), "--list")
@@ -76,10 +75,8 @@ def test_ansible_inventory_reads_the_export(sample: Inventory, tmp_path: Path) -
     assert "WARNING" not in done.stderr, done.stderr
 
 
-@pytest.mark.skipif(
-    not ANSIBLE_INVENTORY.exists(), reason="ansible-core is not installed in this environment"
-)
 def test_ansible_patterns_on_the_export(sample: Inventory, tmp_path: Path) -> None:
+    require_executable(ANSIBLE_INVENTORY, "ansible-core")
     path = tmp_path / "hosts.yaml"
     path.write_text(ansible_inventory(sample, sample.routers), encoding="utf-8")
     done = _ansible(tmp_path, "-i", str(path), "--graph", "municipality_riga")
@@ -88,7 +85,7 @@ def test_ansible_patterns_on_the_export(sample: Inventory, tmp_path: Path) -> No
 
 
 def test_nornir_reads_the_export(sample: Inventory, tmp_path: Path) -> None:
-    nornir = pytest.importorskip("nornir")
+    nornir = require_module("nornir")
     routers = select(sample, "municipality=Rīga,group:api-closed")
     for name, text in nornir_inventory(sample, routers).items():
         (tmp_path / name).write_text(text, encoding="utf-8")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.services import require_executable
 
 from mikronet.cli.main import main
 from mikronet.inventory import load_inventory
@@ -31,10 +32,10 @@ def hostile_inventory(write: Callable[..., Path], texts: tuple[str, str], name: 
     return write("schools.yaml", school)
 
 
-@pytest.mark.skipif(not ANSIBLE.exists(), reason="ansible-core is not installed in this environment")
 def test_ansible_does_not_evaluate_a_school_name(
     write: Callable[..., Path], texts: tuple[str, str], tmp_path: Path
 ) -> None:
+    require_executable(ANSIBLE, "ansible-core")
     marker = tmp_path / "ran"
     payload = "{{ lookup('pipe', 'touch " + str(marker) + "') }}"
     root = hostile_inventory(write, texts, "Skola " + payload, payload)

@@ -6,19 +6,19 @@ without depending on each other's order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.fleet import PinnedFleet
+from support.inprocess import Twins
 
 from mikronet.inventory import Inventory, Router, load_inventory, resolve_secrets, select
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Pusher, PushOptions
 from mikronet.render import Renderer
-from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
-from mikronet.sim.runtime import FleetOptions
-from mikronet.transport import TrustStore, fetch_identity
+from mikronet.transport import TrustStore
 
 PASSWORD = "Push-Test-Pa55"
 ENV = {"MIKRONET_PASSWORD": PASSWORD}
@@ -62,25 +62,18 @@ schools:
 
 
 @pytest.fixture(scope="module")
-def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimFleet]:
-    root = tmp_path_factory.mktemp("push")
-    source = root / "inventory.yaml"
-    source.write_text(INVENTORY, encoding="utf-8")
-    options = FleetOptions(device=DeviceOptions(boot_time=0.3, install_boot_time=0.5))
-    with SimFleet(source, directory=root / "sim", options=options, environ=ENV) as running:
-        yield running
+def pinned(start_pinned_fleet: Callable[..., PinnedFleet]) -> PinnedFleet:
+    return start_pinned_fleet(INVENTORY, environ=ENV)
 
 
 @pytest.fixture(scope="module")
-def sim_inventory(fleet: SimFleet, monkeypatch_module: pytest.MonkeyPatch) -> Inventory:
-    inventory = load_inventory(fleet.inventory_path)
-    store = TrustStore(inventory.known_hosts)
-    for router in inventory.routers:
-        presented = fetch_identity(router)
-        for pin in (presented.ssh, presented.tls):
-            if pin is not None:
-                store.record(pin)
-    return inventory
+def fleet(pinned: PinnedFleet) -> SimFleet:
+    return pinned.fleet
+
+
+@pytest.fixture(scope="module")
+def sim_inventory(pinned: PinnedFleet) -> Inventory:
+    return pinned.inventory
 
 
 @pytest.fixture(scope="module")
@@ -91,14 +84,36 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
     patch.undo()
 
 
+@pytest.fixture(scope="module")
+def plain_inventory(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch) -> Inventory:
+    """The same inventory, for routers simulated in this process (no fleet, no sockets)."""
+    folder = tmp_path_factory.mktemp("in-process")
+    (folder / "inventory.yaml").write_text(INVENTORY, encoding="utf-8")
+    return load_inventory(folder / "inventory.yaml")
+
+
+@pytest.fixture
+def twins(plain_inventory: Inventory) -> Twins:
+    """A factory-fresh twin of every router, in this process, for one test."""
+    return Twins.of(resolve_secrets(plain_inventory.routers), password=PASSWORD)
+
+
 def router(inventory: Inventory, router_id: str) -> Router:
     return resolve_secrets(select(inventory, router_id))[0]
 
 
-def pusher(inventory: Inventory, templates: Path | None = None, **options: object) -> Pusher:
+def pusher(inventory: Inventory, templates: Path | None = None, *, twins: Twins | None = None,
+           **options: object) -> Pusher:
+    """A pusher for the inventory's routers: over the network to the simulated fleet, or straight into
+    ``twins`` in this process."""
     return Pusher(
         Renderer(templates),
         TrustStore(inventory.known_hosts),
         BackupStore(inventory.trust_dir / "backups"),
-        options=PushOptions(**{"revert_after": 2.0, "come_back_within": 20.0, "poll_every": 0.2, **options}),
+        # A window no loaded machine runs out of before the push verifies; a test that wants the
+        # router's own revert to fire passes a short one.
+        options=PushOptions(**{"revert_after": 30.0, "come_back_within": 20.0, "poll_every": 0.2, **options}),
+        connector=twins.connect if twins is not None else None,
+        # in this process the routers' time is the simulator's clock: waiting moves it
+        **({"sleep": twins.sleep, "clock": twins.monotonic} if twins is not None else {}),
     )

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.inprocess import Twins
 
-from mikronet.inventory import Inventory
+from mikronet.inventory import Inventory, Router
+from mikronet.ops.push import Pusher
 from mikronet.routeros import Set, diff, parse
-from mikronet.runner.results import Status
+from mikronet.runner.results import RouterResult, Status
 from mikronet.sim.fleet import SimFleet
-from mikronet.transport import TrustStore, connect
+from mikronet.transport import Transport, TrustStore, connect
 
 from .conftest import PASSWORD, pusher, router
 
@@ -22,12 +25,9 @@ def _export(fleet: SimFleet, router_id: str) -> str:
     return fleet.call(lambda: fleet.device(router_id).export())
 
 
-@pytest.mark.parametrize("router_id", ["LV-0101/api", "LV-0102/tls", "LV-0102/ssh", "LV-0102/v6", "LV-0102/sshv6"])
-def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_nothing(
-    sim_inventory: Inventory, router_id: str
-) -> None:
-    p = pusher(sim_inventory)
-    desired = p.render([router(sim_inventory, router_id)])[0]
+def _push_twice_then_nothing_left(p: Pusher, inventory: Inventory, router_id: str,
+                                  session: Callable[[Router], Transport]) -> None:
+    desired = p.render([router(inventory, router_id)])[0]
 
     first = p.push(desired)
     assert first.status is Status.CHANGED, (first.error, first.reason)
@@ -46,26 +46,46 @@ def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_
     assert len(p.backups.history(router_id) if p.backups else []) == 2  # nothing changed, nothing committed
 
     # Nothing left behind: the revert is disarmed, the lock released, the backup and export files removed.
-    r = router(sim_inventory, router_id)
-    kind = "api-ssl" if r.transport == "api-ssl" else "api"  # the template closes plain API for api-ssl
-    with connect(r, TrustStore(sim_inventory.known_hosts), transport=kind) as session:
-        files = {row["name"] for row in session.print("/file")}
-        scheduled = [row["name"] for row in session.print("/system/scheduler")]
-        scripts = [row["name"] for row in session.print("/system/script")]
+    with session(router(inventory, router_id)) as opened:
+        files = {row["name"] for row in opened.print("/file")}
+        scheduled = [row["name"] for row in opened.print("/system/scheduler")]
+        scripts = [row["name"] for row in opened.print("/system/script")]
     assert not {name for name in files if name.startswith("mikronet-")}, files
     assert "mikronet-revert" not in scheduled
     assert "mikronet-lock" not in scripts
 
 
-def test_plan_on_a_hand_modified_router_shows_exactly_the_modification(
-    fleet: SimFleet, sim_inventory: Inventory
+@pytest.mark.parametrize("router_id", ["LV-0101/api", "LV-0102/v6"])
+def test_push_brings_a_factory_router_to_its_template_and_a_second_push_changes_nothing(
+    plain_inventory: Inventory, twins: Twins, router_id: str
 ) -> None:
-    p = pusher(sim_inventory)
-    desired = p.render([router(sim_inventory, "LV-0101/hand")])[0]
+    """The pipeline itself, on routers simulated in this process (no sockets)."""
+    _push_twice_then_nothing_left(pusher(plain_inventory, twins=twins), plain_inventory, router_id, twins.connect)
+
+
+@pytest.mark.parametrize("router_id", ["LV-0102/tls", "LV-0102/ssh", "LV-0102/sshv6"])
+def test_push_over_each_transport_brings_the_router_to_its_template_and_a_second_push_changes_nothing(
+    sim_inventory: Inventory, router_id: str
+) -> None:
+    """The same over the network: API-SSL and SSH (v7 and v6), with their pins."""
+    trust = TrustStore(sim_inventory.known_hosts)
+
+    def session(r: Router) -> Transport:
+        # the template closes the plain API for api-ssl routers
+        return connect(r, trust, transport="api-ssl" if r.transport == "api-ssl" else "api")
+
+    _push_twice_then_nothing_left(pusher(sim_inventory), sim_inventory, router_id, session)
+
+
+def test_plan_on_a_hand_modified_router_shows_exactly_the_modification(
+    plain_inventory: Inventory, twins: Twins
+) -> None:
+    p = pusher(plain_inventory, twins=twins)
+    desired = p.render([router(plain_inventory, "LV-0101/hand")])[0]
     assert p.push(desired).status is Status.CHANGED
 
-    r = router(sim_inventory, "LV-0101/hand")
-    with connect(r, TrustStore(sim_inventory.known_hosts)) as session:
+    r = router(plain_inventory, "LV-0101/hand")
+    with twins.connect(r) as session:
         rows = session.print("/queue/simple", "?=name=school-internet", proplist=[".id"])
         session.call(session_command("/queue/simple", "set", {".id": rows[0][".id"], "max-limit": "5M/5M"}))
         session.call(session_command("/ip/dns", "set", {"servers": "8.8.8.8"}))
@@ -110,24 +130,39 @@ INJECTIONS = [
 ]
 
 
-@pytest.mark.parametrize("transport", ["api", "ssh"])
-def test_injection_attempts_are_configured_as_literal_strings(
-    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path, transport: str
-) -> None:
+def _push_injections(p_of: Callable[[Path], Pusher], inventory: Inventory, router_id: str,
+                     tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
     lines = ["/ip firewall address-list"]
     for index, _ in enumerate(INJECTIONS):
         lines.append(f"add address=10.9.9.{index} list=inj comment={{{{ values[{index}] }}}}")
     (templates / "inject.rsc.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    router_id = "LV-0101/inject" if transport == "api" else "LV-0102/pinned"
-    r = router(sim_inventory, router_id)
+    r = router(inventory, router_id)
     r = type(r)(**{**r.__dict__, "template": "inject", "vars": {"values": INJECTIONS}})
-    p = pusher(sim_inventory, templates)
+    p = p_of(templates)
     result = p.push(p.render([r])[0])
     assert result.status is Status.CHANGED, (result.error, result.reason)
-    device = fleet.device(router_id)
-    assert device.boot_count == 1  # nothing rebooted it
+
+
+def test_injection_attempts_over_the_api_are_configured_as_literal_strings(
+    plain_inventory: Inventory, twins: Twins, tmp_path: Path
+) -> None:
+    _push_injections(lambda t: pusher(plain_inventory, t, twins=twins), plain_inventory, "LV-0101/inject", tmp_path)
+    assert twins.devices["LV-0101/inject"].boot_count == 1  # nothing rebooted it
+    with twins.connect(router(plain_inventory, "LV-0101/inject")) as session:
+        rows = session.print("/ip/firewall/address-list", "?=list=inj")
+        users = session.print("/user")
+    assert sorted(row["comment"] for row in rows) == sorted(INJECTIONS)
+    assert users, "users still there"
+
+
+def test_injection_attempts_over_ssh_are_configured_as_literal_strings(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    _push_injections(lambda t: pusher(sim_inventory, t), sim_inventory, "LV-0102/pinned", tmp_path)
+    assert fleet.device("LV-0102/pinned").boot_count == 1  # nothing rebooted it
+    r = router(sim_inventory, "LV-0102/pinned")
     with connect(r, TrustStore(sim_inventory.known_hosts), transport="api") as session:
         rows = session.print("/ip/firewall/address-list", "?=list=inj")
         users = session.print("/user")
@@ -135,51 +170,43 @@ def test_injection_attempts_are_configured_as_literal_strings(
     assert users, "users still there"
 
 
-def test_a_template_that_closes_the_management_path_is_reverted(
-    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
-) -> None:
-    r = router(sim_inventory, "LV-0101/lock")
-    before = _export(fleet, r.id)
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "lockout.rsc.j2").write_text(
-        "/system identity\nset name=locked-out\n/ip service\nset api disabled=yes\n", encoding="utf-8"
-    )
-    r = type(r)(**{**r.__dict__, "template": "lockout"})
-    p = pusher(sim_inventory, templates)
-    result = p.push(p.render([r])[0])
-    assert result.status is Status.REVERTED, (result.status, result.error)
-    assert result.reason and "verification failed" in result.reason
-    assert any("api" in line for line in result.applied)
-    after = _export(fleet, r.id)
-    assert not diff(parse(after), parse(before), own="all")
+BAD_TEMPLATE = ("/system identity\nset name=half-way\n/ip address\nadd address=10.5.5.1/24 interface=no-such-port\n"
+                "/ip dns\nset servers=9.9.9.9\n")
 
 
-@pytest.mark.parametrize(("router_id", "applied"), [
-    # Over the API the commands pipelined behind the refused one ran too: they are named as applied.
-    ("LV-0101/fail", ["/system identity set name=half-way", "/ip dns set servers=9.9.9.9"]),
-    # Over SSH the console lines go one at a time: the first refusal stops the rest.
-    ("LV-0102/fail", ["/system identity set name=half-way"]),
-])
-def test_a_refused_operation_reverts_and_names_what_was_applied(
-    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path, router_id: str, applied: list[str]
-) -> None:
-    r = router(sim_inventory, router_id)
-    before = _export(fleet, r.id)
+def _push_bad_template(p_of: Callable[[Path], Pusher], inventory: Inventory, router_id: str,
+                       tmp_path: Path) -> RouterResult:
+    r = router(inventory, router_id)
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "bad.rsc.j2").write_text(
-        "/system identity\nset name=half-way\n/ip address\nadd address=10.5.5.1/24 interface=no-such-port\n"
-        "/ip dns\nset servers=9.9.9.9\n",
-        encoding="utf-8",
-    )
+    (templates / "bad.rsc.j2").write_text(BAD_TEMPLATE, encoding="utf-8")
     r = type(r)(**{**r.__dict__, "template": "bad"})
-    p = pusher(sim_inventory, templates)
+    p = p_of(templates)
     result = p.push(p.render([r])[0])
     assert result.status is Status.REVERTED, (result.status, result.error)
     assert "input does not match any value of interface" in (result.reason or "")
-    assert result.applied == applied
-    assert not diff(parse(_export(fleet, r.id)), parse(before), own="all")
+    return result
+
+
+def test_a_refused_operation_over_the_api_reverts_and_names_what_was_applied(
+    plain_inventory: Inventory, twins: Twins, tmp_path: Path
+) -> None:
+    before = twins.export("LV-0101/fail")
+    result = _push_bad_template(lambda t: pusher(plain_inventory, t, twins=twins), plain_inventory,
+                                "LV-0101/fail", tmp_path)
+    # Over the API the commands pipelined behind the refused one ran too: they are named as applied.
+    assert result.applied == ["/system identity set name=half-way", "/ip dns set servers=9.9.9.9"]
+    assert not diff(parse(twins.export("LV-0101/fail")), parse(before), own="all")
+
+
+def test_a_refused_operation_over_ssh_reverts_and_names_what_was_applied(
+    fleet: SimFleet, sim_inventory: Inventory, tmp_path: Path
+) -> None:
+    before = _export(fleet, "LV-0102/fail")
+    result = _push_bad_template(lambda t: pusher(sim_inventory, t), sim_inventory, "LV-0102/fail", tmp_path)
+    # Over SSH the console lines go one at a time: the first refusal stops the rest.
+    assert result.applied == ["/system identity set name=half-way"]
+    assert not diff(parse(_export(fleet, "LV-0102/fail")), parse(before), own="all")
 
 
 def test_a_changed_ssh_host_key_is_refused_before_anything_is_sent(
@@ -321,3 +348,26 @@ def test_tls_is_verified_against_the_ca_file_when_no_fingerprint_is_pinned(
 
     with pytest.raises(TrustError, match="mikronet trust"):
         connect(type(r)(**{**r.__dict__, "ca_file": None}), unpinned)
+
+
+def test_the_routers_own_revert_restores_a_lockout_on_the_simulators_clock(
+    plain_inventory: Inventory, twins: Twins, tmp_path: Path
+) -> None:
+    """The template closes the API: verification cannot connect, and the router's scheduled revert loads
+    the backup by itself. The routers' time is the simulator's clock, moved by the push's own waiting:
+    a full-length revert window, no real seconds spent."""
+    r = router(plain_inventory, "LV-0101/lock")
+    before = twins.export(r.id)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "lockout.rsc.j2").write_text(
+        "/system identity\nset name=locked-out\n/ip service\nset api disabled=yes\n", encoding="utf-8"
+    )
+    r = type(r)(**{**r.__dict__, "template": "lockout"})
+    p = pusher(plain_inventory, templates, twins=twins, revert_after=60.0)
+    result = p.push(p.render([r])[0])
+    assert result.status is Status.REVERTED, (result.status, result.error, result.reason)
+    assert result.reason and "verification failed" in result.reason
+    assert any("api" in line for line in result.applied)
+    assert twins.clock.monotonic() >= 60  # the router waited its whole window, on its own clock
+    assert not diff(parse(twins.export(r.id)), parse(before), own="all")

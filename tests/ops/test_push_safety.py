@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support.fleet import pinned_fleet
 
 from mikronet.errors import TransportError
-from mikronet.inventory import Inventory, Router, load_inventory, resolve_secrets
+from mikronet.inventory import Inventory, Router, resolve_secrets
 from mikronet.ops.backup import BackupStore
 from mikronet.ops.push import Pusher, PushOptions
 from mikronet.render import Renderer
@@ -51,21 +52,9 @@ def safety(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimFleet,
         transport = ", transport: ssh" if name == "dollar" else ""
         lines.append(f"      - {{name: {name}, host: 10.201.0.{n}, model: RB750Gr3, serial: S{n:04d}, "
                      f"routeros: {version}{transport}}}\n")
-    (root / "inventory.yaml").write_text("".join(lines), encoding="utf-8")
     options = FleetOptions(latency_ms=60, device=DeviceOptions(boot_time=0.3))
-    patch = pytest.MonkeyPatch()
-    patch.setenv("MIKRONET_PASSWORD", PASSWORD)
-    with SimFleet(root / "inventory.yaml", directory=root / "sim", options=options,
-                  environ={"MIKRONET_PASSWORD": PASSWORD}) as fleet:
-        inventory = load_inventory(fleet.inventory_path)
-        store = TrustStore(inventory.known_hosts)
-        for r in inventory.routers:
-            presented = fetch_identity(r)
-            for pin in (presented.ssh, presented.tls):
-                if pin is not None:
-                    store.record(pin)
-        yield fleet, inventory
-    patch.undo()
+    with pinned_fleet("".join(lines), root, environ={"MIKRONET_PASSWORD": PASSWORD}, options=options) as pinned:
+        yield pinned.fleet, pinned.inventory
 
 
 def the(inventory: Inventory, name: str) -> Router:

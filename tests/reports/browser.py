@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -30,11 +29,6 @@ def chromium_binary() -> str | None:
         if found:
             return found
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-def services_required() -> bool:
-    """In CI (``CI`` or ``MIKRONET_REQUIRE_SERVICES`` set) a missing browser is a failure, not a skip."""
-    return bool(os.environ.get("CI") or os.environ.get("MIKRONET_REQUIRE_SERVICES"))
 
 
 @dataclass

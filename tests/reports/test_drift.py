@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.fleet import pin_all
 
 from mikronet.cli.main import main
 from mikronet.inventory import Inventory, load_inventory, resolve_secrets, select
@@ -21,7 +22,6 @@ from mikronet.reports.advisories import ADVISORIES_FILE
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions
-from mikronet.transport import TrustStore, fetch_identity
 
 PASSWORD = "Drift-Test-Pa55"
 INVENTORY = """\
@@ -63,15 +63,10 @@ def pushed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inventory]:
         with SimFleet(root / "inventory.yaml", directory=root / "sim", options=options,
                       environ={"MIKRONET_PASSWORD": PASSWORD}) as fleet:
             inventory = load_inventory(fleet.inventory_path)
-            store = TrustStore(inventory.known_hosts)
             routers = resolve_secrets(select(inventory, "LV-0201/gw,LV-0201/v6"))
-            for router in routers:
-                identity = fetch_identity(router)
-                for pin in (identity.ssh, identity.tls):
-                    if pin is not None:
-                        store.record(pin)
+            store = pin_all(inventory, routers)
             pusher = Pusher(Renderer(), store, BackupStore(inventory.trust_dir / "backups"),
-                            options=PushOptions(revert_after=2.0, come_back_within=20.0, poll_every=0.2))
+                            options=PushOptions(revert_after=30.0, come_back_within=20.0, poll_every=0.2))
             for desired in pusher.render(routers):
                 assert str(pusher.push(desired).status) == "changed"
             yield inventory

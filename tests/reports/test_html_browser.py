@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.services import missing
 
 from mikronet.reports import (
     build_assessment,
@@ -28,7 +29,7 @@ from mikronet.reports import (
 
 from .assessment_fixtures import INVENTORY as ASSESSED
 from .assessment_fixtures import MEASURES
-from .browser import Chromium, chromium_binary, services_required
+from .browser import Chromium, chromium_binary
 from .fixtures import EVENTS, NOW, Inventory
 from .test_assessment import recorded_assessments
 from .test_formats import OneLineRenderer
@@ -57,10 +58,7 @@ INSPECT = """(() => {
 def browser() -> Iterator[Chromium]:
     binary = chromium_binary()
     if binary is None:
-        message = "headless Chromium is not installed (Debian: apt-get install chromium)"
-        if services_required():
-            pytest.fail(message + "; CI requires it")
-        pytest.skip(message)
+        missing("headless Chromium is not installed (Debian: apt-get install chromium)")
     chromium = Chromium(binary)
     try:
         yield chromium

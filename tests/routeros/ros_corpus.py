@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support.corpus import corpus_dir
+
 from mikronet.routeros import Config, parse
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = corpus_dir()
 EXPORTS = sorted((CORPUS / "exports").glob("*.rsc"))
 
 # Damaged exports (see the corpus's SOURCES.md) and where a strict parse must stop.

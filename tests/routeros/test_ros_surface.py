@@ -10,8 +10,8 @@ def test_all_is_sorted_and_complete() -> None:
     for name in routeros.__all__:
         assert hasattr(routeros, name), name
     public = {n for n in dir(routeros) if not n.startswith("_")}
-    modules = {"data", "diff", "export", "lexer", "model", "normalize", "parser", "plan", "printed", "quoting",
-               "render", "schema", "syntax", "values", "version", "words", "annotations"}
+    modules = {"commands", "data", "diff", "export", "lexer", "model", "normalize", "parser", "plan", "printed",
+               "quoting", "render", "schema", "syntax", "values", "version", "words", "annotations"}
     assert public - set(routeros.__all__) <= modules
 
 

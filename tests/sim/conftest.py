@@ -6,9 +6,7 @@ each fault kind has a router of its own, so tests can share a fleet without dist
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 import librouteros
 import librouteros.api
 import pytest
+from support.loops import ThreadLoop
 
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
@@ -23,7 +22,6 @@ from mikronet.sim.runtime import FleetOptions
 
 SIM_PASSWORD = "Sim-Pa55-word"  # ASCII: librouteros encodes ASCII by default, as Ansible does
 ENV = {"MIKRONET_PASSWORD": SIM_PASSWORD}
-CORPUS = Path(__file__).resolve().parents[1].parent.parent / "shared" / "corpus"
 
 FAULT_ROUTERS = (
     "refuse",
@@ -159,35 +157,6 @@ def raw_session() -> Callable[..., tuple[socket.socket, Any]]:
 def start_sim_fleet() -> Callable[..., SimFleet]:
     """``start_sim_fleet(inventory, directory, **FleetOptions fields)``: a started fleet (stop it yourself)."""
     return start_fleet
-
-
-class ThreadLoop:
-    """An asyncio loop on a thread of its own, as the fleet runs one for many routers."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Any, timeout: float = 10) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def serve(self, router: Any, host: str = "127.0.0.1", **kwargs: Any) -> Any:
-        from mikronet.sim.ssh import start_ssh_server
-
-        return self.run(start_ssh_server(router, host, 0, **kwargs))
-
-    def stop(self, server: Any) -> None:
-        async def close() -> None:
-            server.close()
-            await server.wait_closed()
-
-        self.run(close())
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
 
 
 @pytest.fixture(scope="module")

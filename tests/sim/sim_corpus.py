@@ -8,22 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.corpus import corpus_dir
 
 from mikronet.errors import ScriptError
 from mikronet.routeros import Config, parse
 
-
-def _corpus() -> Path:
-    """``shared/corpus`` beside the project (searched upwards: the checkout may sit one level deeper)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "shared" / "corpus"
-        if candidate.is_dir():
-            return candidate
-    return here.parents[3] / "shared" / "corpus"
-
-
-CORPUS = _corpus()
+CORPUS = corpus_dir()
 EXPORTS = CORPUS / "exports"
 
 # Exports whose header does not say: the router the file name and SOURCES.md describe.

@@ -6,20 +6,24 @@ over the network as clients read a router, compares equal to the original (``con
   user reads it;
 * over the API, librouteros's ``Config.export()`` (an export to a file, read back through ``/file``).
   RouterOS shows a file's contents over the API only up to a limit (4,095 bytes on 6, 64 KiB on 7) and
-  reads larger files in chunks (``/file/read``) only from 7.13; an export above the limit on an older
-  version cannot be fetched whole over the API, exactly as on RouterOS, and is read back over SSH.
+  reads larger files in chunks (``/file/read``) only from 7.13 (librouteros does so); an export above
+  the limit on an older version cannot be fetched whole over the API, exactly as on RouterOS: the
+  export is written to a file over the API and that file is fetched over SCP, as a technician would.
   Routers older than 6.43 log in with the challenge (librouteros's ``token`` method).
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import librouteros
 import paramiko
 import pytest
 from librouteros.login import plain, token
+from scp import SCPClient
 from sim_corpus import RealExport, clean_exports, readback_param
 
 from mikronet.routeros import diff, parse, render_script
@@ -87,8 +91,29 @@ def test_read_back_over_the_api(corpus_fleet: dict[str, Any], export: RealExport
         if size > INLINE_LIMIT[version.major] and version < parse_version("7.13"):
             with pytest.raises(NotImplementedError):  # RouterOS's API cannot return it whole
                 api.config().export(show_sensitive=v7)
-            return
-        text = api.config().export(show_sensitive=v7)
+            tuple(api("/export", file="readback", **({"show-sensitive": True} if v7 else {})))
+            text = _scp_text(router, "readback.rsc")
+        else:
+            text = api.config().export(show_sensitive=v7)
     finally:
         api.close()
+    assert text.startswith("# ") and "by RouterOS" in text.split("\n", 1)[0]
     assert _empty_diff(export, text) == ""
+
+
+def _scp_text(router: Any, name: str) -> str:
+    """The router's file ``name`` fetched over SCP (paramiko and the scp package, as Ansible users do)."""
+    endpoint = router.endpoint
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(endpoint.host, endpoint.ssh, "admin", PASSWORD, look_for_keys=False, allow_agent=False,
+                   timeout=10)
+    try:
+        transport = client.get_transport()
+        assert transport is not None
+        with tempfile.TemporaryDirectory() as folder, SCPClient(transport, socket_timeout=20) as scp:
+            scp.get(name, str(Path(folder) / name))
+            data = (Path(folder) / name).read_bytes()
+    finally:
+        client.close()
+    return data.decode("utf-8", "surrogateescape").replace("\r\n", "\n")

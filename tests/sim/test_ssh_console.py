@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 
 import pytest
+from support.corpus import corpus_dir
 
 from mikronet.routeros.quoting import quote
 from mikronet.sim import printing
@@ -15,7 +15,7 @@ from mikronet.sim.menus import MenuTree, Request
 from mikronet.sim.reply import Reply, Trap
 from mikronet.sim.versions import Behaviour, behaviour_for
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = corpus_dir()
 CAPTURES = CORPUS / "outputs" / "ansible-community-routeros"
 LATVIAN = "Rīgas Valsts 1. ģimnāzija — ā č ē ģ ī ķ ļ ņ š ū ž"
 

@@ -11,11 +11,11 @@ from typing import Any
 import librouteros
 import paramiko
 import pytest
-from conftest import ThreadLoop
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from napalm import get_network_driver
 from netmiko import ConnectHandler
+from support.loops import ThreadLoop
 
 from mikronet.sim.api import ApiServer
 from mikronet.sim.console import Console

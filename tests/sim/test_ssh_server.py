@@ -10,12 +10,12 @@ from typing import Any
 
 import paramiko
 import pytest
-from conftest import ThreadLoop
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from netmiko import ConnectHandler
+from support.loops import ThreadLoop
 from test_ssh_console import LATVIAN, FakeRouter
 
 from mikronet.sim.hostkey import host_key_for

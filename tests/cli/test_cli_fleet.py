@@ -11,31 +11,27 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fleet.conftest import ENV, PASSWORD, fleet_inventory, load
+from support.fleet import PinnedFleet
 
 from mikronet.cli.main import cli
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
 from mikronet.sim.runtime import FleetOptions
 
-from .conftest import ENV, PASSWORD, fleet_inventory, load, pin_all
-
 MIKRONET = str(Path(sys.executable).with_name("mikronet"))
 
 
 @pytest.fixture(scope="module")
-def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimFleet]:
+def slow(start_pinned_fleet: Callable[..., PinnedFleet]) -> SimFleet:
     """Four schools with two routers each, 250 ms away: slow enough to interrupt a push mid-apply."""
-    root = tmp_path_factory.mktemp("cli")
-    (root / "inventory.yaml").write_text(fleet_inventory(4, 2, transports=("api",)), encoding="utf-8")
     options = FleetOptions(latency_ms=250, device=DeviceOptions(boot_time=0.3))
-    with SimFleet(root / "inventory.yaml", directory=root / "sim", options=options, environ=ENV) as running:
-        pin_all(load(running))
-        yield running
+    return start_pinned_fleet(fleet_inventory(4, 2, transports=("api",)), environ=ENV, options=options).fleet
 
 
 def invoke(fleet: SimFleet, *args: str) -> tuple[int, str, str]:

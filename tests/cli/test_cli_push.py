@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from ops.conftest import PASSWORD
 
 from mikronet.cli.main import cli, main
 from mikronet.inventory import Inventory
 from mikronet.sim.fleet import SimFleet
-
-from .conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 

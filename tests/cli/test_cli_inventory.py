@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from mikronet.cli.main import cli, main
 from mikronet.routeros import quote
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "inventory"
 MIKRONET = Path(sys.executable).parent / "mikronet"
 TEST_PASSWORD = "Kļūda-Ņ7-parole-šim-testam"  # distinctive: searched for in every output below

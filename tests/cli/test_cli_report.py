@@ -61,9 +61,9 @@ class _StandInLedger:
     def append(self, *, school: str, kind: str, technician: str, router: str | None = None, serial: str | None = None,
                details: dict[str, object] | None = None, outcome: str = "completed", time: object = None,
                category: str | None = None, programme: str | None = None) -> object:
-        from mikronet.reports.common import DEFAULT_CATEGORIES
+        from reports.fixtures import Event
 
-        from .fixtures import Event
+        from mikronet.reports.common import DEFAULT_CATEGORIES
 
         found = Event(len(self.rows) + 1, f"ev-{len(self.rows) + 1}", time, technician, school, router, serial,  # type: ignore[arg-type]
                       kind, programme or category or DEFAULT_CATEGORIES[kind],
@@ -85,7 +85,7 @@ def ledger_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, 
     import sys
     import types
 
-    from .fixtures import at
+    from reports.fixtures import at
 
     home = tmp_path / "inventory"
     shutil.copytree(SAMPLE, home)
