@@ -138,8 +138,6 @@ def test_each_command_adds_the_ledger_events_it_should_and_no_other(scan: Scan) 
         assert not scan.removed[name], f"{name} removed ledger events"
 
 
-@pytest.mark.xfail(strict=True, reason="`mikronet push` does not record its interventions in the ledger yet: "
-                   "the CLI's push composes a Fleet without one (mikronet/cli/push.py)")
 def test_a_push_records_one_push_event_per_changed_router(scan: Scan) -> None:
     assert scan.added[FIRST_PUSH] == Counter(push=4)  # it changes the four routers (the second push, none)
 
