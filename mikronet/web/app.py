@@ -102,9 +102,9 @@ class _Dashboard:
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = self.lang(request)
-        page = self.env.get_template(template).render(
-            t=lang.t, lang=lang, user=self.user(request), csrf=csrf_token(request.session),
-            path=request.url.path, query=request.url.query, **context)
+        values = {"t": lang.t, "lang": lang, "user": self.user(request), "csrf": csrf_token(request.session),
+                  "path": request.url.path, **context}
+        page = self.env.get_template(template).render(values)
         response = HTMLResponse(page, status_code=status)
         if request.query_params.get("lang") == lang.code:
             response.set_cookie("lang", lang.code, max_age=365 * 86400, httponly=True, samesite="lax",
@@ -114,7 +114,8 @@ class _Dashboard:
     def error(self, request: Request, status: int, message: str, api: bool) -> Response:
         if api:
             return JSONResponse({"error": message}, status_code=status)
-        return self.html(request, "error.html", status, title=str(status), message=message)
+        # the language link goes home: an error page does not repeat what was asked for
+        return self.html(request, "error.html", status, title=str(status), message=message, path="/programme")
 
     # -- pages -----------------------------------------------------------------------------------
 
