@@ -7,9 +7,9 @@ twin under ``/api/``. Every data access goes through :class:`~mikronet.web.scope
 
 from __future__ import annotations
 
-from mikronet.web.app import WebSettings, app_from_environment, create_app, open_sources, session_secret
+from mikronet.web.app import SECRET_FILE, WebSettings, app_from_environment, create_app, open_sources, session_secret
 from mikronet.web.scope import NotFound, Scope, Sources
 from mikronet.web.users import ROLES, USERS_FILE, User, UserStore
 
-__all__ = ["ROLES", "USERS_FILE", "NotFound", "Scope", "Sources", "User", "UserStore", "WebSettings",
+__all__ = ["ROLES", "SECRET_FILE", "USERS_FILE", "NotFound", "Scope", "Sources", "User", "UserStore", "WebSettings",
            "app_from_environment", "create_app", "open_sources", "session_secret"]
