@@ -80,6 +80,7 @@ class _Dashboard:
 
     def __init__(self, sources: Sources, users: UserStore, settings: WebSettings) -> None:
         self.sources, self.users, self.settings = sources, users, settings
+        self._users_stamp = _stamp(users.path)
         self.by_user = RateLimiter(settings.login_limit_user, settings.login_window, settings.clock)
         self.by_address = RateLimiter(settings.login_limit_address, settings.login_window, settings.clock)
         self.env = Environment(loader=PackageLoader("mikronet.web", "templates"),
@@ -90,6 +91,17 @@ class _Dashboard:
     def lang(self, request: Request) -> WebLang:
         return web_lang(request.query_params.get("lang") or request.cookies.get("lang") or "lv")
 
+    def current_users(self) -> UserStore:
+        """The users, read again when ``users.yaml`` changed (``mikronet user add`` needs no restart)."""
+        stamp = _stamp(self.users.path)
+        if stamp != self._users_stamp:
+            try:
+                self.users = UserStore.load(self.users.path)
+            except InputError:
+                return self.users  # a file being edited: keep the users we had
+            self._users_stamp = stamp
+        return self.users
+
     def user(self, request: Request) -> User | None:
         session = request.session
         name, at = session.get("user"), session.get("at")
@@ -98,7 +110,7 @@ class _Dashboard:
         if self.settings.clock() - at > self.settings.session_seconds:
             session.clear()
             return None
-        return self.users.get(name)
+        return self.current_users().get(name)
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = self.lang(request)
@@ -165,7 +177,7 @@ class _Dashboard:
         keys = (f"user:{name}", f"addr:{address}")
         if self.by_user.blocked(keys[0]) or self.by_address.blocked(keys[1]):
             return self.html(request, "login.html", 429, next=target, failed=lang.t("login.limited"))
-        user = self.users.authenticate(name, password)
+        user = self.current_users().authenticate(name, password)
         if user is None:
             self.by_user.fail(keys[0])
             self.by_address.fail(keys[1])
@@ -187,6 +199,14 @@ class _Dashboard:
         if self.user(request) is None:
             return RedirectResponse("/login?next=/assessment", status_code=302)
         return self.html(request, "assessment.html", title=self.lang(request).t("nav.assessment"))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def _quote(text: str) -> str:

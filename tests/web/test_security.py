@@ -206,3 +206,12 @@ def test_the_users_file_is_not_read_as_inventory(world) -> None:  # type: ignore
     assert (world.folder / "users.yaml").exists()
     assert all(p.name != "users.yaml" for p in inventory_files(world.folder))
     assert len(load_inventory(world.folder).schools) == 4
+
+
+def test_a_user_added_while_serving_can_log_in(app, world, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    assert login(client, "jauns", "Jauna-parole-ščū").status_code == 401
+    monkeypatch.setenv("MIKRONET_USER_PASSWORD", "Jauna-parole-ščū")
+    assert main(["-i", str(world.folder), "user", "add", "jauns", "--role", "technician"]) == 0
+    assert login(client, "jauns", "Jauna-parole-ščū").status_code == 303
+    assert client.get("/api/fleet").json()["routers"] == 4
