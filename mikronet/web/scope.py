@@ -10,7 +10,8 @@ not exist, so an answer never tells the two apart. Pages never touch the sources
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -52,25 +53,36 @@ class RunView:
 class Sources:
     """The dashboard's data: the inventory, its ledger and the folder of run records.
 
-    ``verify_cache`` keeps the chain's verification per ledger size, so a page does not rehash the
-    whole chain when nothing was appended since the last look.
+    What is costly to read or compute from the whole ledger (every event, the chain's verification,
+    a scope's progress report) is kept while the ledger holds as many events as when it was computed,
+    and for at most ``max_age`` seconds (so an edit that does not change the count shows within that).
     """
 
     inventory: Any
     ledger: Ledger
     runs_dir: Path
-    _verified: tuple[int, bool] | None = field(default=None, repr=False)
+    max_age: float = 30.0
+    clock: Callable[[], float] = time.monotonic
+    _kept: dict[Hashable, tuple[int, float, Any]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def kept(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``, or its value from an earlier call while the ledger has not grown."""
+        count, now = self.ledger.count(), self.clock()
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None and found[0] == count and now - found[1] < self.max_age:
+                return found[2]
+        value = compute()
+        with self._lock:
+            self._kept[key] = (count, now, value)
+        return value
+
+    def all_events(self) -> tuple[Event, ...]:
+        return tuple(self.kept("events", self.ledger.events))
+
     def chain_ok(self) -> bool:
-        count = self.ledger.count()
-        with self._lock:
-            if self._verified is not None and self._verified[0] == count:
-                return self._verified[1]
-        ok = self.ledger.verify().ok
-        with self._lock:
-            self._verified = (count, ok)
-        return ok
+        return bool(self.kept("verify", lambda: self.ledger.verify().ok))
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,8 @@ class Scope:
             visible = tuple(s for s in inventory.schools if s.municipality == user.municipality)
         self._schools = {s.id: s for s in visible}
         self._routers = {r.id: r for r in inventory.routers if r.school.id in self._schools}
+        self._key: Hashable = "all" if user.sees_everything else ("municipality", user.municipality)
+        """What the scope's cached values are kept under: everything, or one municipality."""
 
     # -- the inventory ---------------------------------------------------------------------------
 
@@ -139,7 +153,10 @@ class Scope:
         allowed = set(self._schools)
         if municipality is not None:
             allowed = {s.id for s in self.municipality(municipality)}
-        found = self.sources.ledger.events(school=school, kind=kind, since=since, until=until)
+        if school is None and kind is None and since is None and until is None:
+            found: Sequence[Event] = self.sources.all_events()
+        else:
+            found = self.sources.ledger.events(school=school, kind=kind, since=since, until=until)
         return tuple(e for e in found if e.school in allowed and (technician is None or e.technician == technician))
 
     def chain_ok(self) -> bool:
@@ -153,7 +170,11 @@ class Scope:
         if not self.user.sees_everything:
             programme = replace(programme, target=len(self._schools), enrolled=len(self._schools))
         inventory = _ScopedInventory(self.schools(), tuple(self._routers.values()), programme)
-        return build_progress(inventory, self.events() if events is None else events)
+        if events is not None:
+            return build_progress(inventory, events)
+        report: ProgressReport = self.sources.kept(("progress", self._key),
+                                                   lambda: build_progress(inventory, self.events()))
+        return report
 
     # -- run records -----------------------------------------------------------------------------
 

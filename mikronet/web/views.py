@@ -187,7 +187,8 @@ class LedgerFilter:
                 "to": self.until.isoformat() if self.until else None}
 
 
-def ledger_page(scope: Scope, lang: WebLang, wanted: LedgerFilter, limit: int = 500) -> Page:
+def ledger_page(scope: Scope, lang: WebLang, wanted: LedgerFilter, limit: int = 200) -> Page:
+    """The newest ``limit`` events that match (``matched`` counts them all)."""
     since = datetime.combine(wanted.since, time.min, UTC) if wanted.since else None
     until = datetime.combine(wanted.until, time.max, UTC) if wanted.until else None
     found = scope.events(school=wanted.school, municipality=wanted.municipality, kind=wanted.kind,

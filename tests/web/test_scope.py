@@ -42,3 +42,14 @@ def test_views_read_only_through_the_scope() -> None:
     tree = ast.parse(Path(views_module.__file__).read_text(encoding="utf-8"))
     reached = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert not reached & {"sources", "ledger", "inventory", "state"}
+
+
+def test_a_new_event_shows_at_once_despite_the_cache(world) -> None:  # type: ignore[no-untyped-def]
+    scope = Scope(world.sources, User("m", "ministry"))
+    before = scope.progress()
+    assert len(scope.events()) == 4
+    world.sources.ledger.append(school="LV-0202", kind="consultation", technician="Ģirts Cēsnieks",
+                                details={"note": "vēl viena"})
+    assert len(scope.events()) == 5
+    assert scope.progress() is not before
+    assert scope.progress() is scope.progress()  # kept while the ledger does not grow
