@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -114,8 +114,11 @@ class _Dashboard:
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = self.lang(request)
+        path = context.pop("path", request.url.path)
+        same = path == request.url.path
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] if same else []
         values = {"t": lang.t, "lang": lang, "user": self.user(request), "csrf": csrf_token(request.session),
-                  "path": request.url.path, **context}
+                  "other_lang": f"{path}?{urlencode([*kept, ('lang', lang.other)])}", **context}
         page = self.env.get_template(template).render(values)
         response = HTMLResponse(page, status_code=status)
         if request.query_params.get("lang") == lang.code:

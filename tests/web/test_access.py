@@ -125,3 +125,14 @@ def test_openapi_lists_every_api_route(app) -> None:  # type: ignore[no-untyped-
     assert spec["openapi"].startswith("3.")
     api_paths = {route.path for route in app.routes if getattr(route, "path", "").startswith("/api/")}
     assert set(spec["paths"]) == api_paths - {"/api/openapi.json"}
+
+
+def test_language_from_the_query_is_remembered(app) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    login(client, "adazi")
+    assert "Skolas ar īstermiņa uzlabojumiem" in client.get("/programme").text  # Latvian by default
+    english = client.get("/ledger?kind=consultation&lang=en")
+    assert "Ledger of interventions" in english.text
+    assert 'href="/ledger?kind=consultation&amp;lang=lv"' in english.text  # the switch keeps the filters
+    assert "Schools with a short-term improvement" in client.get("/programme").text
+    assert "Nav atrasts" in client.get("/api/schools/LV-0201?lang=lv").json()["error"]
