@@ -38,6 +38,7 @@ HEADERS: Final = (
     (b"cache-control", b"no-store"),
 )
 _TEXT_TYPES: Final = (b"text/", b"application/json")
+_MAX_KEYS: Final = 10_000
 
 
 class GuardMiddleware:
@@ -109,6 +110,9 @@ class RateLimiter:
         with self._lock:
             now = self.clock()
             self._recent(key, now).append(now)
+            if len(self._failures) > _MAX_KEYS:  # many names tried: forget the ones whose window passed
+                for old in [k for k, found in self._failures.items() if found[-1] <= now - self.window]:
+                    del self._failures[old]
 
     def clear(self, key: str) -> None:
         with self._lock:
