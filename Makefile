@@ -22,7 +22,7 @@ $(DEMO_STAMP): pyproject.toml $(VENV)/bin/python
 	touch $(DEMO_STAMP)
 
 $(STAMP): pyproject.toml $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[test,sim,clients]'
+	$(BIN)/python -m pip install --quiet -e '.[test,sim,clients,web]'
 	touch $(STAMP) $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)

@@ -48,6 +48,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("mikronet.cli.report:report", "Programme progress, upgrade audit, drift, compensation."),
     "completion": ("mikronet.cli.completion:completion", "Print the shell completion script (bash, zsh, fish)."),
     "state": ("mikronet.cli.state:state", "Each router's current state as every operation left it; rebuild it."),
+    "serve": ("mikronet.cli.serve:serve", "Serve the read-only web dashboard (needs the [web] extra)."),
+    "user": ("mikronet.cli.serve:user", "Add the web dashboard's users and their roles."),
 }
 
 DEFAULT_INVENTORY = Path("inventory")

@@ -35,12 +35,16 @@ log = logging.getLogger(__name__)
 
 _SUFFIXES = (".yaml", ".yml")
 _SCP_LIKE = re.compile(r"^(?:[^@/:]+@)?[^/:]+:(?!//)")  # git's host:path (user@host:repo.git)
+NOT_INVENTORY = frozenset({"users.yaml"})
+"""Files at the top of an inventory folder that sit beside the inventory but are not part of it
+(``users.yaml``: the web dashboard's users, see :mod:`mikronet.web.users`)."""
 
 
 def inventory_files(path: Path) -> list[Path]:
     """The YAML files that make up the inventory at ``path`` (a file, or a folder searched recursively).
 
-    Files and folders whose names start with ``.`` or ``_`` are skipped.
+    Files and folders whose names start with ``.`` or ``_`` are skipped, and so are the files of
+    :data:`NOT_INVENTORY` at the top of the folder.
     """
     if not path.exists():
         raise InventoryError("no such file or folder (give the inventory with -i PATH)", file=path)
@@ -52,6 +56,7 @@ def inventory_files(path: Path) -> list[Path]:
         if p.suffix in _SUFFIXES
         and p.is_file()
         and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
+        and not (p.parent == path and p.name in NOT_INVENTORY)
     )
     if not files:
         raise InventoryError("the inventory is empty: no *.yaml files in this folder", file=path)

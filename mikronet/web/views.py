@@ -1,0 +1,200 @@
+"""Each page's data, read through a :class:`~mikronet.web.scope.Scope`: one JSON-able dict per page
+(the ``/api/`` answer) and what its HTML template shows (the same data, with the reports' charts).
+
+Nothing here reads a source directly; whatever a scope does not return cannot reach a page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from markupsafe import Markup
+
+from mikronet.errors import InputError
+from mikronet.ledger import Event, RouterState
+from mikronet.reports import report_data
+from mikronet.reports.document import Bar, BarChart, Document, GroupChart, LineChart, Table, cells, format_cell
+from mikronet.reports.svg import bar_chart, group_chart, line_chart
+from mikronet.reports.views_programme import progress_document
+from mikronet.web.labels import WebLang
+from mikronet.web.scope import Scope
+
+__all__ = ["LedgerFilter", "Page", "fleet_page", "ledger_page", "municipality_page", "programme_page",
+           "rollouts_page", "school_page"]
+
+UNREACHABLE = frozenset({"unreachable", "timeout", "auth-failed"})
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its template, its title, the API's data and what only the HTML needs."""
+
+    template: str
+    title: str
+    data: dict[str, Any]
+    extra: Mapping[str, Any]
+
+
+def chart(block: BarChart | LineChart | GroupChart, lang: WebLang) -> Markup:
+    """A chart as inline SVG (the reports' renderer escapes every label it writes)."""
+    if isinstance(block, BarChart):
+        return Markup(bar_chart(block, lang.report))
+    if isinstance(block, LineChart):
+        return Markup(line_chart(block, lang.report))
+    return Markup(group_chart(block, lang.report))
+
+
+def document_blocks(doc: Document, lang: WebLang) -> list[dict[str, Any]]:
+    """A report document's sections as template-ready values: charts as SVG, tables as text cells."""
+    out = []
+    for section in doc.sections:
+        blocks: list[dict[str, Any]] = []
+        for block in section.blocks:
+            if isinstance(block, Table):
+                blocks.append({"type": "table", "title": block.title, "key": block.key,
+                               "columns": [c.label for c in block.columns],
+                               "numeric": [c.kind in ("int", "number", "money", "percent") for c in block.columns],
+                               "rows": cells(doc.lang, block)})
+            elif isinstance(block, BarChart | LineChart | GroupChart):
+                blocks.append({"type": "chart", "key": block.key, "title": block.title, "svg": chart(block, lang)})
+            else:
+                blocks.append({"type": "note", "text": block.text, "warn": block.warn})
+        out.append({"title": section.title, "blocks": blocks})
+    return out
+
+
+def programme_page(scope: Scope, lang: WebLang) -> Page:
+    report = scope.progress()
+    doc = progress_document(report, lang.report)
+    figures = [{"label": f.label, "value": format_cell(doc.lang, f.value, f.kind) or "–"} for f in doc.figures]
+    data = report_data("progress", report)
+    return Page("programme.html", doc.title, data,
+                {"figures": figures, "sections": document_blocks(doc, lang),
+                 "municipalities": scope.municipalities()})
+
+
+def _state(state: RouterState | None, router: Any) -> dict[str, Any]:
+    found = state.record() if state else {}
+    return {
+        "router": router.id, "name": router.name, "school": router.school.id, "school_name": router.school.name,
+        "model": found.get("model") or router.model,
+        "serial": found.get("serial") or router.serial, "routeros": found.get("routeros") or router.routeros,
+        "firmware": found.get("firmware"), "last_operation": found.get("last_operation"),
+        "last_status": found.get("last_status"), "last_at": found.get("last_at"), "drift": found.get("drift"),
+        "seen_at": found.get("seen_at"), "mismatch": found.get("mismatch"), "known": state is not None,
+    }
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """An event as the dashboard shows it: its fields and hash, without its neighbours in the chain
+    (whose ids and sequence numbers belong to other schools)."""
+    return {"id": event.id, "time": event.time.astimezone(UTC).isoformat(timespec="seconds"),
+            "technician": event.technician, "school": event.school, "router": event.router, "serial": event.serial,
+            "kind": event.kind, "category": event.category, "outcome": event.outcome, "summary": event.summary,
+            "details": dict(event.details), "hash": event.hash}
+
+
+def municipality_page(scope: Scope, lang: WebLang, name: str) -> Page:
+    schools = scope.municipality(name)
+    done = {d.school for d in scope.progress(scope.events(municipality=name)).done_schools}
+    rows = []
+    for school in schools:
+        states = {s.router: s for s in scope.states(school.id)}
+        routers = [_state(states.get(r.id), r) for r in scope.routers(school.id)]
+        rows.append({"id": school.id, "name": school.name, "routers": len(routers), "done": school.id in done,
+                     "drifting": sum(1 for r in routers if r["drift"]),
+                     "unreachable": sum(1 for r in routers if r["last_status"] in UNREACHABLE)})
+    versions = Counter(s.routeros or lang.t("unknown") for s in scope.states() if s.school in {x.id for x in schools})
+    bars = BarChart("versions", lang.t("versions"), tuple(Bar(v, float(n)) for v, n in sorted(versions.items())))
+    data = {"municipality": name, "schools": rows, "done": len(done), "total": len(rows)}
+    return Page("municipality.html", name, data, {"chart": chart(bars, lang) if versions else None})
+
+
+def school_page(scope: Scope, lang: WebLang, school_id: str) -> Page:
+    school = scope.school(school_id)
+    states = {s.router: s for s in scope.states(school.id)}
+    routers = [_state(states.get(r.id), r) for r in scope.routers(school.id)]
+    events = [event_record(e) for e in reversed(scope.events(school=school.id))]
+    data = {"school": {"id": school.id, "name": school.name, "municipality": school.municipality},
+            "routers": routers, "events": events}
+    return Page("school.html", school.name, data, {})
+
+
+def fleet_page(scope: Scope, lang: WebLang) -> Page:
+    states = scope.states()
+    routers = {r.id: r for r in scope.routers()}
+    rows = [_state(s, routers[s.router]) for s in states if s.router in routers]
+    versions = Counter(r["routeros"] or lang.t("unknown") for r in rows)
+    models = Counter(r["model"] or lang.t("unknown") for r in rows)
+    data = {
+        "routers": len(routers), "known": len(rows),
+        "versions": dict(sorted(versions.items())), "models": dict(sorted(models.items())),
+        "drifting": [r for r in rows if r["drift"]],
+        "unreachable": [r for r in rows if r["last_status"] in UNREACHABLE],
+        "mismatched": [r for r in rows if r["mismatch"]],
+    }
+    charts = [chart(BarChart(key, lang.t(key), tuple(Bar(k, float(v)) for k, v in sorted(counts.items()))), lang)
+              for key, counts in (("versions", versions), ("models", models)) if counts]
+    return Page("fleet.html", lang.t("page.fleet"), data, {"charts": charts})
+
+
+def rollouts_page(scope: Scope, lang: WebLang) -> Page:
+    runs = []
+    for run in scope.runs():
+        runs.append({"id": run.id, "operation": run.operation, "started": run.started, "finished": run.finished,
+                     "counts": run.counts(),
+                     "routers": [{"router": r.get("router"), "status": r.get("status"), "changes": r.get("changes"),
+                                  "cause": r.get("reason") or r.get("error") or r.get("cause")}
+                                 for r in run.results]})
+    return Page("rollouts.html", lang.t("page.rollouts"), {"runs": runs}, {})
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """The ledger page's filters, from its query string."""
+
+    school: str | None = None
+    municipality: str | None = None
+    kind: str | None = None
+    technician: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def parse(cls, query: Mapping[str, str]) -> LedgerFilter:
+        def text(name: str) -> str | None:
+            value = query.get(name, "").strip()
+            return value or None
+
+        def day(name: str) -> date | None:
+            value = text(name)
+            if value is None:
+                return None
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+        return cls(text("school"), text("municipality"), text("kind"), text("technician"), day("from"), day("to"))
+
+    def record(self) -> dict[str, str | None]:
+        return {"school": self.school, "municipality": self.municipality, "kind": self.kind,
+                "technician": self.technician, "from": self.since.isoformat() if self.since else None,
+                "to": self.until.isoformat() if self.until else None}
+
+
+def ledger_page(scope: Scope, lang: WebLang, wanted: LedgerFilter, limit: int = 200) -> Page:
+    """The newest ``limit`` events that match (``matched`` counts them all)."""
+    since = datetime.combine(wanted.since, time.min, UTC) if wanted.since else None
+    until = datetime.combine(wanted.until, time.max, UTC) if wanted.until else None
+    found = scope.events(school=wanted.school, municipality=wanted.municipality, kind=wanted.kind,
+                         technician=wanted.technician, since=since, until=until)
+    shown = [event_record(e) for e in reversed(found[-limit:])]
+    kinds = sorted({e.kind for e in found} | ({wanted.kind} if wanted.kind else set()))
+    data = {"filter": wanted.record(), "chain_ok": scope.chain_ok(), "matched": len(found), "events": shown}
+    return Page("ledger.html", lang.t("page.ledger"), data,
+                {"municipalities": scope.municipalities(), "kinds": kinds})

@@ -1,0 +1,138 @@
+"""The access matrix: every role × every page and API route × a school inside and outside the user's
+municipality. A municipality user gets 404 for anything of another municipality (as for what does not
+exist), and no body it receives names or counts anything of another municipality."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from starlette.testclient import TestClient
+
+from .conftest import ADAZI, CESU, login
+
+ROLES = ("anonymous", "ministrija", "tehnikis", "adazi")
+INSIDE = {"school": "LV-0101", "municipality": "Ādažu novads"}
+OUTSIDE = {"school": "LV-0201", "municipality": "Cēsu novads"}
+MISSING = {"school": "LV-9999", "municipality": "Nekurienes novads"}
+
+PLAIN = ("/programme", "/fleet", "/rollouts", "/ledger")
+PER_PLACE = ("/schools/{school}", "/municipalities/{municipality}", "/ledger?school={school}",
+             "/ledger?municipality={municipality}")
+
+
+def _routes() -> list[tuple[str, str]]:
+    """(where, path) pairs: the plain pages, and the per-school pages for each kind of place."""
+    out = [("any", p) for p in PLAIN]
+    for where, place in (("inside", INSIDE), ("outside", OUTSIDE), ("missing", MISSING)):
+        out += [(where, p.format(**{k: quote(v) for k, v in place.items()})) for p in PER_PLACE]
+    return out + [(where, "/api" + path) for where, path in out]
+
+
+def _expected(role: str, where: str, path: str) -> int:
+    api = path.startswith("/api/")
+    if role == "anonymous":
+        return 401 if api else 302
+    if where == "missing" or (where == "outside" and role == "adazi"):
+        return 404
+    return 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, role: str) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    if role != "anonymous":
+        assert login(client, role).status_code == 303
+    seen = []
+    for where, path in _routes():
+        response = client.get(path, follow_redirects=False)
+        expected = _expected(role, where, path)
+        assert response.status_code == expected, (role, path, response.status_code)
+        if expected == 302:
+            assert response.headers["location"].startswith("/login?next=")
+        if path.startswith("/api/") and expected == 200:
+            assert response.headers["content-type"].startswith("application/json")
+        if role == "adazi":
+            leaked = [word for word in CESU if word in response.text]
+            assert not leaked, (path, leaked)
+        seen.append(response.text)
+    if role in ("ministrija", "tehnikis"):
+        everything = "".join(seen)
+        # the same walk shows them all to the ministry (LV-0202's serial is on its school page, not walked)
+        assert [word for word in CESU if word not in everything] == ["CES0000002"]
+
+
+def test_municipality_totals_are_its_own(app) -> None:  # type: ignore[no-untyped-def]
+    """The programme's figures for a municipality count its schools only, and its target is its own."""
+    client = TestClient(app)
+    login(client, "adazi")
+    data = client.get("/api/programme").json()
+    assert data["report"] == "progress"
+    assert (data["data"]["inventory_schools"], data["data"]["target"], data["data"]["done"]) == (2, 2, 2)
+    assert [m["municipality"] for m in data["data"]["by_municipality"]] == ["Ādažu novads"]
+    text = client.get("/api/programme").text
+    assert "563" not in text  # the national enrolment is not a municipality's figure
+    fleet = client.get("/api/fleet").json()
+    assert fleet["routers"] == 2
+    assert fleet["versions"] == {"6.49.18": 1, "7.14.3": 1}
+    assert [r["school"] for r in fleet["unreachable"]] == ["LV-0102"]
+    ledger = client.get("/api/ledger").json()
+    assert ledger["matched"] == 2
+    assert {e["school"] for e in ledger["events"]} == {"LV-0101", "LV-0102"}
+    runs = client.get("/api/rollouts").json()["runs"]
+    assert [r["id"] for r in runs] == ["20260102T080000Z-push"]
+    assert [r["router"] for r in runs[0]["routers"]] == ["LV-0101/gw"]
+
+
+def test_ministry_sees_every_municipality(app) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    login(client, "ministrija")
+    fleet = client.get("/api/fleet").json()
+    assert fleet["routers"] == 4
+    assert [r["router"] for r in fleet["mismatched"]] == ["LV-0201/gw"]
+    assert client.get("/api/ledger").json()["matched"] == 4
+    assert client.get("/api/ledger?technician=Ģirts Cēsnieks").json()["matched"] == 2
+    assert client.get("/api/ledger?kind=consultation&from=2026-01-06").json()["matched"] == 1
+    page = client.get("/programme").text
+    assert all(word in page for word in ("Ādažu novads", "Cēsu novads"))
+    assert {r["id"] for r in client.get("/api/rollouts").json()["runs"]} == {"20260102T080000Z-push",
+                                                                             "20260102T080000Z-upgrade"}
+
+
+def test_municipality_user_sees_its_own_school_page(app) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    login(client, "adazi")
+    school = client.get("/api/schools/LV-0101").json()
+    assert school["school"]["municipality"] == "Ādažu novads"
+    router = school["routers"][0]
+    assert (router["model"], router["serial"], router["routeros"], router["last_status"], router["drift"]) == \
+        ("RB4011iGS+", "ADA0000001", "7.14.3", "changed", True)
+    page = client.get("/schools/LV-0101").text
+    assert all(word in page for word in ADAZI)
+
+
+def test_bad_filter_is_400_not_a_traceback(app) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    login(client, "ministrija")
+    response = client.get("/api/ledger?from=yesterday")
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.json()["error"]
+    assert "Traceback" not in client.get("/ledger?to=31.12.2026").text
+
+
+def test_openapi_lists_every_api_route(app) -> None:  # type: ignore[no-untyped-def]
+    spec = TestClient(app).get("/api/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    api_paths = {route.path for route in app.routes if getattr(route, "path", "").startswith("/api/")}
+    assert set(spec["paths"]) == api_paths - {"/api/openapi.json"}
+
+
+def test_language_from_the_query_is_remembered(app) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    login(client, "adazi")
+    assert "Skolas ar īstermiņa uzlabojumiem" in client.get("/programme").text  # Latvian by default
+    english = client.get("/ledger?kind=consultation&lang=en")
+    assert "Ledger of interventions" in english.text
+    assert 'href="/ledger?kind=consultation&amp;lang=lv"' in english.text  # the switch keeps the filters
+    assert "Schools with a short-term improvement" in client.get("/programme").text
+    assert "Nav atrasts" in client.get("/api/schools/LV-0201?lang=lv").json()["error"]
