@@ -234,10 +234,12 @@ def print_summary(run: RunResult, *, json_output: bool, operation: str, resume_h
         echo(json.dumps({"summary": {
             "operation": operation, "counts": counts, "routers": len(run.results),
             "seconds": round(run.finished - run.started, 3), "stopped": run.crossed, "resumed": run.resumed,
-            "interrupted": run.interrupted,
+            "interrupted": run.interrupted, "run": run.run_id or None, "warnings": list(run.warnings),
             "failed": [{"router": r.router, "status": str(r.status), "cause": r.cause} for r in run.failed],
         }}, ensure_ascii=False))
         return
+    for warning in run.warnings:  # what the record could not keep: a ledger down, backups not on their remote
+        echo(f"warning: {warning}", err=True)
     echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no routers", bold=True)
     if run.resumed:
         echo(f"{run.resumed} of them finished in the run resumed, and were not run again", dim=True)

@@ -223,7 +223,20 @@ class Fleet:
         task.finish(self, result)
         for recorder in recorders:
             result.warnings.extend(recorder.errors)
+        if self.record:
+            result.warnings.extend(self._share_backups())
         return result
+
+    def _share_backups(self) -> list[str]:
+        """Where the inventory names a shared remote for the backups: push what an earlier push left
+        pending, and say what is still not there (never lost: it goes with the next push)."""
+        if self.inventory.backups.remote is None:
+            return []
+        store = self.backups
+        status = store.push_status()
+        if status is not None and not status.ok:
+            status = store.push()
+        return [status.line()] if status is not None and not status.ok else []
 
     def _witness(self) -> None:
         """After a run that appended: the ledger's head into the backups' history

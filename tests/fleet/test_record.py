@@ -147,3 +147,24 @@ def test_after_an_upgrade_campaign_the_state_and_the_reports_show_the_new_versio
     assert _cli(school, ledger_url, "report", "drift", "--limit", "LV-0001/*", "--format", "json") in (0, 3)
     drift = {r["router"]: r for r in json.loads(capsys.readouterr().out)["data"]["routers"]}
     assert drift["LV-0001/r0"]["backup_version"] == drift["LV-0001/r1"]["backup_version"] == "7.16.2"
+
+
+def test_backups_that_cannot_reach_their_shared_remote_are_said_in_the_summary_and_go_later(
+    school: SimFleet, ledger_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    remote = tmp_path / "shared-backups.git"  # not there yet: the first backups cannot reach it
+    path = school.inventory_path
+    path.write_text(path.read_text(encoding="utf-8") + f"backups:\n  remote: {remote}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _cli(school, ledger_url, "backup", "--limit", "LV-0001/*") == 0  # the backups themselves are fine
+    err = capsys.readouterr().err
+    assert "warning:" in err and "not yet on" in err and str(remote) in err
+
+    subprocess.run(["git", "init", "--bare", "-q", str(remote)], check=True)
+    assert _cli(school, ledger_url, "backup", "--limit", "LV-0002/*") == 0
+    assert "not yet on" not in capsys.readouterr().err
+    shown = subprocess.run(["git", "-C", str(remote), "log", "--format=%s"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "LV-0001/r0" in shown and "LV-0002/r0" in shown  # the first run's commits went with the second

@@ -35,7 +35,7 @@ def mikronet(inventory: Path, technician: str, ledger: str, *args: str) -> subpr
                           capture_output=True, text=True, env=env, timeout=180, check=False)
 
 
-def test_two_technicians_see_each_others_events(start_pinned_fleet: Callable[..., PinnedFleet],
+def test_two_technicians_see_each_others_events_and_state(start_pinned_fleet: Callable[..., PinnedFleet],
                                                 pg_schema_url: str, tmp_path: Path) -> None:
     pinned = start_pinned_fleet(fleet_inventory(2, 1, transports=("api",)), environ=ENV)
     machines = {
@@ -52,6 +52,7 @@ def test_two_technicians_see_each_others_events(start_pinned_fleet: Callable[...
             mikronet(inventory, technician, pg_schema_url, "measure", "--limit", school, "--server", "192.0.2.1",
                      "--seconds", "1"),
             mikronet(inventory, technician, pg_schema_url, "record", school, "--note", f"pārbaude pie {school}"),
+            mikronet(inventory, technician, pg_schema_url, "facts", "--limit", school),
         ]
 
     threads = [threading.Thread(target=work, args=(name,)) for name in machines]
@@ -76,6 +77,11 @@ def test_two_technicians_see_each_others_events(start_pinned_fleet: Callable[...
         assert len(events) == 4
         verified = mikronet(inventory, technician, pg_schema_url, "ledger", "verify")
         assert verified.returncode == 0, verified.stderr  # one chain, though written from two machines
+        state = mikronet(inventory, technician, pg_schema_url, "state", "--json")
+        assert state.returncode == 0, state.stderr
+        rows = {row["router"]: row for row in map(json.loads, state.stdout.splitlines())}
+        for router in ("LV-0001/r0", "LV-0002/r0"):  # each technician's facts, in the other's state too
+            assert rows[router]["routeros"] and rows[router]["serial"] and rows[router]["seen_at"], rows[router]
     for _, runs in done.items():
         for run in runs:
             assert PASSWORD not in run.stdout + run.stderr
