@@ -289,7 +289,6 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
         "groups": {
             "pilot": {
                 "description": "First wave: schools that try every change before the rest",
-                "vars": {"wave": 0},
             },
             "api-closed": {
                 "description": "The API service is closed at these schools; SSH on a moved port",
@@ -302,7 +301,6 @@ def build() -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
             },
             "lte-backup": {
                 "description": "Schools with an LTE line as backup",
-                "vars": {"wan_backup": "lte1"},
             },
         },
     }

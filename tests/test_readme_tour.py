@@ -112,7 +112,7 @@ def test_make_test_stops_the_server_it_started_and_keeps_pytests_status(
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
     calls = tmp_path / "calls"
     stubs = {
-        ".venv/bin/ruff": "exit 0", ".venv/bin/mypy": "exit 0",
+        ".venv/bin/ruff": "exit 0", ".venv/bin/mypy": "exit 0", ".venv/bin/lint-imports": "exit 0",
         ".venv/bin/python": f'echo "pytest $*" >> {calls}; exit {pytest_status}',
         ".ci/services": (f'echo "services $1" >> {calls}\n'
                          f'if [ "$1" = up ]; then printf "MIKRONET_TEST_POSTGRES=postgresql://x\\n'

@@ -53,9 +53,7 @@ def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
 
 def test_check_prints_one_summary_line(runner: CliRunner, password: str) -> None:
     code, out, err = invoke(runner, "inventory", "check")
-    # the sample's two group variables no template reads are warnings (stderr), not part of the summary
-    assert code == 0 and [line.split(": ")[2] for line in err.splitlines()] == [
-        "groups.pilot.vars.wave", "groups.lte-backup.vars.wan_backup"]
+    assert code == 0 and err == ""  # the sample sets no variable a template does not read
     assert out == (
         "ok: 120 schools, 179 routers, 43 municipalities "
         f"({SAMPLE}, 46 files); secrets resolve for 179 routers\n"

@@ -166,7 +166,7 @@ def test_a_push_killed_once_its_revert_is_armed_converges_on_the_rerun(
     router_id = f"LV-{ARMED_KINDS.index(kind) + 1:04d}/gw"
     fleet = Fleet(inventory, push_options=PushOptions(revert_after=30, come_back_within=30, poll_every=0.2),
                   command=["pytest"], record=False)
-    assert fleet.push(router_id).results[0].status is Status.CHANGED
+    assert fleet.run(Push(), router_id).results[0].status is Status.CHANGED
     router = fleet.select(router_id)[0]
     with connect(router, TrustStore(inventory.known_hosts)) as session:  # someone changes it by hand
         session.run([Command("/system/identity", "set", {"name": "renamed-by-hand"})])
@@ -189,9 +189,9 @@ def test_a_push_killed_once_its_revert_is_armed_converges_on_the_rerun(
     store = BackupStore(inventory.trust_dir / "backups")
     assert store.last_subject(router_id).endswith("after push")  # killed before its "before" commit
 
-    again = fleet.push(router_id).results[0]
+    again = fleet.run(Push(), router_id).results[0]
     assert again.status is Status.CHANGED, (again.status, again.error, again.reason)
-    assert fleet.plan(router_id).results[0].status is Status.OK
+    assert fleet.run(Plan(), router_id).results[0].status is Status.OK
     subjects = [c.subject.split(": ", 1)[1] for c in store.commits(router_id)]
     assert subjects[:2] == ["after push", "before push"], subjects
     assert "renamed-by-hand" in (store.read(router_id, store.commits(router_id)[1].revision) or "")

@@ -16,6 +16,7 @@ from mikronet.ledger import open_ledger
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.push import PushOptions
 from mikronet.ops.swap import plan_swap
+from mikronet.ops.tasks import Plan, Swap
 from mikronet.runner.results import Status
 from mikronet.sim.daemon import remove_state, write_state
 from mikronet.sim.device import DeviceOptions
@@ -70,9 +71,9 @@ def test_sim_swap_then_swap_provision(running: tuple[SimFleet, Path], tmp_path: 
 
     work = Fleet(inventory, push_options=FAST, ledger=open_ledger(None, base_dir=tmp_path), command=["pytest"])
     plan = plan_swap(inventory, work.select(router_id)[0], "HAP0000042", "RBD52G-5HacD2HnD", store=work.trust_store)
-    swapped = work.swap(plan, provision=True)
+    swapped = work.run(Swap(plan, provision=True), [plan.router]).results[0]
     assert swapped.status is Status.CHANGED, (swapped.status, swapped.error)
-    assert work.reloaded().plan(router_id).results[0].status is Status.OK
+    assert work.reloaded().run(Plan(), router_id).results[0].status is Status.OK
 
 
 def test_sim_swap_refuses_what_it_cannot_do(running: tuple[SimFleet, Path], tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from mikronet.inventory import load_inventory
 from mikronet.ledger import open_ledger
 from mikronet.ops.fleet import Fleet
 from mikronet.ops.swap import plan_swap
+from mikronet.ops.tasks import Facts, Swap
 from mikronet.runner.results import Status
 from mikronet.sim.device import DeviceOptions
 from mikronet.sim.fleet import SimFleet
@@ -50,7 +51,7 @@ def test_facts_flag_a_device_other_than_the_inventory_names(school: SimFleet, fl
     school.replace("LV-0002/r1", "STRANGER01", "RB5009UG+S+")
     TrustStore(fleet.inventory.known_hosts).forget("LV-0002/r1")
     pin_all(fleet.inventory)  # re-pinned by hand, as `trust --replace` would, without recording a swap
-    results = {r.router: r for r in fleet.facts("LV-0002/*").results}
+    results = {r.router: r for r in fleet.run(Facts(), "LV-0002/*").results}
     assert results["LV-0002/r0"].status is Status.OK
     flagged = results["LV-0002/r1"]
     assert flagged.status is Status.MISMATCH and flagged.status.is_failure
@@ -63,7 +64,7 @@ def test_a_swap_whose_device_reports_another_serial_is_not_completed(school: Sim
     router = fleet.select("LV-0001/r1")[0]
     school.replace(router.id, "REAL000009", "RB5009UG+S+")
     plan = plan_swap(fleet.inventory, router, "TYPO000009", "RB5009UG+S+", store=fleet.trust_store)
-    result = fleet.swap(plan, provision=True)
+    result = fleet.run(Swap(plan, provision=True), [router]).results[0]
     assert result.status is Status.MISMATCH
     assert "reports serial REAL000009 (expected TYPO000009)" in (result.error or "")
     assert fleet.ledger is not None

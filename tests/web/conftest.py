@@ -99,9 +99,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     ledger = sources.ledger
     at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     ledger.append(school="LV-0101", kind="consultation", technician="Anna Ādamsone", details={"note": XSS_NOTE},
-                  time=at)
+                  time=at, programme="consultation")  # marked as the programme's: it counts
     ledger.append(school="LV-0102", kind="swap", technician="Anna Ādamsone", router=routers["LV-0102"],
-                  details={"note": "jauns maršrutētājs"}, time=at.replace(day=6))
+                  details={"note": "jauns maršrutētājs"}, time=at.replace(day=6), programme="equipment-replacement")
     ledger.append(school="LV-0201", kind="routeros-upgrade", technician="Ģirts Cēsnieks", router=routers["LV-0201"],
                   details={"from": "7.14.3", "to": "7.99.1"}, time=at.replace(day=7))
     ledger.append(school="LV-0202", kind="consultation", technician="Ģirts Cēsnieks",
