@@ -119,6 +119,8 @@ def main() -> int:
     parser.add_argument("--transport", default="api-ssl", choices=("api", "api-ssl"))
     parser.add_argument("--skip-speedup", action="store_true")
     parser.add_argument("--no-backups", action="store_true", help="Leave git out (to see what it costs).")
+    parser.add_argument("--no-record", action="store_true",
+                        help="Leave the run record, the ledger and the fleet state out (to see what they cost).")
     parser.add_argument("--switch", type=float, default=None, help="sys.setswitchinterval for this run.")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="Profile the rollout's CPU across threads (needs yappi) and print the top N functions.")
@@ -146,7 +148,8 @@ def main() -> int:
     try:
         inventory = load_inventory(work / "sim" / "inventory.yaml")
         # recorded as the CLI records: run records, the ledger (one event per changed router), the state
-        fleet = Fleet(inventory, policy=RolloutPolicy(forks=100, retries=0), record=True, command=["bench"],
+        fleet = Fleet(inventory, policy=RolloutPolicy(forks=100, retries=0), record=not args.no_record,
+                      command=["bench"],
                       push_options=PushOptions(revert_after=120, timeout=20))
         if args.no_backups:
             Fleet.backups = None  # type: ignore[assignment,misc]

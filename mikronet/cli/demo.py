@@ -175,9 +175,15 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
         fleet.close()
     _say()
     _say(f"Done in {time.monotonic() - started:.1f} s; the simulated routers are stopped.", bold=True)
+    fleet_inventory = workdir / "fleet" / "inventory.yaml"
     if keep:
         _say(f"Kept: {workdir}")
+        _say("The dashboard on this run's own data (the ledger, the fleet state, the runs and backups beside it):")
+        _say(f"  mikronet -i {fleet_inventory} user add ministrija --role ministry", dim=True)
+        _say(f"  mikronet -i {fleet_inventory} serve      # then open http://127.0.0.1:8080/", dim=True)
     else:
+        _say("To look at this run in the web dashboard: `mikronet demo --keep` keeps its data, and prints the "
+             "two commands that serve it.", dim=True)
         import shutil
 
         shutil.rmtree(workdir, ignore_errors=True)
