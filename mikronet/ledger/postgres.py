@@ -60,7 +60,12 @@ class PostgresBackend:
             raise self._error(exc) from exc
 
     def has_table(self, name: str) -> bool:
-        ((found,),) = self.fetch("SELECT to_regclass(?) IS NOT NULL", (name,))
+        # A query of pg_class, not to_regclass(): the latter looks in the catalog cache, which a
+        # process that waited for the migration lock may still hold from before another process
+        # created the tables; a query sees what was committed when it started.
+        ((found,),) = self.fetch("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                                 "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = ?)",
+                                 (name,))
         return bool(found)
 
     def begin_read(self) -> None:
