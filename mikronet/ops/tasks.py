@@ -334,6 +334,7 @@ class Swap(_Task):
                                                pusher.schema, old_model=router.model)
             pushed = pusher.push(Desired(new, config), stop=ctx.stop, report=ctx.report)
         result = result_of(plan, pushed)
+        result.details.setdefault("facts", confirmed.details.get("facts"))  # what the new device is: the state's
         result.notes += [f"left out from the old router: {line}" for line in self.left_out[:20]]
         return result
 

@@ -89,6 +89,9 @@ def test_every_changing_command_records_one_event_per_router_it_touched(
         assert ledger.verify().ok
     if command == "swap":
         assert new[0].serial == "NEW000777"
+        with open_ledger(ledger_url) as ledger:  # the state knows the new device from the swap's own check
+            swapped = ledger.state.get("LV-0001/r0")
+        assert swapped is not None and swapped.serial == "NEW000777" and swapped.last_operation == "swap"
 
 
 def test_read_only_commands_record_no_event_but_keep_the_state(school: SimFleet, ledger_url: str) -> None:
