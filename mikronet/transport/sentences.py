@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import socket
 
+from librouteros.exceptions import ConnectionClosed, FatalError
+from librouteros.protocol import decode_length, determine_length
+
 __all__ = ["SentenceReader"]
 
 _CHUNK = 65536
@@ -27,8 +30,6 @@ class SentenceReader:
 
     def _fill(self) -> None:
         """Read what the socket has into the buffer (keeping what is unread)."""
-        from librouteros.exceptions import ConnectionClosed
-
         chunk = self.sock.recv(_CHUNK)
         if not chunk:
             raise ConnectionClosed("Connection unexpectedly closed.")
@@ -37,9 +38,6 @@ class SentenceReader:
 
     def sentence(self) -> tuple[str, list[str]]:
         """The next non-empty sentence; words are cut from the buffer until its terminating NUL."""
-        from librouteros.exceptions import FatalError
-        from librouteros.protocol import decode_length, determine_length
-
         encoding = self.encoding
         words: list[str] = []
         while True:
