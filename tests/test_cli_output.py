@@ -49,3 +49,18 @@ def test_the_cause_is_shown_in_brackets_only_when_it_adds_to_the_status(capsys: 
     assert "auth-failed      auth-failed" not in out  # nor twice in the summary's table
     assert [line.split() for line in out.splitlines() if line.startswith("  LV-0001/gw ")] == [
         ["LV-0001/gw", "auth-failed", "login", "refused"]]
+
+
+def test_the_canary_is_announced_as_the_first_wave(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from mikronet.inventory import load_inventory
+    from mikronet.runner import RolloutPolicy, Runner
+
+    lines = Lines(show_plan=False)
+    runner = Runner(RolloutPolicy(waves=("cover", "rest"), forks=20), observers=[lines])
+    chosen = list(load_inventory(Path(__file__).resolve().parents[1] / "inventory").routers)[:40]
+    runner.run(chosen, lambda router, ctx: RouterResult(router.id, Status.OK), name="plan")
+    out = capsys.readouterr().out.splitlines()
+    waves = [line for line in out if line.startswith("wave ")]
+    assert waves[0].startswith("wave 1 of 2, the canary: ") and waves[1].startswith("wave 2 of 2: ")

@@ -170,8 +170,10 @@ class Lines:
                 echo(f"stopping: {event.detail}; no new router starts", err=True)
             elif event.kind == "warning":
                 echo(f"warning: {event.detail}", err=True)
-            elif event.kind == "wave-started" and event.wave and event.wave > 1:
-                echo(f"wave {event.wave}: {event.data.get('size')} router(s)", dim=True)
+            elif event.kind == "wave-started" and event.wave and (event.wave > 1 or event.data.get("canary")):
+                what = ", the canary" if event.data.get("canary") else ""
+                echo(f"wave {event.wave} of {event.data.get('of')}{what}: {event.data.get('size')} router(s)",
+                     dim=True)
 
 
 class JsonLines:

@@ -233,7 +233,8 @@ class Runner:
         for number, wave in enumerate(waves, start=1):
             if driver.stopped_reason() is not None:
                 break
-            self.emit(Event("wave-started", wave=number, data={"size": len(wave)}))
+            self.emit(Event("wave-started", wave=number, data={
+                "size": len(wave), "of": len(waves), "canary": number == 1 and len(waves) > 1}))
             done.update(driver.run_wave(wave, number))
         reason = driver.stopped_reason()
         for router in routers:
