@@ -14,6 +14,7 @@ import click
 from mikronet.cli.options import json_option, limit_option
 from mikronet.cli.output import echo, print_table
 from mikronet.cli.root import open_fleet, wants_json
+from mikronet.clock import for_people_text
 
 __all__ = ["state"]
 
@@ -22,14 +23,7 @@ _COLUMNS = ("router", "model", "routeros", "firmware", "drift", "last", "backup"
 
 def _when(text: str | None) -> str:
     """A stored UTC time as people read it: Europe/Riga, with its offset."""
-    from datetime import datetime
-
-    from mikronet.reports.common import RIGA
-
-    if not text:
-        return "-"
-    moment = datetime.fromisoformat(text).astimezone(RIGA)
-    return moment.isoformat(" ", "minutes")
+    return for_people_text(text) or "-"
 
 
 def _drift(value: bool | None, ops: int | None) -> str:
