@@ -124,6 +124,20 @@ def test_the_state_rebuilt_from_the_records_equals_the_incremental_one(school: S
     assert rebuilt == incremental
 
 
+def test_state_prints_a_table_in_riga_time(school: SimFleet, ledger_url: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    assert _cli(school, ledger_url, "facts", "--limit", "LV-0001/*") == 0
+    capsys.readouterr()
+    assert _cli(school, ledger_url, "state") == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if "LV-000" in line]
+    assert len(rows) == 4 and "never run" in out  # LV-0002's routers have no state yet
+    seen = next(line for line in rows if "LV-0001/r0" in line)
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? \+0[23]:00", seen), seen  # Europe/Riga with its offset
+
+
 def test_after_an_upgrade_campaign_the_state_and_the_reports_show_the_new_versions(
     school: SimFleet, ledger_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
