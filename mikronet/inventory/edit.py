@@ -25,7 +25,7 @@ from typing import Any
 
 from mikronet.errors import InventoryError
 from mikronet.files import write_atomic
-from mikronet.inventory.model import Inventory
+from mikronet.inventory.model import Inventory, School
 
 __all__ = ["ROUTER_FIELDS", "add_plan", "add_router", "update_router"]
 
@@ -183,6 +183,13 @@ def update_router(inventory: Inventory, router_id: str, **fields: Any) -> Path:
     return _edit(inventory, file, change)
 
 
+def _school(inventory: Inventory, school_id: str) -> School:
+    try:
+        return inventory.school(school_id)
+    except KeyError:
+        raise InventoryError(f"no school {school_id!r} in {inventory.path}") from None
+
+
 def add_router(inventory: Inventory, school_id: str, name: str, **fields: Any) -> Path:
     """Add a router named ``name`` to a school, in the file that declares the school.
 
@@ -190,10 +197,7 @@ def add_router(inventory: Inventory, school_id: str, name: str, **fields: Any) -
     Returns the path written; raises :class:`InventoryError` as :func:`update_router` does, and
     for a router name the school already has.
     """
-    try:
-        school = inventory.school(school_id)
-    except KeyError:
-        raise InventoryError(f"no school {school_id!r} in {inventory.path}") from None
+    school = _school(inventory, school_id)
     if f"{school_id}/{name}" in school.routers:
         raise InventoryError(f"school {school_id} already has a router {name!r}", file=school.file, line=school.line)
     values = {k: v for k, v in _check_fields(fields, f"{school_id}/{name}").items() if v is not None}
@@ -226,10 +230,7 @@ def add_plan(inventory: Inventory, school_id: str, entries: Sequence[Mapping[str
     """Append planned solutions (``{category, note, date?}``) to a school's ``plan:``, in the file that
     declares it; a category the school already plans is left as it is. Returns the path written, or
     ``None`` when nothing was new. Validated like every edit (an unknown category names the line)."""
-    try:
-        school = inventory.school(school_id)
-    except KeyError:
-        raise InventoryError(f"no school {school_id!r} in {inventory.path}") from None
+    school = _school(inventory, school_id)
     have = {p.category for p in school.plan}
     new_entries = []
     for entry in entries:

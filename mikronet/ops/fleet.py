@@ -22,6 +22,7 @@ the caller's own observers (the progress display). ``record=False`` leaves nothi
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -97,11 +98,14 @@ class Fleet:
 
     # -- collaborators -------------------------------------------------------------------------
 
-    @property
+    # One store of each per fleet: the trust store keeps the pins it read until known_hosts changes, and
+    # the backup store batches the commits of routers saving at once and reads its history once.
+
+    @functools.cached_property
     def trust_store(self) -> TrustStore:
         return TrustStore(self.inventory.known_hosts)
 
-    @property
+    @functools.cached_property
     def backups(self) -> BackupStore:
         return BackupStore(self.inventory.trust_dir / "backups", author=self.technician,
                            remote=self.inventory.backups.remote)
