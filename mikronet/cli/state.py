@@ -15,6 +15,7 @@ from mikronet.cli.options import json_option, limit_option
 from mikronet.cli.output import echo, print_table
 from mikronet.cli.root import open_fleet, wants_json
 from mikronet.clock import for_people_text
+from mikronet.inventory import select
 
 __all__ = ["state"]
 
@@ -41,7 +42,7 @@ def state(ctx: click.Context, limit: str | None, json_local: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     fleet = open_fleet(ctx)
-    routers = fleet.select(limit)
+    routers = select(fleet.inventory, limit)  # ids and schools only: no secret is needed to read the state
     rows = {s.router: s for s in fleet.open_ledger().state.all([r.id for r in routers])}
     if wants_json(ctx, json_local):
         for router in routers:
@@ -75,7 +76,7 @@ def rebuild(ctx: click.Context) -> None:
     fleet = open_fleet(ctx)
     store = fleet.open_ledger().state
     before = {s.router: s for s in store.all()}
-    states = rebuild_states(fleet.runs_dir, fleet.select(None), fleet.backups)
+    states = rebuild_states(fleet.runs_dir, select(fleet.inventory, None), fleet.backups)
     differing = sum(1 for s in states if before.get(s.router) != s) + sum(
         1 for router in before if router not in {s.router for s in states})
     store.replace_all(states)
