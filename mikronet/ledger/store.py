@@ -285,6 +285,17 @@ class Ledger:
             ((n,),) = self.backend.fetch("SELECT COUNT(*) FROM ledger_events")
         return int(n)
 
+    def stamp(self) -> tuple[int, int, str]:
+        """What changes when the record does, in one cheap read: the head's sequence number, and the
+        fleet state's row count and newest ``updated_at``. Readers that keep values computed from the
+        record (the dashboard) compare it to know when to compute again."""
+        with self._transaction(write=False):
+            rows = self.backend.fetch(
+                "SELECT (SELECT COALESCE(MAX(seq), 0) FROM ledger_head), "
+                "(SELECT COUNT(*) FROM router_state), (SELECT COALESCE(MAX(updated_at), '') FROM router_state)")
+        seq, states, updated = rows[0]
+        return int(seq), int(states), str(updated)
+
     def head(self) -> Head | None:
         """The chain's last event as the head record names it (``None`` for an empty ledger)."""
         with self._transaction(write=False):

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import anyio
+import anyio.to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -81,9 +83,11 @@ class _Dashboard:
     def __init__(self, sources: Sources, users: UserStore, settings: WebSettings) -> None:
         self.sources, self.users, self.settings = sources, users, settings
         self._users_stamp = _stamp(users.path)
+        self.computing = anyio.CapacityLimiter(1)
+        """Pages computed at once: CPU-bound work in more threads than cores only finishes all of it later."""
         self.by_user = RateLimiter(settings.login_limit_user, settings.login_window, settings.clock)
         self.by_address = RateLimiter(settings.login_limit_address, settings.login_window, settings.clock)
-        self.env = Environment(loader=PackageLoader("mikronet.web", "templates"),
+        self.env = Environment(loader=PackageLoader("mikronet.web", "templates"), auto_reload=False,
                                autoescape=select_autoescape(default=True, default_for_string=True))
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -103,6 +107,13 @@ class _Dashboard:
         return self.users
 
     def user(self, request: Request) -> User | None:
+        """The session's user (looked up once per request), or ``None``."""
+        if "mikronet.user" not in request.scope:
+            request.scope["mikronet.user"] = self._session_user(request)
+        found: User | None = request.scope["mikronet.user"]
+        return found
+
+    def _session_user(self, request: Request) -> User | None:
         session = request.session
         name, at = session.get("user"), session.get("at")
         if not isinstance(name, str) or not isinstance(at, int | float):
@@ -146,19 +157,39 @@ class _Dashboard:
                 return RedirectResponse(f"/login?next={_quote(target)}", status_code=302)
             scope = Scope(self.sources, user)
             args: list[Any] = [request.path_params[p] for p in params]
-            try:
-                if view is views.ledger_page:
+            if view is views.ledger_page:
+                try:
                     args = [views.LedgerFilter.parse(request.query_params)]
-                result = await run_in_threadpool(view, scope, lang, *args)
+                except InputError as exc:
+                    return self.error(request, 400, f"{lang.t('badinput')}: {exc}", api)
+            # what one scope sees of one page is the same for every user of that scope: kept rendered
+            key = ("page", scope.key, lang.code, view.__name__, api, tuple(args))
+            try:
+                found: tuple[str, str] | None = self.sources.kept_now(key)  # most requests: no thread needed
+                if found is None:
+                    found = await anyio.to_thread.run_sync(
+                        self.sources.kept, key, lambda: self.render(view, scope, lang, args, api),
+                        limiter=self.computing)
+                body, title = found  # type: ignore[misc]  # kept() returns what render() gave
             except NotFound:
                 return self.error(request, 404, lang.t("notfound"), api)
             except InputError as exc:
                 return self.error(request, 400, f"{lang.t('badinput')}: {exc}", api)
             if api:
-                return JSONResponse(result.data)
-            return self.html(request, result.template, title=result.title, data=result.data, **result.extra)
+                return Response(body, media_type="application/json")
+            return self.html(request, "page.html", title=title, content=Markup(body))
 
         return handler
+
+    def render(self, view: Callable[..., views.Page], scope: Scope, lang: WebLang, args: list[Any],
+               api: bool) -> tuple[str, str]:
+        """A page's JSON answer, or the HTML of its content (what lies inside the site's frame), and its title."""
+        result = view(scope, lang, *args)
+        if api:
+            return bytes(JSONResponse(result.data).body).decode("utf-8"), result.title
+        template = self.env.get_template(result.template)
+        values = {"t": lang.t, "lang": lang, "title": result.title, "data": result.data, **result.extra}
+        return "".join(template.blocks["content"](template.new_context(values))), result.title
 
     async def home(self, request: Request) -> Response:
         return RedirectResponse("/programme", status_code=302)

@@ -30,7 +30,8 @@ def _path(name: str, what: str) -> dict[str, Any]:
 
 
 def _query(name: str, what: str, fmt: str | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "string"} | ({"format": fmt} if fmt else {})
+    schema: dict[str, Any] = ({"type": "integer", "minimum": 1} if fmt == "integer"
+                              else {"type": "string"} | ({"format": fmt} if fmt else {}))
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": what}
 
 
@@ -51,9 +52,11 @@ def openapi() -> dict[str, Any]:
                                           _path("school", "the school's id, e.g. LV-0042")),
             "/api/fleet": _get("RouterOS versions and models; drifting, unreachable and mismatched routers"),
             "/api/rollouts": _get("Recent run records and each router's outcome"),
-            "/api/ledger": _get("Ledger events, filtered, and whether the chain verifies",
+            "/api/ledger": _get("Ledger events, filtered, newest first, 50 a page; whether the chain verifies and "
+                                "when it was verified",
                                 _query("school", "school id"), _query("municipality", "municipality"),
                                 _query("kind", "event kind"), _query("technician", "technician"),
-                                _query("from", "first day (UTC)", "date"), _query("to", "last day (UTC)", "date")),
+                                _query("from", "first day (UTC)", "date"), _query("to", "last day (UTC)", "date"),
+                                _query("page", "page number, 1 (the newest) by default", "integer")),
         },
     }

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from mikronet.errors import InputError
 from mikronet.ledger import Event, Ledger, RouterState
@@ -24,7 +24,7 @@ from mikronet.reports.common import collation_key
 from mikronet.runner.record import read_record
 from mikronet.web.users import User
 
-__all__ = ["NotFound", "RunView", "Scope", "Sources"]
+__all__ = ["Chain", "NotFound", "RunView", "Scope", "Sources"]
 
 
 class NotFound(InputError):
@@ -49,13 +49,23 @@ class RunView:
         return dict(sorted(out.items()))
 
 
+@dataclass(frozen=True)
+class Chain:
+    """The ledger chain's verification: whether it holds, and when it was verified (ISO 8601, UTC)."""
+
+    ok: bool
+    at: str
+
+
 @dataclass
 class Sources:
     """The dashboard's data: the inventory, its ledger and the folder of run records.
 
-    What is costly to read or compute from the whole ledger (every event, the chain's verification,
-    a scope's progress report) is kept while the ledger holds as many events as when it was computed,
-    and for at most ``max_age`` seconds (so an edit that does not change the count shows within that).
+    What is costly to read or compute (every event, the events by school, the chain's verification, a
+    scope's progress report, a rendered page) is kept while the record's :meth:`stamp` is unchanged,
+    and for at most ``max_age`` seconds (so that what the stamp cannot see, such as a run record still
+    being written, shows within that). Concurrent requests for a value being computed wait for it
+    rather than compute it again.
     """
 
     inventory: Any
@@ -63,26 +73,91 @@ class Sources:
     runs_dir: Path
     max_age: float = 30.0
     clock: Callable[[], float] = time.monotonic
-    _kept: dict[Hashable, tuple[int, float, Any]] = field(default_factory=dict, repr=False)
+    _kept: dict[Hashable, tuple[Hashable, float, Any]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _computing: dict[Hashable, threading.Lock] = field(default_factory=dict, repr=False)
+    _visible: dict[Hashable, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict, repr=False)
 
-    def kept(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """``compute()``, or its value from an earlier call while the ledger has not grown."""
-        count, now = self.ledger.count(), self.clock()
+    def stamp(self) -> Hashable:
+        """What changes when the record does: the ledger's head, the fleet state, the run records' folder."""
+        try:
+            runs = self.runs_dir.stat().st_mtime_ns
+        except OSError:
+            runs = 0
+        return self.ledger.stamp(), runs
+
+    def kept(self, key: Hashable, compute: Callable[[], Any], stamp: Hashable | None = None) -> Any:
+        """``compute()``, or its value from an earlier call while the record has not changed."""
+        stamp = self.stamp() if stamp is None else stamp
+        found = self._fresh(key, stamp)
+        if found is not None:
+            return found[2]
+        with self._lock:
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:  # one computes; the others wait and take its value
+            found = self._fresh(key, stamp)
+            if found is not None:
+                return found[2]
+            value = compute()
+            with self._lock:
+                if len(self._kept) >= _MAX_KEPT:
+                    self._kept.clear()  # a crude bound: scopes × pages × languages stays far below it
+                self._kept[key] = (stamp, self.clock(), value)
+            return value
+
+    def kept_now(self, key: Hashable) -> Any | None:
+        """The value kept under ``key`` if it is still fresh, else ``None`` (nothing is computed)."""
+        found = self._fresh(key, self.stamp())
+        return None if found is None else found[2]
+
+    def _fresh(self, key: Hashable, stamp: Hashable) -> tuple[Hashable, float, Any] | None:
         with self._lock:
             found = self._kept.get(key)
-            if found is not None and found[0] == count and now - found[1] < self.max_age:
-                return found[2]
-        value = compute()
+        if found is not None and found[0] == stamp and self.clock() - found[1] < self.max_age:
+            return found
+        return None
+
+    def visible(self, key: Hashable, municipality: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The schools and routers, by id, of one municipality (of all with ``None``), kept under ``key``
+        (the inventory does not change while the dashboard runs)."""
         with self._lock:
-            self._kept[key] = (count, now, value)
-        return value
+            found = self._visible.get(key)
+        if found is None:
+            schools = {s.id: s for s in self.inventory.schools
+                       if municipality is None or s.municipality == municipality}
+            routers = {r.id: r for r in self.inventory.routers if r.school.id in schools}
+            found = (schools, routers)
+            with self._lock:
+                self._visible[key] = found
+        return found
 
     def all_events(self) -> tuple[Event, ...]:
         return tuple(self.kept("events", self.ledger.events))
 
-    def chain_ok(self) -> bool:
-        return bool(self.kept("verify", lambda: self.ledger.verify().ok))
+    def events_by_school(self) -> Mapping[str, tuple[Event, ...]]:
+        """Every event, grouped by school (each group in chain order)."""
+        def group() -> dict[str, tuple[Event, ...]]:
+            out: dict[str, list[Event]] = {}
+            for event in self.all_events():
+                out.setdefault(event.school, []).append(event)
+            return {school: tuple(found) for school, found in out.items()}
+
+        found: Mapping[str, tuple[Event, ...]] = self.kept("by-school", group)
+        return found
+
+    def states(self) -> Mapping[str, RouterState]:
+        """Every router's row of the fleet state, by router id."""
+        found: Mapping[str, RouterState] = self.kept("states", lambda: {s.router: s for s in self.ledger.state.all()})
+        return found
+
+    def chain(self) -> Chain:
+        """Whether the whole chain verifies, and when that was found."""
+        found: Chain = self.kept("verify", lambda: Chain(self.ledger.verify().ok,
+                                                        datetime.now(UTC).isoformat(timespec="seconds")))
+        return found
+
+
+_MAX_KEPT: Final = 20_000
 
 
 @dataclass(frozen=True)
@@ -100,15 +175,11 @@ class Scope:
     def __init__(self, sources: Sources, user: User) -> None:
         self.sources = sources
         self.user = user
-        inventory = sources.inventory
-        if user.sees_everything:
-            visible = tuple(inventory.schools)
-        else:
-            visible = tuple(s for s in inventory.schools if s.municipality == user.municipality)
-        self._schools = {s.id: s for s in visible}
-        self._routers = {r.id: r for r in inventory.routers if r.school.id in self._schools}
-        self._key: Hashable = "all" if user.sees_everything else ("municipality", user.municipality)
-        """What the scope's cached values are kept under: everything, or one municipality."""
+        self.key: Hashable = "all" if user.sees_everything else ("municipality", user.municipality)
+        """What the scope's kept values are kept under: everything, or one municipality. Two users with
+        the same key see exactly the same data."""
+        self._schools, self._routers = sources.visible(self.key, None if user.sees_everything
+                                                        else user.municipality)
 
     # -- the inventory ---------------------------------------------------------------------------
 
@@ -141,8 +212,8 @@ class Scope:
 
     def states(self, school_id: str | None = None) -> tuple[RouterState, ...]:
         """Each visible router's row of the fleet state (of one school when given)."""
-        wanted = [r.id for r in self.routers(school_id)]
-        return tuple(s for s in self.sources.ledger.state.all(wanted) if s.school in self._schools)
+        rows = self.sources.states()
+        return tuple(rows[r.id] for r in self.routers(school_id) if r.id in rows and rows[r.id].school in self._schools)
 
     def events(self, *, school: str | None = None, municipality: str | None = None, kind: str | None = None,
                technician: str | None = None, since: datetime | None = None,
@@ -150,18 +221,24 @@ class Scope:
         """The visible events matching every filter, in chain order."""
         if school is not None:
             self.school(school)
-        allowed = set(self._schools)
-        if municipality is not None:
+            allowed = {school}
+        elif municipality is not None:
             allowed = {s.id for s in self.municipality(municipality)}
-        if school is None and kind is None and since is None and until is None:
-            found: Sequence[Event] = self.sources.all_events()
         else:
-            found = self.sources.ledger.events(school=school, kind=kind, since=since, until=until)
-        return tuple(e for e in found if e.school in allowed and (technician is None or e.technician == technician))
+            allowed = set(self._schools)
+        if self.user.sees_everything and school is None and municipality is None:
+            found: Iterable[Event] = self.sources.all_events()
+        else:
+            by_school = self.sources.events_by_school()
+            found = sorted((e for s in allowed for e in by_school.get(s, ())), key=lambda e: e.seq)
+        return tuple(e for e in found
+                     if e.school in allowed and (kind is None or e.kind == kind)
+                     and (technician is None or e.technician == technician)
+                     and (since is None or e.time >= since) and (until is None or e.time <= until))
 
-    def chain_ok(self) -> bool:
-        """Whether the whole chain verifies (a yes or no: it names no event outside the scope)."""
-        return self.sources.chain_ok()
+    def chain(self) -> Chain:
+        """Whether the whole chain verifies and when it was last verified (it names no event outside the scope)."""
+        return self.sources.chain()
 
     def progress(self, events: Iterable[Event] | None = None) -> ProgressReport:
         """Programme progress over the visible schools. For a municipality, its own schools are its
@@ -172,7 +249,7 @@ class Scope:
         inventory = _ScopedInventory(self.schools(), tuple(self._routers.values()), programme)
         if events is not None:
             return build_progress(inventory, events)
-        report: ProgressReport = self.sources.kept(("progress", self._key),
+        report: ProgressReport = self.sources.kept(("progress", self.key),
                                                    lambda: build_progress(inventory, self.events()))
         return report
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -27,6 +28,8 @@ __all__ = ["LedgerFilter", "Page", "fleet_page", "ledger_page", "municipality_pa
            "rollouts_page", "school_page"]
 
 UNREACHABLE = frozenset({"unreachable", "timeout", "auth-failed"})
+PAGE_SIZE = 50
+"""Ledger events a page."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,8 @@ class LedgerFilter:
     technician: str | None = None
     since: date | None = None
     until: date | None = None
+    page: int = 1
+    """Which page of matching events, newest first (:data:`PAGE_SIZE` a page)."""
 
     @classmethod
     def parse(cls, query: Mapping[str, str]) -> LedgerFilter:
@@ -179,22 +184,38 @@ class LedgerFilter:
             except ValueError:
                 raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
-        return cls(text("school"), text("municipality"), text("kind"), text("technician"), day("from"), day("to"))
+        page = text("page") or "1"
+        if not page.isascii() or not page.isdigit() or not 1 <= int(page) <= 1_000_000:
+            raise InputError(f"page: {page!r} is not a page number (1, 2, …)")
+        return cls(text("school"), text("municipality"), text("kind"), text("technician"), day("from"), day("to"),
+                   int(page))
 
     def record(self) -> dict[str, str | None]:
         return {"school": self.school, "municipality": self.municipality, "kind": self.kind,
                 "technician": self.technician, "from": self.since.isoformat() if self.since else None,
                 "to": self.until.isoformat() if self.until else None}
 
+    def query(self, page: int) -> str:
+        """The query string of this filter's page ``page``."""
+        given = [(k, v) for k, v in self.record().items() if v is not None]
+        return urlencode([*given, *([("page", str(page))] if page > 1 else [])])
 
-def ledger_page(scope: Scope, lang: WebLang, wanted: LedgerFilter, limit: int = 200) -> Page:
-    """The newest ``limit`` events that match (``matched`` counts them all)."""
+
+def ledger_page(scope: Scope, lang: WebLang, wanted: LedgerFilter) -> Page:
+    """One page of the matching events, newest first (``matched`` counts them all), and the chain's state."""
     since = datetime.combine(wanted.since, time.min, UTC) if wanted.since else None
     until = datetime.combine(wanted.until, time.max, UTC) if wanted.until else None
     found = scope.events(school=wanted.school, municipality=wanted.municipality, kind=wanted.kind,
                          technician=wanted.technician, since=since, until=until)
-    shown = [event_record(e) for e in reversed(found[-limit:])]
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    end = len(found) - (wanted.page - 1) * PAGE_SIZE
+    shown = [event_record(e) for e in reversed(found[max(0, end - PAGE_SIZE):max(0, end)])]
     kinds = sorted({e.kind for e in found} | ({wanted.kind} if wanted.kind else set()))
-    data = {"filter": wanted.record(), "chain_ok": scope.chain_ok(), "matched": len(found), "events": shown}
+    chain = scope.chain()
+    data = {"filter": wanted.record(), "chain_ok": chain.ok, "verified_at": chain.at, "matched": len(found),
+            "page": wanted.page, "pages": pages, "events": shown}
+    links = {"newer": f"/ledger?{wanted.query(wanted.page - 1)}" if wanted.page > 1 else None,
+             "older": f"/ledger?{wanted.query(wanted.page + 1)}" if wanted.page < pages else None}
     return Page("ledger.html", lang.t("page.ledger"), data,
-                {"municipalities": scope.municipalities(), "kinds": kinds})
+                {"municipalities": scope.municipalities(), "kinds": kinds, "links": links,
+                 "verified_at": format_cell(lang.report, datetime.fromisoformat(chain.at), "moment")})

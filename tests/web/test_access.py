@@ -136,3 +136,51 @@ def test_language_from_the_query_is_remembered(app) -> None:  # type: ignore[no-
     assert 'href="/ledger?kind=consultation&amp;lang=lv"' in english.text  # the switch keeps the filters
     assert "Schools with a short-term improvement" in client.get("/programme").text
     assert "Nav atrasts" in client.get("/api/schools/LV-0201?lang=lv").json()["error"]
+
+
+def test_pages_kept_for_one_scope_never_reach_another(app) -> None:  # type: ignore[no-untyped-def]
+    """Rendered pages are kept per scope: the ministry's, kept first, are not what a municipality gets."""
+    ministry, adazi = TestClient(app), TestClient(app)
+    assert login(ministry, "ministrija").status_code == 303
+    assert login(adazi, "adazi").status_code == 303
+    paths = [p for _, p in _routes() if "LV-0201" not in p and "C%C4%93su" not in p]
+    for path in paths:
+        ministry.get(path)
+    for path in paths:
+        response = adazi.get(path)
+        leaked = [word for word in CESU if word in response.text]
+        assert not leaked, (path, leaked)
+    assert "ministrija" not in adazi.get("/programme").text  # the frame is the user's own, not a kept one's
+
+
+def test_a_change_to_the_record_shows_on_the_next_request(app, world) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    assert login(client, "ministrija").status_code == 303
+    assert "Jaunais ieraksts ū" not in client.get("/ledger").text
+    assert "7.99.2" not in client.get("/fleet").text
+    world.sources.ledger.append(school="LV-0202", kind="consultation", technician="Ģirts Cēsnieks",
+                                details={"note": "Jaunais ieraksts ū"})
+    world.sources.ledger.state.update(world.routers["LV-0202"], "LV-0202",
+                                      {"routeros": "7.99.2", "updated_at": "2026-01-09T10:00:00+00:00"})
+    assert "Jaunais ieraksts ū" in client.get("/ledger").text
+    assert "7.99.2" in client.get("/fleet").text
+    assert client.get("/api/ledger").json()["matched"] == 5
+
+
+def test_the_ledger_is_paged_newest_first(app, world) -> None:  # type: ignore[no-untyped-def]
+    for n in range(60):
+        world.sources.ledger.append(school="LV-0101", kind="consultation", technician="Anna Ādamsone",
+                                    details={"note": f"piezīme {n}"})
+    client = TestClient(app)
+    assert login(client, "adazi").status_code == 303
+    first = client.get("/api/ledger?kind=consultation").json()
+    assert (first["matched"], first["page"], first["pages"], len(first["events"])) == (61, 1, 2, 50)
+    assert first["events"][0]["details"]["note"] == "piezīme 59"
+    second = client.get("/api/ledger?kind=consultation&page=2").json()
+    assert len(second["events"]) == 11 and second["events"][-1]["kind"] == "consultation"
+    assert {e["id"] for e in first["events"]}.isdisjoint(e["id"] for e in second["events"])
+    html = client.get("/ledger?kind=consultation").text
+    assert 'href="/ledger?kind=consultation&amp;page=2"' in html
+    assert first["verified_at"] and first["chain_ok"] is True
+    assert client.get("/api/ledger?page=0").status_code == 400
+    assert client.get("/api/ledger?page=x").status_code == 400

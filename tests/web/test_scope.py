@@ -34,7 +34,7 @@ def test_the_ministry_scope_holds_every_school(world) -> None:  # type: ignore[n
     assert scope.municipalities() == ("Ādažu novads", "Cēsu novads")
     assert scope.progress().target == 100  # the programme's own target
     assert len(scope.events(municipality="Cēsu novads")) == 2
-    assert scope.chain_ok()
+    assert scope.chain().ok
 
 
 def test_views_read_only_through_the_scope() -> None:
