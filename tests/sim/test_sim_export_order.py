@@ -137,7 +137,9 @@ def test_a_dhcp_server_naming_a_pool_follows_the_pools() -> None:
 ORDER_GAPS = {
     # 7.16: the DHCP server (naming its pool) after /ip address and /ip dhcp-client, not right after
     # /ip pool. The oxidized RB5009 capture of 7.18.2 in the corpus does the same, while 12 (7.19.4
-    # and later) and public 7.16.1 and 7.17 exports write it right after /ip pool: not a version rule.
+    # and later) and other public exports of 7.16.1, 7.17 and 7.18.2 write it right after /ip pool
+    # (one of 7.18.2 writes there only a server on a deleted interface, `interface=*18`): not a
+    # version rule, and no rule of what the items name found.
     "30": "dhcp-server after /ip dhcp-client on some 7.16-7.18 routers",
 }
 
