@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from mikronet.sim.build import build_device, load_initial_config
 from mikronet.sim.clock import Clock
-from mikronet.sim.models import profile_for, referenced_ports
+from mikronet.sim.models import profile_for, referenced_ports, registered_kinds
 from mikronet.sim.packages import export_packages
 from mikronet.sim.reply import Reply, Trap
 from mikronet.sim.settings import DeviceOptions, DeviceSpec, Faults
@@ -54,7 +54,10 @@ class SimDevice(RouterState):
             ports = referenced_ports(initial_config)
         if not spec.packages and initial_config is not None:
             spec = replace(spec, packages=export_packages(initial_config, spec.version))
-        super().__init__(spec, profile_for(spec.model, ports), clock=clock, options=options)
+        profile = profile_for(spec.model, ports)
+        if initial_config is not None and (kinds := registered_kinds(initial_config)):
+            profile = replace(profile, kind_order=kinds)  # the unit's own, as its export shows
+        super().__init__(spec, profile, clock=clock, options=options)
         build_device(self)
         if initial_config is not None:
             self.initial_result = load_initial_config(self, initial_config)

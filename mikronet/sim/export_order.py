@@ -17,9 +17,17 @@ the test checks the data against it, not against an optimum).
 
 Besides the order, ``after`` rules say where a menu moves when its items refer to a later menu
 (RouterOS writes the referenced item first): wireless interfaces that name a security profile come
-after ``/interface wireless security-profiles``. RouterOS writes items that name nothing at the
-menu's own place and the others later (the menu shows twice); the simulator writes a menu once, so
-it moves only when every item of it names something.
+after ``/interface wireless security-profiles``, a DHCP server naming its pool after ``/ip pool``.
+RouterOS writes items that name nothing at the menu's own place and the others later (the menu shows
+twice: 37 and 40 write a DHCP server without a pool before ``/ip pool`` and the others after it); the
+simulator writes a menu once, so it moves only when every item of it names something. A rule on the
+selector (:data:`SELECTOR`) is for settings of other menus' items (``/interface wireless nstreme``
+sets ``"wlan 2Ghz"``): they are written with the items they tune, right after their menu.
+
+Two orders are not the version's but the unit's: the menus of its built-in ports come in the order
+it registered their kinds (``ports`` of :func:`order_sections`; the same model writes ``/interface
+wireless`` before or after ``/interface ethernet`` from one router to the next), and where 7.16 to
+7.18 put ``/ip dhcp-server`` varies from router to router (see the test's ``ORDER_GAPS``).
 """
 
 from __future__ import annotations
@@ -42,10 +50,14 @@ from mikronet.routeros import parse
 from mikronet.routeros.model import Config, Item
 from mikronet.routeros.version import Version, parse_version
 
-__all__ = ["ERAS", "ExportOrder", "derive_order", "export_order", "order_sections"]
+__all__ = ["ERAS", "SELECTOR", "ExportOrder", "derive_order", "export_order", "order_sections"]
 
 ERAS = ("6", "7", "7.16")
 """Where the order changed: RouterOS 6, RouterOS 7, and 7.16 on (each era until the next)."""
+SELECTOR = "numbers"
+"""The key of an ``after`` rule for what an item's selector names (``set "wlan 2Ghz" …`` in
+``/interface wireless nstreme``), as RouterOS calls that argument: such items are settings of what
+they name and are written right after it."""
 _WEIGHTS = (1000, 10, 1)  # the era's own exports, the same major version's, the rest
 _MAJOR_IN_NAME = re.compile(r"-v(?P<major>[67])\.rsc$")
 """An export whose header does not say its version counts for the major version its file name says
@@ -105,24 +117,35 @@ def _rank(path: str, ranks: Mapping[str, int]) -> float:
     return len(ranks) + 0.5
 
 
-def order_sections(config: Config, version: Version, order: ExportOrder | None = None) -> list[str]:
-    """The menus of ``config`` in the order RouterOS ``version`` exports them."""
+def order_sections(
+    config: Config, version: Version, order: ExportOrder | None = None, *, ports: Sequence[str] = ()
+) -> list[str]:
+    """The menus of ``config`` in the order RouterOS ``version`` exports them.
+
+    ``ports`` are the menus of the router's built-in ports (``/interface ethernet``, ``/interface
+    wireless``, ``/interface lte``) in the order the unit registered them: RouterOS writes those in
+    that order, in the places the data gives the set of them."""
     order = order or export_order()
     ranks = order.ranks(version)
     placed = sorted(config.sections, key=lambda p: (_rank(p, ranks), p))
+    slots = [index for index, path in enumerate(placed) if path in ports]
+    for index, path in zip(slots, [p for p in dict.fromkeys(ports) if p in config.sections], strict=True):
+        placed[index] = path
     for menu, rules in order.after.items():
         section = config.sections.get(menu)
-        if section is None or menu not in placed:
+        if section is None or not _all_refer(section.items, rules, config):
             continue
-        if not _all_refer(section.items, rules, config):
-            continue
-        targets = [rules[key] for item in section.items for key in item.props if key in rules]
-        targets = [t for t in targets if t in config.sections]
-        last = max(placed.index(t) for t in targets)
-        if last != placed.index(menu) - 1:  # written right after what it names
+        targets = [rules[key] for item in section.items for key in _named(item) if key in rules]
+        latest = max((t for t in targets if t in config.sections), key=placed.index)
+        if placed.index(latest) != placed.index(menu) - 1:  # written right after what it names
             placed.remove(menu)
-            placed.insert(placed.index(max(targets, key=placed.index)) + 1, menu)
+            placed.insert(placed.index(latest) + 1, menu)
     return placed
+
+
+def _named(item: Item) -> list[str]:
+    """What an item names: its properties, and :data:`SELECTOR` when it is chosen by a selector."""
+    return [*item.props, *((SELECTOR,) if item.selector is not None else ())]
 
 
 def derive_order(sequences: Iterable[tuple[Sequence[str], int]], fallback: Sequence[str] = ()) -> list[str]:
@@ -164,21 +187,18 @@ def derive_order(sequences: Iterable[tuple[Sequence[str], int]], fallback: Seque
 def _referring(config: Config, after: Mapping[str, Mapping[str, str]]) -> set[str]:
     """Menus of ``config`` placed by a reference (an ``after`` rule applies): their place says nothing
     about the base order."""
-    found = set()
-    for menu, rules in after.items():
-        section = config.sections.get(menu)
-        if section is None:
-            continue
-        if _all_refer(section.items, rules, config):
-            found.add(menu)
-    return found
+    return {
+        menu
+        for menu, rules in after.items()
+        if menu in config.sections and _all_refer(config.sections[menu].items, rules, config)
+    }
 
 
 def _all_refer(items: Sequence[Item], rules: Mapping[str, str], config: Config) -> bool:
     """Whether every item names something an ``after`` rule points at (RouterOS writes items that name
     nothing at the menu's own place, and the others later: the menu first shows at its own place)."""
     return bool(items) and all(
-        any(key in rules and rules[key] in config.sections for key in item.props) for item in items
+        any(key in rules and rules[key] in config.sections for key in _named(item)) for item in items
     )
 
 

@@ -18,6 +18,7 @@ from mikronet.routeros.render import export_text as render_export_text
 from mikronet.sim.export_order import order_sections
 from mikronet.sim.hwprint import header_lines
 from mikronet.sim.menus import Request
+from mikronet.sim.models import PORT_KINDS
 from mikronet.sim.reply import Reply
 from mikronet.sim.store import Item as StoreItem
 
@@ -90,6 +91,19 @@ def _section_items(spec: PathSpec, items: list[StoreItem], verbose: bool) -> tup
     return tuple(out)
 
 
+def _port_menus(device: RouterState, kind_path: dict[str, tuple[str, ...]]) -> list[str]:
+    """The menus of the router's built-in ports in the order it registered their kinds (its profile's
+    ``kind_order``, else the order of its interface table)."""
+    seen: list[str] = []
+    for item in device.store.tables.get(("interface",)) or ():
+        kind = item.get("type", "") or ""
+        if item.builtin and kind in PORT_KINDS and kind in kind_path and kind not in seen:
+            seen.append(kind)
+    order = device.profile.kind_order
+    seen.sort(key=lambda k: order.index(k) if k in order else len(order))
+    return ["/" + " ".join(kind_path[k]) for k in seen]
+
+
 def build_config(device: RouterState, path: tuple[str, ...] | None = None, *, verbose: bool = False) -> Config:
     """The router's configuration as the project's model (optionally one menu and those below it).
 
@@ -126,7 +140,7 @@ def build_config(device: RouterState, path: tuple[str, ...] | None = None, *, ve
         channel = device.channel
         if verbose or channel != update.defaults.get("channel", "stable"):  # the upgrade menu keeps it
             sections["/system package update"] = Section("/system package update", Props({"channel": channel}), ())
-    ranked = order_sections(Config(sections=sections), device.parsed_version)
+    ranked = order_sections(Config(sections=sections), device.parsed_version, ports=_port_menus(device, kind_path))
     return Config(sections={p: sections[p] for p in ranked})
 
 

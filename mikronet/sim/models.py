@@ -17,14 +17,34 @@ from dataclasses import dataclass
 from functools import cache
 
 from mikronet.hardware import Model, Switch, find_model, model_info
+from mikronet.routeros import Find, parse
 
-__all__ = ["CHR_BOARD_NAME", "ModelProfile", "Port", "port_kind", "profile_for", "referenced_ports"]
+__all__ = [
+    "CHR_BOARD_NAME",
+    "PORT_KINDS",
+    "ModelProfile",
+    "Port",
+    "port_kind",
+    "profile_for",
+    "referenced_ports",
+    "registered_kinds",
+]
 
 MIB = 1024 * 1024
 CHR_BOARD_NAME = "CHR QEMU Standard PC (i440FX + PIIX, 1996)"
 _PORT = re.compile(r"(?:ether|sfp|sfpplus|sfp-sfpplus|sfp28-|qsfpplus|qsfp28-|combo|wlan|wifi|lte)\d+(?:-\d+)?")
 _DISK = re.compile(r"(?:slot|usb|disk|sata|nvme|sd|raid)\d+(?:-part\d+)?")
 _ORDER = ("ether", "combo", "sfp", "qsfp", "wlan", "wifi", "lte")
+_KIND_MENUS = {
+    "/interface ethernet": "ether",
+    "/interface wireless": "wlan",
+    "/interface wifi": "wifi",
+    "/interface wifiwave2": "wifi",
+    "/interface lte": "lte",
+}
+"""The menus of built-in ports, by the kind of port they hold."""
+PORT_KINDS = frozenset(_KIND_MENUS.values())
+"""Kinds of built-in port, as ``/interface`` types (``ether``, ``wlan``, ``wifi``, ``lte``)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,9 @@ class ModelProfile:
     """Storage in ``/disk`` (a USB stick, a second drive), as the backup names it."""
     usb: bool = False
     """A USB port: ``/disk`` has its ``usb1`` slot (``disk1`` on RouterOS 6)."""
+    kind_order: tuple[str, ...] = ()
+    """The order in which this unit registered its kinds of built-in port (``wlan`` before ``ether``),
+    which ``/export`` follows for their menus; empty: the factory order of :meth:`ports`."""
 
     def disk_slots(self, major_version: int) -> tuple[str, ...]:
         """``/disk`` items: the USB slot of a model with a USB port, and the disks a backup names."""
@@ -120,8 +143,6 @@ def referenced_ports(text: str) -> tuple[str, ...]:
     """The factory hardware an export names: ports (``[ find default-name=ether7 ]``, ``interface=sfp1``,
     ``interfaces=ether2,ether3``) minus interfaces it creates itself, in RouterOS order, then disks
     (``/disk set slot2 …``)."""
-    from mikronet.routeros import Find, parse
-
     config = parse(text, recover=True)
     named: set[str] = set()
     created: set[str] = set()
@@ -138,6 +159,22 @@ def referenced_ports(text: str) -> tuple[str, ...]:
                 named.update(c.value for c in item.selector.conds if _PORT.fullmatch(c.value))
             named.update(name for name in _walk(item.props.values()) if _PORT.fullmatch(name))
     return (*sorted(named - created, key=_natural), *sorted(disks, key=_natural))
+
+
+def registered_kinds(text: str) -> tuple[str, ...]:
+    """The order in which the router that wrote an export had registered its kinds of built-in port,
+    as its menus show it (``/interface wireless`` before ``/interface ethernet``: ``wlan, ether``).
+
+    It is state of the unit, not of the model or the version: hAP ac2 exports of 7.6 and 7.12.1 write
+    ethernet first, another hAP ac2 on 7.18.2 wireless first; one hAP ax³ wrote ethernet first on
+    7.19.4 and its wifi first later. A router loaded from a backup keeps the order its export shows.
+    """
+    found: list[str] = []
+    for path in parse(text, recover=True).sections:
+        kind = _KIND_MENUS.get(path)
+        if kind is not None and kind not in found:
+            found.append(kind)
+    return tuple(found)
 
 
 def _profile(

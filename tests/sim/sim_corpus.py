@@ -18,7 +18,9 @@ EXPORTS = CORPUS / "exports"
 
 # Exports whose header does not say: the router the file name and SOURCES.md describe.
 NO_HEADER = {
-    "12": ("C52iG-5HaxD2HaxD", "7.19.4"),  # hAP ax, header stripped; SOURCES.md: "~7.19"
+    # hAP ax³: earlier versions of the same file (alwaldend/src rsc/devices/router1.rsc, 2025-09-10 to
+    # 09-14) kept the header, "RouterOS 7.19.4" and "model = C53UiG+5HPaxD2HPaxD"
+    "12": ("C53UiG+5HPaxD2HPaxD", "7.19.4"),
 }
 
 
