@@ -49,12 +49,15 @@ def serve(ctx: click.Context, host: str, port: int, tls_cert: Path | None, tls_k
     secret = session_secret(folder)
     ssl = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key)} if tls else {}
     scheme = "https" if tls else "http"
+    sources = open_sources(app_ctx.inventory_path, app_ctx.ledger_url)  # bad input stops here, before listening
+    for note in sources.notes:
+        echo(note, err=True)
     echo(f"serving on {scheme}://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})", err=True)
     if workers == 1:
-        sources = open_sources(app_ctx.inventory_path, app_ctx.ledger_url)
         app = create_app(sources, users, WebSettings(secret_key=secret, tls=tls))
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, **ssl)  # type: ignore[arg-type]
         return
+    sources.ledger.close()  # each worker opens its own
     os.environ["MIKRONET_INVENTORY"] = str(app_ctx.inventory_path.resolve())
     if app_ctx.ledger_url:
         os.environ["MIKRONET_LEDGER"] = app_ctx.ledger_url

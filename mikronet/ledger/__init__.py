@@ -34,6 +34,7 @@ from mikronet.ledger.model import (
     is_marked,
     parse_time,
 )
+from mikronet.ledger.row_security import apply_row_security, scope_role
 from mikronet.ledger.schema import LATEST as SCHEMA_VERSION
 from mikronet.ledger.state import RouterState, StateStore
 from mikronet.ledger.store import ImportReport, Ledger, default_ledger_url, open_ledger
@@ -60,6 +61,7 @@ __all__ = [
     "VerifyReport",
     "Witness",
     "WitnessStore",
+    "apply_row_security",
     "categories_of",
     "default_ledger_url",
     "display_url",
@@ -75,6 +77,7 @@ __all__ = [
     "read_witness",
     "record_witness",
     "resolve_technician",
+    "scope_role",
     "technician_source",
     "verify_chain",
 ]

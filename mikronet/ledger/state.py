@@ -110,9 +110,10 @@ class StateStore:
                 self.backend.run(f"INSERT INTO router_state ({columns}) VALUES ({marks}) "
                                  f"ON CONFLICT (router) DO UPDATE SET {assignments}", (router, school, *values))
 
-    def all(self, routers: Sequence[str] | None = None) -> list[RouterState]:
-        """Every router's row (or those of ``routers``), by router id."""
-        with self._transaction(write=False):
+    def all(self, routers: Sequence[str] | None = None, *, role: str | None = None) -> list[RouterState]:
+        """Every router's row (or those of ``routers``), by router id. ``role``: read as that database
+        role (PostgreSQL's row-level security applying)."""
+        with self._transaction(write=False, role=role):
             found = self.backend.fetch(f"SELECT {', '.join(COLUMNS)} FROM router_state ORDER BY router")
         wanted = set(routers) if routers is not None else None
         return [RouterState(**{n: _decode(n, v) for n, v in zip(COLUMNS, row, strict=True)})

@@ -9,6 +9,7 @@ secret redactor before they are hashed or written.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -58,6 +59,9 @@ class ImportReport:
         return {"added": len(self.added), "skipped": self.skipped}
 
 
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+"""A database role name the ledger will write into ``SET ROLE`` (no quoting needed, none possible)."""
+
 class Ledger:
     """An open ledger. Build it with :func:`open_ledger`; close it (or use ``with``) when done.
 
@@ -76,7 +80,7 @@ class Ledger:
         self._redactor = redactor
         self._lock = threading.RLock()  # one connection: one transaction at a time across threads
         migrate(backend)
-        self.state = StateStore(backend, self._transaction)
+        self.state = StateStore(backend, self.transaction)
         """Each router's current state (:mod:`mikronet.ledger.state`)."""
 
     @property
@@ -94,13 +98,19 @@ class Ledger:
         self.backend.close()
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[None]:
+    def transaction(self, *, write: bool, role: str | None = None) -> Iterator[None]:
+        """One transaction on the ledger's connection. ``role`` (PostgreSQL): read as that role, the
+        database's row-level security applying (:mod:`mikronet.ledger.row_security`)."""
+        if role is not None and (self.backend.kind != "postgresql" or not _IDENTIFIER.match(role)):
+            raise LedgerError(f"{self.url}: cannot read as role {role!r}")
         with self._lock:
             if write:
                 self.backend.begin_write()
             else:
                 self.backend.begin_read()
             try:
+                if role is not None:
+                    self.backend.run(f'SET LOCAL ROLE "{role}"')
                 yield
                 self.backend.commit()
             except BaseException:
@@ -226,7 +236,7 @@ class Ledger:
             prev_hash="",
             hash="",
         )
-        with self._transaction(write=True):
+        with self.transaction(write=True):
             if self.backend.fetch("SELECT 1 FROM ledger_events WHERE id = ?", (event.id,)):
                 raise LedgerError(f"event {event.id} is already in the ledger", event=event.id)
             return self._link_and_write(event)
@@ -239,8 +249,10 @@ class Ledger:
         kind: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        role: str | None = None,
     ) -> list[Event]:
-        """The events that match every filter given, in chain order. ``since``/``until`` are inclusive."""
+        """The events that match every filter given, in chain order. ``since``/``until`` are inclusive.
+        ``role``: read as that database role (see :meth:`transaction`)."""
         where: list[str] = []
         params: list[Any] = []
         for column, value in (("school", school), ("router", router), ("kind", kind)):
@@ -254,8 +266,12 @@ class Ledger:
             where.append("time <= ?")
             params.append(format_time(until))
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        with self._lock:
-            rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
+        if role is None:
+            with self._lock:
+                rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
+        else:
+            with self.transaction(write=False, role=role):
+                rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
         return [event_of(row) for row in rows]
 
     def get(self, ref: str) -> Event:
@@ -289,7 +305,7 @@ class Ledger:
         """What changes when the record does, in one cheap read: the head's sequence number, and the
         fleet state's row count and newest ``updated_at``. Readers that keep values computed from the
         record (the dashboard) compare it to know when to compute again."""
-        with self._transaction(write=False):
+        with self.transaction(write=False):
             rows = self.backend.fetch(
                 "SELECT (SELECT COALESCE(MAX(seq), 0) FROM ledger_head), "
                 "(SELECT COUNT(*) FROM router_state), (SELECT COALESCE(MAX(updated_at), '') FROM router_state)")
@@ -298,13 +314,13 @@ class Ledger:
 
     def head(self) -> Head | None:
         """The chain's last event as the head record names it (``None`` for an empty ledger)."""
-        with self._transaction(write=False):
+        with self.transaction(write=False):
             return self._head()
 
     def witness_problem(self, witness: Head, witnessed: str = "the witness") -> str | None:
         """What is wrong with this ledger against ``witness`` (a head recorded outside the database),
         or ``None`` when the witnessed event is still there with the witnessed hash. Two queries."""
-        with self._transaction(write=False):
+        with self.transaction(write=False):
             return against_witness(witness, event_at(self.backend, witness.seq), last_seq(self.backend), witnessed)
 
     def verify(self, witness: Head | None = None, *, witnessed: str = "the witness") -> VerifyReport:
@@ -312,7 +328,7 @@ class Ledger:
         name the first event that breaks. With ``witness`` (a head recorded outside the database,
         :mod:`mikronet.ledger.witness`), a ledger that no longer holds the witnessed event with the
         witnessed hash -- cut short, or rewritten -- is broken too."""
-        with self._transaction(write=False):
+        with self.transaction(write=False):
             head = self._head()
             report = verify_chain(stream(self.backend), head, lookup=lookup(self.backend))
             if report.ok and witness is not None:
@@ -344,7 +360,7 @@ class Ledger:
             self._check(event.kind, event.outcome, event.category, event.school)
         added: list[Event] = []
         skipped = 0
-        with self._transaction(write=True):
+        with self.transaction(write=True):
             for i, event in enumerate(incoming):
                 rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events WHERE id = ?", (event.id,))
                 if rows:

@@ -30,9 +30,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mikronet.errors import InputError
+from mikronet.errors import InputError, LedgerError
 from mikronet.inventory import load_inventory
-from mikronet.ledger import categories_of, open_ledger
+from mikronet.ledger import apply_row_security, categories_of, open_ledger
 from mikronet.web import views
 from mikronet.web.labels import WebLang, web_lang
 from mikronet.web.openapi import openapi
@@ -71,10 +71,19 @@ def session_secret(folder: Path) -> str:
 
 
 def open_sources(inventory_path: Path, ledger_url: str | None) -> Sources:
-    """The inventory (checked), its ledger and its run records folder."""
+    """The inventory (checked), its ledger and its run records folder. On PostgreSQL, the row-level
+    security of the municipalities' scopes is put in place (or a note says why it is not)."""
     inventory = load_inventory(inventory_path)
     ledger = open_ledger(ledger_url, base_dir=inventory.trust_dir, categories=categories_of(inventory))
-    return Sources(inventory, ledger, inventory.trust_dir / "runs")
+    roles: dict[str, str] = {}
+    notes: list[str] = []
+    if ledger.backend.kind == "postgresql":
+        try:
+            roles = apply_row_security(ledger, {s.id: s.municipality for s in inventory.schools})
+        except LedgerError as exc:
+            notes.append(f"warning: no row-level security in the database ({exc}); municipality users are "
+                         "kept to their schools by the dashboard alone. Its database user needs CREATEROLE.")
+    return Sources(inventory, ledger, inventory.trust_dir / "runs", roles=roles, notes=tuple(notes))
 
 
 class _Dashboard:

@@ -73,6 +73,11 @@ class Sources:
     runs_dir: Path
     max_age: float = 30.0
     clock: Callable[[], float] = time.monotonic
+    roles: Mapping[str, str] = field(default_factory=dict)
+    """municipality → its database scope role, when PostgreSQL's row-level security is in place: a
+    municipality's rows are then read as that role (:mod:`mikronet.ledger.row_security`)."""
+    notes: tuple[str, ...] = ()
+    """What the person starting the dashboard should know (a missing second wall)."""
     _kept: dict[Hashable, tuple[Hashable, float, Any]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _computing: dict[Hashable, threading.Lock] = field(default_factory=dict, repr=False)
@@ -134,20 +139,23 @@ class Sources:
     def all_events(self) -> tuple[Event, ...]:
         return tuple(self.kept("events", self.ledger.events))
 
-    def events_by_school(self) -> Mapping[str, tuple[Event, ...]]:
-        """Every event, grouped by school (each group in chain order)."""
+    def events_by_school(self, role: str | None = None) -> Mapping[str, tuple[Event, ...]]:
+        """Every event, grouped by school (each group in chain order); with ``role``, the events the
+        database lets that scope role read."""
         def group() -> dict[str, tuple[Event, ...]]:
             out: dict[str, list[Event]] = {}
-            for event in self.all_events():
+            events = self.all_events() if role is None else self.ledger.events(role=role)
+            for event in events:
                 out.setdefault(event.school, []).append(event)
             return {school: tuple(found) for school, found in out.items()}
 
-        found: Mapping[str, tuple[Event, ...]] = self.kept("by-school", group)
+        found: Mapping[str, tuple[Event, ...]] = self.kept(("by-school", role), group)
         return found
 
-    def states(self) -> Mapping[str, RouterState]:
-        """Every router's row of the fleet state, by router id."""
-        found: Mapping[str, RouterState] = self.kept("states", lambda: {s.router: s for s in self.ledger.state.all()})
+    def states(self, role: str | None = None) -> Mapping[str, RouterState]:
+        """Every router's row of the fleet state, by router id (those ``role`` may read, with a role)."""
+        found: Mapping[str, RouterState] = self.kept(
+            ("states", role), lambda: {s.router: s for s in self.ledger.state.all(role=role)})
         return found
 
     def chain(self) -> Chain:
@@ -180,6 +188,8 @@ class Scope:
         the same key see exactly the same data."""
         self._schools, self._routers = sources.visible(self.key, None if user.sees_everything
                                                         else user.municipality)
+        self._role = None if user.sees_everything else sources.roles.get(user.municipality or "")
+        """The database role a municipality's rows are read as (PostgreSQL with row-level security)."""
 
     # -- the inventory ---------------------------------------------------------------------------
 
@@ -212,7 +222,7 @@ class Scope:
 
     def states(self, school_id: str | None = None) -> tuple[RouterState, ...]:
         """Each visible router's row of the fleet state (of one school when given)."""
-        rows = self.sources.states()
+        rows = self.sources.states(self._role)
         return tuple(rows[r.id] for r in self.routers(school_id) if r.id in rows and rows[r.id].school in self._schools)
 
     def events(self, *, school: str | None = None, municipality: str | None = None, kind: str | None = None,
@@ -229,7 +239,7 @@ class Scope:
         if self.user.sees_everything and school is None and municipality is None:
             found: Iterable[Event] = self.sources.all_events()
         else:
-            by_school = self.sources.events_by_school()
+            by_school = self.sources.events_by_school(self._role)
             found = sorted((e for s in allowed for e in by_school.get(s, ())), key=lambda e: e.seq)
         return tuple(e for e in found
                      if e.school in allowed and (kind is None or e.kind == kind)

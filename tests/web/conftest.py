@@ -89,12 +89,22 @@ def _run_record(folder: Path, name: str, operation: str, results: list[dict[str,
 
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    yield from _world(tmp_path, monkeypatch, None)
+
+
+@pytest.fixture
+def pg_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_schema_url: str) -> Iterator[World]:
+    """The same world with its ledger on PostgreSQL (and so the database's row-level security)."""
+    yield from _world(tmp_path, monkeypatch, pg_schema_url)
+
+
+def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledger_url: str | None) -> Iterator[World]:
     monkeypatch.setenv("MIKRONET_PASSWORD", "router-parole-77")
     inv = tmp_path / "inv"
     (inv / "schools").mkdir(parents=True)
     (inv / "fleet.yaml").write_text(textwrap.dedent(FLEET), encoding="utf-8")
     (inv / "schools" / "all.yaml").write_text(textwrap.dedent(SCHOOLS), encoding="utf-8")
-    sources = open_sources(inv, None)
+    sources = open_sources(inv, ledger_url)
     routers = {r.school.id: r.id for r in sources.inventory.routers}
     ledger = sources.ledger
     at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
