@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# PostgreSQL on loopback for the ledger tests, Chromium for the reports' browser tests (.ci/services)
+# PostgreSQL on loopback for the ledger tests, Chromium for the browser tests (.ci/services)
 services:
 	bash .ci/services up $(SERVICES_ENV)
 
