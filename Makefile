@@ -1,5 +1,6 @@
 # mikronet — two commands for a fresh machine (Python 3.11+ and make):
-#   make demo   create .venv, install, rehearse the main job on a simulated fleet
+#   make demo   create .venv, install, rehearse the main job on a simulated fleet; its data stays in
+#               .sim/demo/ (replaced each run) and it ends with the commands that open the dashboard on it
 #   make test   create .venv, install, start the test services, run the linters and the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ SERVICES_ENV := .services.env
 
 .PHONY: demo test lint services services-down bench clean
 
-# the demo needs the simulator's extra; the tests need it too, and the third-party clients
+# the demo needs the simulator's extra and the dashboard's; the tests need them too, and the third-party clients
 DEMO_STAMP := $(VENV)/.installed-demo
 
 $(VENV)/bin/python:
@@ -18,7 +19,7 @@ $(VENV)/bin/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(DEMO_STAMP): pyproject.toml $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[sim]'
+	$(BIN)/python -m pip install --quiet -e '.[sim,web]'
 	touch $(DEMO_STAMP)
 
 $(STAMP): pyproject.toml $(VENV)/bin/python
@@ -26,7 +27,7 @@ $(STAMP): pyproject.toml $(VENV)/bin/python
 	touch $(STAMP) $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)
-	$(BIN)/mikronet demo
+	$(BIN)/mikronet demo --dir .sim/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check mikronet tests bench
