@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # written by .ci/services: the URL of the tests' PostgreSQL server (or why there is none)
 SERVICES_ENV := .services.env
 
-.PHONY: demo test lint services services-down bench clean
+.PHONY: demo test lint services services-down bench screenshot clean
 
 # the demo needs the simulator's extra and the dashboard's; the tests need them too, and the third-party clients
 DEMO_STAMP := $(VENV)/.installed-demo
@@ -48,6 +48,10 @@ test: lint services
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# the README's picture of the dashboard, on a fresh demo's data (Playwright on the system's Chromium)
+screenshot: $(STAMP)
+	$(BIN)/python bench/dashboard_screenshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(SERVICES_ENV)

@@ -73,13 +73,15 @@ def _shown(path: Path) -> str:
 
 def _program() -> str:
     """How to run this mikronet again from the same shell: ``mikronet`` when that is what PATH finds,
-    else the path it was started by (``.venv/bin/mikronet`` after ``make demo``)."""
+    else the path it was started by (``.venv/bin/mikronet`` after ``make demo``), else this Python's
+    ``-m mikronet``."""
     started = Path(sys.argv[0])
     on_path = shutil.which("mikronet")
-    if started.name != "mikronet" or not started.is_file() or (
-            on_path is not None and Path(on_path).resolve() == started.resolve()):
-        return "mikronet"
-    return _shown(started.absolute())
+    if started.name == "mikronet" and started.is_file():
+        if on_path is not None and Path(on_path).resolve() == started.resolve():
+            return "mikronet"
+        return _shown(started.absolute())
+    return "mikronet" if on_path is not None else f"{shlex.quote(sys.executable)} -m mikronet"
 
 
 def _dashboard_commands(inventory: Path) -> None:
