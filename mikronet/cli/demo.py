@@ -231,6 +231,9 @@ def demo(ctx: click.Context, directory: Path | None, keep: bool, out: Path | Non
             pilot = fleet.select("group:pilot")
 
         _step(10, "Measure them again; record a consultation the technician marks as the programme's")
+        # The record keeps times to the second, and a simulated swap and measurement can share one; a
+        # measurement of the same second as the swap is not "after" it, so the report would show no change.
+        time.sleep(1.05 - time.time() % 1.0)
         measured = fleet.run(Measure(server="192.0.2.10", seconds=3), pilot)
         for result in measured.results[:5]:
             if result.notes:
