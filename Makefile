@@ -1,5 +1,6 @@
 # mikronet — two commands for a fresh machine (Python 3.11+ and make):
-#   make demo   create .venv, install, rehearse the main job on a simulated fleet
+#   make demo   create .venv, install, rehearse the main job on a simulated fleet; its data stays in
+#               .sim/demo/ (replaced each run) and it ends with the commands that open the dashboard on it
 #   make test   create .venv, install, start the test services, run the linters and the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -8,9 +9,9 @@ STAMP  := $(VENV)/.installed
 # written by .ci/services: the URL of the tests' PostgreSQL server (or why there is none)
 SERVICES_ENV := .services.env
 
-.PHONY: demo test lint services services-down bench clean
+.PHONY: demo test lint services services-down bench screenshot clean
 
-# the demo needs the simulator's extra; the tests need it too, and the third-party clients
+# the demo needs the simulator's extra and the dashboard's; the tests need them too, and the third-party clients
 DEMO_STAMP := $(VENV)/.installed-demo
 
 $(VENV)/bin/python:
@@ -18,7 +19,7 @@ $(VENV)/bin/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(DEMO_STAMP): pyproject.toml $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[sim]'
+	$(BIN)/python -m pip install --quiet -e '.[sim,web]'
 	touch $(DEMO_STAMP)
 
 $(STAMP): pyproject.toml $(VENV)/bin/python
@@ -26,14 +27,14 @@ $(STAMP): pyproject.toml $(VENV)/bin/python
 	touch $(STAMP) $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)
-	$(BIN)/mikronet demo
+	$(BIN)/mikronet demo --dir .sim/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check mikronet tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# PostgreSQL on loopback for the ledger tests, Chromium for the reports' browser tests (.ci/services)
+# PostgreSQL on loopback for the ledger tests, Chromium for the browser tests (.ci/services)
 services:
 	bash .ci/services up $(SERVICES_ENV)
 
@@ -47,6 +48,10 @@ test: lint services
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# the README's picture of the dashboard, on a fresh demo's data (Playwright on the system's Chromium)
+screenshot: $(STAMP)
+	$(BIN)/python bench/dashboard_screenshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(SERVICES_ENV)

@@ -1,5 +1,6 @@
 """What tests across the folders share (their helpers live in ``tests/support``): a simulated fleet
-with every router pinned, and a ledger on SQLite and on a real PostgreSQL server.
+with every router pinned, a ledger on SQLite and on a real PostgreSQL server, and the system's
+Chromium for pytest-playwright's ``page`` (``support.browser``).
 
 Ledger tests (and every test of what a command records) run on both.
 
@@ -12,6 +13,7 @@ where the services are required (``CI`` or ``MIKRONET_REQUIRE_SERVICES`` set) th
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
 import uuid
@@ -22,6 +24,7 @@ from typing import Any, NoReturn
 from urllib.parse import quote
 
 import pytest
+from support.browser import launch_args
 from support.fleet import PinnedFleet, pinned_fleet
 from support.services import missing
 
@@ -41,6 +44,20 @@ def _services_env() -> dict[str, str]:
         if name.strip():
             values[name.strip()] = " ".join(shlex.split(value))
     return values
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium, headless (never a downloaded browser)."""
+    return launch_args()
+
+
+if importlib.util.find_spec("pytest_playwright") is None:
+
+    @pytest.fixture
+    def page() -> NoReturn:
+        """Stands in for pytest-playwright's ``page`` where it is not installed: skip, or fail in CI."""
+        missing("pytest-playwright is not installed (pip install -e '.[test]')")
 
 
 def _no_server(reason: str) -> NoReturn:

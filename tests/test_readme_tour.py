@@ -1,16 +1,22 @@
 """What a newcomer runs first -- `make demo`'s command and the README's tour, in a scratch copy of the
-project -- warns about nothing, leaves no file in the checkout and no process running; and `make test`
-stops the PostgreSQL server it started, keeping pytest's exit status."""
+project -- warns about nothing, prints no secret, leaves no file in the checkout but under the ignored
+`.sim/` and no process running; `make demo` ends with the commands that open the dashboard on its data,
+and they do; and `make test` stops the PostgreSQL server it started, keeping pytest's exit status."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
+import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,21 +64,33 @@ def processes_under(folder: Path) -> list[str]:
     return found
 
 
-def _run(script: str, checkout: Path) -> str:
+def _env(checkout: Path) -> dict[str, str]:
     env = {**os.environ, **SECRETS, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
            "PYTHONPATH": str(checkout), "MIKRONET_TECHNICIAN": "Tour"}
     env.pop("MIKRONET_INVENTORY", None)
-    done = subprocess.run(["bash", "-e", "-c", script], cwd=checkout, env=env, capture_output=True, text=True,
-                          timeout=900)
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, output[-3000:]
-    return output
+    return env
+
+
+def _run(script: str, checkout: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=checkout, env=_env(checkout), capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    return done
+
+
+def _ignored(checkout: Path) -> list[str]:
+    """What git ignores in the checkout, but Python's byte-code caches."""
+    listed = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=checkout, capture_output=True,
+                            text=True, check=True).stdout.splitlines()
+    return [line[3:] for line in listed if line.startswith("!! ") and "__pycache__" not in line]
 
 
 def _assert_clean(output: str, checkout: Path) -> None:
     assert [line for line in output.splitlines() if _WARNING.search(line)] == []
+    assert [name for name, value in SECRETS.items() if value in output] == []
     left = subprocess.run(["git", "status", "--porcelain"], cwd=checkout, capture_output=True, text=True).stdout
     assert left == "", f"left in the checkout:\n{left}"
+    assert _ignored(checkout) in ([], [".sim/"])
     assert processes_under(checkout) == []
 
 
@@ -87,8 +105,49 @@ def test_the_tour_is_read_from_the_readme_and_writes_only_under_sim() -> None:
 def test_the_readme_tour_runs_cleanly_in_a_scratch_copy(tmp_path: Path) -> None:
     checkout = scratch_copy(tmp_path / "mikronet")
     commands = tour_commands((checkout / "README.md").read_text(encoding="utf-8"))
-    output = _run("\n".join(commands), checkout)
-    _assert_clean(output, checkout)
+    done = _run("\n".join(commands), checkout)
+    _assert_clean(done.stdout + done.stderr, checkout)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _open_dashboard(commands: list[str], checkout: Path, pages: tuple[str, ...]) -> dict[str, str]:
+    """Run the printed `user add` (its password from the environment, as scripts give it) and `serve` (on
+    a free port), log in as that user and return the pages' HTML."""
+    add, serve = (shlex.split(line) for line in commands)
+    env = {**_env(checkout), "MIKRONET_USER_PASSWORD": "Tour-dashboard-ā-1"}
+    for name in SECRETS:  # the dashboard reads the record; it needs no router's secret
+        env.pop(name)
+    added = subprocess.run(add, cwd=checkout, env=env, capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    port = _free_port()
+    server = subprocess.Popen([*serve, "--port", str(port)], cwd=checkout, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            while True:  # until it listens (or has stopped; pytest's timeout bounds the wait)
+                try:
+                    login = http.get("/login")
+                    break
+                except httpx.TransportError:
+                    assert server.poll() is None, server.communicate()[1]
+                    time.sleep(0.1)
+            token = re.search(r'name="csrf" value="([^"]+)"', login.text)
+            assert token is not None, login.text
+            answer = http.post("/login", data={"user": add[add.index("add") + 1], "csrf": token.group(1),
+                                               "password": env["MIKRONET_USER_PASSWORD"]})
+            assert answer.status_code == 303, answer.text
+            found = {path: http.get(path) for path in pages}
+            assert {path: answer.status_code for path, answer in found.items()} == dict.fromkeys(pages, 200)
+            return {path: html.unescape(answer.text) for path, answer in found.items()}
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 @pytest.mark.slow
@@ -96,8 +155,23 @@ def test_make_demos_command_runs_cleanly_in_a_scratch_copy(tmp_path: Path) -> No
     checkout = scratch_copy(tmp_path / "mikronet")
     recipe = re.search(r"^demo:.*\n\t(.+)$", (checkout / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
     assert recipe is not None
-    output = _run(recipe.group(1).replace("$(BIN)/", ""), checkout)  # `mikronet demo`, from the venv
-    _assert_clean(output, checkout)
+    command = recipe.group(1).replace("$(BIN)/", "")  # `mikronet demo --dir .sim/demo`, from the venv
+    done = _run(command, checkout)
+    _assert_clean(done.stdout + done.stderr, checkout)
+    demo = checkout / ".sim" / "demo"
+    assert [p.name for p in (checkout / ".sim").iterdir()] == ["demo"]
+    assert {"inventory.yaml", "ledger.sqlite", "runs", "backups"} <= {p.name for p in demo.iterdir()}
+    progress = (demo / "reports" / "progress.html").read_text(encoding="utf-8")
+    assert "Mērījumu vēl nav" not in progress  # the replaced router's bandwidth before and after is there
+    # it ends with the commands that open the dashboard on that data, as typed here
+    last = done.stdout.rstrip("\n").splitlines()[-3:]
+    assert last[0] == "  mikronet -i .sim/demo/inventory.yaml user add ministrija --role ministry", last
+    assert last[1] == "  mikronet -i .sim/demo/inventory.yaml serve", last
+    assert "http://127.0.0.1:8080/" in last[2]
+    pages = _open_dashboard([last[0].strip(), last[1].strip()], checkout, ("/programme", "/ledger"))
+    assert "Ādažu novads" in pages["/programme"]  # the sample's municipalities
+    assert "Konsultācija ar Jaunpiebalgas ģimnāzija IT atbildīgo" in pages["/ledger"]  # what this demo recorded
+    assert processes_under(checkout) == []
 
 
 _STUB = "#!/usr/bin/env bash\n{body}\n"

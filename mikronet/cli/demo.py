@@ -10,13 +10,20 @@ with provisioning; measures again; records a consultation marked as the programm
 programme-progress, upgrade-audit and assessment reports as HTML. The progress report counts the
 school whose planned replacement was done, with its bandwidth before and after.
 Nothing outside this machine is contacted.
+
+With ``--dir DIR`` (``make demo`` gives ``.sim/demo``) the run's data stays in DIR, the previous
+demo's data there replaced, and the demo ends with the commands that open the web dashboard on it.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import secrets
+import shlex
+import shutil
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -27,11 +34,66 @@ import click
 
 from mikronet.cli.main import get_app
 from mikronet.cli.sim import require_simulator
+from mikronet.errors import InputError
 from mikronet.secret import REDACTOR
 
-__all__ = ["demo"]
+__all__ = ["MARKER", "demo", "fresh_folder"]
 
 FAULTS = {"refuse": 0, "wrong-password": 1, "hang": 2}  # kind -> which router of the fleet's non-canary routers
+MARKER = ".mikronet-demo"
+"""The file that marks a folder as a demo's own, which the next demo with ``--dir`` there may replace."""
+WEB_EXTRA_MODULES = ("starlette", "uvicorn", "argon2")
+
+
+def fresh_folder(directory: Path) -> Path:
+    """``directory``, empty but for the marker, as an absolute path: created if missing; a previous
+    demo's folder (one holding :data:`MARKER`) is removed first. Any other folder that is not empty is
+    refused (:class:`InputError`, exit status 2) so that no one's files are deleted."""
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"--dir {directory}: not a folder")
+    if directory.is_dir() and any(directory.iterdir()):
+        if not (directory / MARKER).is_file():
+            raise InputError(f"--dir {directory}: the folder is not empty and is not a previous demo's (it has no "
+                             f"{MARKER}); name another folder, or empty this one")
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / MARKER).write_text("This folder holds a `mikronet demo` run; the next `mikronet demo --dir` here "
+                                    "replaces it.\n", encoding="utf-8")
+    return directory.resolve()
+
+
+def _shown(path: Path) -> str:
+    """``path`` as a person types it here: relative to the current folder when inside it, quoted if need be."""
+    try:
+        text = str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        text = str(path)
+    return shlex.quote(text)
+
+
+def _program() -> str:
+    """How to run this mikronet again from the same shell: ``mikronet`` when that is what PATH finds,
+    else the path it was started by (``.venv/bin/mikronet`` after ``make demo``), else this Python's
+    ``-m mikronet``."""
+    started = Path(sys.argv[0])
+    on_path = shutil.which("mikronet")
+    if started.name == "mikronet" and started.is_file():
+        if on_path is not None and Path(on_path).resolve() == started.resolve():
+            return "mikronet"
+        return _shown(started.absolute())
+    return "mikronet" if on_path is not None else f"{shlex.quote(sys.executable)} -m mikronet"
+
+
+def _dashboard_commands(inventory: Path) -> None:
+    """The last lines: the commands that open the dashboard on this run's data (no password in them)."""
+    missing = [name for name in WEB_EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        _say("The dashboard needs the web extra, which is not installed: pip install 'mikronet[web]'", dim=True)
+    program = f"{_program()} -i {_shown(inventory)}"
+    _say("The web dashboard on this run's data (the ledger, the fleet state, the rollouts; the password is asked for):")
+    _say(f"  {program} user add ministrija --role ministry")
+    _say(f"  {program} serve")
+    _say("  then open http://127.0.0.1:8080/ and log in as ministrija")
 
 
 def _say(text: str = "", **style: Any) -> None:
@@ -50,11 +112,15 @@ def _summary(run: Any) -> None:
 
 
 @click.command()
-@click.option("--keep", is_flag=True, help="Keep the simulated fleet's folder (inventory, pins, backups, ledger).")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("demo-run"), show_default=True,
-              help="Where the reports are written.")
+@click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Keep the run's data here (inventory, pins, backups, ledger, fleet state, runs, reports) for the "
+                   "dashboard, replacing a previous demo's; ends with the commands that serve it. "
+                   "[default: a temporary folder, removed at the end]")
+@click.option("--keep", is_flag=True, help="Keep the temporary folder (without --dir).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where the reports are written. [default: DIR/reports with --dir, else demo-run]")
 @click.pass_context
-def demo(ctx: click.Context, keep: bool, out: Path) -> None:
+def demo(ctx: click.Context, directory: Path | None, keep: bool, out: Path | None) -> None:
     """Rehearse a rollout on a simulated fleet: trust, canary, waves, a stop, a resume, an upgrade, reports."""
     require_simulator("demo")
     from mikronet.cli.main import main
@@ -79,12 +145,19 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
     os.environ.setdefault("MIKRONET_TECHNICIAN", "Demo Tehniķe")
     source = load_inventory(get_app(ctx).inventory_path)
     started = time.monotonic()
+    workdir: Path | None = None  # the temporary folder, without --dir
+    if directory is not None:
+        fleet_dir = fresh_folder(directory)
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="mikronet-demo-"))
+        fleet_dir = workdir / "fleet"
+    if out is None:
+        out = fleet_dir / "reports" if directory is not None else Path("demo-run")
 
     _step(1, f"Inventory: {len(source.schools)} schools, {len(source.routers)} routers, "
              f"{len(source.municipalities)} municipalities (fictional schools, real municipality names)")
-    workdir = Path(tempfile.mkdtemp(prefix="mikronet-demo-"))
     options = FleetOptions(device=DeviceOptions(boot_time=0.6, install_boot_time=1.2))
-    with SimFleet(source, directory=workdir / "fleet", options=options) as sim:
+    with SimFleet(source, directory=fleet_dir, options=options) as sim:
         _say(f"{len(sim.router_ids)} simulated RouterOS routers on 127.x loopback addresses "
              f"(started in {time.monotonic() - started:.1f} s); their inventory: {sim.inventory_path}")
         app = get_app(ctx)  # from here on, the commands work on the simulated fleet's inventory
@@ -158,6 +231,9 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
             pilot = fleet.select("group:pilot")
 
         _step(10, "Measure them again; record a consultation the technician marks as the programme's")
+        # The record keeps times to the second, and a simulated swap and measurement can share one; a
+        # measurement of the same second as the swap is not "after" it, so the report would show no change.
+        time.sleep(1.05 - time.time() % 1.0)
         measured = fleet.run(Measure(server="192.0.2.10", seconds=3), pilot)
         for result in measured.results[:5]:
             if result.notes:
@@ -175,16 +251,11 @@ def demo(ctx: click.Context, keep: bool, out: Path) -> None:
         fleet.close()
     _say()
     _say(f"Done in {time.monotonic() - started:.1f} s; the simulated routers are stopped.", bold=True)
-    fleet_inventory = workdir / "fleet" / "inventory.yaml"
-    if keep:
-        _say(f"Kept: {workdir}")
-        _say("The dashboard on this run's own data (the ledger, the fleet state, the runs and backups beside it):")
-        _say(f"  mikronet -i {fleet_inventory} user add ministrija --role ministry", dim=True)
-        _say(f"  mikronet -i {fleet_inventory} serve      # then open http://127.0.0.1:8080/", dim=True)
-    else:
-        _say("To look at this run in the web dashboard: `mikronet demo --keep` keeps its data, and prints the "
-             "two commands that serve it.", dim=True)
-        import shutil
-
+    if workdir is not None and not keep:
         shutil.rmtree(workdir, ignore_errors=True)
+        _say("To look at this run in the web dashboard: `mikronet demo --dir .sim/demo` keeps its data there "
+             "and ends with the commands that serve it.", dim=True)
+    else:
+        _say(f"Kept: {_shown(fleet_dir)}")
+        _dashboard_commands(fleet_dir / "inventory.yaml")
     ctx.exit(1 if failed else 0)

@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: Playwright driving Debian's Chromium (never a downloaded one).
+"""The dashboard in a real browser: Playwright driving Debian's Chromium (never a downloaded one; the
+launch is the suite's, ``tests/conftest.py`` and ``support.browser``).
 
 Each role logs in through the form and walks the pages: charts are drawn (SVG with bars and lines),
 Latvian letters come through, the stylesheet applies under the CSP, and the browser reports no
@@ -8,41 +9,22 @@ console error, no CSP violation and no script run by a hostile school name. With
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
 import uvicorn
+from support.browser import Watch
 
 from mikronet.web import WebSettings, create_app
 
 from .conftest import PASSWORD
 
-REQUIRED = bool(os.environ.get("CI") or os.environ.get("MIKRONET_REQUIRE_SERVICES"))
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-
-try:
-    from playwright.sync_api import ConsoleMessage, Page
-except ImportError:  # pragma: no cover - depends on the machine
-    if REQUIRED:
-        raise
-    pytest.skip("playwright is not installed (pip install -e '.[test]')", allow_module_level=True)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args() -> dict[str, Any]:
-    """pytest-playwright launches the system's Chromium, headless, with these arguments."""
-    if CHROMIUM is None:
-        if REQUIRED:
-            pytest.fail("no chromium on this machine (MIKRONET_REQUIRE_SERVICES is set)")
-        pytest.skip("no chromium on this machine")
-    return {"executable_path": CHROMIUM, "headless": True, "args": ["--headless", "--no-sandbox", "--disable-gpu"]}
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 
 def _free_port() -> int:
@@ -69,20 +51,6 @@ def server(world) -> Iterator[str]:  # type: ignore[no-untyped-def]
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(10)
-
-
-class Watch:
-    """What the browser complained about while a test walked the pages."""
-
-    def __init__(self, page: Page) -> None:
-        self.problems: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
-        page.on("dialog", lambda dialog: self.problems.append(f"a script opened a dialog: {dialog.message}"))
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning") or "Content Security Policy" in message.text:
-            self.problems.append(f"console {message.type}: {message.text}")
 
 
 def _login(page: Page, base: str, name: str) -> None:
