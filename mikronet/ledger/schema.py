@@ -94,6 +94,13 @@ STEPS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
             "CREATE INDEX router_state_school ON router_state (school)",
         ),
     ),
+    (
+        "the dashboard's failed logins, shared by its workers (keys are digests, never the names typed)",
+        (
+            "CREATE TABLE login_failures (key TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX login_failures_key ON login_failures (key, at)",
+        ),
+    ),
 )
 """(what it brings, its statements), in order; step N makes schema version N."""
 

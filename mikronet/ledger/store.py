@@ -24,6 +24,7 @@ from mikronet.errors import LedgerError
 from mikronet.ledger.admit import Admission
 from mikronet.ledger.backend import DEFAULT_FILE, Backend, open_backend
 from mikronet.ledger.chain import Head, VerifyReport, against_witness, verify_chain
+from mikronet.ledger.logins import LoginFailures
 from mikronet.ledger.model import (
     CATEGORIES,
     GENESIS,
@@ -82,6 +83,8 @@ class Ledger:
         migrate(backend)
         self.state = StateStore(backend, self.transaction)
         """Each router's current state (:mod:`mikronet.ledger.state`)."""
+        self.logins = LoginFailures(backend, self.transaction)
+        """The dashboard's failed logins (:mod:`mikronet.ledger.logins`)."""
 
     @property
     def url(self) -> str:

@@ -94,8 +94,9 @@ class _Dashboard:
         self._users_stamp = _stamp(users.path)
         self.computing = anyio.CapacityLimiter(1)
         """Pages computed at once: CPU-bound work in more threads than cores only finishes all of it later."""
-        self.by_user = RateLimiter(settings.login_limit_user, settings.login_window, settings.clock)
-        self.by_address = RateLimiter(settings.login_limit_address, settings.login_window, settings.clock)
+        logins = sources.ledger.logins
+        self.by_user = RateLimiter(settings.login_limit_user, settings.login_window, logins, settings.clock)
+        self.by_address = RateLimiter(settings.login_limit_address, settings.login_window, logins, settings.clock)
         self.env = Environment(loader=PackageLoader("mikronet.web", "templates"), auto_reload=False,
                                autoescape=select_autoescape(default=True, default_for_string=True))
 

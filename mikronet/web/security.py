@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Any, Final, Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,7 +36,6 @@ HEADERS: Final = (
     (b"cache-control", b"no-store"),
 )
 _TEXT_TYPES: Final = (b"text/", b"application/json")
-_MAX_KEYS: Final = 10_000
 
 
 class GuardMiddleware:
@@ -83,40 +80,38 @@ class GuardMiddleware:
         await send({"type": "http.response.body", "body": raw})
 
 
+class FailureStore(Protocol):
+    """Where failed logins are counted (the ledger's ``login_failures``: :mod:`mikronet.ledger.logins`)."""
+
+    def count(self, key: str, since: float) -> int: ...
+
+    def add(self, key: str, at: float, *, forget_before: float) -> None: ...
+
+    def clear(self, key: str) -> None: ...
+
+
 @dataclass
 class RateLimiter:
     """At most ``limit`` failed logins per key in ``window`` seconds (keys: ``user:NAME``, ``addr:IP``).
 
-    In memory, per process: with ``--workers N`` each worker counts on its own.
+    Counted in ``store``, the ledger's database: every worker of ``mikronet serve --workers N`` (and
+    every host on one PostgreSQL ledger) sees the same failures.
     """
 
     limit: int
     window: float
-    clock: Clock = time.monotonic
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        found = self._failures.setdefault(key, deque())
-        while found and found[0] <= now - self.window:
-            found.popleft()
-        return found
+    store: FailureStore
+    clock: Clock = time.time
 
     def blocked(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key, self.clock())) >= self.limit
+        return self.store.count(key, self.clock() - self.window) >= self.limit
 
     def fail(self, key: str) -> None:
-        with self._lock:
-            now = self.clock()
-            self._recent(key, now).append(now)
-            if len(self._failures) > _MAX_KEYS:  # many names tried: forget the ones whose window passed
-                for old in [k for k, found in self._failures.items() if found[-1] <= now - self.window]:
-                    del self._failures[old]
+        now = self.clock()
+        self.store.add(key, now, forget_before=now - self.window)
 
     def clear(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        self.store.clear(key)
 
 
 def csrf_token(session: MutableMapping[str, Any]) -> str:

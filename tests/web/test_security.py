@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from mikronet.cli.main import main
 from mikronet.errors import InputError
 from mikronet.inventory import inventory_files, load_inventory
-from mikronet.web import UserStore, WebSettings, create_app
+from mikronet.web import UserStore, WebSettings, create_app, open_sources
 
 from .conftest import PASSWORD, SECRET_IN_RECORD, XSS_ATTR, XSS_NAME, XSS_NOTE, csrf_of, login
 
@@ -41,6 +41,28 @@ def test_login_is_limited_per_address(app) -> None:  # type: ignore[no-untyped-d
     response = login(client, "ministrija")
     assert response.status_code == 429
     assert "Pārāk daudz" in response.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_login_limits_are_shared_by_every_worker(world, clock, request, backend: str) -> None:  # type: ignore[no-untyped-def]
+    """Two workers (two applications, each with its own connection to the one ledger) count the same
+    failures; the database keeps no name that was typed."""
+    url = world.sources.ledger.url if backend == "sqlite" else request.getfixturevalue("pg_schema_url")
+    settings = WebSettings(secret_key="k" * 64, clock=clock)
+    workers = [open_sources(world.folder, url) for _ in range(2)]
+    try:
+        clients = [TestClient(create_app(sources, world.users, settings)) for sources in workers]
+        for n in range(5):
+            assert login(clients[n % 2], "ministrija", "nepareizi-ļoti").status_code == 401
+        assert login(clients[0], "ministrija").status_code == 429
+        assert login(clients[1], "ministrija").status_code == 429
+        stored = workers[0].ledger.backend.fetch("SELECT key FROM login_failures")
+        assert len(stored) == 10 and not any("ministrija" in key or "testclient" in key for (key,) in stored)
+        clock.now += 15 * 60 + 1
+        assert login(clients[1], "ministrija").status_code == 303
+    finally:
+        for sources in workers:
+            sources.ledger.close()
 
 
 def test_session_expires(app, clock) -> None:  # type: ignore[no-untyped-def]
