@@ -55,5 +55,8 @@ def openapi() -> dict[str, Any]:
                                 _query("school", "school id"), _query("municipality", "municipality"),
                                 _query("kind", "event kind"), _query("technician", "technician"),
                                 _query("from", "first day (UTC)", "date"), _query("to", "last day (UTC)", "date")),
+            "/api/assessment": _get("Each school's latest assessment: findings and the solutions they call for, "
+                                    "planned categories, measured median against contracted speed (mikronet report "
+                                    "assessment's JSON)"),
         },
     }

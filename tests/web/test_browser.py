@@ -22,7 +22,7 @@ import uvicorn
 
 from mikronet.web import WebSettings, create_app
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, record_assessments
 
 REQUIRED = bool(os.environ.get("CI") or os.environ.get("MIKRONET_REQUIRE_SERVICES"))
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -136,3 +136,26 @@ def test_each_role_walks_the_pages(server: str, page: Page, role: str) -> None:
     _login(page, server, role)
     response = page.goto(f"{server}/schools/LV-0201")  # another municipality's school: as if it did not exist
     assert response is not None and response.status == (404 if role == "adazi" else 200)
+
+
+@pytest.mark.parametrize("role", ["ministrija", "adazi"])
+def test_the_assessment_page_in_the_browser(server: str, world, page: Page, role: str) -> None:  # type: ignore[no-untyped-def]
+    """Each school's assessment with the report's charts, in Latvian and English, under the CSP."""
+    record_assessments(world)
+    watch = Watch(page)
+    _login(page, server, role)
+    page.click("nav >> text=Novērtējums")
+    page.wait_for_url(f"{server}/assessment")
+    assert _charts(page) >= 2  # schools per solution, and measured against contracted speed
+    assert page.locator("figure[data-chart=bandwidth] svg rect.bar").count() == (2 if role == "adazi" else 4)
+    body = page.inner_text("body")
+    assert "Skolu vajadzību novērtējums" in body and "Ādažu vidusskola" in body
+    assert ("Cēsu novads" in body) is (role != "adazi")
+    rows = page.locator("table[data-table=schools] tbody tr").count()
+    assert rows == (2 if role == "adazi" else 4)
+    page.click("ul[data-list=assessed] >> text=<script>alert(1)</script>")  # a link text, not a script
+    page.wait_for_url(f"{server}/schools/LV-0102")
+    page.goto(f"{server}/assessment")
+    page.click("a.lang")
+    assert "Assessment of the schools' needs" in page.inner_text("h1")
+    assert watch.problems == []
