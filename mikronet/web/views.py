@@ -22,6 +22,7 @@ from mikronet.reports.svg import bar_chart, group_chart, line_chart
 from mikronet.reports.views_programme import progress_document
 from mikronet.web.labels import WebLang
 from mikronet.web.scope import Scope
+from mikronet.web.views_map import programme_map
 
 __all__ = ["LedgerFilter", "Page", "fleet_page", "ledger_page", "municipality_page", "programme_page",
            "rollouts_page", "school_page"]
@@ -71,10 +72,11 @@ def programme_page(scope: Scope, lang: WebLang) -> Page:
     report = scope.progress()
     doc = progress_document(report, lang.report)
     figures = [{"label": f.label, "value": format_cell(doc.lang, f.value, f.kind) or "–"} for f in doc.figures]
-    data = report_data("progress", report)
+    map_data, map_page = programme_map(scope, lang, report)
+    data = {**report_data("progress", report), "map": map_data}
     return Page("programme.html", doc.title, data,
                 {"figures": figures, "sections": document_blocks(doc, lang),
-                 "municipalities": scope.municipalities()})
+                 "municipalities": scope.municipalities(), "map": map_page})
 
 
 def _state(state: RouterState | None, router: Any) -> dict[str, Any]:

@@ -181,3 +181,29 @@ def test_assessment_before_any_is_recorded(app) -> None:  # type: ignore[no-unty
     assert [row[0] for row in report["not_assessed"]] == ["LV-0101", "LV-0102"]
     page = client.get("/assessment")
     assert page.status_code == 200 and 'data-chart="bandwidth"' not in page.text
+
+
+def test_the_map_is_the_scopes_own(app) -> None:  # type: ignore[no-untyped-def]
+    """The programme's map: the ministry sees every municipality with schools shaded and the others
+    named; a municipality user sees its own shaded and the rest as nameless outlines, and its JSON
+    holds its own figures only."""
+    ministry = TestClient(app)
+    login(ministry, "ministrija")
+    data = ministry.get("/api/programme").json()["map"]
+    assert [(a["municipality"], a["schools"], a["done"], a["percent"]) for a in data["areas"]] == \
+        [("Ādažu novads", 2, 2, "100.0"), ("Cēsu novads", 2, 0, "0.0")]
+    assert data["not_on_map"] == [] and data["source"]["licence"] == "CC0 1.0"
+    page = ministry.get("/programme").text
+    assert page.count('<path class="area"') == 2 and page.count('<path class="empty"') == 40
+    assert '<a href="/municipalities/%C4%80da%C5%BEu%20novads">' in page
+    assert "Cēsu novads: paveikts 0 no 2 skolām" in page
+
+    adazi = TestClient(app)
+    login(adazi, "adazi")
+    data = adazi.get("/api/programme").json()["map"]
+    assert [a["municipality"] for a in data["areas"]] == ["Ādažu novads"]
+    page = adazi.get("/programme").text
+    assert page.count('<path class="area"') == 1 and page.count('<path class="outline"') == 41
+    assert '<path class="empty"' not in page
+    assert "Ādažu novads: paveikts 2 no 2 skolām" in page
+    assert not [name for name in ("Cēsu novads", "Rīga", "Madonas novads", "Tukuma novads") if name in page]

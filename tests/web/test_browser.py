@@ -159,3 +159,21 @@ def test_the_assessment_page_in_the_browser(server: str, world, page: Page, role
     page.click("a.lang")
     assert "Assessment of the schools' needs" in page.inner_text("h1")
     assert watch.problems == []
+
+
+@pytest.mark.parametrize("role", ["ministrija", "adazi"])
+def test_the_map_in_the_browser(server: str, page: Page, role: str) -> None:
+    """The programme's map draws under the CSP; its shapes link to their municipality's page."""
+    watch = Watch(page)
+    _login(page, server, role)
+    shaded = page.locator("figure.map svg path.area")
+    assert shaded.count() == (1 if role == "adazi" else 2)
+    assert page.locator("figure.map svg path").count() == 42
+    adazi = f"figure.map a[href='/municipalities/{quote('Ādažu novads', safe='')}']"
+    fill = page.eval_on_selector(f"{adazi} path", "p => getComputedStyle(p).fill")
+    assert fill == "rgb(0, 109, 44)"  # Ādaži: every school done
+    assert "Ādažu novads: paveikts 2 no 2 skolām" in page.inner_html("figure.map")
+    page.click(adazi)
+    page.wait_for_url(f"{server}/municipalities/{quote('Ādažu novads')}")
+    assert page.locator("table[data-table=schools] tbody tr").count() == 2
+    assert watch.problems == []
