@@ -21,7 +21,8 @@ from mikronet.reports.map_shapes import MapShapes, latvia_shapes
 from mikronet.reports.progress import ProgressReport
 from mikronet.textsafe import html_text as escape
 
-__all__ = ["ALL_DONE", "BANDS", "NONE_DONE", "MapArea", "ProgressMap", "band_of", "map_svg", "progress_map"]
+__all__ = ["ALL_DONE", "BANDS", "NONE_DONE", "MapArea", "ProgressMap", "band_of", "map_caption", "map_svg",
+           "progress_map"]
 
 NONE_DONE = "#fdd0a2"
 """The fill of a municipality where no school is done yet."""
@@ -147,3 +148,13 @@ def map_svg(pmap: ProgressMap, lang: Lang, *, shapes: MapShapes | None = None, n
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" '
             f'height="{height:.0f}" role="img" aria-label="{escape(lang.t("map.title"))}" {FONT}>'
             + "".join(body) + "</svg>")
+
+
+def map_caption(pmap: ProgressMap, lang: Lang, shapes: MapShapes | None = None) -> str:
+    """Where the outlines come from (publisher, dataset, licence), and the municipalities left off."""
+    source = (shapes or latvia_shapes()).source
+    text = lang.t("map.source", publisher=source.get("publisher", "?").split(" (")[0],
+                  dataset=source.get("dataset", "?").split(" (")[0], licence=source.get("licence", "?"))
+    if pmap.not_on_map:
+        text += " " + lang.t("map.not_on_map", names=", ".join(pmap.not_on_map))
+    return text

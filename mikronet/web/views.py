@@ -17,7 +17,7 @@ from markupsafe import Markup
 from mikronet.errors import InputError
 from mikronet.ledger import Event, RouterState
 from mikronet.reports import report_data
-from mikronet.reports.document import Bar, BarChart, Document, GroupChart, LineChart, Table, cells, format_cell
+from mikronet.reports.document import Bar, BarChart, Document, Drawing, GroupChart, LineChart, Table, cells, format_cell
 from mikronet.reports.svg import bar_chart, group_chart, line_chart
 from mikronet.reports.views_programme import progress_document
 from mikronet.web.labels import WebLang
@@ -60,6 +60,8 @@ def document_blocks(doc: Document, lang: WebLang) -> list[dict[str, Any]]:
                                "columns": [c.label for c in block.columns],
                                "numeric": [c.kind in ("int", "number", "money", "percent") for c in block.columns],
                                "rows": cells(doc.lang, block)})
+            elif isinstance(block, Drawing):
+                continue  # the page draws the map itself, from the scope's figures, with links
             elif isinstance(block, BarChart | LineChart | GroupChart):
                 blocks.append({"type": "chart", "key": block.key, "title": block.title, "svg": chart(block, lang)})
             else:

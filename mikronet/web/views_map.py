@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from mikronet.reports import ProgressReport
 from mikronet.reports.map_shapes import latvia_shapes
-from mikronet.reports.progress_map import map_svg, progress_map
+from mikronet.reports.progress_map import map_caption, map_svg, progress_map
 from mikronet.web.labels import WebLang
 from mikronet.web.scope import Scope
 
@@ -28,10 +28,7 @@ def programme_map(scope: Scope, lang: WebLang, report: ProgressReport) -> tuple[
     """``(data, extra)``: the map's figures for the JSON answer, and the SVG and its caption for the page."""
     pmap = progress_map(report)
     source = latvia_shapes().source
-    caption = lang.report.t("map.source", publisher=source["publisher"].split(" (")[0],
-                            dataset=source["dataset"].split(" (")[0], licence=source["licence"])
-    if pmap.not_on_map:
-        caption += " " + lang.report.t("map.not_on_map", names=", ".join(pmap.not_on_map))
+    caption = map_caption(pmap, lang.report)
     svg = map_svg(pmap, lang.report, name_others=scope.user.sees_everything, link=municipality_link)
     data = {**pmap.record(), "source": {k: source[k] for k in ("dataset", "url", "publisher", "licence")}}
     return data, {"title": lang.report.t("map.title"), "svg": Markup(svg), "caption": caption}

@@ -15,10 +15,13 @@ import pytest
 
 from mikronet.errors import InputError
 from mikronet.inventory.reference import municipalities
+from mikronet.reports import build_progress, render_report
 from mikronet.reports.i18n import get_lang
 from mikronet.reports.map_shapes import MapShapes, build_shapes, latvia_shapes, lks92, main, shape_name
 from mikronet.reports.progress import MunicipalityProgress
 from mikronet.reports.progress_map import ALL_DONE, BANDS, BLANK, NONE_DONE, band_of, map_svg, progress_map
+
+from .fixtures import EVENTS, NOW, SCHOOLS, Inventory
 
 CURRENT = sorted({municipalities().on(m, date.max) for m in municipalities().current})
 
@@ -178,3 +181,16 @@ def test_every_label_is_escaped() -> None:
     svg = map_svg(pmap, get_lang("en"), shapes=shapes, link=lambda m: "/m/" + m)
     assert "<script>" not in svg
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ķekava &amp; co" in svg
+
+
+def test_the_html_progress_report_draws_the_map_and_the_other_formats_leave_it_out() -> None:
+    report = build_progress(Inventory(SCHOOLS), EVENTS, now=NOW)
+    assert not report.before_reform
+    page = render_report(report, "html", "lv")
+    assert page.count('data-drawing="map"') == 1
+    titles = re.findall(r'<path class="area"[^>]*><title>([^<]*)</title>', page)
+    assert sorted(t.split(":")[0] for t in titles) == ["Cēsu novads", "Rīga", "Ādažu novads"]
+    assert "Robežas: VARAM, Administratīvās teritorijas 2021/2026, CC0 1.0." in page
+    assert "<path" not in render_report(report, "md", "lv") and "<path" not in render_report(report, "table", "lv")
+    before = build_progress(Inventory(SCHOOLS), EVENTS, now=NOW, as_of=date(2021, 6, 30))
+    assert before.before_reform and 'data-drawing="map"' not in render_report(before, "html", "en")
