@@ -44,7 +44,8 @@ def openapi() -> dict[str, Any]:
         "components": {"securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "mikronet"}}},
         "paths": {
             "/api/programme": _get("Progress to the target, by municipality and category (mikronet report "
-                                   "progress's JSON)"),
+                                   "progress's JSON), and under `map` the figures each municipality's outline "
+                                   "is shaded by"),
             "/api/municipalities/{name}": _get("A municipality's schools and their state",
                                                _path("name", "the municipality, as the inventory names it")),
             "/api/schools/{school}": _get("A school's routers (fleet state) and its ledger events",
