@@ -8,14 +8,15 @@ Cells hold raw values (numbers, dates, ``Decimal`` euros), so each format writes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from mikronet.reports.i18n import Lang
 
-__all__ = ["Bar", "BarChart", "Block", "Cell", "Column", "Document", "Figure", "GroupChart", "LineChart", "Note",
-           "Section", "Table", "cells", "chart_is_empty", "format_cell"]
+__all__ = ["Bar", "BarChart", "Block", "Cell", "Column", "Document", "Drawing", "Figure", "GroupChart", "LineChart",
+           "Note", "Section", "Table", "cells", "chart_is_empty", "format_cell"]
 
 Cell = str | int | float | Decimal | date | datetime | None
 
@@ -89,7 +90,18 @@ class Note:
     warn: bool = False
 
 
-Block = Table | BarChart | LineChart | GroupChart | Note
+@dataclass(frozen=True)
+class Drawing:
+    """A picture with a renderer of its own (the map of municipalities): ``svg()`` gives it as inline
+    SVG with its labels escaped. Formats without pictures (terminal, Markdown, CSV) leave it out."""
+
+    key: str
+    title: str
+    caption: str
+    svg: Callable[[], str]
+
+
+Block = Table | BarChart | LineChart | GroupChart | Note | Drawing
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from mikronet.reports.document import (
     BarChart,
     Block,
     Document,
+    Drawing,
     GroupChart,
     LineChart,
     Note,
@@ -38,7 +39,7 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 .figure { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 .figure .value { font-size: 22px; font-weight: 600; }
 .figure .label { color: var(--muted); font-size: 12px; }
-figure.chart { margin: 10px 0 16px; overflow-x: auto; }
+figure.chart, figure.drawing { margin: 10px 0 16px; overflow-x: auto; }
 svg text { fill: var(--ink); }
 table.data { border-collapse: collapse; width: 100%; margin: 4px 0 12px; font-size: 13px; }
 table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left;
@@ -60,6 +61,9 @@ def _block(doc: Document, block: Block, section: str = "") -> str:
     lang = doc.lang
     if isinstance(block, Note):
         return f'<p class="note{" warn" if block.warn else ""}">{escape(block.text)}</p>'
+    if isinstance(block, Drawing):
+        return (f'<figure class="drawing" data-drawing="{escape(block.key)}">{block.svg()}'
+                f"<figcaption>{escape(block.title)} — {escape(block.caption)}</figcaption></figure>")
     if isinstance(block, BarChart | LineChart | GroupChart) and chart_is_empty(block):
         return (f'<figure class="chart-empty" data-chart="{escape(block.key)}"><p class="empty">'
                 f'{escape(block.empty or lang.t("empty"))}</p><figcaption>{escape(block.title)}</figcaption></figure>')

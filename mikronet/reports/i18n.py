@@ -15,6 +15,7 @@ from typing import Any
 
 from mikronet.clock import for_people
 from mikronet.errors import InputError
+from mikronet.reports.labels_map import MAP_LABELS
 from mikronet.reports.labels_programme import ASSESSMENT_LABELS, PROGRAMME_LABELS
 
 __all__ = ["LANGS", "Lang", "get_lang"]
@@ -236,6 +237,7 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 LABELS.update(PROGRAMME_LABELS)
 LABELS.update(ASSESSMENT_LABELS)
+LABELS.update(MAP_LABELS)
 
 
 @dataclass(frozen=True)

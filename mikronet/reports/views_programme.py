@@ -8,6 +8,7 @@ from mikronet.reports.document import (
     BarChart,
     Column,
     Document,
+    Drawing,
     Figure,
     GroupChart,
     LineChart,
@@ -17,6 +18,7 @@ from mikronet.reports.document import (
 )
 from mikronet.reports.i18n import Lang
 from mikronet.reports.progress import ProgressReport
+from mikronet.reports.progress_map import map_caption, map_svg, progress_map
 
 __all__ = ["BANDWIDTH_CHART_LIMIT", "compensation_document", "counting_rule_text", "progress_document"]
 
@@ -55,6 +57,7 @@ def progress_document(report: ProgressReport, lang: Lang) -> Document:
               (Column(t("col.municipality")), Column(t("col.schools"), "int"), Column(t("col.done"), "int"),
                Column(t("col.share"), "percent")),
               tuple((m.municipality, m.schools, m.done, m.percent) for m in report.by_municipality)),
+        *_map(report, lang),
     ))
     kinds = Section(t("sec.by_kind"), (
         Table("categories", t("sec.by_kind"),
@@ -164,3 +167,11 @@ def compensation_document(report: CompensationReport, lang: Lang) -> Document:
     ))
     return Document("compensation", lang, t("compensation.title"), f"{t('programme')} — {months}",
                     report.generated, figures, (summary, per_month, missing, schools))
+
+
+def _map(report: ProgressReport, lang: Lang) -> tuple[Drawing, ...]:
+    """The map of municipalities (after the reform: the outlines are today's municipalities)."""
+    if report.before_reform:
+        return ()
+    pmap = progress_map(report)
+    return (Drawing("map", lang.t("map.title"), map_caption(pmap, lang), lambda: map_svg(pmap, lang)),)

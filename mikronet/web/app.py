@@ -39,6 +39,7 @@ from mikronet.web.openapi import openapi
 from mikronet.web.scope import NotFound, Scope, Sources
 from mikronet.web.security import Clock, GuardMiddleware, RateLimiter, check_csrf, csrf_token
 from mikronet.web.users import USERS_FILE, User, UserStore
+from mikronet.web.views_assessment import assessment_page
 
 __all__ = ["SECRET_FILE", "WebSettings", "app_from_environment", "create_app", "open_sources", "session_secret"]
 
@@ -239,11 +240,6 @@ class _Dashboard:
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
-    async def assessment(self, request: Request) -> Response:
-        if self.user(request) is None:
-            return RedirectResponse("/login?next=/assessment", status_code=302)
-        return self.html(request, "assessment.html", title=self.lang(request).t("nav.assessment"))
-
 
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
@@ -278,7 +274,7 @@ def create_app(sources: Sources, users: UserStore, settings: WebSettings) -> Sta
         Route("/fleet", app.page(views.fleet_page)),
         Route("/rollouts", app.page(views.rollouts_page)),
         Route("/ledger", app.page(views.ledger_page)),
-        Route("/assessment", app.assessment),
+        Route("/assessment", app.page(assessment_page)),
         Route("/api/openapi.json", app.openapi),
         Route("/api/programme", app.page(views.programme_page, api=True)),
         Route("/api/municipalities/{name}", app.page(views.municipality_page, "name", api=True)),
@@ -286,6 +282,7 @@ def create_app(sources: Sources, users: UserStore, settings: WebSettings) -> Sta
         Route("/api/fleet", app.page(views.fleet_page, api=True)),
         Route("/api/rollouts", app.page(views.rollouts_page, api=True)),
         Route("/api/ledger", app.page(views.ledger_page, api=True)),
+        Route("/api/assessment", app.page(assessment_page, api=True)),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [

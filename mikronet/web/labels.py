@@ -84,7 +84,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "unknown": ("unknown", "nav zināms"),
     "signed_in": ("Signed in as", "Pieteicies kā"),
     "language": ("Latviešu", "English"),
-    "assessment.later": ("School assessments will be shown here.", "Šeit būs skolu novērtējumi."),
+    "chart.bandwidth": ("Measured against contracted speed (Mbit/s)",
+                        "Izmērītais pret līgumā noteikto ātrumu (Mbit/s)"),
+    "chart.bandwidth.note": ("A figure not known (no contract figure, no measurement) is drawn as 0.",
+                             "Nezināms skaitlis (nav līguma ātruma vai mērījuma) attēlots kā 0."),
 }
 
 

@@ -45,7 +45,8 @@ def openapi() -> dict[str, Any]:
         "components": {"securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "mikronet"}}},
         "paths": {
             "/api/programme": _get("Progress to the target, by municipality and category (mikronet report "
-                                   "progress's JSON)"),
+                                   "progress's JSON), and under `map` the figures each municipality's outline "
+                                   "is shaded by"),
             "/api/municipalities/{name}": _get("A municipality's schools and their state",
                                                _path("name", "the municipality, as the inventory names it")),
             "/api/schools/{school}": _get("A school's routers (fleet state) and its ledger events",
@@ -58,5 +59,8 @@ def openapi() -> dict[str, Any]:
                                 _query("kind", "event kind"), _query("technician", "technician"),
                                 _query("from", "first day (UTC)", "date"), _query("to", "last day (UTC)", "date"),
                                 _query("page", "page number, 1 (the newest) by default", "integer")),
+            "/api/assessment": _get("Each school's latest assessment: findings and the solutions they call for, "
+                                    "planned categories, measured median against contracted speed (mikronet report "
+                                    "assessment's JSON)"),
         },
     }

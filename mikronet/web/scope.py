@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from mikronet.errors import InputError
 from mikronet.ledger import Event, Ledger, RouterState
-from mikronet.reports import ProgressReport, build_progress, programme_of
+from mikronet.reports import AssessmentReport, ProgressReport, build_assessment, build_progress, programme_of
 from mikronet.reports.common import collation_key
 from mikronet.runner.record import read_record
 from mikronet.web.users import User
@@ -261,6 +261,16 @@ class Scope:
             return build_progress(inventory, events)
         report: ProgressReport = self.sources.kept(("progress", self.key),
                                                    lambda: build_progress(inventory, self.events()))
+        return report
+
+    def assessment(self) -> AssessmentReport:
+        """The assessment report over the visible schools: their latest recorded assessments (needs,
+        plans, measured against contracted speed), per municipality and per solution. A municipality
+        user's report counts its own schools only."""
+        inventory = _ScopedInventory(self.schools(), tuple(self._routers.values()),
+                                     programme_of(self.sources.inventory))
+        report: AssessmentReport = self.sources.kept(
+            ("assessment", self.key), lambda: build_assessment(inventory, self.events(kind="assessment")))
         return report
 
     # -- run records -----------------------------------------------------------------------------

@@ -18,11 +18,12 @@ from markupsafe import Markup
 from mikronet.errors import InputError
 from mikronet.ledger import Event, RouterState
 from mikronet.reports import report_data
-from mikronet.reports.document import Bar, BarChart, Document, GroupChart, LineChart, Table, cells, format_cell
+from mikronet.reports.document import Bar, BarChart, Document, Drawing, GroupChart, LineChart, Table, cells, format_cell
 from mikronet.reports.svg import bar_chart, group_chart, line_chart
 from mikronet.reports.views_programme import progress_document
 from mikronet.web.labels import WebLang
 from mikronet.web.scope import Scope
+from mikronet.web.views_map import programme_map
 
 __all__ = ["LedgerFilter", "Page", "fleet_page", "ledger_page", "municipality_page", "programme_page",
            "rollouts_page", "school_page"]
@@ -62,6 +63,8 @@ def document_blocks(doc: Document, lang: WebLang) -> list[dict[str, Any]]:
                                "columns": [c.label for c in block.columns],
                                "numeric": [c.kind in ("int", "number", "money", "percent") for c in block.columns],
                                "rows": cells(doc.lang, block)})
+            elif isinstance(block, Drawing):
+                continue  # the page draws the map itself, from the scope's figures, with links
             elif isinstance(block, BarChart | LineChart | GroupChart):
                 blocks.append({"type": "chart", "key": block.key, "title": block.title, "svg": chart(block, lang)})
             else:
@@ -74,10 +77,11 @@ def programme_page(scope: Scope, lang: WebLang) -> Page:
     report = scope.progress()
     doc = progress_document(report, lang.report)
     figures = [{"label": f.label, "value": format_cell(doc.lang, f.value, f.kind) or "–"} for f in doc.figures]
-    data = report_data("progress", report)
+    map_data, map_page = programme_map(scope, lang, report)
+    data = {**report_data("progress", report), "map": map_data}
     return Page("programme.html", doc.title, data,
                 {"figures": figures, "sections": document_blocks(doc, lang),
-                 "municipalities": scope.municipalities()})
+                 "municipalities": scope.municipalities(), "map": map_page})
 
 
 def _state(state: RouterState | None, router: Any) -> dict[str, Any]:

@@ -179,3 +179,16 @@ def login(client, name: str, password: str = PASSWORD):  # type: ignore[no-untyp
     token = csrf_of(client.get("/login").text)
     return client.post("/login", data={"user": name, "password": password, "csrf": token, "next": "/programme"},
                        follow_redirects=False)
+
+
+def record_assessments(world: World) -> None:
+    """Bandwidth measurements at one school of each municipality, then ``mikronet assess``'s work over
+    every school: each school gets an assessment event in the ledger, as the command records it."""
+    from mikronet.ops.assess import assess
+
+    ledger = world.sources.ledger
+    at = datetime(2026, 1, 9, 10, 0, tzinfo=UTC)
+    for school, down in (("LV-0101", 18.5), ("LV-0101", 21.5), ("LV-0201", 9.25)):
+        ledger.append(school=school, kind="measure", technician="Anna Ādamsone",
+                      details={"down_mbps": down, "up_mbps": 4.0}, time=at)
+    assess(world.sources.inventory, ledger, technician="Anna Ādamsone")

@@ -9,14 +9,14 @@ from urllib.parse import quote
 import pytest
 from starlette.testclient import TestClient
 
-from .conftest import ADAZI, CESU, login
+from .conftest import ADAZI, CESU, login, record_assessments
 
 ROLES = ("anonymous", "ministrija", "tehnikis", "adazi")
 INSIDE = {"school": "LV-0101", "municipality": "Ādažu novads"}
 OUTSIDE = {"school": "LV-0201", "municipality": "Cēsu novads"}
 MISSING = {"school": "LV-9999", "municipality": "Nekurienes novads"}
 
-PLAIN = ("/programme", "/fleet", "/rollouts", "/ledger")
+PLAIN = ("/programme", "/fleet", "/rollouts", "/ledger", "/assessment")
 PER_PLACE = ("/schools/{school}", "/municipalities/{municipality}", "/ledger?school={school}",
              "/ledger?municipality={municipality}")
 
@@ -39,7 +39,8 @@ def _expected(role: str, where: str, path: str) -> int:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_access_matrix(app, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_access_matrix(app, world, role: str) -> None:  # type: ignore[no-untyped-def]
+    record_assessments(world)  # every school assessed: the assessment pages have something to leak
     client = TestClient(app)
     if role != "anonymous":
         assert login(client, role).status_code == 303
@@ -184,3 +185,73 @@ def test_the_ledger_is_paged_newest_first(app, world) -> None:  # type: ignore[n
     assert first["verified_at"] and first["chain_ok"] is True
     assert client.get("/api/ledger?page=0").status_code == 400
     assert client.get("/api/ledger?page=x").status_code == 400
+
+
+def test_assessment_is_the_scopes_own(app, world) -> None:  # type: ignore[no-untyped-def]
+    """The assessment page and its JSON: a municipality user's schools only, counted as its own; the
+    ministry's covers every school. Measured figures are the median of the school's measurements."""
+    record_assessments(world)
+    client = TestClient(app)
+    login(client, "adazi")
+    data = client.get("/api/assessment").json()
+    assert (data["schema_version"], data["report"]) == (1, "assessment")
+    report = data["data"]
+    assert [s["school"] for s in report["schools"]] == ["LV-0101", "LV-0102"]  # the one in need first
+    first = report["schools"][0]
+    assert (first["measured_down_mbps"], first["measurements"]) == (20.0, 2)
+    assert "line" in first["solutions"]
+    assert [m["municipality"] for m in report["by_municipality"]] == ["Ādažu novads"]
+    assert dict(report["by_solution"])["line"] == 1
+    assert report["not_assessed"] == []
+    page = client.get("/assessment").text
+    assert "Skolu vajadzību novērtējums" in page and "Ādažu vidusskola" in page
+    assert page.count('<rect class="bar"') >= 2  # the solutions chart and the bandwidth chart have marks
+    assert 'data-chart="bandwidth"' in page and 'data-chart="solutions"' in page
+    assert "<script>alert(1)</script>" not in page  # the hostile name is text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    english = client.get("/assessment?lang=en").text
+    assert "Assessment of the schools' needs" in english or "Assessment of the schools&#39; needs" in english
+
+    ministry = TestClient(app)
+    login(ministry, "ministrija")
+    everything = ministry.get("/api/assessment").json()["data"]
+    assert {s["school"] for s in everything["schools"]} == {"LV-0101", "LV-0102", "LV-0201", "LV-0202"}
+    assert dict(everything["by_solution"])["line"] == 2
+    assert [m["municipality"] for m in everything["by_municipality"]] == ["Ādažu novads", "Cēsu novads"]
+
+
+def test_assessment_before_any_is_recorded(app) -> None:  # type: ignore[no-untyped-def]
+    """With no assessment in the ledger every visible school is listed as not assessed yet."""
+    client = TestClient(app)
+    login(client, "adazi")
+    report = client.get("/api/assessment").json()["data"]
+    assert report["schools"] == []
+    assert [row[0] for row in report["not_assessed"]] == ["LV-0101", "LV-0102"]
+    page = client.get("/assessment")
+    assert page.status_code == 200 and 'data-chart="bandwidth"' not in page.text
+
+
+def test_the_map_is_the_scopes_own(app) -> None:  # type: ignore[no-untyped-def]
+    """The programme's map: the ministry sees every municipality with schools shaded and the others
+    named; a municipality user sees its own shaded and the rest as nameless outlines, and its JSON
+    holds its own figures only."""
+    ministry = TestClient(app)
+    login(ministry, "ministrija")
+    data = ministry.get("/api/programme").json()["map"]
+    assert [(a["municipality"], a["schools"], a["done"], a["percent"]) for a in data["areas"]] == \
+        [("Ādažu novads", 2, 2, "100.0"), ("Cēsu novads", 2, 0, "0.0")]
+    assert data["not_on_map"] == [] and data["source"]["licence"] == "CC0 1.0"
+    page = ministry.get("/programme").text
+    assert page.count('<path class="area"') == 2 and page.count('<path class="empty"') == 40
+    assert '<a href="/municipalities/%C4%80da%C5%BEu%20novads">' in page
+    assert "Cēsu novads: paveikts 0 no 2 skolām" in page
+
+    adazi = TestClient(app)
+    login(adazi, "adazi")
+    data = adazi.get("/api/programme").json()["map"]
+    assert [a["municipality"] for a in data["areas"]] == ["Ādažu novads"]
+    page = adazi.get("/programme").text
+    assert page.count('<path class="area"') == 1 and page.count('<path class="outline"') == 41
+    assert '<path class="empty"' not in page
+    assert "Ādažu novads: paveikts 2 no 2 skolām" in page
+    assert not [name for name in ("Cēsu novads", "Rīga", "Madonas novads", "Tukuma novads") if name in page]

@@ -21,7 +21,7 @@ from support.browser import Watch
 
 from mikronet.web import WebSettings, create_app
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, record_assessments
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -104,3 +104,44 @@ def test_each_role_walks_the_pages(server: str, page: Page, role: str) -> None:
     _login(page, server, role)
     response = page.goto(f"{server}/schools/LV-0201")  # another municipality's school: as if it did not exist
     assert response is not None and response.status == (404 if role == "adazi" else 200)
+
+
+@pytest.mark.parametrize("role", ["ministrija", "adazi"])
+def test_the_assessment_page_in_the_browser(server: str, world, page: Page, role: str) -> None:  # type: ignore[no-untyped-def]
+    """Each school's assessment with the report's charts, in Latvian and English, under the CSP."""
+    record_assessments(world)
+    watch = Watch(page)
+    _login(page, server, role)
+    page.click("nav >> text=Novērtējums")
+    page.wait_for_url(f"{server}/assessment")
+    assert _charts(page) >= 2  # schools per solution, and measured against contracted speed
+    assert page.locator("figure[data-chart=bandwidth] svg rect.bar").count() == (2 if role == "adazi" else 4)
+    body = page.inner_text("body")
+    assert "Skolu vajadzību novērtējums" in body and "Ādažu vidusskola" in body
+    assert ("Cēsu novads" in body) is (role != "adazi")
+    rows = page.locator("table[data-table=schools] tbody tr").count()
+    assert rows == (2 if role == "adazi" else 4)
+    page.click("ul[data-list=assessed] >> text=<script>alert(1)</script>")  # a link text, not a script
+    page.wait_for_url(f"{server}/schools/LV-0102")
+    page.goto(f"{server}/assessment")
+    page.click("a.lang")
+    assert "Assessment of the schools' needs" in page.inner_text("h1")
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize("role", ["ministrija", "adazi"])
+def test_the_map_in_the_browser(server: str, page: Page, role: str) -> None:
+    """The programme's map draws under the CSP; its shapes link to their municipality's page."""
+    watch = Watch(page)
+    _login(page, server, role)
+    shaded = page.locator("figure.map svg path.area")
+    assert shaded.count() == (1 if role == "adazi" else 2)
+    assert page.locator("figure.map svg path").count() == 42
+    adazi = f"figure.map a[href='/municipalities/{quote('Ādažu novads', safe='')}']"
+    fill = page.eval_on_selector(f"{adazi} path", "p => getComputedStyle(p).fill")
+    assert fill == "rgb(0, 109, 44)"  # Ādaži: every school done
+    assert "Ādažu novads: paveikts 2 no 2 skolām" in page.inner_html("figure.map")
+    page.click(adazi)
+    page.wait_for_url(f"{server}/municipalities/{quote('Ādažu novads')}")
+    assert page.locator("table[data-table=schools] tbody tr").count() == 2
+    assert watch.problems == []
