@@ -18,15 +18,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SCHEMA_FILE", "SCHEMA_VERSION", "render_json", "report_data"]
+__all__ = ["SCHEMA_FILE", "SCHEMA_VERSION", "plain", "render_json", "report_data"]
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = Path(__file__).resolve().parent / "report.schema.json"
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """Report values (dataclasses, decimals, dates, paths) as JSON-ready ones."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -34,15 +35,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
 def report_data(name: str, report: Any) -> dict[str, Any]:
     """The report as JSON-ready values under the versioned envelope."""
-    return {"schema_version": SCHEMA_VERSION, "report": name, "data": _plain(report)}
+    return {"schema_version": SCHEMA_VERSION, "report": name, "data": plain(report)}
 
 
 def render_json(name: str, report: Any) -> str:

@@ -19,7 +19,19 @@ from typing import Any, Final
 
 from mikronet.errors import InputError
 from mikronet.ledger import Event, Ledger, RouterState
-from mikronet.reports import AssessmentReport, ProgressReport, build_assessment, build_progress, programme_of
+from mikronet.reports import (
+    AssessmentReport,
+    CompensationReport,
+    ProgressReport,
+    UpgradeReport,
+    build_assessment,
+    build_compensation,
+    build_progress,
+    build_upgrades,
+    campaign_targets,
+    facts_from_state,
+    programme_of,
+)
 from mikronet.reports.common import collation_key
 from mikronet.runner.record import read_record
 from mikronet.web.users import User
@@ -175,6 +187,13 @@ class _ScopedInventory:
     schools: tuple[Any, ...]
     routers: tuple[Any, ...]
     programme: Any
+    contracts: Mapping[str, Any] = field(default_factory=dict)
+
+    def school(self, school_id: str) -> Any:
+        found = next((s for s in self.schools if s.id == school_id), None)
+        if found is None:
+            raise NotFound(f"no school {school_id!r}")
+        return found
 
 
 class Scope:
@@ -271,6 +290,36 @@ class Scope:
                                      programme_of(self.sources.inventory))
         report: AssessmentReport = self.sources.kept(
             ("assessment", self.key), lambda: build_assessment(inventory, self.events(kind="assessment")))
+        return report
+
+    def upgrades(self) -> UpgradeReport:
+        """The upgrade audit over the visible routers: each one's newest known version (the fleet state)
+        against the last campaign's targets."""
+        def build() -> UpgradeReport:
+            events = self.events()
+            inventory = _ScopedInventory(self.schools(), tuple(self._routers.values()),
+                                         programme_of(self.sources.inventory))
+            return build_upgrades(inventory, events, facts=facts_from_state(self.states()),
+                                  targets=campaign_targets(events))
+
+        report: UpgradeReport = self.sources.kept(("upgrades", self.key), build)
+        return report
+
+    def compensation(self, municipality: str | None = None) -> CompensationReport:
+        """Fee compensation for the visible schools (of one municipality when given), with the contracts
+        of the municipalities they belong to (now or before the 2021 reform) and no other."""
+        schools = self.municipality(municipality) if municipality is not None else self.schools()
+
+        def build() -> CompensationReport:
+            names = {s.municipality for s in schools} | {s.municipality_before_2021 for s in schools
+                                                         if getattr(s, "municipality_before_2021", None)}
+            contracts = {k: v for k, v in self.sources.inventory.contracts.items() if k in names}
+            ids = {s.id for s in schools}
+            inventory = _ScopedInventory(schools, tuple(r for r in self._routers.values() if r.school.id in ids),
+                                         programme_of(self.sources.inventory), contracts)
+            return build_compensation(inventory)
+
+        report: CompensationReport = self.sources.kept(("compensation", self.key, municipality), build)
         return report
 
     # -- run records -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ Nothing here reads a source directly; whatever a scope does not return cannot re
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -19,8 +19,10 @@ from mikronet.errors import InputError
 from mikronet.ledger import Event, RouterState
 from mikronet.reports import report_data
 from mikronet.reports.document import Bar, BarChart, Document, Drawing, GroupChart, LineChart, Table, cells, format_cell
+from mikronet.reports.jsonout import plain
 from mikronet.reports.svg import bar_chart, group_chart, line_chart
-from mikronet.reports.views_programme import progress_document
+from mikronet.reports.views_fleet import upgrades_document
+from mikronet.reports.views_programme import compensation_document, progress_document
 from mikronet.web.labels import WebLang
 from mikronet.web.scope import Scope
 from mikronet.web.views_map import programme_map
@@ -29,6 +31,8 @@ __all__ = ["LedgerFilter", "Page", "fleet_page", "ledger_page", "municipality_pa
            "rollouts_page", "school_page"]
 
 UNREACHABLE = frozenset({"unreachable", "timeout", "auth-failed"})
+RECENT = 20
+"""Interventions a municipality's page lists (the ledger page has them all)."""
 PAGE_SIZE = 50
 """Ledger events a page."""
 
@@ -52,12 +56,15 @@ def chart(block: BarChart | LineChart | GroupChart, lang: WebLang) -> Markup:
     return Markup(group_chart(block, lang.report))
 
 
-def document_blocks(doc: Document, lang: WebLang) -> list[dict[str, Any]]:
-    """A report document's sections as template-ready values: charts as SVG, tables as text cells."""
+def document_blocks(doc: Document, lang: WebLang, *, keys: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """A report document's sections as template-ready values: charts as SVG, tables as text cells
+    (only the charts and tables named in ``keys``, and the sections that hold one, when given)."""
     out = []
     for section in doc.sections:
         blocks: list[dict[str, Any]] = []
         for block in section.blocks:
+            if keys is not None and getattr(block, "key", None) not in keys:
+                continue
             if isinstance(block, Table):
                 blocks.append({"type": "table", "title": block.title, "key": block.key,
                                "columns": [c.label for c in block.columns],
@@ -69,7 +76,8 @@ def document_blocks(doc: Document, lang: WebLang) -> list[dict[str, Any]]:
                 blocks.append({"type": "chart", "key": block.key, "title": block.title, "svg": chart(block, lang)})
             else:
                 blocks.append({"type": "note", "text": block.text, "warn": block.warn})
-        out.append({"title": section.title, "blocks": blocks})
+        if blocks:
+            out.append({"title": section.title, "blocks": blocks})
     return out
 
 
@@ -78,10 +86,17 @@ def programme_page(scope: Scope, lang: WebLang) -> Page:
     doc = progress_document(report, lang.report)
     figures = [{"label": f.label, "value": format_cell(doc.lang, f.value, f.kind) or "–"} for f in doc.figures]
     map_data, map_page = programme_map(scope, lang, report)
-    data = {**report_data("progress", report), "map": map_data}
+    compensation = scope.compensation()
+    paid = compensation_document(compensation, lang.report)
+    data = {**report_data("progress", report), "map": map_data,
+            "compensation": {"months": list(compensation.months),
+                             "municipalities": plain(compensation.municipalities),
+                             "signed": list(compensation.signed), "unsigned": list(compensation.unsigned),
+                             "payable": str(compensation.payable)}}
+    sections = [*document_blocks(doc, lang), *document_blocks(paid, lang, keys={"compensation", "municipalities"})]
     return Page("programme.html", doc.title, data,
-                {"figures": figures, "sections": document_blocks(doc, lang),
-                 "municipalities": scope.municipalities(), "map": map_page})
+                {"figures": figures, "sections": sections, "municipalities": scope.municipalities(),
+                 "map": map_page})
 
 
 def _state(state: RouterState | None, router: Any) -> dict[str, Any]:
@@ -117,18 +132,53 @@ def municipality_page(scope: Scope, lang: WebLang, name: str) -> Page:
                      "unreachable": sum(1 for r in routers if r["last_status"] in UNREACHABLE)})
     versions = Counter(s.routeros or lang.t("unknown") for s in scope.states() if s.school in {x.id for x in schools})
     bars = BarChart("versions", lang.t("versions"), tuple(Bar(v, float(n)) for v, n in sorted(versions.items())))
-    data = {"municipality": name, "schools": rows, "done": len(done), "total": len(rows)}
-    return Page("municipality.html", name, data, {"chart": chart(bars, lang) if versions else None})
+    plans = [{"school": school.id, "name": school.name, **plan_record(p)} for school in schools for p in school.plan]
+    events = scope.events(municipality=name)
+    recent = [event_record(e) for e in reversed(events[-RECENT:])]
+    compensation = scope.compensation(name)
+    paid = compensation_document(compensation, lang.report)
+    data = {"municipality": name, "schools": rows, "done": len(done), "total": len(rows), "plans": plans,
+            "interventions": {"matched": len(events), "recent": recent},
+            "compensation": plain(compensation)}
+    return Page("municipality.html", name, data,
+                {"chart": chart(bars, lang) if versions else None,
+                 "compensation": document_blocks(paid, lang, keys={"compensation", "municipalities",
+                                                                     "municipality_month", "missing"}),
+                 "ledger_link": f"/ledger?{urlencode({'municipality': name})}"})
+
+
+def plan_record(plan: Any) -> dict[str, Any]:
+    """A planned solution (a school's ``plan:`` entry) as the dashboard shows it."""
+    return {"category": plan.category, "note": plan.note, "date": plan.date.isoformat() if plan.date else None}
 
 
 def school_page(scope: Scope, lang: WebLang, school_id: str) -> Page:
     school = scope.school(school_id)
     states = {s.router: s for s in scope.states(school.id)}
     routers = [_state(states.get(r.id), r) for r in scope.routers(school.id)]
-    events = [event_record(e) for e in reversed(scope.events(school=school.id))]
-    data = {"school": {"id": school.id, "name": school.name, "municipality": school.municipality},
-            "routers": routers, "events": events}
-    return Page("school.html", school.name, data, {})
+    found = scope.events(school=school.id)
+    events = [event_record(e) for e in reversed(found)]
+    measures = sorted((e for e in found if e.kind == "measure" and e.outcome == "completed"), key=lambda e: e.time)
+    measured = [{"time": e.time.astimezone(UTC).isoformat(timespec="seconds"), "router": e.router,
+                 "down_mbps": e.details.get("down_mbps"), "up_mbps": e.details.get("up_mbps"),
+                 "contracted_mbps": e.details.get("contracted_mbps")}
+                for e in measures]
+    assessed = next((a for a in scope.assessment().schools if a.school == school.id), None)
+    data = {"school": {"id": school.id, "name": school.name, "municipality": school.municipality,
+                       "contracted_mbps": school.connection.contracted_mbps},
+            "routers": routers, "events": events, "plan": [plan_record(p) for p in school.plan],
+            "measurements": measured,
+            "assessment": plain(assessed) if assessed else None}
+    points = tuple((lang.report.moment(e.time), float(e.details["down_mbps"])) for e in measures
+                   if isinstance(e.details.get("down_mbps"), int | float))
+    line = LineChart("bandwidth", lang.t("school.bandwidth"), points,
+                     target=float(school.connection.contracted_mbps) if school.connection.contracted_mbps else None,
+                     target_label=lang.t("school.contracted"), value_kind="number")
+    return Page("school.html", school.name, data,
+                {"bandwidth": chart(line, lang) if points else None,
+                 "assessment": assessed, "findings": [{"code": f.code, "solution": f.solution,
+                                                       "severity": f.severity} for f in assessed.findings]
+                 if assessed else []})
 
 
 def fleet_page(scope: Scope, lang: WebLang) -> Page:
@@ -146,7 +196,16 @@ def fleet_page(scope: Scope, lang: WebLang) -> Page:
     }
     charts = [chart(BarChart(key, lang.t(key), tuple(Bar(k, float(v)) for k, v in sorted(counts.items()))), lang)
               for key, counts in (("versions", versions), ("models", models)) if counts]
-    return Page("fleet.html", lang.t("page.fleet"), data, {"charts": charts})
+    upgrades = scope.upgrades()
+    data["compliance"] = {"campaign": upgrades.campaign, "targets": list(upgrades.targets),
+                          "compliant": upgrades.compliant, "with_target": upgrades.with_target,
+                          "percent": str(upgrades.percent_compliant) if upgrades.percent_compliant is not None
+                          else None,
+                          "by_model": plain(upgrades.compliance)}
+    compliance = document_blocks(upgrades_document(upgrades, lang.report), lang, keys={"compliance"})
+    return Page("fleet.html", lang.t("page.fleet"), data,
+                {"charts": charts, "compliance": compliance,
+                 "compliant": format_cell(lang.report, upgrades.percent_compliant, "percent") or "–"})
 
 
 def rollouts_page(scope: Scope, lang: WebLang) -> Page:
