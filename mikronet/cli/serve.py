@@ -5,6 +5,10 @@ listens), then runs the dashboard with uvicorn. ``--workers N`` starts N process
 the application from the same settings (passed as ``MIKRONET_*`` variables) and the same session key
 (``web-secret`` beside the inventory). ``user add`` takes the password from a prompt, or from
 ``MIKRONET_USER_PASSWORD`` for scripts, and stores only its argon2 hash in ``users.yaml`` (0600).
+
+uvicorn's own ``X-Forwarded-*`` handling is off: the dashboard's :mod:`mikronet.web.proxy` reads those
+headers, and the single sign-on header (``--proxy-user-header``), from the ``--trusted-proxy`` peers
+alone, looking at the connection's own peer address.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from mikronet.cli.output import echo
 from mikronet.cli.root import load
 from mikronet.errors import InputError
 from mikronet.web import ROLES, USERS_FILE, UserStore, WebSettings, create_app, open_sources, session_secret
+from mikronet.web.proxy import DEFAULT_TRUSTED, TrustedProxies, check_header_name
 
 __all__ = ["serve", "user"]
 
@@ -32,12 +37,22 @@ __all__ = ["serve", "user"]
 @click.option("--tls-key", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
               help="The certificate's private key (PEM).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--proxy-user-header", default=None, metavar="HEADER",
+              help="Single sign-on: take the user from this header (e.g. X-Remote-User, percent-encoded or raw "
+                   "UTF-8), set by a reverse proxy that authenticated them; believed only from --trusted-proxy.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR",
+              help="A reverse proxy's address or network (CIDR), repeatable; only its X-Forwarded-For, "
+                   "X-Forwarded-Proto and user header are believed.  [default: 127.0.0.1, ::1]")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, tls_cert: Path | None, tls_key: Path | None,
-          workers: int) -> None:
+          workers: int, proxy_user_header: str | None, trusted_proxies: tuple[str, ...]) -> None:
     """Serve the read-only dashboard (programme, fleet, rollouts, ledger) to its users."""
     if (tls_cert is None) != (tls_key is None):
         raise InputError("--tls-cert and --tls-key go together")
+    if proxy_user_header is not None:
+        check_header_name(proxy_user_header)
+    trusted = trusted_proxies or DEFAULT_TRUSTED
+    TrustedProxies(trusted)  # a bad address stops here (exit 2), in every worker's stead
     app_ctx = get_app(ctx)
     inventory = load(ctx)
     folder = inventory.trust_dir
@@ -52,18 +67,25 @@ def serve(ctx: click.Context, host: str, port: int, tls_cert: Path | None, tls_k
     sources = open_sources(app_ctx.inventory_path, app_ctx.ledger_url)  # bad input stops here, before listening
     for note in sources.notes:
         echo(note, err=True)
+    if proxy_user_header:
+        echo(f"single sign-on: the user named in {proxy_user_header} from {', '.join(trusted)}; "
+             "form logins otherwise", err=True)
     echo(f"serving on {scheme}://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})", err=True)
     if workers == 1:
-        app = create_app(sources, users, WebSettings(secret_key=secret, tls=tls))
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, **ssl)  # type: ignore[arg-type]
+        settings = WebSettings(secret_key=secret, tls=tls, proxy_user_header=proxy_user_header,
+                               trusted_proxies=trusted)
+        uvicorn.run(create_app(sources, users, settings), host=host, port=port, log_level="warning",
+                    server_header=False, proxy_headers=False, **ssl)  # type: ignore[arg-type]
         return
     sources.ledger.close()  # each worker opens its own
     os.environ["MIKRONET_INVENTORY"] = str(app_ctx.inventory_path.resolve())
     if app_ctx.ledger_url:
         os.environ["MIKRONET_LEDGER"] = app_ctx.ledger_url
     os.environ["MIKRONET_WEB_TLS"] = "1" if tls else "0"
+    os.environ["MIKRONET_WEB_PROXY_USER_HEADER"] = proxy_user_header or ""
+    os.environ["MIKRONET_WEB_TRUSTED_PROXIES"] = ",".join(trusted)
     uvicorn.run("mikronet.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", server_header=False, **ssl)  # type: ignore[arg-type]
+                log_level="warning", server_header=False, proxy_headers=False, **ssl)  # type: ignore[arg-type]
 
 
 @click.group()

@@ -36,6 +36,7 @@ from mikronet.ledger import apply_row_security, categories_of, open_ledger
 from mikronet.web import views
 from mikronet.web.labels import WebLang, web_lang
 from mikronet.web.openapi import openapi
+from mikronet.web.proxy import DEFAULT_TRUSTED, ProxyMiddleware, TrustedProxies, proxy_user
 from mikronet.web.scope import NotFound, Scope, Sources
 from mikronet.web.security import Clock, GuardMiddleware, RateLimiter, check_csrf, csrf_token
 from mikronet.web.users import USERS_FILE, User, UserStore
@@ -50,7 +51,9 @@ STATIC = Path(__file__).parent / "static"
 
 @dataclass(frozen=True)
 class WebSettings:
-    """How the dashboard runs. ``clock`` (seconds) is what sessions and login limits measure time by."""
+    """How the dashboard runs. ``clock`` (seconds) is what sessions and login limits measure time by.
+    ``proxy_user_header``: the header in which a trusted proxy (``trusted_proxies``, addresses or
+    networks) names the signed-on user (:mod:`mikronet.web.proxy`); ``None``: form logins only."""
 
     secret_key: str
     tls: bool = False
@@ -59,6 +62,8 @@ class WebSettings:
     login_limit_address: int = 20
     login_window: float = 15 * 60
     clock: Clock = field(default=time.time)
+    proxy_user_header: str | None = None
+    trusted_proxies: tuple[str, ...] = DEFAULT_TRUSTED
 
 
 def session_secret(folder: Path) -> str:
@@ -118,9 +123,11 @@ class _Dashboard:
         return self.users
 
     def user(self, request: Request) -> User | None:
-        """The session's user (looked up once per request), or ``None``."""
+        """The user a trusted proxy named, else the session's (looked up once per request), or ``None``."""
         if "mikronet.user" not in request.scope:
-            request.scope["mikronet.user"] = self._session_user(request)
+            named = proxy_user(request.scope)
+            request.scope["mikronet.user"] = (self._session_user(request) if named is None
+                                              else self.current_users().get(named.name or ""))
         found: User | None = request.scope["mikronet.user"]
         return found
 
@@ -133,6 +140,15 @@ class _Dashboard:
             session.clear()
             return None
         return self.current_users().get(name)
+
+    def refused(self, request: Request, api: bool) -> Response | None:
+        """The 403 for a user the proxy named who is not in ``users.yaml`` (a login form would not help)."""
+        named = proxy_user(request.scope)
+        if named is None or self.user(request) is not None:
+            return None
+        lang = self.lang(request)
+        text = lang.t("proxy.unknown") % named.name if named.name else lang.t("proxy.unreadable") % named.problem
+        return self.error(request, 403, text, api)
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = self.lang(request)
@@ -162,6 +178,8 @@ class _Dashboard:
             user = self.user(request)
             lang = self.lang(request)
             if user is None:
+                if (refusal := self.refused(request, api)) is not None:
+                    return refusal
                 if api:
                     return JSONResponse({"error": "log in first"}, status_code=401)
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -209,6 +227,10 @@ class _Dashboard:
         return JSONResponse(openapi())
 
     async def login_form(self, request: Request) -> Response:
+        if (refusal := self.refused(request, api=False)) is not None:
+            return refusal
+        if proxy_user(request.scope) is not None:  # signed on at the proxy: nothing to log in to
+            return RedirectResponse(_local(request.query_params.get("next")), status_code=302)
         return self.html(request, "login.html", next=_local(request.query_params.get("next")), failed=None)
 
     async def login(self, request: Request) -> Response:
@@ -287,6 +309,8 @@ def create_app(sources: Sources, users: UserStore, settings: WebSettings) -> Sta
     ]
     middleware = [
         Middleware(GuardMiddleware, tls=settings.tls),
+        Middleware(ProxyMiddleware, trusted=TrustedProxies(settings.trusted_proxies),
+                   user_header=settings.proxy_user_header),
         Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=COOKIE,
                    max_age=settings.session_seconds, same_site="strict", https_only=settings.tls),
     ]
@@ -299,5 +323,8 @@ def app_from_environment() -> Starlette:
     sources = open_sources(inventory, os.environ.get("MIKRONET_LEDGER") or None)
     folder = sources.inventory.trust_dir
     users = UserStore.load(folder / USERS_FILE)
-    settings = WebSettings(secret_key=session_secret(folder), tls=os.environ.get("MIKRONET_WEB_TLS") == "1")
+    trusted = tuple(filter(None, os.environ.get("MIKRONET_WEB_TRUSTED_PROXIES", "").split(",")))
+    settings = WebSettings(secret_key=session_secret(folder), tls=os.environ.get("MIKRONET_WEB_TLS") == "1",
+                           proxy_user_header=os.environ.get("MIKRONET_WEB_PROXY_USER_HEADER") or None,
+                           trusted_proxies=trusted or DEFAULT_TRUSTED)
     return create_app(sources, users, settings)

@@ -24,6 +24,12 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
                       "Pārāk daudz neveiksmīgu mēģinājumu; mēģiniet vēlāk."),
     "csrf": ("The form expired; load the page again.", "Veidlapa novecojusi; ielādējiet lapu vēlreiz."),
     "notfound": ("Not found.", "Nav atrasts."),
+    "proxy.unknown": ("The sign-on proxy says you are “%s”, who is not a user of this dashboard; ask its "
+                      "administrator to add you (mikronet user add).",
+                      "Pieteikšanās starpniekserveris norāda, ka jūs esat “%s”, bet šāda lietotāja šajā pārskatā "
+                      "nav; lūdziet tā administratoru jūs pievienot (mikronet user add)."),
+    "proxy.unreadable": ("The sign-on proxy's user name could not be read: %s.",
+                         "Pieteikšanās starpniekservera lietotājvārdu nevar nolasīt: %s."),
     "badinput": ("Bad request", "Nepareizs pieprasījums"),
     "role.ministry": ("ministry", "ministrija"),
     "role.municipality": ("municipality", "pašvaldība"),

@@ -20,6 +20,8 @@ def _get(summary: str, *params: dict[str, Any]) -> dict[str, Any]:
             "200": {"description": "the page's data, within the user's scope",
                     "content": {"application/json": {"schema": {"type": "object"}}}},
             "401": {"description": "not logged in, or the session expired"},
+            "403": {"description": "the sign-on proxy (serve --proxy-user-header) named someone who is not a "
+                                   "dashboard user"},
             "404": {"description": "nothing by that name in the user's scope"},
         },
     }}
