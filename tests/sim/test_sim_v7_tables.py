@@ -108,3 +108,13 @@ def test_v7_columns_are_two_spaces_apart_and_v6_columns_one() -> None:
     v6 = printing.format_table(rows, look, v7=False)
     assert v6[0] == "Flags: X - disabled, D - dynamic"  # RouterOS 6 names every flag of the menu
     assert v6[2] == " 0   bridge-school external"
+
+
+def test_address_list_flags_are_one_group_without_invalid() -> None:
+    """A 7.x ``/ip firewall address-list print detail`` of an empty list names its flags as one
+    group: ``X - disabled, D - dynamic`` (no ``I - invalid``, no ``;``)."""
+    look = LOOKS[("ip", "firewall", "address-list")]
+    assert printing.format_detail([], look, v7=True) == ["Flags: X - disabled, D - dynamic"]
+    assert printing.format_detail([], look, v7=False) == ["Flags: X - disabled, D - dynamic"]
+    rows: Rows = [(0, {"list": "lan", "address": "10.0.0.0/8", "disabled": "true", "dynamic": "true"})]
+    assert printing.format_table(rows, look, v7=True)[0] == "Flags: X - DISABLED, D - DYNAMIC"
