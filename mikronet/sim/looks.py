@@ -95,7 +95,9 @@ LOOKS: dict[tuple[str, ...], Look] = {
     ),
     ("ip", "service"): Look(_flags("X disabled", "I invalid"), ("name", "port", "address", "certificate")),
     ("ip", "neighbor"): Look((), ("interface", "address", "mac-address", "identity", "version", "board")),
-    ("ip", "firewall", "address-list"): Look(_XID, ("list", "address", "creation-time")),
+    ("ip", "firewall", "address-list"): Look(  # one group: ``Flags: X - disabled, D - dynamic`` (7.x)
+        _flags("X disabled", "D dynamic"), ("list", "address", "creation-time")
+    ),
     ("ip", "firewall", "filter"): Look(_XID),
     ("ip", "firewall", "nat"): Look(_XID),
     ("ip", "firewall", "mangle"): Look(_XID),

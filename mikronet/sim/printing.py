@@ -85,6 +85,9 @@ MHZ_PROPS = frozenset({"cpu-frequency"})
 
 _UNITS = ("KiB", "MiB", "GiB", "TiB")
 
+_V7_GAP = "  "
+"""What RouterOS 7 puts between two table columns; RouterOS 6 tables here use one space."""
+
 UPPER_DETAIL_SINCE = (7, 18)
 """From this release ``print detail`` names flags in capitals (``Flags: X - DISABLED; D - DYNAMIC``),
 as tables did before it. Captures: lower case on releases up to the start of 2025 (7.16/7.17
@@ -274,7 +277,9 @@ def format_table(items: Sequence[tuple[int, Row]], look: Look, *, v7: bool, widt
 
     v6: the full Flags header, `` #   COLUMN ...``, a comment as `` 1   ;;; text`` with the values on
     the next line. v7: the flags that occur (upper case), a ``Columns:`` line, ``;;; text`` on its
-    own line above the item, and the flag column only when some item has a flag.
+    own line above the item, the flag column only when some item has a flag (as wide as the most
+    letters one item shows), and two spaces between columns, every cell padded to its column's width
+    (7.x captures of ``/ip address``, ``/ip arp``, ``/interface`` and ``/system history`` prints).
     """
     columns = look.columns
     cells = [[cli_value(c, row.get(c, "")) for c in columns] for _, row in items]
@@ -289,7 +294,7 @@ def format_table(items: Sequence[tuple[int, Row]], look: Look, *, v7: bool, widt
         for i, value in enumerate(values):
             cell = value.rjust(widths[i]) if numeric[i] else value.ljust(widths[i])
             parts.append(cell)
-        return " ".join(parts) if v7 else " ".join(parts).rstrip()
+        return _V7_GAP.join(parts) if v7 else " ".join(parts).rstrip()
 
     lines: list[str] = []
     if v7:

@@ -407,9 +407,9 @@ def test_table_print_v6_and_v7_and_numbers_from_last_print() -> None:
     v7.feed("/ip address add address=1.2.3.6/30 interface=ether1 comment=uplink")
     assert v7.feed("/ip address print").text.splitlines()[:4] == [
         "Columns: ADDRESS, NETWORK, INTERFACE",
-        "# ADDRESS    NETWORK INTERFACE",
+        "# ADDRESS     NETWORK  INTERFACE",
         ";;; uplink",
-        "0 1.2.3.6/30 1.2.3.0 ether1   ",
+        "0 1.2.3.6/30  1.2.3.0  ether1   ",
     ]
     v7.feed("/ip address disable 0")
     assert v7.feed("/ip address print").text.splitlines()[0] == "Flags: X - DISABLED"
