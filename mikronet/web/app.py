@@ -105,6 +105,8 @@ class _Dashboard:
         self.by_address = RateLimiter(settings.login_limit_address, settings.login_window, logins, settings.clock)
         self.env = Environment(loader=PackageLoader("mikronet.web", "templates"), auto_reload=False,
                                autoescape=select_autoescape(default=True, default_for_string=True))
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)  # compiled now, not by the first request of each page
 
     # -- helpers ---------------------------------------------------------------------------------
 

@@ -207,6 +207,7 @@ class Scope:
         the same key see exactly the same data."""
         self._schools, self._routers = sources.visible(self.key, None if user.sees_everything
                                                         else user.municipality)
+        self._sorted: tuple[Any, ...] | None = None
         self._role = None if user.sees_everything else sources.roles.get(user.municipality or "")
         """The database role a municipality's rows are read as (PostgreSQL with row-level security)."""
 
@@ -214,7 +215,9 @@ class Scope:
 
     def schools(self) -> tuple[Any, ...]:
         """The visible schools, by municipality (Latvian order) then id."""
-        return tuple(sorted(self._schools.values(), key=lambda s: (collation_key(s.municipality), s.id)))
+        if self._sorted is None:
+            self._sorted = tuple(sorted(self._schools.values(), key=lambda s: (collation_key(s.municipality), s.id)))
+        return self._sorted
 
     def school(self, school_id: str) -> Any:
         found = self._schools.get(school_id)
