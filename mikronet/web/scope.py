@@ -94,6 +94,7 @@ class Sources:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _computing: dict[Hashable, threading.Lock] = field(default_factory=dict, repr=False)
     _visible: dict[Hashable, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
 
     def stamp(self) -> Hashable:
         """What changes when the record does: the ledger's head, the fleet state, the run records' folder."""
@@ -104,8 +105,10 @@ class Sources:
         return self.ledger.stamp(), runs
 
     def kept(self, key: Hashable, compute: Callable[[], Any], stamp: Hashable | None = None) -> Any:
-        """``compute()``, or its value from an earlier call while the record has not changed."""
-        stamp = self.stamp() if stamp is None else stamp
+        """``compute()``, or its value from an earlier call while the record has not changed. Values a
+        computation keeps in turn are judged by the stamp it started with (one snapshot, one read)."""
+        outer = getattr(self._local, "stamp", None)
+        stamp = stamp if stamp is not None else outer if outer is not None else self.stamp()
         found = self._fresh(key, stamp)
         if found is not None:
             return found[2]
@@ -115,7 +118,11 @@ class Sources:
             found = self._fresh(key, stamp)
             if found is not None:
                 return found[2]
-            value = compute()
+            self._local.stamp = stamp
+            try:
+                value = compute()
+            finally:
+                self._local.stamp = outer
             with self._lock:
                 if len(self._kept) >= _MAX_KEPT:
                     self._kept.clear()  # a crude bound: scopes × pages × languages stays far below it
