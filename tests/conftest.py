@@ -133,3 +133,42 @@ def start_pinned_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cal
             return stack.enter_context(pinned_fleet(inventory_text, root, **kwargs))
 
         yield start
+
+
+# -- the checkout stays as it was -------------------------------------------------------------------
+
+_CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def _checkout_changes() -> set[str] | None:
+    """``git status`` of the checkout (what is not ignored), or ``None`` outside a git checkout."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=_CHECKOUT,
+                              capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return set(done.stdout.splitlines()) if done.returncode == 0 else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_BEFORE] = _checkout_changes()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A test that writes into the checkout (a ledger beside the sample inventory, a report in the
+    working directory) fails the run: tests write only under their temporary folders."""
+    before = session.config.stash.get(_BEFORE, None)
+    after = _checkout_changes()
+    if before is None or after is None or hasattr(session.config, "workerinput"):
+        return
+    written = sorted(after - before)
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("the tests changed the checkout: " + "; ".join(written), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BEFORE = pytest.StashKey[set[str] | None]()

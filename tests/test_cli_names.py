@@ -35,3 +35,20 @@ def test_a_wrong_router_argument_is_named_as_the_argument(argv: list[str], capsy
     err = capsys.readouterr().err
     assert "ROUTER 'LV-0042/gx': no such router; did you mean 'LV-0042/gw'" in err
     assert "--limit" not in err
+
+
+def test_reading_or_a_refused_command_creates_no_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A report, the state, and a command refused for its ROUTER argument leave no ledger behind: only
+    something to record creates one."""
+    import shutil
+
+    home = tmp_path / "inventory"
+    shutil.copytree(SAMPLE, home, ignore=shutil.ignore_patterns("ledger.sqlite*"))
+    monkeypatch.setenv("MIKRONET_PASSWORD", "Names-Password")
+    assert main(["-i", str(home), "report", "progress", "--format", "csv"]) == 0
+    assert main(["-i", str(home), "state", "--json"]) == 0
+    assert main(["-i", str(home), "restore", "LV-0042/gx", "--to", "HEAD"]) == 2
+    assert main(["-i", str(home), "--ledger", f"sqlite:///{tmp_path / 'nav.sqlite'}", "report", "progress"]) == 2
+    assert "no ledger at" in capsys.readouterr().err
+    assert not list(home.glob("ledger.sqlite*")) and not (tmp_path / "nav.sqlite").exists()

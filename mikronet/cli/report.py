@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mikronet.cli.root import load, open_ledger
+from mikronet.cli.root import load, read_ledger
 from mikronet.errors import InputError
 
 __all__ = ["report"]
@@ -50,14 +50,16 @@ def _inventory(ctx: click.Context) -> Any:
 
 def _events(ctx: click.Context, inventory: Any) -> list[Any]:
     """Every event of the ledger (``--ledger URL``, else the SQLite file beside the inventory)."""
-    return list(open_ledger(ctx, inventory).events())
+    ledger = read_ledger(ctx, inventory)
+    return list(ledger.events()) if ledger is not None else []
 
 
 def _facts(ctx: click.Context, inventory: Any) -> Any:
     """Each router's newest known facts, from the fleet state."""
     from mikronet.reports import facts_from_state
 
-    return facts_from_state(open_ledger(ctx, inventory).state.all())
+    ledger = read_ledger(ctx, inventory)
+    return facts_from_state(ledger.state.all() if ledger is not None else [])
 
 
 def _emit(report_obj: Any, fmt: str | None, lang: str, output: Path | None, table_key: str | None) -> None:

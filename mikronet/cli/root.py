@@ -47,9 +47,9 @@ def load(ctx: click.Context) -> Inventory:
     return inventory
 
 
-def open_ledger(ctx: click.Context, inventory: Inventory | None = None) -> Ledger:
+def open_ledger(ctx: click.Context, inventory: Inventory | None = None, *, create: bool = True) -> Ledger:
     """The ledger of this invocation (``--ledger URL``, else beside the inventory), opened once and
-    closed when the command ends."""
+    closed when the command ends (``create=False``: a SQLite file that does not exist is an error)."""
     from mikronet.ledger import categories_of
     from mikronet.ledger import open_ledger as open_at
 
@@ -57,10 +57,25 @@ def open_ledger(ctx: click.Context, inventory: Inventory | None = None) -> Ledge
     ledger: Ledger | None = app.extra.get("ledger")
     if ledger is None:
         inventory = inventory or load(ctx)
-        ledger = open_at(app.ledger_url, base_dir=inventory.trust_dir, categories=categories_of(inventory))
+        ledger = open_at(app.ledger_url, base_dir=inventory.trust_dir, categories=categories_of(inventory),
+                         create=create)
         app.extra["ledger"] = ledger
         ctx.find_root().call_on_close(ledger.close)
     return ledger
+
+
+def read_ledger(ctx: click.Context, inventory: Inventory | None = None) -> Ledger | None:
+    """The ledger for a command that only reads it: ``None`` while the inventory's own has not been created
+    (nothing recorded yet), so that reading creates nothing. ``--ledger URL`` must name one that exists."""
+    from mikronet.ledger import default_ledger_url, sqlite_path
+
+    app = get_app(ctx)
+    if app.ledger_url is None and app.extra.get("ledger") is None:
+        inventory = inventory or load(ctx)
+        path = sqlite_path(default_ledger_url(inventory.trust_dir))
+        if path is not None and not path.exists():
+            return None
+    return open_ledger(ctx, inventory, create=False)
 
 
 def open_fleet(ctx: click.Context, templates: Path | None = None) -> Fleet:
@@ -72,7 +87,7 @@ def open_fleet(ctx: click.Context, templates: Path | None = None) -> Fleet:
     inventory = load(ctx)
     folder = find_template_dir(inventory, templates)  # beside the inventory, also for an installed mikronet
     return Fleet(inventory, templates=folder, command=["mikronet", *sys.argv[1:]], technician=app.technician,
-                 ledger=open_ledger(ctx, inventory), programme=app.programme)
+                 ledger_opener=lambda: open_ledger(ctx, inventory), programme=app.programme)
 
 
 def wants_json(ctx: click.Context, local: bool) -> bool:

@@ -13,7 +13,7 @@ import click
 
 from mikronet.cli.options import json_option, limit_option
 from mikronet.cli.output import echo, print_table
-from mikronet.cli.root import open_fleet, wants_json
+from mikronet.cli.root import open_fleet, read_ledger, wants_json
 from mikronet.clock import for_people_text
 from mikronet.inventory import select
 
@@ -43,7 +43,8 @@ def state(ctx: click.Context, limit: str | None, json_local: bool) -> None:
         return
     fleet = open_fleet(ctx)
     routers = select(fleet.inventory, limit)  # ids and schools only: no secret is needed to read the state
-    rows = {s.router: s for s in fleet.open_ledger().state.all([r.id for r in routers])}
+    ledger = read_ledger(ctx, fleet.inventory)  # nothing recorded yet: every router unknown, no file made
+    rows = {s.router: s for s in (ledger.state.all([r.id for r in routers]) if ledger is not None else [])}
     if wants_json(ctx, json_local):
         for router in routers:
             found = rows.get(router.id)

@@ -18,7 +18,7 @@ drivers are imported only when a ledger is opened.
 from __future__ import annotations
 
 from mikronet.ledger.admit import Admission
-from mikronet.ledger.backend import Backend, display_url, open_backend
+from mikronet.ledger.backend import Backend, display_url, open_backend, sqlite_path
 from mikronet.ledger.chain import Head, VerifyReport, verify_chain
 from mikronet.ledger.exchange import FORMATS, export_text, read_jsonl, read_jsonl_lines
 from mikronet.ledger.model import (
@@ -78,6 +78,7 @@ __all__ = [
     "record_witness",
     "resolve_technician",
     "scope_role",
+    "sqlite_path",
     "technician_source",
     "verify_chain",
 ]

@@ -87,6 +87,9 @@ class Fleet:
     connector: Callable[[Router], Transport] | None = None
     ledger: Ledger | None = None
     """Where runs are recorded; None: the inventory's own (``ledger.sqlite`` beside it), opened on first use."""
+    ledger_opener: Callable[[], Ledger] | None = None
+    """Opens the ledger when a run first needs it (the command line's ``--ledger``, opened once per command
+    and closed by it), so that a command refused for bad input creates no ledger."""
     programme: str | None = None
     """A programme category every event of this fleet's runs is marked with (``--programme``)."""
 
@@ -116,6 +119,8 @@ class Fleet:
 
     def open_ledger(self) -> Ledger:
         """The ledger runs are recorded in (the inventory's own unless one was given)."""
+        if self.ledger is None and self.ledger_opener is not None:
+            self.ledger = self.ledger_opener()
         if self.ledger is None:
             self.ledger = open_ledger(None, base_dir=self.inventory.trust_dir,
                                       categories=categories_of(self.inventory))
