@@ -9,10 +9,13 @@ the browser to the login page, or answers 401 to the API), builds the user's
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import logging
 import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,8 @@ from mikronet.web.views_assessment import assessment_page
 
 __all__ = ["SECRET_FILE", "WebSettings", "app_from_environment", "create_app", "open_sources", "session_secret"]
 
+log = logging.getLogger(__name__)
+
 SECRET_FILE = "web-secret"
 COOKIE = "mikronet"
 STATIC = Path(__file__).parent / "static"
@@ -64,6 +69,9 @@ class WebSettings:
     clock: Clock = field(default=time.time)
     proxy_user_header: str | None = None
     trusted_proxies: tuple[str, ...] = DEFAULT_TRUSTED
+    prepare_every: float | None = 5.0
+    """Seconds between looks at the record by the preparer, which computes every scope's first pages
+    before the dashboard listens and again after the record changed (``None``: pages only on demand)."""
 
 
 def session_secret(folder: Path) -> str:
@@ -193,8 +201,7 @@ class _Dashboard:
                     args = [views.LedgerFilter.parse(request.query_params)]
                 except InputError as exc:
                     return self.error(request, 400, f"{lang.t('badinput')}: {exc}", api)
-            # what one scope sees of one page is the same for every user of that scope: kept rendered
-            key = ("page", scope.key, lang.code, view.__name__, api, tuple(args))
+            key = _page_key(scope, lang, view, api, args)
             try:
                 found: tuple[str, str] | None = self.sources.kept_now(key)  # most requests: no thread needed
                 if found is None:
@@ -211,6 +218,45 @@ class _Dashboard:
             return self.html(request, "page.html", title=title, content=Markup(body))
 
         return handler
+
+    def prepare(self) -> int:
+        """Compute what most visits ask for first — the programme, fleet, ledger and assessment pages of
+        every scope (everything, and each municipality of the inventory), in Latvian — unless already
+        kept for the record as it stands. Returns how many were computed."""
+        lang = web_lang("lv")
+        scopes = [Scope(self.sources, User("", "ministry"))]
+        scopes += [Scope(self.sources, User("", "municipality", m))
+                   for m in sorted({s.municipality for s in self.sources.inventory.schools})]
+        computed = 0
+        for scope in scopes:
+            for view, args in ((views.programme_page, []), (views.fleet_page, []),
+                               (views.ledger_page, [views.LedgerFilter()]), (assessment_page, [])):
+                key = _page_key(scope, lang, view, False, args)
+                if self.sources.kept_now(key) is None:
+                    self.sources.kept(key, functools.partial(self.render, view, scope, lang, args, False))
+                    computed += 1
+        return computed
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        """Prepare the first pages before listening, then again whenever the record changed."""
+        every = self.settings.prepare_every
+        if every is None:
+            yield
+            return
+        await anyio.to_thread.run_sync(self.prepare, limiter=self.computing)
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self._keep_prepared, every)
+            yield
+            tasks.cancel_scope.cancel()
+
+    async def _keep_prepared(self, every: float) -> None:
+        while True:
+            await anyio.sleep(every)
+            try:
+                await anyio.to_thread.run_sync(self.prepare, limiter=self.computing)
+            except Exception as exc:  # a record being migrated, a database restarting: next time
+                log.warning("preparing the dashboard's pages: %s", exc)
 
     def render(self, view: Callable[..., views.Page], scope: Scope, lang: WebLang, args: list[Any],
                api: bool) -> tuple[str, str]:
@@ -265,6 +311,12 @@ class _Dashboard:
         return RedirectResponse("/login", status_code=303)
 
 
+def _page_key(scope: Scope, lang: WebLang, view: Callable[..., views.Page], api: bool,
+              args: list[Any]) -> Hashable:
+    """What one scope sees of one page is the same for every user of that scope: kept under this."""
+    return ("page", scope.key, lang.code, view.__name__, api, tuple(args))
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         found = path.stat()
@@ -316,7 +368,7 @@ def create_app(sources: Sources, users: UserStore, settings: WebSettings) -> Sta
         Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie=COOKIE,
                    max_age=settings.session_seconds, same_site="strict", https_only=settings.tls),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes, middleware=middleware, lifespan=app.lifespan)
 
 
 def app_from_environment() -> Starlette:

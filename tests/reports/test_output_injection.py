@@ -15,6 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from mikronet.cli.main import main
+from mikronet.ledger import open_ledger
 from mikronet.ledger.exchange import CSV_COLUMNS, export_text
 from mikronet.reports import build_compensation, build_progress, render_report
 from mikronet.textsafe import csv_text, md_text
@@ -84,6 +85,7 @@ def test_markdown_escaper_keeps_letters_and_breaks_line_starts() -> None:
 
 def test_upgrades_markdown_shows_a_hostile_campaign_as_text(capsys: pytest.CaptureFixture[str],
                                                             tmp_path: Path) -> None:
+    open_ledger(f"sqlite:///{tmp_path}/ledger.sqlite").close()  # an empty ledger (reading makes none)
     assert main(["-i", str(SAMPLE), "--ledger", f"sqlite:///{tmp_path}/ledger.sqlite", "report", "upgrades",
                  "--campaign", "<script>alert(6)</script>\x1b[31m\r", "--format", "md"]) == 0
     out = capsys.readouterr().out

@@ -255,3 +255,31 @@ def test_the_map_is_the_scopes_own(app) -> None:  # type: ignore[no-untyped-def]
     assert '<path class="empty"' not in page
     assert "Ādažu novads: paveikts 2 no 2 skolām" in page
     assert not [name for name in ("Cēsu novads", "Rīga", "Madonas novads", "Tukuma novads") if name in page]
+
+
+def test_the_first_pages_are_ready_before_the_first_visit_and_after_a_change(world) -> None:  # type: ignore[no-untyped-def]
+    """Started, the dashboard has computed every scope's programme, fleet, ledger and assessment pages
+    before it answers; after the record changes, it computes them again without waiting for a visit."""
+    import time
+
+    from mikronet.web import Scope, User, WebSettings, create_app
+    from mikronet.web.labels import web_lang
+
+    def kept(municipality: str | None) -> object:
+        user = User("x", "municipality", municipality) if municipality else User("x", "ministry")
+        key = ("page", Scope(world.sources, user).key, web_lang("lv").code, "programme_page", False, ())
+        return world.sources.kept_now(key)
+
+    app = create_app(world.sources, world.users, WebSettings(secret_key="k" * 64, prepare_every=0.1))
+    assert kept(None) is None
+    with TestClient(app) as client:
+        assert kept(None) is not None and kept("Ādažu novads") is not None and kept("Cēsu novads") is not None
+        world.sources.ledger.append(school="LV-0101", kind="consultation", technician="Anna Ādamsone",
+                                    details={"note": "pēc izmaiņām"})
+        assert kept("Ādažu novads") is None  # the record changed: what was kept is stale
+        deadline = time.monotonic() + 30
+        while kept("Ādažu novads") is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert kept("Ādažu novads") is not None
+        assert login(client, "adazi").status_code == 303
+        assert "Ādažu novads" in client.get("/programme").text
