@@ -11,6 +11,7 @@ source does not have.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import sys
@@ -26,7 +27,8 @@ from typing import Any
 from mikronet.errors import InputError
 from mikronet.inventory.reference import municipalities
 
-__all__ = ["DATA_FILE", "SOURCE", "UNIT_M", "MapShapes", "build_shapes", "latvia_shapes", "lks92", "shape_name"]
+__all__ = ["DATA_FILE", "SOURCE", "UNIT_M", "MapShapes", "build_shapes", "latvia_shapes", "lks92", "relative_path",
+           "shape_name"]
 
 DATA_FILE = "data/latvia-municipalities.json"
 UNIT_M = 200
@@ -149,8 +151,22 @@ def latvia_shapes() -> MapShapes:
     text = resources.files("mikronet").joinpath(DATA_FILE).read_text(encoding="utf-8")
     data = json.loads(text)
     box = tuple(int(v) for v in data["view_box"])
-    return MapShapes((box[0], box[1], box[2], box[3]), MappingProxyType(dict(data["paths"])),
-                     MappingProxyType(dict(data["source"])))
+    paths = {name: relative_path(path) for name, path in data["paths"].items()}
+    return MapShapes((box[0], box[1], box[2], box[3]), MappingProxyType(paths), MappingProxyType(dict(data["source"])))
+
+
+def relative_path(path: str) -> str:
+    """An outline of absolute points (``M x y x y … Z``, one ``M … Z`` per ring) written with each point
+    relative to the one before (``M x y l dx dy … z``): the same drawing in about half the characters."""
+    out = []
+    for ring in path.split("Z"):
+        numbers = [int(n) for n in ring.replace("M", " ").split()]
+        if len(numbers) < 2:
+            continue
+        points = list(zip(numbers[::2], numbers[1::2], strict=True))
+        steps = [f"{x - px} {y - py}" for (px, py), (x, y) in itertools.pairwise(points)]
+        out.append(f"M{points[0][0]} {points[0][1]}" + (f"l{' '.join(steps)}" if steps else "") + "z")
+    return "".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

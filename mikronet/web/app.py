@@ -18,7 +18,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote, urlencode
 
 import anyio
@@ -204,6 +204,8 @@ class _Dashboard:
             key = _page_key(scope, lang, view, api, args)
             try:
                 found: tuple[str, str] | None = self.sources.kept_now(key)  # most requests: no thread needed
+                if found is None and view in _SMALL:  # a few milliseconds: a thread would only add its hops
+                    found = self.sources.kept(key, lambda: self.render(view, scope, lang, args, api))
                 if found is None:
                     found = await anyio.to_thread.run_sync(
                         self.sources.kept, key, lambda: self.render(view, scope, lang, args, api),
@@ -309,6 +311,10 @@ class _Dashboard:
             return self.error(request, 403, self.lang(request).t("csrf"), api=False)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
+
+
+_SMALL: Final = frozenset({views.school_page})
+"""Pages of one school: computed in the event loop (about 3 ms), not queued for the pages' thread."""
 
 
 def _page_key(scope: Scope, lang: WebLang, view: Callable[..., views.Page], api: bool,

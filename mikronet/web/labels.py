@@ -70,6 +70,9 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
                      "Žurnāla ķēde NAV vesela: kāds notikums ir mainīts vai dzēsts."),
     "chain.verified_at": ("Verified", "Pārbaudīta"),
     "plans": ("Planned solutions", "Plānotie risinājumi"),
+    "table.more": ("… and %d more: each municipality's page lists its schools, and `mikronet report progress` "
+                   "gives them all.", "… un vēl %d: katras pašvaldības lapā ir tās skolas, bet `mikronet report "
+                   "progress` dod visas."),
     "plan.category": ("Solution", "Risinājums"),
     "plan.note": ("Note", "Piezīme"),
     "plan.date": ("Planned for", "Plānots"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlencode
@@ -33,6 +33,8 @@ __all__ = ["LedgerFilter", "Page", "fleet_page", "ledger_page", "municipality_pa
 UNREACHABLE = frozenset({"unreachable", "timeout", "auth-failed"})
 RECENT = 20
 """Interventions a municipality's page lists (the ledger page has them all)."""
+TABLE_ROWS = 50
+"""Rows a table of the programme page shows: the rest are on the municipality pages and in the report."""
 PAGE_SIZE = 50
 """Ledger events a page."""
 
@@ -56,9 +58,11 @@ def chart(block: BarChart | LineChart | GroupChart, lang: WebLang) -> Markup:
     return Markup(group_chart(block, lang.report))
 
 
-def document_blocks(doc: Document, lang: WebLang, *, keys: Collection[str] | None = None) -> list[dict[str, Any]]:
+def document_blocks(doc: Document, lang: WebLang, *, keys: Collection[str] | None = None,
+                    rows: int | None = None) -> list[dict[str, Any]]:
     """A report document's sections as template-ready values: charts as SVG, tables as text cells
-    (only the charts and tables named in ``keys``, and the sections that hold one, when given)."""
+    (only the charts and tables named in ``keys``, and the sections that hold one, when given; at most
+    ``rows`` rows a table, with a note of how many more the report has)."""
     out = []
     for section in doc.sections:
         blocks: list[dict[str, Any]] = []
@@ -66,10 +70,14 @@ def document_blocks(doc: Document, lang: WebLang, *, keys: Collection[str] | Non
             if keys is not None and getattr(block, "key", None) not in keys:
                 continue
             if isinstance(block, Table):
+                more = len(block.rows) - rows if rows is not None and len(block.rows) > rows else 0
+                shown = replace(block, rows=block.rows[:rows]) if more else block
                 blocks.append({"type": "table", "title": block.title, "key": block.key,
                                "columns": [c.label for c in block.columns],
                                "numeric": [c.kind in ("int", "number", "money", "percent") for c in block.columns],
-                               "rows": cells(doc.lang, block)})
+                               "rows": cells(doc.lang, shown)})
+                if more:
+                    blocks.append({"type": "note", "text": lang.t("table.more") % more, "warn": False})
             elif isinstance(block, Drawing):
                 continue  # the page draws the map itself, from the scope's figures, with links
             elif isinstance(block, BarChart | LineChart | GroupChart):
@@ -93,7 +101,8 @@ def programme_page(scope: Scope, lang: WebLang) -> Page:
                              "municipalities": plain(compensation.municipalities),
                              "signed": list(compensation.signed), "unsigned": list(compensation.unsigned),
                              "payable": str(compensation.payable)}}
-    sections = [*document_blocks(doc, lang), *document_blocks(paid, lang, keys={"compensation", "municipalities"})]
+    sections = [*document_blocks(doc, lang, rows=TABLE_ROWS),
+                *document_blocks(paid, lang, keys={"compensation", "municipalities"})]
     return Page("programme.html", doc.title, data,
                 {"figures": figures, "sections": sections, "municipalities": scope.municipalities(),
                  "map": map_page})

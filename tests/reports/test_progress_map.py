@@ -110,9 +110,14 @@ def test_the_shipped_outlines_cover_exactly_the_current_municipalities() -> None
     _, _, width, height = shapes.view_box
     assert 2000 < width < 2400 and 1200 < height < 1450  # about 450 km by 270 km in 200 m units
     for d in shapes.paths.values():
-        values = [int(v) for v in re.findall(r"\d+", d)]
-        assert d.startswith("M") and d.endswith("Z")
-        assert max(values[0::2]) <= width and max(values[1::2]) <= height
+        assert d.startswith("M") and d.endswith("z")
+        for ring in re.findall(r"M(-?\d+) (-?\d+)l([-\d ]+)z", d):  # each point relative to the one before
+            x, y = int(ring[0]), int(ring[1])
+            steps = [int(v) for v in ring[2].split()]
+            for dx, dy in zip(steps[0::2], steps[1::2], strict=True):
+                x, y = x + dx, y + dy
+                assert 0 <= x <= width and 0 <= y <= height
+        assert d.count("M") == len(re.findall(r"M(-?\d+) (-?\d+)l([-\d ]+)z", d))
     assert shapes.covering("Varakļānu novads") == "Madonas novads"  # merged 2025-07-01
     assert shapes.covering("Cēsu novads") == "Cēsu novads"
     assert shapes.covering("Nekurienes novads") is None
@@ -194,3 +199,9 @@ def test_the_html_progress_report_draws_the_map_and_the_other_formats_leave_it_o
     assert "<path" not in render_report(report, "md", "lv") and "<path" not in render_report(report, "table", "lv")
     before = build_progress(Inventory(SCHOOLS), EVENTS, now=NOW, as_of=date(2021, 6, 30))
     assert before.before_reform and 'data-drawing="map"' not in render_report(before, "html", "en")
+
+
+def test_a_relative_outline_draws_the_same_points() -> None:
+    from mikronet.reports.map_shapes import relative_path
+
+    assert relative_path("M10 20 12 25 9 30Z M1 1 2 2 3 1Z") == "M10 20l2 5 -3 5zM1 1l1 1 1 -1z"
