@@ -113,3 +113,19 @@ def test_the_fleet_shows_upgrade_compliance_against_the_last_campaign(world) -> 
     finally:
         sources.ledger.close()
 
+
+
+def test_a_long_table_on_a_page_is_cut_with_a_note_of_the_rest() -> None:
+    from mikronet.reports.document import Column, Document, Section, Table
+    from mikronet.web.labels import web_lang
+    from mikronet.web.views import document_blocks
+
+    lang = web_lang("lv")
+    rows = tuple((f"LV-{n:04d}", f"Skola Nr. {n} — ņ") for n in range(60))
+    doc = Document("progress", lang.report, "T", "", datetime(2026, 1, 1, tzinfo=UTC), (),
+                   (Section("Gaida", (Table("pending", "Gaida", (Column("Id", "code"), Column("Nosaukums")), rows),)),))
+    cut = document_blocks(doc, lang, rows=50)[0]["blocks"]
+    assert len(cut[0]["rows"]) == 50 and cut[0]["rows"][-1][0] == "LV-0049"
+    assert cut[1]["type"] == "note" and "10" in cut[1]["text"]
+    whole = document_blocks(doc, lang)[0]["blocks"]
+    assert len(whole) == 1 and len(whole[0]["rows"]) == 60
