@@ -66,6 +66,8 @@ _HEADER: Final = (
     ("model", re.compile(r"#\s*model\s*=\s?(?P<value>.*?)\s*$")),
     ("serial_number", re.compile(r"#\s*serial number\s*=\s?(?P<value>.*?)\s*$")),
 )
+_HEADER_LINE_MAX: Final = 512
+"""Longer comment lines are not header lines (RouterOS writes them under 100 characters)."""
 _ERROR_EXPORTING: Final = re.compile(r"#\s*error exporting\s*(?P<what>.*?)\s*$")
 _DIRECTIVE: Final = re.compile(r"#\s*mikronet:\s*(?P<body>.*?)\s*$")
 _CONFIG_VERBS: Final = frozenset({"add", "set", "remove", "enable", "disable", "unset", "comment"})
@@ -94,8 +96,10 @@ class _Builder:
 
     # comments -------------------------------------------------------------------------------
     def comment(self, token: Token) -> None:
-        text = token.text
-        if not self.seen_command:
+        # Trailing blanks off first, and the header's patterns only on a line as short as a header: a
+        # comment of thousands of tabs made their lazy groups backtrack for seconds.
+        text = token.text.rstrip()
+        if not self.seen_command and len(text) <= _HEADER_LINE_MAX:
             for field, pattern in _HEADER:
                 m = pattern.match(text)
                 if m:

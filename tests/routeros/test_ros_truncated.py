@@ -154,3 +154,13 @@ def test_parse_time_grows_linearly(prefix: str, unit: str, recover: bool) -> Non
         if ratio <= 10:
             break
     assert ratio <= 10, f"4x the input took {ratio:.1f}x the time: {prefix!r} + {unit!r} * n"
+
+
+@pytest.mark.parametrize("text", ["#" + "\t" * 12000, "#x" + " \t" * 6000 + "y",
+                                  "# " + "\t" * 300 + "by RouterOS 7.16.2",
+                                  "# error exporting" + "\t" * 12000, "# mikronet:" + " " * 12000])
+def test_a_comment_of_blanks_is_read_in_linear_time(text: str) -> None:
+    """A comment line of thousands of blanks made the header patterns backtrack for seconds (18 s of
+    CPU for 3,000 tabs)."""
+    with cpu_budget(2.0):
+        outcome(text)
