@@ -269,12 +269,9 @@ class Ledger:
             where.append("time <= ?")
             params.append(format_time(until))
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        if role is None:
-            with self._lock:
-                rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
-        else:
-            with self.transaction(write=False, role=role):
-                rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
+        reading = self._lock if role is None else self.transaction(write=False, role=role)
+        with reading:
+            rows = self.backend.fetch(f"SELECT {COLUMNS} FROM ledger_events{clause} ORDER BY seq", params)
         return [event_of(row) for row in rows]
 
     def get(self, ref: str) -> Event:

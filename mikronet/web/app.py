@@ -230,12 +230,13 @@ class _Dashboard:
         scopes += [Scope(self.sources, User("", "municipality", m))
                    for m in sorted({s.municipality for s in self.sources.inventory.schools})]
         computed = 0
+        stamp = self.sources.stamp()  # one read of the record for the whole pass
         for scope in scopes:
             for view, args in ((views.programme_page, []), (views.fleet_page, []),
                                (views.ledger_page, [views.LedgerFilter()]), (assessment_page, [])):
                 key = _page_key(scope, lang, view, False, args)
-                if self.sources.kept_now(key) is None:
-                    self.sources.kept(key, functools.partial(self.render, view, scope, lang, args, False))
+                if self.sources.kept_now(key, stamp) is None:
+                    self.sources.kept(key, functools.partial(self.render, view, scope, lang, args, False), stamp)
                     computed += 1
         return computed
 

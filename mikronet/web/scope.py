@@ -129,9 +129,10 @@ class Sources:
                 self._kept[key] = (stamp, self.clock(), value)
             return value
 
-    def kept_now(self, key: Hashable) -> Any | None:
-        """The value kept under ``key`` if it is still fresh, else ``None`` (nothing is computed)."""
-        found = self._fresh(key, self.stamp())
+    def kept_now(self, key: Hashable, stamp: Hashable | None = None) -> Any | None:
+        """The value kept under ``key`` if it is still fresh (for ``stamp``, else the record's now), else
+        ``None`` (nothing is computed)."""
+        found = self._fresh(key, self.stamp() if stamp is None else stamp)
         return None if found is None else found[2]
 
     def _fresh(self, key: Hashable, stamp: Hashable) -> tuple[Hashable, float, Any] | None:
@@ -285,7 +286,7 @@ class Scope:
         programme = programme_of(self.sources.inventory)
         if not self.user.sees_everything:
             programme = replace(programme, target=len(self._schools), enrolled=len(self._schools))
-        inventory = _ScopedInventory(self.schools(), tuple(self._routers.values()), programme)
+        inventory = self._inventory(programme=programme)
         if events is not None:
             return build_progress(inventory, events)
         report: ProgressReport = self.sources.kept(("progress", self.key),
@@ -296,8 +297,7 @@ class Scope:
         """The assessment report over the visible schools: their latest recorded assessments (needs,
         plans, measured against contracted speed), per municipality and per solution. A municipality
         user's report counts its own schools only."""
-        inventory = _ScopedInventory(self.schools(), tuple(self._routers.values()),
-                                     programme_of(self.sources.inventory))
+        inventory = self._inventory()
         report: AssessmentReport = self.sources.kept(
             ("assessment", self.key), lambda: build_assessment(inventory, self.events(kind="assessment")))
         return report
@@ -307,9 +307,7 @@ class Scope:
         against the last campaign's targets."""
         def build() -> UpgradeReport:
             events = self.events()
-            inventory = _ScopedInventory(self.schools(), tuple(self._routers.values()),
-                                         programme_of(self.sources.inventory))
-            return build_upgrades(inventory, events, facts=facts_from_state(self.states()),
+            return build_upgrades(self._inventory(), events, facts=facts_from_state(self.states()),
                                   targets=campaign_targets(events))
 
         report: UpgradeReport = self.sources.kept(("upgrades", self.key), build)
@@ -324,13 +322,19 @@ class Scope:
             names = {s.municipality for s in schools} | {s.municipality_before_2021 for s in schools
                                                          if getattr(s, "municipality_before_2021", None)}
             contracts = {k: v for k, v in self.sources.inventory.contracts.items() if k in names}
-            ids = {s.id for s in schools}
-            inventory = _ScopedInventory(schools, tuple(r for r in self._routers.values() if r.school.id in ids),
-                                         programme_of(self.sources.inventory), contracts)
-            return build_compensation(inventory)
+            return build_compensation(self._inventory(schools, contracts=contracts))
 
         report: CompensationReport = self.sources.kept(("compensation", self.key, municipality), build)
         return report
+
+    def _inventory(self, schools: Sequence[Any] | None = None, *, programme: Any = None,
+                   contracts: Mapping[str, Any] | None = None) -> _ScopedInventory:
+        """What the report builders read, cut to the visible schools (or ``schools`` of them) and their routers."""
+        schools = tuple(self.schools() if schools is None else schools)
+        ids = {s.id for s in schools}
+        return _ScopedInventory(schools, tuple(r for r in self._routers.values() if r.school.id in ids),
+                                programme if programme is not None else programme_of(self.sources.inventory),
+                                dict(contracts or {}))
 
     # -- run records -----------------------------------------------------------------------------
 
